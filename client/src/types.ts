@@ -1,0 +1,133 @@
+/**
+ * The request and response types of the SVT HTTP API, shared by the server
+ * (which produces them) and the client (which consumes them). Types only: the
+ * server imports nothing else from this package.
+ */
+
+/** What happened to a deployment. Only `success` ever becomes current. */
+export type DeploymentStatus = 'success' | 'failure' | 'started' | 'rolled_back';
+
+/** An attribute value: flat, never an object or an array. */
+export type AttributeValue = string | number | boolean;
+
+/** One recorded deployment: an immutable event. Instants are ISO 8601 UTC strings. */
+export interface Deployment {
+  /** Server-assigned ULID, sortable by arrival. */
+  id: string;
+  env: string;
+  app: string;
+  version: string;
+  status: DeploymentStatus;
+  /** When it was deployed: the client's instant, or the server's time of receipt. */
+  deployedAt: string;
+  /** The server's time of receipt. */
+  recordedAt: string;
+  commit: string | null;
+  committedAt: string | null;
+  ref: string | null;
+  url: string | null;
+  pipelineUrl: string | null;
+  actor: string | null;
+  source: string | null;
+  attributes: Record<string, AttributeValue>;
+  /** Name of the token that recorded it; null where no token was used. */
+  recordedBy: string | null;
+  /** The Idempotency-Key it was recorded with, if any. */
+  idempotencyKey: string | null;
+}
+
+/** Body of `POST /api/v1/deployments`. */
+export interface RecordDeploymentRequest {
+  env: string;
+  app: string;
+  version: string;
+  /** Default `success`. */
+  status?: DeploymentStatus;
+  /** Default: the server's time of receipt. At most 5 minutes in the future. */
+  deployedAt?: string;
+  commit?: string;
+  committedAt?: string;
+  ref?: string;
+  url?: string;
+  pipelineUrl?: string;
+  actor?: string;
+  source?: string;
+  /** At most 20 keys matching `^[A-Za-z][A-Za-z0-9_-]{0,63}$`. */
+  attributes?: Record<string, AttributeValue>;
+}
+
+/** Answer to `POST /api/v1/deployments` (201). */
+export interface RecordDeploymentResponse {
+  deployment: Deployment;
+  /** The success deployment this one follows for the same env and app, if any. */
+  previous: Deployment | null;
+}
+
+/** Answer to `GET /api/v1/environments/{env}`. */
+export interface EnvironmentState {
+  env: string;
+  /** The instant asked for with `?at=`, or null for now. */
+  at: string | null;
+  /** The current deployment of each app, ordered by app name. */
+  deployments: Deployment[];
+}
+
+/** Answer to `GET /api/v1/deployments`, newest first. */
+export interface HistoryPage {
+  items: Deployment[];
+  /** Opaque cursor of the next page, or null on the last page. */
+  next: string | null;
+}
+
+/** One entry of `GET /api/v1/environments`. */
+export interface EnvironmentSummary {
+  name: string;
+  /** Number of apps ever recorded in it. */
+  apps: number;
+  lastDeployedAt: string;
+}
+
+/** Answer to `GET /api/v1/environments`, in first-seen order. */
+export interface EnvironmentList {
+  items: EnvironmentSummary[];
+}
+
+/** One entry of `GET /api/v1/apps`. */
+export interface AppSummary {
+  name: string;
+  /** Environments it was ever recorded in, in first-seen order. */
+  environments: string[];
+  lastDeployedAt: string;
+}
+
+/** Answer to `GET /api/v1/apps`, ordered by name. */
+export interface AppList {
+  items: AppSummary[];
+}
+
+/** Answer to `GET /api/v1/apps/{app}`. */
+export interface AppState {
+  app: string;
+  /** Its current deployment in every environment it was recorded in (null when none succeeded). */
+  environments: { env: string; current: Deployment | null }[];
+}
+
+/** RFC 9457 problem details, the body of every API error. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  /** Validation errors, one per offending field. */
+  errors?: { path: string; message: string }[];
+}
+
+/** One item of the legacy `GET /list/{env}` answer (the seed's shape). */
+export interface LegacyListItem {
+  name: string;
+  version: string;
+  date: string;
+  url?: string;
+  [attribute: string]: AttributeValue | undefined;
+}

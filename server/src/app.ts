@@ -1,0 +1,54 @@
+/**
+ * The Koa application, with its dependencies passed in. Listening lives in
+ * server.ts; tests drive `app.callback()`.
+ */
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { badRequest } from './errors.js';
+import { problemMiddleware } from './http/problem.js';
+import { requestLog } from './http/request-log.js';
+import { InFlight } from './idempotency.js';
+import { apiV1Routes } from './routes/api-v1.js';
+import type { Lifecycle, RouteDeps } from './routes/context.js';
+import { legacyRoutes } from './routes/legacy.js';
+import { opsRoutes } from './routes/ops.js';
+import type { Store } from './store/types.js';
+
+export interface AppOptions {
+  store: Store;
+  config: Config;
+  logger: Logger;
+  /** Shared with the process so that readiness turns 503 on shutdown. Default: a fresh one. */
+  lifecycle?: Lifecycle;
+}
+
+export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa {
+  const app = new Koa();
+  const deps: RouteDeps = {
+    store,
+    config,
+    logger,
+    lifecycle: lifecycle ?? { shuttingDown: false },
+    inFlight: new InFlight(),
+  };
+
+  app.use(requestLog(logger));
+  app.use(problemMiddleware(logger));
+  app.use(async (ctx, next) => {
+    // The router decodes path parameters leniently; a malformed escape is the caller's error.
+    try {
+      decodeURIComponent(ctx.path);
+    } catch {
+      throw badRequest('invalid-path', 'the path has a malformed percent-encoding');
+    }
+    await next();
+  });
+  for (const router of [opsRoutes(deps), apiV1Routes(deps), legacyRoutes(deps)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  // Errors are all answered by the problem middleware; what reaches here is a socket error.
+  app.on('error', (err: unknown) => logger.debug({ err }, 'connection error'));
+  return app;
+}

@@ -1,0 +1,74 @@
+/**
+ * `svt-server`: starts the server (the default command). Admin commands
+ * (tokens, export, import) join it in later issues.
+ */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { ConfigError, parseConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+import { createStore } from './store/index.js';
+
+const ENVIRONMENT_HELP = `
+Environment variables:
+  SVT_PORT             port to listen on (default 5000; 0 picks a free port and logs it)
+  SVT_HOST             address to listen on (default 127.0.0.1)
+  SVT_DB               SQLite database file (default ./data/svt.db, relative to the working directory)
+  SVT_MONGODB_URL      MongoDB connection string (a replica set); when set, MongoDB stores everything
+  SVT_MONGODB_DB       MongoDB database name (default svt)
+  SVT_VERSION_PATTERN  regular expression every version must match, on every route (default unset)
+  SVT_LOG_LEVEL        fatal, error, warn, info, debug, trace or silent (default info)
+`;
+
+function packageVersion(): string {
+  const url = new URL('../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+}
+
+async function serve(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`svt-server: ${err.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const store = await createStore(config);
+  try {
+    await store.open();
+  } catch (err) {
+    logger.fatal({ err }, `cannot open the ${store.kind} store`);
+    process.stderr.write(
+      `svt-server: cannot open the ${store.kind} store: ${(err as Error).message}\n`,
+    );
+    process.exit(1);
+  }
+  const running = await startServer(config, store, logger).catch((err: unknown) => {
+    process.stderr.write(`svt-server: cannot listen: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    running.stop(signal).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const program = new Command('svt-server')
+    .description(
+      'SVT, the Stack Versions Tracker server: what version of every app runs in every environment.',
+    )
+    .version(packageVersion())
+    .addHelpText('after', ENVIRONMENT_HELP)
+    .action(serve);
+  await program.parseAsync(argv);
+}

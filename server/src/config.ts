@@ -1,0 +1,104 @@
+/**
+ * Server settings, parsed and validated once at start from the environment.
+ * Nothing else in the server reads `process.env`.
+ */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  /** `SVT_PORT`, default 5000; 0 picks a free port (logged at start). */
+  port: number;
+  /** `SVT_HOST`, default `127.0.0.1`. */
+  host: string;
+  /** `SVT_DB`, default `./data/svt.db`, relative to the working directory. Ignored with MongoDB. */
+  dbPath: string;
+  /** `SVT_MONGODB_URL`, default unset; when set, MongoDB (a replica set) stores everything. */
+  mongodbUrl: string | null;
+  /** `SVT_MONGODB_DB`, default `svt`. */
+  mongodbDb: string;
+  /**
+   * `SVT_VERSION_PATTERN`, default unset. When set, every route (v1 and legacy)
+   * requires the whole version to match it.
+   */
+  versionPattern: RegExp | null;
+  /** `SVT_LOG_LEVEL`, default `info`. */
+  logLevel: LogLevel;
+}
+
+/** A setting with a bad value; the message names the variable, the value and what is expected. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+function bad(name: string, got: string, expected: string): ConfigError {
+  return new ConfigError(`${name} must be ${expected}, got ${JSON.stringify(got)}`);
+}
+
+function parsePort(env: Env): number {
+  const raw = value(env, 'SVT_PORT');
+  if (raw === undefined) return 5000;
+  const port = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw bad('SVT_PORT', raw, 'an integer 0-65535');
+  return port;
+}
+
+function parseVersionPattern(env: Env): RegExp | null {
+  const raw = value(env, 'SVT_VERSION_PATTERN');
+  if (raw === undefined) return null;
+  try {
+    // Anchored here so that an operator's `[0-9.]+` cannot match a substring.
+    return new RegExp(`^(?:${raw})$`, 'u');
+  } catch (err) {
+    throw bad('SVT_VERSION_PATTERN', raw, `a valid regular expression (${(err as Error).message})`);
+  }
+}
+
+function parseMongodbUrl(env: Env): string | null {
+  const raw = value(env, 'SVT_MONGODB_URL');
+  if (raw === undefined) return null;
+  if (!/^mongodb(\+srv)?:\/\/\S+$/.test(raw)) {
+    // Never echo the URL: it may hold a password.
+    throw new ConfigError(
+      'SVT_MONGODB_URL must be a mongodb:// or mongodb+srv:// connection string, got a value that is not',
+    );
+  }
+  return raw;
+}
+
+function parseMongodbDb(env: Env): string {
+  const raw = value(env, 'SVT_MONGODB_DB');
+  if (raw === undefined) return 'svt';
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(raw)) {
+    throw bad('SVT_MONGODB_DB', raw, 'a database name of 1-63 letters, digits, "_" or "-"');
+  }
+  return raw;
+}
+
+function parseLogLevel(env: Env): LogLevel {
+  const raw = value(env, 'SVT_LOG_LEVEL');
+  if (raw === undefined) return 'info';
+  const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
+  if (level === undefined) throw bad('SVT_LOG_LEVEL', raw, `one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
+
+/** Reads every server setting; throws a ConfigError on the first bad value. */
+export function parseConfig(env: Env): Config {
+  return {
+    port: parsePort(env),
+    host: value(env, 'SVT_HOST') ?? '127.0.0.1',
+    dbPath: value(env, 'SVT_DB') ?? './data/svt.db',
+    mongodbUrl: parseMongodbUrl(env),
+    mongodbDb: parseMongodbDb(env),
+    versionPattern: parseVersionPattern(env),
+    logLevel: parseLogLevel(env),
+  };
+}

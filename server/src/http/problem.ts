@@ -1,0 +1,86 @@
+/**
+ * The one error handler, first in the middleware chain: every error leaves
+ * as RFC 9457 problem+json. Details of unexpected (5xx) errors go only to the
+ * log, with the request id that the answer carries.
+ */
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import type { Problem } from '@svt/client';
+import { HttpProblem } from '../errors.js';
+
+interface HttpLikeError {
+  status?: number;
+  expose?: boolean;
+  message?: string;
+  headers?: Record<string, string>;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  404: 'Not found',
+  405: 'Method not allowed',
+  413: 'Request body too large',
+  415: 'Unsupported media type',
+  500: 'Internal server error',
+  501: 'Not implemented',
+  503: 'Service unavailable',
+};
+
+export function problemType(code: string): string {
+  return `urn:svt:problem:${code}`;
+}
+
+function toProblem(err: unknown): { problem: Problem; headers: Record<string, string> } {
+  if (err instanceof HttpProblem) {
+    const problem: Problem = {
+      type: problemType(err.code),
+      title: err.title,
+      status: err.status,
+      ...(err.detail === undefined ? {} : { detail: err.detail }),
+      ...(err.errors === undefined ? {} : { errors: err.errors }),
+    };
+    return { problem, headers: err.headers };
+  }
+  // Errors of Koa and its router (http-errors): their message is safe when `expose` is set.
+  const { status, expose, message, headers } = (err ?? {}) as HttpLikeError;
+  if (typeof status === 'number' && status >= 400 && status < 500 && expose === true) {
+    const title = TITLES[status] ?? 'Client error';
+    return {
+      problem: { type: 'about:blank', title, status, detail: message ?? title },
+      headers: headers ?? {},
+    };
+  }
+  return {
+    problem: {
+      type: 'about:blank',
+      title: TITLES[500] ?? 'Internal server error',
+      status: 500,
+      detail: 'an unexpected error occurred; the server log has the details',
+    },
+    headers: {},
+  };
+}
+
+export function problemMiddleware(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body == null) {
+        throw new HttpProblem(404, {
+          code: 'not-found',
+          title: 'Not found',
+          detail: `no route for ${ctx.method} ${ctx.path}`,
+        });
+      }
+    } catch (err) {
+      const { problem, headers } = toProblem(err);
+      if (problem.status >= 500) {
+        logger.error({ err, reqId: ctx.state.reqId as unknown }, 'request failed');
+      }
+      ctx.set(headers);
+      ctx.status = problem.status;
+      ctx.type = 'application/problem+json';
+      ctx.body = problem;
+    }
+  };
+}

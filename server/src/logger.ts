@@ -1,0 +1,12 @@
+/** Structured JSON logs on stdout. */
+import { pino, type Logger } from 'pino';
+import type { LogLevel } from './config.js';
+
+export function createLogger(level: LogLevel): Logger {
+  return pino({
+    level,
+    base: { service: 'svt' },
+    // Belt and braces: nothing logs headers, but if a header object ever is, its secrets are hidden.
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'],
+  });
+}

@@ -1,0 +1,117 @@
+/** The versioned JSON API, `/api/v1`. */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type {
+  AppList,
+  AppState,
+  EnvironmentList,
+  EnvironmentState,
+  HistoryPage,
+  RecordDeploymentResponse,
+} from '@svt/client';
+import { type FieldError, notFound, validationProblem } from '../errors.js';
+import { readJson } from '../http/body.js';
+import {
+  checkApp,
+  checkEnv,
+  encodeCursor,
+  instantParam,
+  parseHistoryQuery,
+} from '../http/query.js';
+import { claimFor } from '../idempotency.js';
+import { parseDeployment } from '../validation/deployment.js';
+import type { RouteDeps } from './context.js';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Refuses query parameters a route does not know, so that a typo is not silently ignored. */
+function onlyParams(ctx: Context, known: string[], errors: FieldError[]): void {
+  for (const name of Object.keys(ctx.query)) {
+    if (!known.includes(name)) errors.push({ path: name, message: 'is not a known parameter' });
+  }
+}
+
+export function apiV1Routes({ store, config, inFlight }: RouteDeps): Router {
+  const router = new Router({ prefix: '/api/v1' });
+
+  router.post('/deployments', async (ctx) => {
+    const body = await readJson(ctx);
+    const input = parseDeployment(body, {
+      versionPattern: config.versionPattern,
+      now: Date.now(),
+      recordedBy: null,
+    });
+    const claim = claimFor(ctx.get('idempotency-key'), input.recordedBy ?? '', 'v1', body);
+    const result = await inFlight.run(claim, () => store.record(input, claim));
+    if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
+    ctx.status = 201;
+    ctx.body = {
+      deployment: result.deployment,
+      previous: result.previous,
+    } satisfies RecordDeploymentResponse;
+  });
+
+  router.get('/deployments', async (ctx) => {
+    const query = parseHistoryQuery(ctx);
+    const page = await store.history(query);
+    const next = page.next === null ? null : encodeCursor(page.next, query);
+    if (next !== null) {
+      const params = new URLSearchParams(ctx.querystring);
+      params.set('cursor', next);
+      ctx.set('Link', `<${ctx.path}?${params.toString()}>; rel="next"`);
+    }
+    ctx.body = { items: page.items, next } satisfies HistoryPage;
+  });
+
+  router.get('/environments', async (ctx) => {
+    const errors: FieldError[] = [];
+    onlyParams(ctx, [], errors);
+    if (errors.length > 0) throw validationProblem(errors);
+    const rows = await store.environments();
+    ctx.body = {
+      items: rows.map((r) => ({
+        name: r.name,
+        apps: r.apps,
+        lastDeployedAt: iso(r.lastDeployedAt),
+      })),
+    } satisfies EnvironmentList;
+  });
+
+  router.get('/environments/:env', async (ctx) => {
+    const env = ctx.params.env ?? '';
+    const errors = checkEnv(env);
+    const at = instantParam(ctx, 'at', errors);
+    onlyParams(ctx, ['at'], errors);
+    if (errors.length > 0) throw validationProblem(errors);
+    const deployments = await store.current(env, at);
+    if (deployments === null)
+      throw notFound(`no deployment was ever recorded in environment "${env}"`);
+    ctx.body = {
+      env,
+      at: at === undefined ? null : iso(at),
+      deployments,
+    } satisfies EnvironmentState;
+  });
+
+  router.get('/apps', async (ctx) => {
+    const errors: FieldError[] = [];
+    onlyParams(ctx, [], errors);
+    if (errors.length > 0) throw validationProblem(errors);
+    const rows = await store.apps();
+    ctx.body = {
+      items: rows.map((r) => ({ ...r, lastDeployedAt: iso(r.lastDeployedAt) })),
+    } satisfies AppList;
+  });
+
+  router.get('/apps/:app', async (ctx) => {
+    const app = ctx.params.app ?? '';
+    const errors = checkApp(app);
+    onlyParams(ctx, [], errors);
+    if (errors.length > 0) throw validationProblem(errors);
+    const environments = await store.app(app);
+    if (environments === null) throw notFound(`no deployment of app "${app}" was ever recorded`);
+    ctx.body = { app, environments } satisfies AppState;
+  });
+
+  return router;
+}

@@ -1,0 +1,18 @@
+/** What every route module is given by createApp. */
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { InFlight } from '../idempotency.js';
+import type { Store } from '../store/types.js';
+
+/** Process lifecycle seen by the routes: readiness turns false once shutdown begins. */
+export interface Lifecycle {
+  shuttingDown: boolean;
+}
+
+export interface RouteDeps {
+  store: Store;
+  config: Config;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  inFlight: InFlight;
+}

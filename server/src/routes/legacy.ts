@@ -1,0 +1,62 @@
+/**
+ * The seed's routes, kept working for its callers: `POST /create`,
+ * `GET /list/{env}` and `GET /list?env=`. Names match exactly; nothing a
+ * caller sends is ever used as a pattern.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Deployment, LegacyListItem } from '@svt/client';
+import { type FieldError, validationProblem } from '../errors.js';
+import { readText } from '../http/body.js';
+import { checkEnv, single } from '../http/query.js';
+import { claimFor } from '../idempotency.js';
+import { parseLegacyBody, parseLegacyDeployment } from '../validation/legacy.js';
+import type { RouteDeps } from './context.js';
+
+const LIST_KEYS = new Set(['name', 'version', 'date', 'url']);
+
+/** The seed's document shape: name, version, date, url and the extra keys at the top level. */
+function toListItem(d: Deployment): LegacyListItem {
+  const item: LegacyListItem = { name: d.app, version: d.version, date: d.deployedAt };
+  if (d.url !== null) item.url = d.url;
+  for (const [key, value] of Object.entries(d.attributes)) {
+    if (!LIST_KEYS.has(key)) item[key] = value;
+  }
+  return item;
+}
+
+export function legacyRoutes({ store, config, inFlight }: RouteDeps): Router {
+  const router = new Router();
+
+  router.post('/create', async (ctx) => {
+    const body = parseLegacyBody(await readText(ctx));
+    const input = parseLegacyDeployment(body, {
+      versionPattern: config.versionPattern,
+      now: Date.now(),
+      recordedBy: null,
+    });
+    const claim = claimFor(ctx.get('idempotency-key'), input.recordedBy ?? '', 'legacy', body);
+    const result = await inFlight.run(claim, () => store.record(input, claim));
+    if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
+    ctx.body = {
+      message: result.firstInEnv ? 'Creation successful' : 'Update successful',
+      deployment: result.deployment,
+    };
+  });
+
+  const list = async (ctx: Context, env: string | undefined, errors: FieldError[]) => {
+    if (env === undefined) errors.push({ path: 'env', message: 'is required' });
+    else errors.push(...checkEnv(env));
+    if (errors.length > 0 || env === undefined) throw validationProblem(errors);
+    const current = await store.current(env);
+    ctx.body = (current ?? []).map(toListItem);
+  };
+
+  router.get('/list/:env', async (ctx) => list(ctx, ctx.params.env, []));
+  router.get('/list', async (ctx) => {
+    const errors: FieldError[] = [];
+    return list(ctx, single(ctx, 'env', errors), errors);
+  });
+
+  return router;
+}

@@ -1,0 +1,71 @@
+/**
+ * Listening and stopping. On SIGTERM or SIGINT: readiness turns 503, the
+ * listener stops accepting connections, idle keep-alive connections close,
+ * in-flight requests finish, the store closes, and the process exits 0.
+ * Connections still busy after SHUTDOWN_GRACE_MS are cut, so that the
+ * process is gone well within 10 s.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import type { Lifecycle } from './routes/context.js';
+import type { Store } from './store/types.js';
+
+export const SHUTDOWN_GRACE_MS = 8000;
+
+export interface Running {
+  server: Server;
+  port: number;
+  /** Stops as on SIGTERM; resolves once the store is closed. */
+  stop(reason: string): Promise<void>;
+}
+
+export async function startServer(config: Config, store: Store, logger: Logger): Promise<Running> {
+  const lifecycle: Lifecycle = { shuttingDown: false };
+  const app = createApp({ store, config, logger, lifecycle });
+  const server = createServer(
+    {
+      // Slow or stalled clients must not hold connections forever.
+      requestTimeout: 30_000,
+      headersTimeout: 10_000,
+      keepAliveTimeout: 5_000,
+    },
+    app.callback(),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  logger.info(
+    { host: config.host, port, store: store.kind },
+    `listening on http://${config.host}:${port}`,
+  );
+
+  let stopping: Promise<void> | null = null;
+  const stop = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      lifecycle.shuttingDown = true;
+      logger.info({ reason }, 'shutting down: finishing in-flight requests');
+      const cut = setTimeout(() => {
+        logger.warn('shutdown grace period over: closing remaining connections');
+        server.closeAllConnections();
+      }, SHUTDOWN_GRACE_MS);
+      cut.unref();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      clearTimeout(cut);
+      await store.close();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  return { server, port, stop };
+}

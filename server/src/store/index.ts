@@ -1,0 +1,16 @@
+/** The one place that picks a storage adapter from the configuration. */
+import type { Config } from '../config.js';
+import { SqliteStore } from './sqlite.js';
+import type { Store } from './types.js';
+
+/** MongoDB when SVT_MONGODB_URL is set, else the embedded SQLite file. Not yet opened. */
+export async function createStore(config: Config): Promise<Store> {
+  if (config.mongodbUrl !== null) {
+    // Loaded only when selected: the embedded default never pays for the driver.
+    const { MongoStore } = await import('./mongo.js');
+    return new MongoStore(config.mongodbUrl, config.mongodbDb);
+  }
+  return new SqliteStore(config.dbPath);
+}
+
+export type { Store } from './types.js';

@@ -1,0 +1,456 @@
+/**
+ * MongoDB, for several SVT instances behind a load balancer. Needs a replica
+ * set: each write is a transaction (the deployment and the env/app
+ * projection change together) with majority write concern.
+ *
+ * Query safety: every filter below is built here, with operators chosen by
+ * this code (`$eq`, `$lt`, `$lte`, `$gte`, `$in`) and values typed and
+ * validated by the routes; nothing from a request becomes an operator or a
+ * regular expression.
+ */
+import {
+  type ClientSession,
+  type Collection,
+  type Filter,
+  MongoClient,
+  MongoServerError,
+  type TransactionOptions,
+} from 'mongodb';
+import { monotonicFactory } from 'ulid';
+import type { AttributeValue, Deployment, DeploymentStatus } from '@svt/client';
+import { inFlightProblem } from '../idempotency.js';
+import { idempotencyMismatch } from './shared.js';
+import type {
+  AppRow,
+  EnvironmentRow,
+  HistoryQuery,
+  HistoryResult,
+  IdempotencyClaim,
+  NewDeployment,
+  RecordResult,
+  Store,
+} from './types.js';
+
+interface DeploymentDoc {
+  _id: string;
+  env: string;
+  app: string;
+  version: string;
+  status: DeploymentStatus;
+  deployedAt: Date;
+  recordedAt: Date;
+  commit: string | null;
+  committedAt: Date | null;
+  ref: string | null;
+  url: string | null;
+  pipelineUrl: string | null;
+  actor: string | null;
+  source: string | null;
+  attributes: Record<string, AttributeValue>;
+  recordedBy: string | null;
+  previousId: string | null;
+  idem?: { scope: string; key: string; hash: string };
+}
+
+/** One per env and app: its first, current (latest success) and latest deployment. */
+interface EnvAppDoc {
+  env: string;
+  app: string;
+  firstId: string;
+  currentId: string | null;
+  currentAt: Date | null;
+  latestId: string;
+  latestAt: Date;
+}
+
+const TRANSACTION: TransactionOptions = {
+  readConcern: { level: 'snapshot' },
+  writeConcern: { w: 'majority' },
+  readPreference: 'primary',
+};
+
+function toDeployment(doc: DeploymentDoc): Deployment {
+  return {
+    id: doc._id,
+    env: doc.env,
+    app: doc.app,
+    version: doc.version,
+    status: doc.status,
+    deployedAt: doc.deployedAt.toISOString(),
+    recordedAt: doc.recordedAt.toISOString(),
+    commit: doc.commit,
+    committedAt: doc.committedAt === null ? null : doc.committedAt.toISOString(),
+    ref: doc.ref,
+    url: doc.url,
+    pipelineUrl: doc.pipelineUrl,
+    actor: doc.actor,
+    source: doc.source,
+    attributes: doc.attributes,
+    recordedBy: doc.recordedBy,
+    idempotencyKey: doc.idem?.key ?? null,
+  };
+}
+
+/** Deployments strictly before (at, id) in the ledger's order. */
+function before(at: Date, id: string): Filter<DeploymentDoc> {
+  return { $or: [{ deployedAt: { $lt: at } }, { deployedAt: { $eq: at }, _id: { $lt: id } }] };
+}
+
+const NEWEST_FIRST = { deployedAt: -1, _id: -1 } as const;
+
+export class MongoStore implements Store {
+  readonly kind = 'mongodb';
+  private client: MongoClient | null = null;
+  private ready: Promise<void> | null = null;
+  private closed = false;
+  private readonly nextId = monotonicFactory();
+
+  constructor(
+    private readonly url: string,
+    private readonly dbName: string,
+  ) {}
+
+  /** Connects lazily, once; creates indexes on first connection. */
+  private async connect(): Promise<{
+    deployments: Collection<DeploymentDoc>;
+    envApps: Collection<EnvAppDoc>;
+    client: MongoClient;
+  }> {
+    if (this.closed) throw new Error('the store is closed');
+    if (this.client === null) {
+      this.client = new MongoClient(this.url, {
+        retryWrites: true,
+        writeConcern: { w: 'majority' },
+        serverSelectionTimeoutMS: 10_000,
+      });
+    }
+    const client = this.client;
+    const db = client.db(this.dbName);
+    const deployments = db.collection<DeploymentDoc>('deployments');
+    const envApps = db.collection<EnvAppDoc>('env_apps');
+    this.ready ??= (async () => {
+      await client.connect();
+      const hello = await db.admin().command({ hello: 1 });
+      if (typeof hello.setName !== 'string') {
+        throw new Error(
+          'MongoDB must be a replica set (a single-node one will do): transactions need it',
+        );
+      }
+      await deployments.createIndexes([
+        {
+          key: { env: 1, app: 1, status: 1, deployedAt: -1, _id: -1 },
+          name: 'env_app_status_time',
+        },
+        { key: { env: 1, deployedAt: -1, _id: -1 }, name: 'env_time' },
+        { key: { app: 1, deployedAt: -1, _id: -1 }, name: 'app_time' },
+        { key: { deployedAt: -1, _id: -1 }, name: 'time' },
+        {
+          key: { 'idem.scope': 1, 'idem.key': 1 },
+          name: 'idempotency',
+          unique: true,
+          partialFilterExpression: { 'idem.key': { $exists: true } },
+        },
+      ]);
+      await envApps.createIndexes([
+        { key: { env: 1, app: 1 }, name: 'env_app', unique: true },
+        { key: { app: 1, env: 1 }, name: 'app_env' },
+      ]);
+    })().catch((err: unknown) => {
+      this.ready = null; // the next call tries again
+      throw err;
+    });
+    await this.ready;
+    return { deployments, envApps, client };
+  }
+
+  async open(): Promise<void> {
+    await this.connect();
+  }
+
+  async record(input: NewDeployment, claim?: IdempotencyClaim): Promise<RecordResult> {
+    const { client } = await this.connect();
+    const session = client.startSession();
+    try {
+      let result: RecordResult | null = null;
+      await session.withTransaction(async () => {
+        result = await this.recordIn(session, input, claim);
+      }, TRANSACTION);
+      if (result === null) throw new Error('the transaction ended without a result');
+      return result;
+    } catch (err) {
+      // Another instance recorded the same key concurrently: answer as its replay, or 409.
+      if (claim !== undefined && err instanceof MongoServerError && err.code === 11000) {
+        const earlier = await this.replay(claim);
+        if (earlier !== null) return earlier;
+        throw inFlightProblem(claim.key);
+      }
+      throw err;
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  private async replay(
+    claim: IdempotencyClaim,
+    session?: ClientSession,
+  ): Promise<RecordResult | null> {
+    const { deployments } = await this.connect();
+    const earlier = await deployments.findOne(
+      { 'idem.scope': { $eq: claim.scope }, 'idem.key': { $eq: claim.key } },
+      { session },
+    );
+    if (earlier === null) return null;
+    if (earlier.idem?.hash !== claim.fingerprint) throw idempotencyMismatch(claim.key);
+    const previous =
+      earlier.previousId === null
+        ? null
+        : await deployments.findOne({ _id: { $eq: earlier.previousId } }, { session });
+    const firstInEnv =
+      (await deployments.findOne(
+        { env: { $eq: earlier.env }, app: { $eq: earlier.app }, _id: { $lt: earlier._id } },
+        { session, projection: { _id: 1 } },
+      )) === null;
+    return {
+      deployment: toDeployment(earlier),
+      previous: previous === null ? null : toDeployment(previous),
+      firstInEnv,
+      replayed: true,
+    };
+  }
+
+  private async recordIn(
+    session: ClientSession,
+    input: NewDeployment,
+    claim: IdempotencyClaim | undefined,
+  ): Promise<RecordResult> {
+    const { deployments, envApps } = await this.connect();
+    if (claim !== undefined) {
+      const earlier = await this.replay(claim, session);
+      if (earlier !== null) return earlier;
+    }
+    const id = this.nextId();
+    const at = new Date(input.deployedAt);
+    const previous = await deployments.findOne(
+      {
+        env: { $eq: input.env },
+        app: { $eq: input.app },
+        status: { $eq: 'success' },
+        ...before(at, id),
+      },
+      { session, sort: NEWEST_FIRST },
+    );
+    const doc: DeploymentDoc = {
+      _id: id,
+      env: input.env,
+      app: input.app,
+      version: input.version,
+      status: input.status,
+      deployedAt: at,
+      recordedAt: new Date(),
+      commit: input.commit,
+      committedAt: input.committedAt === null ? null : new Date(input.committedAt),
+      ref: input.ref,
+      url: input.url,
+      pipelineUrl: input.pipelineUrl,
+      actor: input.actor,
+      source: input.source,
+      attributes: input.attributes,
+      recordedBy: input.recordedBy,
+      previousId: previous?._id ?? null,
+      ...(claim === undefined
+        ? {}
+        : { idem: { scope: claim.scope, key: claim.key, hash: claim.fingerprint } }),
+    };
+    await deployments.insertOne(doc, { session });
+
+    const key = { env: { $eq: input.env }, app: { $eq: input.app } };
+    const upsert = await envApps.updateOne(
+      key,
+      {
+        $setOnInsert: {
+          env: input.env,
+          app: input.app,
+          firstId: id,
+          currentId: null,
+          currentAt: null,
+          latestId: id,
+          latestAt: at,
+        },
+      },
+      { upsert: true, session },
+    );
+    const firstInEnv = upsert.upsertedCount === 1;
+    if (input.status === 'success') {
+      await envApps.updateOne(
+        {
+          ...key,
+          $or: [
+            { currentAt: { $eq: null } },
+            { currentAt: { $lt: at } },
+            { currentAt: { $eq: at }, currentId: { $lt: id } },
+          ],
+        },
+        { $set: { currentId: id, currentAt: at } },
+        { session },
+      );
+    }
+    if (!firstInEnv) {
+      await envApps.updateOne(
+        {
+          ...key,
+          $or: [{ latestAt: { $lt: at } }, { latestAt: { $eq: at }, latestId: { $lt: id } }],
+        },
+        { $set: { latestId: id, latestAt: at } },
+        { session },
+      );
+    }
+    return {
+      deployment: toDeployment(doc),
+      previous: previous === null ? null : toDeployment(previous),
+      firstInEnv,
+      replayed: false,
+    };
+  }
+
+  async current(env: string, at?: number): Promise<Deployment[] | null> {
+    const { deployments, envApps } = await this.connect();
+    const rows = await envApps
+      .find({ env: { $eq: env } })
+      .sort({ app: 1 })
+      .toArray();
+    if (rows.length === 0) return null;
+    if (at === undefined) {
+      const ids = rows.flatMap((r) => (r.currentId === null ? [] : [r.currentId]));
+      const docs = await deployments.find({ _id: { $in: ids } }).toArray();
+      const byId = new Map(docs.map((d) => [d._id, d]));
+      return ids.flatMap((id) => {
+        const doc = byId.get(id);
+        return doc === undefined ? [] : [toDeployment(doc)];
+      });
+    }
+    const docs = await deployments
+      .aggregate<DeploymentDoc>(
+        [
+          {
+            $match: {
+              env: { $eq: env },
+              status: { $eq: 'success' },
+              deployedAt: { $lte: new Date(at) },
+            },
+          },
+          { $sort: { app: 1, deployedAt: -1, _id: -1 } },
+          { $group: { _id: '$app', doc: { $first: '$$ROOT' } } },
+          { $replaceRoot: { newRoot: '$doc' } },
+          { $sort: { app: 1 } },
+        ],
+        { allowDiskUse: true },
+      )
+      .toArray();
+    return docs.map(toDeployment);
+  }
+
+  async history(query: HistoryQuery): Promise<HistoryResult> {
+    const { deployments } = await this.connect();
+    const filter: Filter<DeploymentDoc> = {};
+    if (query.env !== undefined) filter.env = { $eq: query.env };
+    if (query.app !== undefined) filter.app = { $eq: query.app };
+    if (query.status !== undefined) filter.status = { $eq: query.status };
+    const range: { $gte?: Date; $lt?: Date } = {};
+    if (query.since !== undefined) range.$gte = new Date(query.since);
+    if (query.until !== undefined) range.$lt = new Date(query.until);
+    if (range.$gte !== undefined || range.$lt !== undefined) filter.deployedAt = range;
+    if (query.after !== undefined) {
+      Object.assign(filter, { $and: [before(new Date(query.after.deployedAt), query.after.id)] });
+    }
+    const docs = await deployments
+      .find(filter)
+      .sort(NEWEST_FIRST)
+      .limit(query.limit + 1)
+      .toArray();
+    const more = docs.length > query.limit;
+    const page = more ? docs.slice(0, query.limit) : docs;
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toDeployment),
+      next:
+        more && last !== undefined ? { deployedAt: last.deployedAt.getTime(), id: last._id } : null,
+    };
+  }
+
+  async environments(): Promise<EnvironmentRow[]> {
+    const { envApps } = await this.connect();
+    const rows = await envApps
+      .aggregate<{ _id: string; apps: number; last: Date; first: string }>([
+        {
+          $group: {
+            _id: '$env',
+            apps: { $sum: 1 },
+            last: { $max: '$latestAt' },
+            first: { $min: '$firstId' },
+          },
+        },
+        { $sort: { first: 1 } },
+      ])
+      .toArray();
+    return rows.map((r) => ({ name: r._id, apps: r.apps, lastDeployedAt: r.last.getTime() }));
+  }
+
+  /** Environment names in first-seen order, for ordering per-app lists. */
+  private async envOrder(): Promise<Map<string, number>> {
+    const envs = await this.environments();
+    return new Map(envs.map((e, i) => [e.name, i]));
+  }
+
+  async apps(): Promise<AppRow[]> {
+    const { envApps } = await this.connect();
+    const order = await this.envOrder();
+    const rows = await envApps.find({}).sort({ app: 1 }).toArray();
+    const apps = new Map<string, AppRow>();
+    for (const r of rows) {
+      const app = apps.get(r.app);
+      if (app === undefined) {
+        apps.set(r.app, {
+          name: r.app,
+          environments: [r.env],
+          lastDeployedAt: r.latestAt.getTime(),
+        });
+      } else {
+        app.environments.push(r.env);
+        app.lastDeployedAt = Math.max(app.lastDeployedAt, r.latestAt.getTime());
+      }
+    }
+    for (const app of apps.values()) {
+      app.environments.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    }
+    return [...apps.values()];
+  }
+
+  async app(name: string): Promise<{ env: string; current: Deployment | null }[] | null> {
+    const { deployments, envApps } = await this.connect();
+    const rows = await envApps.find({ app: { $eq: name } }).toArray();
+    if (rows.length === 0) return null;
+    const order = await this.envOrder();
+    rows.sort((a, b) => (order.get(a.env) ?? 0) - (order.get(b.env) ?? 0));
+    const ids = rows.flatMap((r) => (r.currentId === null ? [] : [r.currentId]));
+    const docs = await deployments.find({ _id: { $in: ids } }).toArray();
+    const byId = new Map(docs.map((d) => [d._id, d]));
+    return rows.map((r) => {
+      const doc = r.currentId === null ? undefined : byId.get(r.currentId);
+      return { env: r.env, current: doc === undefined ? null : toDeployment(doc) };
+    });
+  }
+
+  async ping(): Promise<void> {
+    const { client } = await this.connect();
+    await client.db(this.dbName).command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const client = this.client;
+    this.client = null;
+    this.ready = null;
+    await client?.close();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Versioned schema of the SQLite store. Migration N brings `user_version`
+ * from N-1 to N; each runs in its own immediate transaction. Append only:
+ * a released migration is never edited.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  -- The ledger: one immutable row per deployment event. Instants are epoch ms.
+  CREATE TABLE deployments (
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    env          TEXT NOT NULL,
+    app          TEXT NOT NULL,
+    version      TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('success', 'failure', 'started', 'rolled_back')),
+    deployed_at  INTEGER NOT NULL,
+    recorded_at  INTEGER NOT NULL,
+    commit_sha   TEXT,
+    committed_at INTEGER,
+    ref          TEXT,
+    url          TEXT,
+    pipeline_url TEXT,
+    actor        TEXT,
+    source       TEXT,
+    attributes   TEXT,
+    recorded_by  TEXT,
+    previous_id  TEXT,
+    idem_scope   TEXT,
+    idem_key     TEXT,
+    idem_hash    TEXT
+  );
+  -- Latest success per app at an instant, and "previous" at write time.
+  CREATE INDEX deployments_env_app_status_time ON deployments (env, app, status, deployed_at, id);
+  -- History pages, by the filters people use.
+  CREATE INDEX deployments_env_time ON deployments (env, deployed_at, id);
+  CREATE INDEX deployments_app_time ON deployments (app, deployed_at, id);
+  CREATE INDEX deployments_time ON deployments (deployed_at, id);
+  CREATE UNIQUE INDEX deployments_idempotency ON deployments (idem_scope, idem_key)
+    WHERE idem_key IS NOT NULL;
+
+  -- Projection kept in the same transaction as each insert: one row per env
+  -- and app, pointing at its current (latest success) and latest event.
+  CREATE TABLE env_apps (
+    env          TEXT NOT NULL,
+    app          TEXT NOT NULL,
+    first_seq    INTEGER NOT NULL,
+    current_seq  INTEGER,
+    current_at   INTEGER,
+    current_id   TEXT,
+    latest_seq   INTEGER NOT NULL,
+    latest_at    INTEGER NOT NULL,
+    latest_id    TEXT NOT NULL,
+    PRIMARY KEY (env, app)
+  ) WITHOUT ROWID;
+  CREATE INDEX env_apps_app ON env_apps (app, env);
+  `,
+];

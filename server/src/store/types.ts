@@ -1,0 +1,110 @@
+/**
+ * The storage interface: small, storage-neutral, written for what the routes
+ * need. Routes and pages see only this file, never an adapter.
+ */
+import type { AttributeValue, Deployment, DeploymentStatus } from '@svt/client';
+
+/** A validated deployment to record. Instants are epoch milliseconds. */
+export interface NewDeployment {
+  env: string;
+  app: string;
+  version: string;
+  status: DeploymentStatus;
+  deployedAt: number;
+  commit: string | null;
+  committedAt: number | null;
+  ref: string | null;
+  url: string | null;
+  pipelineUrl: string | null;
+  actor: string | null;
+  source: string | null;
+  attributes: Record<string, AttributeValue>;
+  recordedBy: string | null;
+}
+
+/**
+ * An Idempotency-Key with what it guards: the same `key` in the same `scope`
+ * (the token's name, or '' without one) records once; `fingerprint` is a hash
+ * of the request body, so that a reuse with another body is refused.
+ */
+export interface IdempotencyClaim {
+  scope: string;
+  key: string;
+  fingerprint: string;
+}
+
+export interface RecordResult {
+  deployment: Deployment;
+  /** The latest success of the same env and app ordered before this one. */
+  previous: Deployment | null;
+  /** True when the app had never been recorded in that environment before. */
+  firstInEnv: boolean;
+  /** True when an earlier request with the same idempotency key recorded it. */
+  replayed: boolean;
+}
+
+/** A position in the history order (deployedAt, then id), both descending. */
+export interface HistoryPosition {
+  deployedAt: number;
+  id: string;
+}
+
+export interface HistoryQuery {
+  env?: string;
+  app?: string;
+  status?: DeploymentStatus;
+  /** Inclusive, on deployedAt. */
+  since?: number;
+  /** Exclusive, on deployedAt. */
+  until?: number;
+  /** Return only deployments strictly after this position in newest-first order. */
+  after?: HistoryPosition;
+  limit: number;
+}
+
+export interface HistoryResult {
+  items: Deployment[];
+  /** Position of the last item when more follow, else null. */
+  next: HistoryPosition | null;
+}
+
+export interface EnvironmentRow {
+  name: string;
+  apps: number;
+  lastDeployedAt: number;
+}
+
+export interface AppRow {
+  name: string;
+  environments: string[];
+  lastDeployedAt: number;
+}
+
+export interface Store {
+  /** Which adapter this is, for logs and readiness. */
+  readonly kind: 'sqlite' | 'mongodb';
+  /** Connects and migrates (SQLite) or creates indexes (MongoDB). Safe to call again. */
+  open(): Promise<void>;
+  /**
+   * Records one deployment and keeps current state in step, atomically.
+   * Throws HttpProblem 422 when `claim.key` was used with another body.
+   */
+  record(input: NewDeployment, claim?: IdempotencyClaim): Promise<RecordResult>;
+  /**
+   * Current state of `env` (or its state at instant `at`): the latest success
+   * of each app by (deployedAt, id), ordered by app. Null for an environment
+   * never recorded.
+   */
+  current(env: string, at?: number): Promise<Deployment[] | null>;
+  history(query: HistoryQuery): Promise<HistoryResult>;
+  /** Every environment, in first-seen order. */
+  environments(): Promise<EnvironmentRow[]>;
+  /** Every app, ordered by name. */
+  apps(): Promise<AppRow[]>;
+  /** The app's current deployment in each environment it was recorded in; null when unknown. */
+  app(name: string): Promise<{ env: string; current: Deployment | null }[] | null>;
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  /** Finishes pending writes and releases the database. Safe to call twice. */
+  close(): Promise<void>;
+}
