@@ -34,6 +34,15 @@ export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa
   };
 
   app.use(requestLog(logger));
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      // Once shutdown begins, close each connection after its answer: an idle
+      // keep-alive socket would otherwise hold the exit back until it times out.
+      if (deps.lifecycle.shuttingDown) ctx.set('Connection', 'close');
+    }
+  });
   app.use(problemMiddleware(logger));
   app.use(async (ctx, next) => {
     // The router decodes path parameters leniently; a malformed escape is the caller's error.
@@ -46,7 +55,7 @@ export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa
   });
   for (const router of [opsRoutes(deps), apiV1Routes(deps), legacyRoutes(deps)]) {
     app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
+    app.use(router.allowedMethods());
   }
   // Errors are all answered by the problem middleware; what reaches here is a socket error.
   app.on('error', (err: unknown) => logger.debug({ err }, 'connection error'));

@@ -65,11 +65,16 @@ export function problemMiddleware(logger: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body == null) {
-        throw new HttpProblem(404, {
-          code: 'not-found',
-          title: 'Not found',
-          detail: `no route for ${ctx.method} ${ctx.path}`,
+      // Nothing answered (404), or the router set a bare status (405 with Allow, 501).
+      if (ctx.body == null && ctx.status >= 400) {
+        const allow = ctx.response.get('Allow');
+        throw new HttpProblem(ctx.status, {
+          code: ctx.status === 404 ? 'not-found' : 'method-not-allowed',
+          title: TITLES[ctx.status] ?? 'Client error',
+          detail:
+            ctx.status === 404
+              ? `no route for ${ctx.method} ${ctx.path}`
+              : `${ctx.method} is not allowed on ${ctx.path}${allow ? `; allowed: ${allow}` : ''}`,
         });
       }
     } catch (err) {

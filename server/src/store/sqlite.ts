@@ -270,7 +270,7 @@ export class SqliteStore implements Store {
   async current(env: string, at?: number): Promise<Deployment[] | null> {
     const { s } = this.connection();
     if (s.envExists.get(env) === undefined) return null;
-    const rows = (at === undefined ? s.current.all(env) : s.currentAt.all(at, env)) as Row[];
+    const rows = (at === undefined ? s.current.all(env) : s.currentAt.all({ at, env })) as Row[];
     return rows.map(toDeployment);
   }
 
@@ -398,9 +398,9 @@ function prepare(db: Database.Database) {
     currentAt: db.prepare(
       `SELECT d.* FROM env_apps ea JOIN deployments d ON d.seq = (
          SELECT seq FROM deployments x WHERE x.env = ea.env AND x.app = ea.app
-           AND x.status = 'success' AND x.deployed_at <= ?1
+           AND x.status = 'success' AND x.deployed_at <= @at
          ORDER BY x.deployed_at DESC, x.id DESC LIMIT 1)
-       WHERE ea.env = ?2 ORDER BY ea.app`,
+       WHERE ea.env = @env ORDER BY ea.app`,
     ),
     environments: db.prepare(
       `SELECT env, COUNT(*) AS apps, MAX(latest_at) AS last, MIN(first_seq) AS first

@@ -1,0 +1,277 @@
+/**
+ * The store contract: every adapter must pass it. Each adapter's test file
+ * calls `storeContract(name, makeStore)` and adds only what is its own.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Store } from '../../server/src/store/types.js';
+import { HttpProblem } from '../../server/src/errors.js';
+import { MINUTE, T0, newDeployment as d } from '../helpers/deployments.js';
+
+export interface ContractOptions {
+  /** Report every test as skipped (an adapter whose server is not reachable here). */
+  skip?: boolean;
+}
+
+export function storeContract(
+  name: string,
+  makeStore: () => Promise<Store>,
+  { skip = false }: ContractOptions = {},
+): void {
+  (skip ? describe.skip : describe)(`${name} store contract`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+      await store.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const versions = async (env: string, at?: number) =>
+      (await store.current(env, at))?.map((x) => `${x.app}@${x.version}`);
+
+    it('records every field and returns it as stored', async () => {
+      const input = d({
+        env: 'prod-eu',
+        app: 'Test app',
+        version: 'v2.4.0',
+        status: 'success',
+        deployedAt: T0 + 1234,
+        commit: 'a1b2c3d',
+        committedAt: T0 - 5 * MINUTE,
+        ref: 'refs/tags/v2.4.0',
+        url: 'https://example.test/app',
+        pipelineUrl: 'https://ci.example.test/p/1',
+        actor: 'jane',
+        source: 'github',
+        attributes: { region: 'eu', replicas: 3, canary: false },
+      });
+      const before = Date.now();
+      const { deployment, previous, firstInEnv, replayed } = await store.record(input);
+      expect(deployment).toEqual({
+        id: expect.stringMatching(/^[0-9A-Z]{26}$/),
+        env: 'prod-eu',
+        app: 'Test app',
+        version: 'v2.4.0',
+        status: 'success',
+        deployedAt: new Date(T0 + 1234).toISOString(),
+        recordedAt: expect.any(String),
+        commit: 'a1b2c3d',
+        committedAt: new Date(T0 - 5 * MINUTE).toISOString(),
+        ref: 'refs/tags/v2.4.0',
+        url: 'https://example.test/app',
+        pipelineUrl: 'https://ci.example.test/p/1',
+        actor: 'jane',
+        source: 'github',
+        attributes: { region: 'eu', replicas: 3, canary: false },
+        recordedBy: null,
+        idempotencyKey: null,
+      });
+      expect(Date.parse(deployment.recordedAt)).toBeGreaterThanOrEqual(before - 1);
+      expect([previous, firstInEnv, replayed]).toEqual([null, true, false]);
+      expect(await store.current('prod-eu')).toEqual([deployment]);
+    });
+
+    it('answers with the deployment each write replaced as current', async () => {
+      const first = await store.record(d({ version: '1.0.0', deployedAt: T0 }));
+      const second = await store.record(d({ version: '1.1.0', deployedAt: T0 + MINUTE }));
+      expect(second.previous?.id).toBe(first.deployment.id);
+      expect(second.firstInEnv).toBe(false);
+      const failed = await store.record(
+        d({ version: '1.2.0', status: 'failure', deployedAt: T0 + 2 * MINUTE }),
+      );
+      expect(failed.previous?.id).toBe(second.deployment.id);
+      const other = await store.record(d({ app: 'web', deployedAt: T0 + 3 * MINUTE }));
+      expect(other.previous).toBeNull();
+      expect(other.firstInEnv).toBe(true);
+    });
+
+    it('keeps the latest success by deployedAt as current, whatever the arrival order', async () => {
+      await store.record(d({ version: '2.0.0', deployedAt: T0 + 2 * MINUTE }));
+      const late = await store.record(d({ version: '1.0.0', deployedAt: T0 + MINUTE }));
+      expect(late.previous).toBeNull(); // nothing succeeded before it in deployedAt order
+      expect(await versions('dev')).toEqual(['api@2.0.0']);
+    });
+
+    it('never makes failure, started or rolled_back current; a rollback is a new success', async () => {
+      await store.record(d({ version: '1.0.0', deployedAt: T0 }));
+      await store.record(d({ version: '1.1.0', status: 'started', deployedAt: T0 + 1 * MINUTE }));
+      await store.record(d({ version: '1.1.0', status: 'failure', deployedAt: T0 + 2 * MINUTE }));
+      expect(await versions('dev')).toEqual(['api@1.0.0']);
+      await store.record(d({ version: '1.2.0', deployedAt: T0 + 3 * MINUTE }));
+      await store.record(
+        d({ version: '1.2.0', status: 'rolled_back', deployedAt: T0 + 4 * MINUTE }),
+      );
+      const rollback = await store.record(d({ version: '1.0.0', deployedAt: T0 + 4 * MINUTE }));
+      expect(rollback.previous?.version).toBe('1.2.0');
+      expect(await versions('dev')).toEqual(['api@1.0.0']);
+    });
+
+    it('breaks deployedAt ties by id: the later arrival wins', async () => {
+      await store.record(d({ version: '1.0.0', deployedAt: T0 }));
+      const second = await store.record(d({ version: '1.0.1', deployedAt: T0 }));
+      expect(second.previous?.version).toBe('1.0.0');
+      expect(await versions('dev')).toEqual(['api@1.0.1']);
+    });
+
+    it('tells an unknown environment (null) from one with nothing current ([])', async () => {
+      expect(await store.current('nowhere')).toBeNull();
+      await store.record(d({ env: 'qa', status: 'failure' }));
+      expect(await store.current('qa')).toEqual([]);
+    });
+
+    it('answers the state of an environment at any past instant', async () => {
+      await store.record(d({ app: 'api', version: '1.0.0', deployedAt: T0 }));
+      await store.record(d({ app: 'web', version: '5.0.0', deployedAt: T0 + 10 * MINUTE }));
+      await store.record(d({ app: 'api', version: '1.1.0', deployedAt: T0 + 20 * MINUTE }));
+      await store.record(
+        d({ app: 'api', version: '1.2.0', status: 'failure', deployedAt: T0 + 25 * MINUTE }),
+      );
+      expect(await versions('dev', T0 - 1)).toEqual([]);
+      expect(await versions('dev', T0)).toEqual(['api@1.0.0']); // inclusive
+      expect(await versions('dev', T0 + 15 * MINUTE)).toEqual(['api@1.0.0', 'web@5.0.0']);
+      expect(await versions('dev', T0 + 30 * MINUTE)).toEqual(['api@1.1.0', 'web@5.0.0']);
+      expect(await versions('dev')).toEqual(['api@1.1.0', 'web@5.0.0']);
+    });
+
+    it('matches names exactly: nothing is a pattern', async () => {
+      await store.record(d({ env: 'dev', app: 'a.b', version: '1.0.0' }));
+      await store.record(d({ env: 'dev', app: 'axb', version: '2.0.0' }));
+      await store.record(d({ env: 'devx', app: 'a.b', version: '3.0.0' }));
+      expect(await versions('dev')).toEqual(['a.b@1.0.0', 'axb@2.0.0']);
+      expect((await store.history({ app: 'a.b', limit: 10 })).items).toHaveLength(2);
+      expect((await store.history({ env: 'd.v', limit: 10 })).items).toHaveLength(0);
+      expect(await store.app('a.*')).toBeNull();
+    });
+
+    it('pages history newest first with inclusive since, exclusive until and filters', async () => {
+      for (let i = 0; i < 7; i++) {
+        await store.record(d({ version: `1.0.${i}`, deployedAt: T0 + i * MINUTE }));
+      }
+      await store.record(d({ env: 'prod', version: '1.0.0', deployedAt: T0 + 3 * MINUTE }));
+      await store.record(d({ app: 'web', status: 'failure', deployedAt: T0 + 3 * MINUTE }));
+
+      const all = await store.history({ limit: 100 });
+      expect(all.items).toHaveLength(9);
+      expect(all.next).toBeNull();
+      const keys = all.items.map((x) => [Date.parse(x.deployedAt), x.id] as const);
+      const sorted = [...keys].sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? 1 : -1));
+      expect(keys).toEqual(sorted);
+
+      const window = await store.history({
+        env: 'dev',
+        app: 'api',
+        since: T0 + 2 * MINUTE,
+        until: T0 + 5 * MINUTE,
+        limit: 100,
+      });
+      expect(window.items.map((x) => x.version)).toEqual(['1.0.4', '1.0.3', '1.0.2']);
+      expect(
+        (await store.history({ status: 'failure', limit: 10 })).items.map((x) => x.app),
+      ).toEqual(['web']);
+
+      const seen: string[] = [];
+      let page = await store.history({ env: 'dev', limit: 3 });
+      seen.push(...page.items.map((x) => x.id));
+      while (page.next !== null) {
+        page = await store.history({ env: 'dev', limit: 3, after: page.next });
+        seen.push(...page.items.map((x) => x.id));
+      }
+      expect(seen).toEqual(
+        (await store.history({ env: 'dev', limit: 100 })).items.map((x) => x.id),
+      );
+      expect(new Set(seen).size).toBe(8);
+    });
+
+    it('records once per idempotency key and scope, and refuses a key reused with another body', async () => {
+      const claim = { scope: '', key: 'job-1', fingerprint: 'aaa' };
+      const first = await store.record(d({ version: '1.0.0' }), claim);
+      const again = await store.record(d({ version: '1.0.0' }), claim);
+      expect(again.replayed).toBe(true);
+      expect(again.deployment).toEqual(first.deployment);
+      expect(again.deployment.idempotencyKey).toBe('job-1');
+      expect((await store.history({ limit: 10 })).items).toHaveLength(1);
+
+      await expect(
+        store.record(d({ version: '9.9.9' }), { ...claim, fingerprint: 'bbb' }),
+      ).rejects.toMatchObject({
+        status: 422,
+      });
+      await expect(store.record(d(), { ...claim, fingerprint: 'bbb' })).rejects.toBeInstanceOf(
+        HttpProblem,
+      );
+
+      const otherScope = await store.record(d({ version: '1.0.0' }), {
+        ...claim,
+        scope: 'ci-token',
+      });
+      expect(otherScope.replayed).toBe(false);
+      expect((await store.history({ limit: 10 })).items).toHaveLength(2);
+    });
+
+    it('replays the first answer, previous included', async () => {
+      await store.record(d({ version: '1.0.0', deployedAt: T0 }));
+      const claim = { scope: '', key: 'k', fingerprint: 'f' };
+      const first = await store.record(d({ version: '1.1.0', deployedAt: T0 + MINUTE }), claim);
+      await store.record(d({ version: '1.2.0', deployedAt: T0 + 2 * MINUTE }));
+      const again = await store.record(d({ version: '1.1.0', deployedAt: T0 + MINUTE }), claim);
+      expect(again).toEqual({ ...first, replayed: true });
+    });
+
+    it('lists environments in first-seen order and apps by name', async () => {
+      await store.record(d({ env: 'staging', app: 'web', deployedAt: T0 }));
+      await store.record(d({ env: 'dev', app: 'api', deployedAt: T0 + MINUTE }));
+      await store.record(
+        d({ env: 'prod', app: 'api', status: 'failure', deployedAt: T0 + 2 * MINUTE }),
+      );
+      await store.record(d({ env: 'dev', app: 'web', deployedAt: T0 - MINUTE }));
+
+      expect(await store.environments()).toEqual([
+        { name: 'staging', apps: 1, lastDeployedAt: T0 },
+        { name: 'dev', apps: 2, lastDeployedAt: T0 + MINUTE },
+        { name: 'prod', apps: 1, lastDeployedAt: T0 + 2 * MINUTE },
+      ]);
+      expect(await store.apps()).toEqual([
+        { name: 'api', environments: ['dev', 'prod'], lastDeployedAt: T0 + 2 * MINUTE },
+        { name: 'web', environments: ['staging', 'dev'], lastDeployedAt: T0 },
+      ]);
+      const api = await store.app('api');
+      expect(api?.map((e) => [e.env, e.current?.version ?? null])).toEqual([
+        ['dev', '1.0.0'],
+        ['prod', null],
+      ]);
+      expect(await store.app('nope')).toBeNull();
+    });
+
+    it('keeps exactly one current entry per app under concurrent writes', async () => {
+      const writes = Array.from({ length: 200 }, (_, i) =>
+        store.record(d({ app: `app-${i % 5}`, version: `1.0.${i}`, deployedAt: T0 + i })),
+      );
+      const results = await Promise.all(writes);
+      expect(new Set(results.map((r) => r.deployment.id)).size).toBe(200);
+      const current = await store.current('dev');
+      expect(current?.map((x) => `${x.app}@${x.version}`)).toEqual([
+        'app-0@1.0.195',
+        'app-1@1.0.196',
+        'app-2@1.0.197',
+        'app-3@1.0.198',
+        'app-4@1.0.199',
+      ]);
+      let count = 0;
+      let page = await store.history({ limit: 100 });
+      count += page.items.length;
+      while (page.next !== null) {
+        page = await store.history({ limit: 100, after: page.next });
+        count += page.items.length;
+      }
+      expect(count).toBe(200);
+    });
+
+    it('pings while open and closes safely twice', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+      await store.close();
+      await expect(store.close()).resolves.toBeUndefined();
+      await expect(store.record(d())).rejects.toThrow(/closed/);
+    });
+  });
+}

@@ -1,0 +1,86 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../server/src/store/sqlite.js';
+import { MIGRATIONS } from '../../server/src/store/sqlite-schema.js';
+import { newDeployment as d } from '../helpers/deployments.js';
+import { removeTempDirs, tempDbPath } from '../helpers/tmp.js';
+import { storeContract } from './contract.js';
+
+afterAll(removeTempDirs);
+
+storeContract('sqlite', async () => new SqliteStore(tempDbPath()));
+
+describe('sqlite store', () => {
+  it('sets WAL and synchronous=FULL on every connection, including a reopened file', async () => {
+    const path = tempDbPath();
+    const first = new SqliteStore(path);
+    await first.record(d());
+    await first.close();
+    const again = new SqliteStore(path);
+    await again.open();
+    // A second, independent connection sees WAL persisted in the file.
+    const probe = new Database(path, { readonly: true });
+    expect(probe.pragma('journal_mode', { simple: true })).toBe('wal');
+    probe.close();
+    expect(await again.current('dev')).toHaveLength(1);
+    await again.close();
+  });
+
+  it('migrates a new file to the latest schema version, once', async () => {
+    const path = tempDbPath();
+    const store = new SqliteStore(path);
+    await store.open();
+    await store.close();
+    await new SqliteStore(path).close(); // opening again runs no migration
+    const db = new Database(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    db.close();
+  });
+
+  it('refuses a database from a newer SVT rather than misreading it', async () => {
+    const path = tempDbPath();
+    await new SqliteStore(path).open();
+    const db = new Database(path);
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+    await expect(new SqliteStore(path).open()).rejects.toThrow(/newer than this server knows/);
+  });
+
+  it('commits a batch of writes together, and one failing write fails alone', async () => {
+    const store = new SqliteStore(tempDbPath());
+    await store.open();
+    const claim = { scope: '', key: 'k', fingerprint: 'one' };
+    await store.record(d(), claim);
+    // Same event-loop turn: one transaction; the key reuse fails in its own savepoint.
+    const results = await Promise.allSettled([
+      store.record(d({ version: '2.0.0' })),
+      store.record(d({ version: '3.0.0' }), { ...claim, fingerprint: 'two' }),
+      store.record(d({ version: '4.0.0' })),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await store.history({ limit: 10 })).items.map((x) => x.version)).toEqual(
+      expect.arrayContaining(['1.0.0', '2.0.0', '4.0.0']),
+    );
+    expect((await store.history({ limit: 10 })).items).toHaveLength(3);
+    await store.close();
+  });
+
+  it('keeps the projection in agreement with the events', async () => {
+    const path = tempDbPath();
+    const store = new SqliteStore(path);
+    for (let i = 0; i < 50; i++) {
+      await store.record(
+        d({
+          app: `a${i % 7}`,
+          version: `1.${i}.0`,
+          status: i % 4 === 0 ? 'failure' : 'success',
+          deployedAt: d().deployedAt + ((i * 7919) % 50) * 1000,
+        }),
+      );
+    }
+    const fromProjection = await store.current('dev');
+    const fromEvents = await store.current('dev', Number.MAX_SAFE_INTEGER);
+    expect(fromProjection).toEqual(fromEvents);
+    await store.close();
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, parseConfig } from '../../server/src/config.js';
+
+describe('parseConfig', () => {
+  it('has zero-set-up defaults', () => {
+    expect(parseConfig({})).toEqual({
+      port: 5000,
+      host: '127.0.0.1',
+      dbPath: './data/svt.db',
+      mongodbUrl: null,
+      mongodbDb: 'svt',
+      versionPattern: null,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every setting', () => {
+    const config = parseConfig({
+      SVT_PORT: '0',
+      SVT_HOST: '0.0.0.0',
+      SVT_DB: '/var/lib/svt/svt.db',
+      SVT_MONGODB_URL: 'mongodb://db1,db2/?replicaSet=rs0',
+      SVT_MONGODB_DB: 'svt_prod',
+      SVT_VERSION_PATTERN: '[0-9.]+',
+      SVT_LOG_LEVEL: 'WARN',
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      dbPath: '/var/lib/svt/svt.db',
+      mongodbUrl: 'mongodb://db1,db2/?replicaSet=rs0',
+      mongodbDb: 'svt_prod',
+      logLevel: 'warn',
+    });
+    expect(config.versionPattern?.test('1.2.3')).toBe(true);
+    expect(config.versionPattern?.test('x1.2.3')).toBe(false); // anchored
+  });
+
+  it.each([
+    ['SVT_PORT', 'abc', 'SVT_PORT must be an integer 0-65535, got "abc"'],
+    ['SVT_PORT', '70000', 'SVT_PORT must be an integer 0-65535, got "70000"'],
+    ['SVT_PORT', '-1', 'SVT_PORT must be an integer 0-65535, got "-1"'],
+    [
+      'SVT_LOG_LEVEL',
+      'loud',
+      'SVT_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    ],
+    [
+      'SVT_MONGODB_DB',
+      'a/b',
+      'SVT_MONGODB_DB must be a database name of 1-63 letters, digits, "_" or "-", got "a/b"',
+    ],
+    ['SVT_VERSION_PATTERN', '([0-9', 'SVT_VERSION_PATTERN must be a valid regular expression'],
+    [
+      'SVT_MONGODB_URL',
+      'http://user:secret@db',
+      'SVT_MONGODB_URL must be a mongodb:// or mongodb+srv:// connection string',
+    ],
+  ])('refuses %s=%s with a message naming it', (name, value, message) => {
+    let caught: unknown;
+    try {
+      parseConfig({ [name]: value });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as Error).message).toContain(message);
+    expect((caught as Error).message).not.toContain('secret');
+  });
+
+  it('treats empty values as unset', () => {
+    expect(parseConfig({ SVT_PORT: '', SVT_MONGODB_URL: ' ' })).toMatchObject({
+      port: 5000,
+      mongodbUrl: null,
+    });
+  });
+});
