@@ -93,6 +93,9 @@ describe('bad input', () => {
     [{ ...valid, attributes: { long: 'x'.repeat(1025) } }, 'attributes.long', 'at most 1024'],
     [{ ...valid, attributes: attrs(21) }, 'attributes', 'at most 20 keys'],
     [{ ...valid, extra: 'x' }, 'extra', 'not a known field'],
+    [{ ...valid, status: '' }, 'status', 'must not be empty'],
+    [{ ...valid, attributes: { big: 2 ** 60 } }, 'attributes.big', 'safe integer'],
+    [{ ...valid, attributes: { bad: '\udc00' } }, 'attributes.bad', 'not valid Unicode'],
   ])('wrong field %#: %j', async (body, path, message) => {
     const res = await request(t.callback).post('/api/v1/deployments').send(body);
     expectProblem(res, 400, /./);
@@ -119,6 +122,11 @@ describe('bad input', () => {
     expectProblem(res, 400, /reserved/);
     expect(res.body.errors).toContainEqual({ path, message: 'is a reserved key and is refused' });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('a number JSON reads as Infinity', async () => {
+    const res = await post('{"env":"dev","app":"api","version":"1","attributes":{"n":1e400}}');
+    expect(res.body.errors).toEqual([{ path: 'attributes.n', message: 'must be a finite number' }]);
   });
 
   it('a body over 64 KB', async () => {

@@ -134,6 +134,18 @@ export function storeContract(
       expect(await versions('dev')).toEqual(['api@1.1.0', 'web@5.0.0']);
     });
 
+    it('gives the same deployments as JSON text through currentJson', async () => {
+      await store.record(d({ app: 'api', version: '1.0.0', deployedAt: T0, attributes: { n: 1 } }));
+      await store.record(d({ app: 'web', version: '2.0.0', deployedAt: T0 + MINUTE }));
+      for (const at of [undefined, T0, T0 + MINUTE]) {
+        const json = await store.currentJson('dev', at);
+        expect(json?.map((text) => JSON.parse(text) as unknown)).toEqual(
+          await store.current('dev', at),
+        );
+      }
+      expect(await store.currentJson('nowhere')).toBeNull();
+    });
+
     it('matches names exactly: nothing is a pattern', async () => {
       await store.record(d({ env: 'dev', app: 'a.b', version: '1.0.0' }));
       await store.record(d({ env: 'dev', app: 'axb', version: '2.0.0' }));

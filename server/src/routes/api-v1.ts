@@ -83,14 +83,15 @@ export function apiV1Routes({ store, config, inFlight }: RouteDeps): Router {
     const at = instantParam(ctx, 'at', errors);
     onlyParams(ctx, ['at'], errors);
     if (errors.length > 0) throw validationProblem(errors);
-    const deployments = await store.current(env, at);
-    if (deployments === null)
-      throw notFound(`no deployment was ever recorded in environment "${env}"`);
-    ctx.body = {
+    const docs = await store.currentJson(env, at);
+    if (docs === null) throw notFound(`no deployment was ever recorded in environment "${env}"`);
+    // An EnvironmentState, assembled from the stored JSON of each deployment.
+    const head: Omit<EnvironmentState, 'deployments'> = {
       env,
       at: at === undefined ? null : iso(at),
-      deployments,
-    } satisfies EnvironmentState;
+    };
+    ctx.type = 'application/json';
+    ctx.body = `${JSON.stringify(head).slice(0, -1)},"deployments":[${docs.join(',')}]}`;
   });
 
   router.get('/apps', async (ctx) => {

@@ -349,6 +349,11 @@ export class MongoStore implements Store {
     return docs.map(toDeployment);
   }
 
+  async currentJson(env: string, at?: number): Promise<string[] | null> {
+    const deployments = await this.current(env, at);
+    return deployments === null ? null : deployments.map((d) => JSON.stringify(d));
+  }
+
   async history(query: HistoryQuery): Promise<HistoryResult> {
     const { deployments } = await this.connect();
     const filter: Filter<DeploymentDoc> = {};

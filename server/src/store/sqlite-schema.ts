@@ -5,29 +5,23 @@
  */
 export const MIGRATIONS: readonly string[] = [
   `
-  -- The ledger: one immutable row per deployment event. Instants are epoch ms.
+  -- The ledger: one immutable row per deployment event. Columns hold what
+  -- queries filter and sort on (instants in epoch ms); "doc" holds the
+  -- deployment as the API returns it, so that a read builds one string per
+  -- row instead of one JS value per column (measured: 9 ms vs 0.3 ms for
+  -- 1,000 rows of 21 columns).
   CREATE TABLE deployments (
     seq          INTEGER PRIMARY KEY,
     id           TEXT NOT NULL UNIQUE,
     env          TEXT NOT NULL,
     app          TEXT NOT NULL,
-    version      TEXT NOT NULL,
     status       TEXT NOT NULL CHECK (status IN ('success', 'failure', 'started', 'rolled_back')),
     deployed_at  INTEGER NOT NULL,
-    recorded_at  INTEGER NOT NULL,
-    commit_sha   TEXT,
-    committed_at INTEGER,
-    ref          TEXT,
-    url          TEXT,
-    pipeline_url TEXT,
-    actor        TEXT,
-    source       TEXT,
-    attributes   TEXT,
-    recorded_by  TEXT,
     previous_id  TEXT,
     idem_scope   TEXT,
     idem_key     TEXT,
-    idem_hash    TEXT
+    idem_hash    TEXT,
+    doc          TEXT NOT NULL CHECK (json_valid(doc))
   );
   -- Latest success per app at an instant, and "previous" at write time.
   CREATE INDEX deployments_env_app_status_time ON deployments (env, app, status, deployed_at, id);

@@ -96,6 +96,12 @@ export interface Store {
    * never recorded.
    */
   current(env: string, at?: number): Promise<Deployment[] | null>;
+  /**
+   * The same deployments as `current`, each as its JSON text, for answers that
+   * only pass them on: it spares parsing and re-serializing every one (for an
+   * environment of 1,000 apps, most of the cost of the answer).
+   */
+  currentJson(env: string, at?: number): Promise<string[] | null>;
   history(query: HistoryQuery): Promise<HistoryResult>;
   /** Every environment, in first-seen order. */
   environments(): Promise<EnvironmentRow[]>;

@@ -1,0 +1,238 @@
+// `npm run bench`: SVT against a bare Koa baseline, side by side, in one run.
+//
+// 1. Ingest: POST /api/v1/deployments on the server as shipped (its bin,
+//    default settings and logging, SQLite with synchronous=FULL) next to the
+//    bare Koa JSON POST route (bare-server.mjs), with autocannon on
+//    127.0.0.1, alternating rounds so that both see the same machine state.
+// 2. Reads: GET /api/v1/environments/{env} (and ?at=) for an environment of
+//    1,000 apps, with 260,000 deployments in history across 5 environments.
+//
+// Prints a Markdown summary and writes it, with the raw figures, to
+// bench/results/. Settings: BENCH_SECONDS (per round, default 10),
+// BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { SqliteStore } from '../server/dist/store/sqlite.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const work = mkdtempSync(join(tmpdir(), 'svt-bench-'));
+
+/** Starts a node script, resolves with its port once it logs one. */
+function start(script, env = {}) {
+  const proc = spawn(process.execPath, [script], {
+    cwd: work,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk) => {
+      buffered += chunk.toString();
+      const match = /"port":(\d+)/.exec(buffered);
+      if (match) {
+        // From here on its output is drained unread, as a log shipper would.
+        proc.stdout.off('data', onData);
+        proc.stdout.resume();
+        resolve({ proc, port: Number(match[1]) });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+async function stop({ proc }) {
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGTERM');
+  await exited;
+}
+
+function cannon(options) {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/** Rotates over 100 apps so that SVT's current-state upkeep touches many rows. */
+function postRequests() {
+  let i = 0;
+  return [
+    {
+      method: 'POST',
+      path: '/api/v1/deployments',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (req) => {
+        i += 1;
+        req.body = JSON.stringify({
+          env: 'bench',
+          app: `app-${i % 100}`,
+          version: `1.0.${i}`,
+          commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
+          attributes: { region: 'eu-west-1' },
+        });
+        return req;
+      },
+    },
+  ];
+}
+
+async function ingestRound(label, script, env) {
+  const server = await start(script, env);
+  try {
+    const url = `http://127.0.0.1:${server.port}`;
+    await cannon({ url, connections, duration: 2, requests: postRequests() }); // warm-up
+    const r = await cannon({ url, connections, duration: seconds, requests: postRequests() });
+    const bad = r.non2xx + r.errors + r.timeouts;
+    if (bad > 0) throw new Error(`${label}: ${bad} failed requests`);
+    return {
+      rps: r.requests.average,
+      p99: r.latency.p99,
+      p50: r.latency.p50,
+      total: r.requests.total,
+    };
+  } finally {
+    await stop(server);
+  }
+}
+
+async function ingest() {
+  const bare = [];
+  const svt = [];
+  for (let round = 0; round < rounds; round++) {
+    bare.push(await ingestRound('bare', join(root, 'bench', 'bare-server.mjs'), {}));
+    const db = join(work, `ingest-${round}.db`);
+    svt.push(
+      await ingestRound('svt', join(root, 'server', 'bin', 'svt-server.js'), {
+        SVT_PORT: '0',
+        SVT_DB: db,
+      }),
+    );
+  }
+  const mean = (xs, key) => xs.reduce((s, x) => s + x[key], 0) / xs.length;
+  return {
+    bare,
+    svt,
+    rpsRatio: mean(svt, 'rps') / mean(bare, 'rps'),
+    p99Ratio: mean(svt, 'p99') / mean(bare, 'p99'),
+    bareRps: mean(bare, 'rps'),
+    svtRps: mean(svt, 'rps'),
+    bareP99: mean(bare, 'p99'),
+    svtP99: mean(svt, 'p99'),
+  };
+}
+
+/** 260,000 deployments over a year: env-0 has 1,000 apps, env-1..4 have 200 each. */
+async function seed(path) {
+  const store = new SqliteStore(path);
+  await store.open();
+  const t0 = Date.parse('2025-11-28T00:00:00Z');
+  const year = 365 * 24 * 3600 * 1000;
+  const total = 260_000;
+  const started = performance.now();
+  let pending = [];
+  for (let i = 0; i < total; i++) {
+    const inBig = i < 104_000;
+    const env = inBig ? 'env-0' : `env-${1 + (i % 4)}`;
+    const app = inBig
+      ? `app-${String(i % 1000).padStart(4, '0')}`
+      : `app-${String(i % 200).padStart(4, '0')}`;
+    pending.push(
+      store.record({
+        env,
+        app,
+        version: `1.${Math.floor(i / 1000)}.${i % 1000}`,
+        status: i % 17 === 0 ? 'failure' : 'success',
+        deployedAt: t0 + Math.floor((i / total) * year),
+        commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
+        committedAt: null,
+        ref: 'refs/heads/main',
+        url: `https://${app}.example.test/`,
+        pipelineUrl: `https://ci.example.test/pipelines/${i}`,
+        actor: 'ci-bot',
+        source: 'bench',
+        attributes: { region: 'eu-west-1' },
+        recordedBy: null,
+      }),
+    );
+    if (pending.length === 5000) {
+      await Promise.all(pending);
+      pending = [];
+    }
+  }
+  await Promise.all(pending);
+  await store.close();
+  return { total, seconds: (performance.now() - started) / 1000 };
+}
+
+async function reads() {
+  const db = join(work, 'reads.db');
+  const seeded = await seed(db);
+  const server = await start(join(root, 'server', 'bin', 'svt-server.js'), {
+    SVT_PORT: '0',
+    SVT_DB: db,
+  });
+  try {
+    const url = `http://127.0.0.1:${server.port}`;
+    const results = {};
+    const paths = {
+      current: '/api/v1/environments/env-0',
+      pointInTime: '/api/v1/environments/env-0?at=2026-05-28T00:00:00Z',
+      history: '/api/v1/deployments?env=env-0&limit=50',
+    };
+    for (const [name, path] of Object.entries(paths)) {
+      for (const c of [1, 10]) {
+        await cannon({ url: url + path, connections: c, duration: 2 }); // warm-up
+        const r = await cannon({ url: url + path, connections: c, duration: seconds });
+        if (r.non2xx + r.errors > 0) throw new Error(`${name}: failed requests`);
+        results[`${name}@${c}`] = {
+          rps: r.requests.average,
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+        };
+      }
+    }
+    return { seeded, results };
+  } finally {
+    await stop(server);
+  }
+}
+
+const f = (x, digits = 2) => x.toFixed(digits);
+const ing = await ingest();
+const rd = await reads();
+const lines = [
+  `Run ${new Date().toISOString()} on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version};`,
+  `${rounds} alternating rounds of ${seconds} s, ${connections} connections (autocannon, 127.0.0.1).`,
+  '',
+  '| ingest | req/s | p50 ms | p99 ms |',
+  '| --- | --- | --- | --- |',
+  `| bare Koa JSON POST (baseline) | ${f(ing.bareRps, 0)} | ${f(ing.bare.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.bareP99, 1)} |`,
+  `| SVT POST /api/v1/deployments (synchronous=FULL) | ${f(ing.svtRps, 0)} | ${f(ing.svt.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.svtP99, 1)} |`,
+  `| **ratio SVT / bare** | **${f(ing.rpsRatio)}** | | **${f(ing.p99Ratio)}** |`,
+  '',
+  `Reads over ${rd.seeded.total} deployments in 5 environments (env-0: 1,000 apps), seeded in ${f(rd.seeded.seconds, 1)} s:`,
+  '',
+  '| read | connections | req/s | p50 ms | p99 ms |',
+  '| --- | --- | --- | --- | --- |',
+  ...Object.entries(rd.results).map(([k, v]) => {
+    const [name, c] = k.split('@');
+    return `| ${name} | ${c} | ${f(v.rps, 0)} | ${f(v.p50, 1)} | ${f(v.p99, 1)} |`;
+  }),
+];
+const summary = lines.join('\n');
+console.log(summary);
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+writeFileSync(join(root, 'bench', 'results', `${stamp}.md`), `${summary}\n`);
+writeFileSync(
+  join(root, 'bench', 'results', `${stamp}.json`),
+  JSON.stringify({ ingest: ing, reads: rd }, null, 2),
+);
+rmSync(work, { recursive: true, force: true });

@@ -1,0 +1,203 @@
+/**
+ * The SQLite ledger's write side: records a batch of deployments in one
+ * immediate transaction (group commit) and keeps the env/app projection in
+ * step. Synchronous and thread-agnostic; sqlite-writer-thread.ts runs it in a
+ * worker so that inserts and commits never block the HTTP thread.
+ *
+ * A refused write (an idempotency key reused with another body) is refused
+ * before it writes anything, so it fails alone; any other error aborts the
+ * whole batch, none of which was acknowledged.
+ */
+import type Database from 'better-sqlite3';
+import { monotonicFactory } from 'ulid';
+import type { Deployment } from '@svt/client';
+import type { IdempotencyClaim, NewDeployment, RecordResult } from './types.js';
+
+export interface WriteRequest {
+  n: number;
+  input: NewDeployment;
+  claim: IdempotencyClaim | undefined;
+}
+
+export type WriteOutcome =
+  | { n: number; ok: true; result: RecordResult }
+  /** `reusedKey`: the idempotency key that was reused with another body. */
+  | { n: number; ok: false; reusedKey: string };
+
+interface EnvAppRow {
+  current_seq: number | null;
+  current_at: number | null;
+  current_id: string | null;
+  latest_seq: number;
+  latest_at: number;
+  latest_id: string;
+}
+
+interface KeyedRow {
+  id: string;
+  env: string;
+  app: string;
+  seq: number;
+  previous_id: string | null;
+  idem_hash: string | null;
+  doc: string;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
+
+/** (at1, id1) after (at2, id2) in the ledger's order. */
+function isAfter(at1: number, id1: string, at2: number, id2: string): boolean {
+  return at1 > at2 || (at1 === at2 && id1 > id2);
+}
+
+export class LedgerWriter {
+  private readonly s: ReturnType<typeof prepare>;
+  private readonly nextId = monotonicFactory();
+
+  constructor(private readonly db: Database.Database) {
+    this.s = prepare(db);
+  }
+
+  /** Writes the batch in one transaction; returns one outcome per request, in order. */
+  write(batch: WriteRequest[]): WriteOutcome[] {
+    return this.db
+      .transaction(() =>
+        batch.map((req): WriteOutcome => {
+          const earlier = req.claim === undefined ? null : this.replay(req.claim);
+          if (earlier === 'reused') return { n: req.n, ok: false, reusedKey: req.claim?.key ?? '' };
+          return { n: req.n, ok: true, result: earlier ?? this.insert(req.input, req.claim) };
+        }),
+      )
+      .immediate();
+  }
+
+  /** The first answer for a claim already recorded, 'reused' for another body, null if new. */
+  private replay(claim: IdempotencyClaim): RecordResult | 'reused' | null {
+    const earlier = this.s.byIdempotency.get(claim.scope, claim.key) as KeyedRow | undefined;
+    if (earlier === undefined) return null;
+    if (earlier.idem_hash !== claim.fingerprint) return 'reused';
+    const previous =
+      earlier.previous_id === null
+        ? undefined
+        : (this.s.docById.get(earlier.previous_id) as string);
+    return {
+      deployment: parse(earlier.doc),
+      previous: previous === undefined ? null : parse(previous),
+      firstInEnv: this.s.earlierInEnv.get(earlier.env, earlier.app, earlier.seq) === undefined,
+      replayed: true,
+    };
+  }
+
+  private insert(input: NewDeployment, claim: IdempotencyClaim | undefined): RecordResult {
+    const s = this.s;
+    const id = this.nextId();
+    const at = input.deployedAt;
+    const previous = s.previousSuccess.get(input.env, input.app, at, id) as
+      { id: string; doc: string } | undefined;
+    const deployment: Deployment = {
+      id,
+      env: input.env,
+      app: input.app,
+      version: input.version,
+      status: input.status,
+      deployedAt: iso(at),
+      recordedAt: iso(Date.now()),
+      commit: input.commit,
+      committedAt: input.committedAt === null ? null : iso(input.committedAt),
+      ref: input.ref,
+      url: input.url,
+      pipelineUrl: input.pipelineUrl,
+      actor: input.actor,
+      source: input.source,
+      attributes: input.attributes,
+      recordedBy: input.recordedBy,
+      idempotencyKey: claim?.key ?? null,
+    };
+    const seq = Number(
+      s.insert.run(
+        id,
+        input.env,
+        input.app,
+        input.status,
+        at,
+        previous?.id ?? null,
+        claim?.scope ?? null,
+        claim?.key ?? null,
+        claim?.fingerprint ?? null,
+        JSON.stringify(deployment),
+      ).lastInsertRowid,
+    );
+    const success = input.status === 'success';
+    const known = s.envApp.get(input.env, input.app) as EnvAppRow | undefined;
+    if (known === undefined) {
+      s.insertEnvApp.run(
+        input.env,
+        input.app,
+        seq,
+        success ? seq : null,
+        success ? at : null,
+        success ? id : null,
+        seq,
+        at,
+        id,
+      );
+    } else {
+      const becomesCurrent =
+        success &&
+        (known.current_at === null || isAfter(at, id, known.current_at, known.current_id ?? ''));
+      const becomesLatest = isAfter(at, id, known.latest_at, known.latest_id);
+      if (becomesCurrent || becomesLatest) {
+        s.updateEnvApp.run(
+          becomesCurrent ? seq : known.current_seq,
+          becomesCurrent ? at : known.current_at,
+          becomesCurrent ? id : known.current_id,
+          becomesLatest ? seq : known.latest_seq,
+          becomesLatest ? at : known.latest_at,
+          becomesLatest ? id : known.latest_id,
+          input.env,
+          input.app,
+        );
+      }
+    }
+    return {
+      deployment,
+      previous: previous === undefined ? null : parse(previous.doc),
+      firstInEnv: known === undefined,
+      replayed: false,
+    };
+  }
+}
+
+function prepare(db: Database.Database) {
+  return {
+    byIdempotency: db.prepare(
+      `SELECT id, env, app, seq, previous_id, idem_hash, doc FROM deployments
+       WHERE idem_scope = ? AND idem_key = ?`,
+    ),
+    docById: db.prepare('SELECT doc FROM deployments WHERE id = ?').pluck(),
+    earlierInEnv: db.prepare(
+      'SELECT 1 FROM deployments WHERE env = ? AND app = ? AND seq < ? LIMIT 1',
+    ),
+    previousSuccess: db.prepare(
+      `SELECT id, doc FROM deployments WHERE env = ? AND app = ? AND status = 'success'
+         AND (deployed_at, id) < (?, ?) ORDER BY deployed_at DESC, id DESC LIMIT 1`,
+    ),
+    insert: db.prepare(
+      `INSERT INTO deployments (id, env, app, status, deployed_at, previous_id, idem_scope, idem_key,
+         idem_hash, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    envApp: db.prepare(
+      `SELECT current_seq, current_at, current_id, latest_seq, latest_at, latest_id
+       FROM env_apps WHERE env = ? AND app = ?`,
+    ),
+    insertEnvApp: db.prepare(
+      `INSERT INTO env_apps (env, app, first_seq, current_seq, current_at, current_id, latest_seq,
+         latest_at, latest_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateEnvApp: db.prepare(
+      `UPDATE env_apps SET current_seq = ?, current_at = ?, current_id = ?, latest_seq = ?,
+         latest_at = ?, latest_id = ? WHERE env = ? AND app = ?`,
+    ),
+  };
+}
