@@ -2,6 +2,7 @@
  * The Koa application, with its dependencies passed in. Listening lives in
  * server.ts; tests drive `app.callback()`.
  */
+import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -53,10 +54,13 @@ export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa
     }
     await next();
   });
-  for (const router of [opsRoutes(deps), apiV1Routes(deps), legacyRoutes(deps)]) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  // One router for every route: each router is a middleware layer of its own.
+  const router = new Router();
+  opsRoutes(router, deps);
+  apiV1Routes(router, deps);
+  legacyRoutes(router, deps);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
   // Errors are all answered by the problem middleware; what reaches here is a socket error.
   app.on('error', (err: unknown) => logger.debug({ err }, 'connection error'));
   return app;

@@ -3,7 +3,7 @@
  * calls `storeContract(name, makeStore)` and adds only what is its own.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Store } from '../../server/src/store/types.js';
+import type { RecordResult, Store } from '../../server/src/store/types.js';
 import { HttpProblem } from '../../server/src/errors.js';
 import { MINUTE, T0, newDeployment as d } from '../helpers/deployments.js';
 
@@ -70,6 +70,18 @@ export function storeContract(
       expect(Date.parse(deployment.recordedAt)).toBeGreaterThanOrEqual(before - 1);
       expect([previous, firstInEnv, replayed]).toEqual([null, true, false]);
       expect(await store.current('prod-eu')).toEqual([deployment]);
+    });
+
+    it('gives, where it has it, the v1 answer as JSON text equal to the objects', async () => {
+      await store.record(d({ version: '1.0.0', deployedAt: T0 }));
+      const result = await store.record(d({ version: '1.1.0', deployedAt: T0 + MINUTE }));
+      if (result.responseJson !== undefined) {
+        expect(JSON.parse(result.responseJson)).toEqual({
+          deployment: result.deployment,
+          previous: result.previous,
+        });
+      }
+      expect(result.previous?.version).toBe('1.0.0');
     });
 
     it('answers with the deployment each write replaced as current', async () => {
@@ -227,7 +239,9 @@ export function storeContract(
       const first = await store.record(d({ version: '1.1.0', deployedAt: T0 + MINUTE }), claim);
       await store.record(d({ version: '1.2.0', deployedAt: T0 + 2 * MINUTE }));
       const again = await store.record(d({ version: '1.1.0', deployedAt: T0 + MINUTE }), claim);
-      expect(again).toEqual({ ...first, replayed: true });
+      const fields = (r: RecordResult) => [r.deployment, r.previous, r.firstInEnv, r.replayed];
+      expect(fields(again)).toEqual([first.deployment, first.previous, first.firstInEnv, true]);
+      expect(first.previous?.version).toBe('1.0.0');
     });
 
     it('lists environments in first-seen order and apps by name', async () => {

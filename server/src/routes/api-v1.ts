@@ -1,5 +1,5 @@
 /** The versioned JSON API, `/api/v1`. */
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type {
   AppList,
@@ -31,10 +31,10 @@ function onlyParams(ctx: Context, known: string[], errors: FieldError[]): void {
   }
 }
 
-export function apiV1Routes({ store, config, inFlight }: RouteDeps): Router {
-  const router = new Router({ prefix: '/api/v1' });
+const V1 = '/api/v1';
 
-  router.post('/deployments', async (ctx) => {
+export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDeps): void {
+  router.post(`${V1}/deployments`, async (ctx) => {
     const body = await readJson(ctx);
     const input = parseDeployment(body, {
       versionPattern: config.versionPattern,
@@ -45,13 +45,16 @@ export function apiV1Routes({ store, config, inFlight }: RouteDeps): Router {
     const result = await inFlight.run(claim, () => store.record(input, claim));
     if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = 201;
-    ctx.body = {
-      deployment: result.deployment,
-      previous: result.previous,
-    } satisfies RecordDeploymentResponse;
+    ctx.type = 'application/json';
+    ctx.body =
+      result.responseJson ??
+      JSON.stringify({
+        deployment: result.deployment,
+        previous: result.previous,
+      } satisfies RecordDeploymentResponse);
   });
 
-  router.get('/deployments', async (ctx) => {
+  router.get(`${V1}/deployments`, async (ctx) => {
     const query = parseHistoryQuery(ctx);
     const page = await store.history(query);
     const next = page.next === null ? null : encodeCursor(page.next, query);
@@ -63,7 +66,7 @@ export function apiV1Routes({ store, config, inFlight }: RouteDeps): Router {
     ctx.body = { items: page.items, next } satisfies HistoryPage;
   });
 
-  router.get('/environments', async (ctx) => {
+  router.get(`${V1}/environments`, async (ctx) => {
     const errors: FieldError[] = [];
     onlyParams(ctx, [], errors);
     if (errors.length > 0) throw validationProblem(errors);
@@ -77,7 +80,7 @@ export function apiV1Routes({ store, config, inFlight }: RouteDeps): Router {
     } satisfies EnvironmentList;
   });
 
-  router.get('/environments/:env', async (ctx) => {
+  router.get(`${V1}/environments/:env`, async (ctx) => {
     const env = ctx.params.env ?? '';
     const errors = checkEnv(env);
     const at = instantParam(ctx, 'at', errors);
@@ -94,7 +97,7 @@ export function apiV1Routes({ store, config, inFlight }: RouteDeps): Router {
     ctx.body = `${JSON.stringify(head).slice(0, -1)},"deployments":[${docs.join(',')}]}`;
   });
 
-  router.get('/apps', async (ctx) => {
+  router.get(`${V1}/apps`, async (ctx) => {
     const errors: FieldError[] = [];
     onlyParams(ctx, [], errors);
     if (errors.length > 0) throw validationProblem(errors);
@@ -104,7 +107,7 @@ export function apiV1Routes({ store, config, inFlight }: RouteDeps): Router {
     } satisfies AppList;
   });
 
-  router.get('/apps/:app', async (ctx) => {
+  router.get(`${V1}/apps/:app`, async (ctx) => {
     const app = ctx.params.app ?? '';
     const errors = checkApp(app);
     onlyParams(ctx, [], errors);
@@ -113,6 +116,4 @@ export function apiV1Routes({ store, config, inFlight }: RouteDeps): Router {
     if (environments === null) throw notFound(`no deployment of app "${app}" was ever recorded`);
     ctx.body = { app, environments } satisfies AppState;
   });
-
-  return router;
 }

@@ -3,7 +3,7 @@
  * `GET /list/{env}` and `GET /list?env=`. Names match exactly; nothing a
  * caller sends is ever used as a pattern.
  */
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Deployment, LegacyListItem } from '@svt/client';
 import { type FieldError, validationProblem } from '../errors.js';
@@ -25,9 +25,7 @@ function toListItem(d: Deployment): LegacyListItem {
   return item;
 }
 
-export function legacyRoutes({ store, config, inFlight }: RouteDeps): Router {
-  const router = new Router();
-
+export function legacyRoutes(router: Router, { store, config, inFlight }: RouteDeps): void {
   router.post('/create', async (ctx) => {
     const body = parseLegacyBody(await readText(ctx));
     const input = parseLegacyDeployment(body, {
@@ -57,6 +55,4 @@ export function legacyRoutes({ store, config, inFlight }: RouteDeps): Router {
     const errors: FieldError[] = [];
     return list(ctx, single(ctx, 'env', errors), errors);
   });
-
-  return router;
 }

@@ -1,10 +1,8 @@
 /** Probes for orchestrators: liveness without the database, readiness with it. */
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { RouteDeps } from './context.js';
 
-export function opsRoutes({ store, lifecycle, logger }: RouteDeps): Router {
-  const router = new Router();
-
+export function opsRoutes(router: Router, { store, lifecycle, logger }: RouteDeps): void {
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -24,6 +22,4 @@ export function opsRoutes({ store, lifecycle, logger }: RouteDeps): Router {
       ctx.body = { status: 'store-unreachable', store: store.kind };
     }
   });
-
-  return router;
 }

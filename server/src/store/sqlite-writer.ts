@@ -11,7 +11,7 @@
 import type Database from 'better-sqlite3';
 import { monotonicFactory } from 'ulid';
 import type { Deployment } from '@svt/client';
-import type { IdempotencyClaim, NewDeployment, RecordResult } from './types.js';
+import type { IdempotencyClaim, NewDeployment } from './types.js';
 
 export interface WriteRequest {
   n: number;
@@ -19,8 +19,16 @@ export interface WriteRequest {
   claim: IdempotencyClaim | undefined;
 }
 
+/** A recorded (or replayed) write; deployments as their stored JSON text. */
+export interface WrittenText {
+  deployment: string;
+  previous: string | null;
+  firstInEnv: boolean;
+  replayed: boolean;
+}
+
 export type WriteOutcome =
-  | { n: number; ok: true; result: RecordResult }
+  | { n: number; ok: true; written: WrittenText }
   /** `reusedKey`: the idempotency key that was reused with another body. */
   | { n: number; ok: false; reusedKey: string };
 
@@ -44,7 +52,6 @@ interface KeyedRow {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 
 /** (at1, id1) after (at2, id2) in the ledger's order. */
 function isAfter(at1: number, id1: string, at2: number, id2: string): boolean {
@@ -66,14 +73,14 @@ export class LedgerWriter {
         batch.map((req): WriteOutcome => {
           const earlier = req.claim === undefined ? null : this.replay(req.claim);
           if (earlier === 'reused') return { n: req.n, ok: false, reusedKey: req.claim?.key ?? '' };
-          return { n: req.n, ok: true, result: earlier ?? this.insert(req.input, req.claim) };
+          return { n: req.n, ok: true, written: earlier ?? this.insert(req.input, req.claim) };
         }),
       )
       .immediate();
   }
 
   /** The first answer for a claim already recorded, 'reused' for another body, null if new. */
-  private replay(claim: IdempotencyClaim): RecordResult | 'reused' | null {
+  private replay(claim: IdempotencyClaim): WrittenText | 'reused' | null {
     const earlier = this.s.byIdempotency.get(claim.scope, claim.key) as KeyedRow | undefined;
     if (earlier === undefined) return null;
     if (earlier.idem_hash !== claim.fingerprint) return 'reused';
@@ -82,14 +89,14 @@ export class LedgerWriter {
         ? undefined
         : (this.s.docById.get(earlier.previous_id) as string);
     return {
-      deployment: parse(earlier.doc),
-      previous: previous === undefined ? null : parse(previous),
+      deployment: earlier.doc,
+      previous: previous ?? null,
       firstInEnv: this.s.earlierInEnv.get(earlier.env, earlier.app, earlier.seq) === undefined,
       replayed: true,
     };
   }
 
-  private insert(input: NewDeployment, claim: IdempotencyClaim | undefined): RecordResult {
+  private insert(input: NewDeployment, claim: IdempotencyClaim | undefined): WrittenText {
     const s = this.s;
     const id = this.nextId();
     const at = input.deployedAt;
@@ -114,6 +121,7 @@ export class LedgerWriter {
       recordedBy: input.recordedBy,
       idempotencyKey: claim?.key ?? null,
     };
+    const doc = JSON.stringify(deployment);
     const seq = Number(
       s.insert.run(
         id,
@@ -125,7 +133,7 @@ export class LedgerWriter {
         claim?.scope ?? null,
         claim?.key ?? null,
         claim?.fingerprint ?? null,
-        JSON.stringify(deployment),
+        doc,
       ).lastInsertRowid,
     );
     const success = input.status === 'success';
@@ -161,8 +169,8 @@ export class LedgerWriter {
       }
     }
     return {
-      deployment,
-      previous: previous === undefined ? null : parse(previous.doc),
+      deployment: doc,
+      previous: previous?.doc ?? null,
       firstInEnv: known === undefined,
       replayed: false,
     };

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Deployment } from '@svt/client';
 import { migrate, openDatabase } from './sqlite-connection.js';
-import type { WriteOutcome, WriteRequest } from './sqlite-writer.js';
+import type { WriteOutcome, WriteRequest, WrittenText } from './sqlite-writer.js';
 import type { WriterMessage } from './sqlite-writer-thread.js';
 import { idempotencyMismatch } from './shared.js';
 import type {
@@ -35,6 +35,41 @@ interface Waiter {
 }
 
 const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
+
+/** A RecordResult over the writer's JSON texts: each object is parsed only when asked for. */
+class TextRecordResult implements RecordResult {
+  private parsed: { deployment: Deployment; previous: Deployment | null } | null = null;
+
+  constructor(private readonly text: WrittenText) {}
+
+  private objects(): { deployment: Deployment; previous: Deployment | null } {
+    this.parsed ??= {
+      deployment: parse(this.text.deployment),
+      previous: this.text.previous === null ? null : parse(this.text.previous),
+    };
+    return this.parsed;
+  }
+
+  get deployment(): Deployment {
+    return this.objects().deployment;
+  }
+
+  get previous(): Deployment | null {
+    return this.objects().previous;
+  }
+
+  get firstInEnv(): boolean {
+    return this.text.firstInEnv;
+  }
+
+  get replayed(): boolean {
+    return this.text.replayed;
+  }
+
+  get responseJson(): string {
+    return `{"deployment":${this.text.deployment},"previous":${this.text.previous ?? 'null'}}`;
+  }
+}
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -95,7 +130,7 @@ export class SqliteStore implements Store {
       for (const outcome of message.outcomes) {
         const waiter = this.waiting.get(outcome.n);
         this.waiting.delete(outcome.n);
-        if (outcome.ok) waiter?.resolve(outcome.result);
+        if (outcome.ok) waiter?.resolve(new TextRecordResult(outcome.written));
         else waiter?.reject(idempotencyMismatch(outcome.reusedKey));
       }
     } else if ('failed' in message) {

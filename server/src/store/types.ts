@@ -34,13 +34,19 @@ export interface IdempotencyClaim {
 }
 
 export interface RecordResult {
-  deployment: Deployment;
+  readonly deployment: Deployment;
   /** The latest success of the same env and app ordered before this one. */
-  previous: Deployment | null;
+  readonly previous: Deployment | null;
   /** True when the app had never been recorded in that environment before. */
-  firstInEnv: boolean;
+  readonly firstInEnv: boolean;
   /** True when an earlier request with the same idempotency key recorded it. */
-  replayed: boolean;
+  readonly replayed: boolean;
+  /**
+   * `{ deployment, previous }` (a RecordDeploymentResponse) as JSON text, from
+   * an adapter that holds deployments as text already: the v1 answer passes
+   * it on instead of serializing the two objects again.
+   */
+  readonly responseJson?: string;
 }
 
 /** A position in the history order (deployedAt, then id), both descending. */
