@@ -151,11 +151,23 @@ export function storeContract(
       await store.record(d({ app: 'web', version: '2.0.0', deployedAt: T0 + MINUTE }));
       for (const at of [undefined, T0, T0 + MINUTE]) {
         const json = await store.currentJson('dev', at);
-        expect(json?.map((text) => JSON.parse(text) as unknown)).toEqual(
+        expect(JSON.parse(json?.toString('utf8') ?? 'null')).toEqual(
           await store.current('dev', at),
         );
       }
       expect(await store.currentJson('nowhere')).toBeNull();
+    });
+
+    it('never answers a stale current state after a write', async () => {
+      const versions = async () =>
+        (
+          JSON.parse((await store.currentJson('dev'))?.toString() ?? '[]') as { version: string }[]
+        ).map((x) => x.version);
+      await store.record(d({ version: '1.0.0', deployedAt: T0 }));
+      expect(await versions()).toEqual(['1.0.0']);
+      expect(await versions()).toEqual(['1.0.0']);
+      await store.record(d({ version: '2.0.0', deployedAt: T0 + MINUTE }));
+      expect(await versions()).toEqual(['2.0.0']);
     });
 
     it('matches names exactly: nothing is a pattern', async () => {

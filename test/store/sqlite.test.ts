@@ -65,6 +65,19 @@ describe('sqlite store', () => {
     await store.close();
   });
 
+  it('sees, through its current-state cache, a write made by another connection', async () => {
+    const path = tempDbPath();
+    const server = new SqliteStore(path);
+    const other = new SqliteStore(path); // as a separate import process would
+    await server.record(d({ version: '1.0.0' }));
+    const read = async () => JSON.parse((await server.currentJson('dev'))?.toString() ?? '[]');
+    expect((await read())[0].version).toBe('1.0.0');
+    await other.record(d({ version: '2.0.0', deployedAt: d().deployedAt + 1 }));
+    expect((await read())[0].version).toBe('2.0.0');
+    await other.close();
+    await server.close();
+  });
+
   it('keeps the projection in agreement with the events', async () => {
     const path = tempDbPath();
     const store = new SqliteStore(path);

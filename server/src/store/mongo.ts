@@ -19,7 +19,7 @@ import {
 import { monotonicFactory } from 'ulid';
 import type { AttributeValue, Deployment, DeploymentStatus } from '@svt/client';
 import { inFlightProblem } from '../idempotency.js';
-import { idempotencyMismatch } from './shared.js';
+import { deploymentOf, idempotencyMismatch } from './shared.js';
 import type {
   AppRow,
   EnvironmentRow,
@@ -239,27 +239,25 @@ export class MongoStore implements Store {
       },
       { session, sort: NEWEST_FIRST },
     );
+    // Instants are stored as dates so that range queries compare them as such.
+    const {
+      id: _id,
+      deployedAt,
+      recordedAt,
+      committedAt,
+      idempotencyKey,
+      ...fields
+    } = deploymentOf(input, id, Date.now(), claim?.key ?? null);
     const doc: DeploymentDoc = {
-      _id: id,
-      env: input.env,
-      app: input.app,
-      version: input.version,
-      status: input.status,
-      deployedAt: at,
-      recordedAt: new Date(),
-      commit: input.commit,
-      committedAt: input.committedAt === null ? null : new Date(input.committedAt),
-      ref: input.ref,
-      url: input.url,
-      pipelineUrl: input.pipelineUrl,
-      actor: input.actor,
-      source: input.source,
-      attributes: input.attributes,
-      recordedBy: input.recordedBy,
+      _id,
+      ...fields,
+      deployedAt: new Date(deployedAt),
+      recordedAt: new Date(recordedAt),
+      committedAt: committedAt === null ? null : new Date(committedAt),
       previousId: previous?._id ?? null,
-      ...(claim === undefined
+      ...(claim === undefined || idempotencyKey === null
         ? {}
-        : { idem: { scope: claim.scope, key: claim.key, hash: claim.fingerprint } }),
+        : { idem: { scope: claim.scope, key: idempotencyKey, hash: claim.fingerprint } }),
     };
     await deployments.insertOne(doc, { session });
 
@@ -349,9 +347,9 @@ export class MongoStore implements Store {
     return docs.map(toDeployment);
   }
 
-  async currentJson(env: string, at?: number): Promise<string[] | null> {
+  async currentJson(env: string, at?: number): Promise<Buffer | null> {
     const deployments = await this.current(env, at);
-    return deployments === null ? null : deployments.map((d) => JSON.stringify(d));
+    return deployments === null ? null : Buffer.from(JSON.stringify(deployments));
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {

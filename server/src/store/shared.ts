@@ -1,5 +1,7 @@
-/** What every adapter shares: the domain errors of a write. */
+/** What every adapter shares: how a write becomes a deployment, and its domain errors. */
+import type { Deployment } from '@svt/client';
 import { HttpProblem } from '../errors.js';
+import type { NewDeployment } from './types.js';
 
 export function idempotencyMismatch(key: string): HttpProblem {
   return new HttpProblem(422, {
@@ -7,4 +9,32 @@ export function idempotencyMismatch(key: string): HttpProblem {
     title: 'Idempotency key reused',
     detail: `Idempotency-Key ${JSON.stringify(key)} was already used with a different request body`,
   });
+}
+
+/** The one way a validated write becomes a deployment: every adapter stores this. */
+export function deploymentOf(
+  input: NewDeployment,
+  id: string,
+  recordedAt: number,
+  idempotencyKey: string | null,
+): Deployment {
+  return {
+    id,
+    env: input.env,
+    app: input.app,
+    version: input.version,
+    status: input.status,
+    deployedAt: new Date(input.deployedAt).toISOString(),
+    recordedAt: new Date(recordedAt).toISOString(),
+    commit: input.commit,
+    committedAt: input.committedAt === null ? null : new Date(input.committedAt).toISOString(),
+    ref: input.ref,
+    url: input.url,
+    pipelineUrl: input.pipelineUrl,
+    actor: input.actor,
+    source: input.source,
+    attributes: input.attributes,
+    recordedBy: input.recordedBy,
+    idempotencyKey,
+  };
 }

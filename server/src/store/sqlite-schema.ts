@@ -21,7 +21,7 @@ export const MIGRATIONS: readonly string[] = [
     idem_scope   TEXT,
     idem_key     TEXT,
     idem_hash    TEXT,
-    doc          TEXT NOT NULL CHECK (json_valid(doc))
+    doc          TEXT NOT NULL
   );
   -- Latest success per app at an instant, and "previous" at write time.
   CREATE INDEX deployments_env_app_status_time ON deployments (env, app, status, deployed_at, id);

@@ -10,7 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import { monotonicFactory } from 'ulid';
-import type { Deployment } from '@svt/client';
+import { deploymentOf } from './shared.js';
 import type { IdempotencyClaim, NewDeployment } from './types.js';
 
 export interface WriteRequest {
@@ -50,8 +50,6 @@ interface KeyedRow {
   idem_hash: string | null;
   doc: string;
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** (at1, id1) after (at2, id2) in the ledger's order. */
 function isAfter(at1: number, id1: string, at2: number, id2: string): boolean {
@@ -102,25 +100,7 @@ export class LedgerWriter {
     const at = input.deployedAt;
     const previous = s.previousSuccess.get(input.env, input.app, at, id) as
       { id: string; doc: string } | undefined;
-    const deployment: Deployment = {
-      id,
-      env: input.env,
-      app: input.app,
-      version: input.version,
-      status: input.status,
-      deployedAt: iso(at),
-      recordedAt: iso(Date.now()),
-      commit: input.commit,
-      committedAt: input.committedAt === null ? null : iso(input.committedAt),
-      ref: input.ref,
-      url: input.url,
-      pipelineUrl: input.pipelineUrl,
-      actor: input.actor,
-      source: input.source,
-      attributes: input.attributes,
-      recordedBy: input.recordedBy,
-      idempotencyKey: claim?.key ?? null,
-    };
+    const deployment = deploymentOf(input, id, Date.now(), claim?.key ?? null);
     const doc = JSON.stringify(deployment);
     const seq = Number(
       s.insert.run(

@@ -36,6 +36,9 @@ interface Waiter {
 
 const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 
+/** Bound on the memory the current-state cache may hold. */
+const CURRENT_CACHE_BYTES = 64 * 1024 * 1024;
+
 /** A RecordResult over the writer's JSON texts: each object is parsed only when asked for. */
 class TextRecordResult implements RecordResult {
   private parsed: { deployment: Deployment; previous: Deployment | null } | null = null;
@@ -82,6 +85,12 @@ export class SqliteStore implements Store {
   private sendScheduled = false;
   private counter = 0;
   private closed = false;
+  /** Current state of each environment as served, valid while data_version stays the same. */
+  private cache: { version: number; bytes: number; envs: Map<string, Buffer> } = {
+    version: -1,
+    bytes: 0,
+    envs: new Map(),
+  };
 
   /** @param path the database file (a file: the writer thread opens it too) */
   constructor(private readonly path: string) {}
@@ -177,14 +186,31 @@ export class SqliteStore implements Store {
   }
 
   async current(env: string, at?: number): Promise<Deployment[] | null> {
-    const docs = await this.currentJson(env, at);
-    return docs === null ? null : docs.map(parse);
-  }
-
-  async currentJson(env: string, at?: number): Promise<string[] | null> {
     const s = this.connection();
     if (s.envExists.get(env) === undefined) return null;
-    return (at === undefined ? s.current.all(env) : s.currentAt.all({ at, env })) as string[];
+    const docs = (at === undefined ? s.current.all(env) : s.currentAt.all({ at, env })) as string[];
+    return docs.map(parse);
+  }
+
+  async currentJson(env: string, at?: number): Promise<Buffer | null> {
+    const s = this.connection();
+    if (at === undefined) {
+      // The current state changes only when some connection commits, which
+      // data_version tells this one, whichever connection (the writer thread,
+      // or another process such as an import) it was.
+      const version = s.dataVersion.get() as number;
+      if (version !== this.cache.version) this.cache = { version, bytes: 0, envs: new Map() };
+      const hit = this.cache.envs.get(env);
+      if (hit !== undefined) return hit;
+    }
+    if (s.envExists.get(env) === undefined) return null;
+    const docs = (at === undefined ? s.current.all(env) : s.currentAt.all({ at, env })) as string[];
+    const json = Buffer.from(`[${docs.join(',')}]`);
+    if (at === undefined && this.cache.bytes + json.length <= CURRENT_CACHE_BYTES) {
+      this.cache.envs.set(env, json);
+      this.cache.bytes += json.length;
+    }
+    return json;
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {
@@ -280,6 +306,7 @@ export class SqliteStore implements Store {
 function prepare(db: Database.Database) {
   return {
     ping: db.prepare('SELECT 1'),
+    dataVersion: db.prepare('PRAGMA data_version').pluck(),
     envExists: db.prepare('SELECT 1 FROM env_apps WHERE env = ? LIMIT 1'),
     current: db
       .prepare(
