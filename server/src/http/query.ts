@@ -30,6 +30,13 @@ export function single(ctx: Context, name: string, errors: FieldError[]): string
   return value === undefined || value === '' ? undefined : value;
 }
 
+/** Refuses query parameters a route does not know, so that a typo is not silently ignored. */
+export function onlyParams(ctx: Context, known: string[], errors: FieldError[]): void {
+  for (const name of Object.keys(ctx.query)) {
+    if (!known.includes(name)) errors.push({ path: name, message: 'is not a known parameter' });
+  }
+}
+
 export function checkEnv(env: string, path = 'env'): FieldError[] {
   return ENV_PATTERN.test(env) ? [] : [{ path, message: ENV_RULE }];
 }
@@ -116,11 +123,7 @@ export function parseHistoryQuery(ctx: Context): HistoryQuery {
       errors.push({ path: 'limit', message: `must be an integer 1-${MAX_LIMIT}` });
     }
   }
-  for (const name of Object.keys(ctx.query)) {
-    if (!['env', 'app', 'status', 'since', 'until', 'limit', 'cursor'].includes(name)) {
-      errors.push({ path: name, message: 'is not a known parameter' });
-    }
-  }
+  onlyParams(ctx, ['env', 'app', 'status', 'since', 'until', 'limit', 'cursor'], errors);
   if (errors.length > 0) throw validationProblem(errors);
   const filters = {
     env,

@@ -1,6 +1,5 @@
 /** The versioned JSON API, `/api/v1`. */
 import type Router from '@koa/router';
-import type { Context } from 'koa';
 import type {
   AppList,
   AppState,
@@ -16,6 +15,7 @@ import {
   checkEnv,
   encodeCursor,
   instantParam,
+  onlyParams,
   parseHistoryQuery,
 } from '../http/query.js';
 import { claimFor } from '../idempotency.js';
@@ -24,25 +24,18 @@ import type { RouteDeps } from './context.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** Refuses query parameters a route does not know, so that a typo is not silently ignored. */
-function onlyParams(ctx: Context, known: string[], errors: FieldError[]): void {
-  for (const name of Object.keys(ctx.query)) {
-    if (!known.includes(name)) errors.push({ path: name, message: 'is not a known parameter' });
-  }
-}
-
 const V1 = '/api/v1';
 
-/**
- * Current-state answers, keyed by the deployments bytes the store gave: a
- * store that caches current state hands back the same Buffer until a write
- * commits, and the answer is then sent again without assembling (and
- * allocating) hundreds of kilobytes, which measurably drove GC pauses into
- * the p99. An entry goes when its key does.
- */
-const currentBodies = new WeakMap<Buffer, Buffer>();
-
 export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDeps): void {
+  /**
+   * Current-state answers, keyed by the deployments bytes the store gave: a
+   * store that caches current state hands back the same Buffer until a write
+   * commits, and the answer is then sent again without assembling (and
+   * allocating) hundreds of kilobytes, which measurably drove GC pauses into
+   * the p99. An entry goes when its key does.
+   */
+  const currentBodies = new WeakMap<Buffer, Buffer>();
+
   router.post(`${V1}/deployments`, async (ctx) => {
     const body = await readJson(ctx);
     const input = parseDeployment(body, {
@@ -105,15 +98,15 @@ export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDe
       at: at === undefined ? null : iso(at),
     };
     ctx.type = 'application/json';
-    const cached = at === undefined ? currentBodies.get(deployments) : undefined;
-    const body =
-      cached ??
-      Buffer.concat([
+    let body = at === undefined ? currentBodies.get(deployments) : undefined;
+    if (body === undefined) {
+      body = Buffer.concat([
         Buffer.from(`${JSON.stringify(head).slice(0, -1)},"deployments":`),
         deployments,
         Buffer.from('}'),
       ]);
-    if (at === undefined) currentBodies.set(deployments, body);
+      if (at === undefined) currentBodies.set(deployments, body);
+    }
     ctx.body = body;
   });
 

@@ -214,8 +214,7 @@ export class SqliteStore implements Store {
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {
-    this.connection();
-    const db = this.db as Database.Database;
+    const { db } = this.connection();
     const where: string[] = [];
     const params: (string | number)[] = [];
     const add = (clause: string, ...values: (string | number)[]): void => {
@@ -305,6 +304,7 @@ export class SqliteStore implements Store {
 
 function prepare(db: Database.Database) {
   return {
+    db,
     ping: db.prepare('SELECT 1'),
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     envExists: db.prepare('SELECT 1 FROM env_apps WHERE env = ? LIMIT 1'),
