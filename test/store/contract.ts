@@ -219,6 +219,28 @@ export function storeContract(
       expect(new Set(seen).size).toBe(8);
     });
 
+    it('pages an app history across its environments in one order', async () => {
+      const envs = ['dev', 'staging', 'prod'];
+      for (let i = 0; i < 12; i++) {
+        // Interleaved times, and one tie on deployedAt across environments.
+        const at = i === 5 ? T0 + 4 * MINUTE : T0 + i * MINUTE;
+        await store.record(d({ env: envs[i % 3] ?? 'dev', version: `1.0.${i}`, deployedAt: at }));
+      }
+      await store.record(d({ app: 'other', deployedAt: T0 + 30 * MINUTE }));
+      const seen: string[] = [];
+      let page = await store.history({ app: 'api', limit: 2 });
+      seen.push(...page.items.map((x) => x.version));
+      while (page.next !== null) {
+        page = await store.history({ app: 'api', limit: 2, after: page.next });
+        seen.push(...page.items.map((x) => x.version));
+      }
+      const all = (await store.history({ limit: 100 })).items.filter((x) => x.app === 'api');
+      expect(seen).toEqual(all.map((x) => x.version));
+      expect(seen).toHaveLength(12);
+      const failures = await store.history({ app: 'api', status: 'failure', limit: 5 });
+      expect(failures.items).toEqual([]);
+    });
+
     it('records once per idempotency key and scope, and refuses a key reused with another body', async () => {
       const claim = { scope: '', key: 'job-1', fingerprint: 'aaa' };
       const first = await store.record(d({ version: '1.0.0' }), claim);

@@ -23,11 +23,13 @@ export const MIGRATIONS: readonly string[] = [
     idem_hash    TEXT,
     doc          TEXT NOT NULL
   );
-  -- Latest success per app at an instant, and "previous" at write time.
-  CREATE INDEX deployments_env_app_status_time ON deployments (env, app, status, deployed_at, id);
-  -- History pages, by the filters people use.
+  -- One index per app and environment, in time order: the latest success
+  -- at an instant (scanning back past the few failures), "previous" at write
+  -- time, and an app's history (merged across its environments). Each write
+  -- puts a page of every per-app index in its commit, so there is only one.
+  CREATE INDEX deployments_app_env_time ON deployments (app, env, deployed_at, id);
+  -- History pages of an environment, and of everything.
   CREATE INDEX deployments_env_time ON deployments (env, deployed_at, id);
-  CREATE INDEX deployments_app_time ON deployments (app, deployed_at, id);
   CREATE INDEX deployments_time ON deployments (deployed_at, id);
   CREATE UNIQUE INDEX deployments_idempotency ON deployments (idem_scope, idem_key)
     WHERE idem_key IS NOT NULL;

@@ -36,6 +36,13 @@ interface Waiter {
 
 const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 
+/** A history row: its order key and its document. */
+interface KeyedDoc {
+  deployed_at: number;
+  id: string;
+  doc: string;
+}
+
 /** Bound on the memory the current-state cache may hold. */
 const CURRENT_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -214,30 +221,21 @@ export class SqliteStore implements Store {
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {
-    const { db } = this.connection();
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    const add = (clause: string, ...values: (string | number)[]): void => {
-      where.push(clause);
-      params.push(...values);
-    };
-    if (query.env !== undefined) add('env = ?', query.env);
-    if (query.app !== undefined) add('app = ?', query.app);
-    if (query.status !== undefined) add('status = ?', query.status);
-    if (query.since !== undefined) add('deployed_at >= ?', query.since);
-    if (query.until !== undefined) add('deployed_at < ?', query.until);
-    if (query.after !== undefined) {
-      add('(deployed_at, id) < (?, ?)', query.after.deployedAt, query.after.id);
+    const s = this.connection();
+    let rows: KeyedDoc[];
+    if (query.app !== undefined && query.env === undefined) {
+      // An app's history: one ordered page from each of its environments,
+      // merged, so that every scan follows the (app, env, time) index.
+      const envs = s.envsOfApp.all(query.app) as string[];
+      rows = envs
+        .flatMap((env) => this.historyPage(s.db, { ...query, env }))
+        .sort((a, b) => b.deployed_at - a.deployed_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+        .slice(0, query.limit + 1);
+    } else {
+      rows = this.historyPage(s.db, query);
     }
-    // Only fixed SQL text is assembled here; every value is a bound parameter.
-    const sql = `SELECT doc FROM deployments ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY deployed_at DESC, id DESC LIMIT ?`;
-    const docs = db
-      .prepare(sql)
-      .pluck()
-      .all(...params, query.limit + 1) as string[];
-    const more = docs.length > query.limit;
-    const items = (more ? docs.slice(0, query.limit) : docs).map(parse);
+    const more = rows.length > query.limit;
+    const items = (more ? rows.slice(0, query.limit) : rows).map((r) => parse(r.doc));
     const last = items[items.length - 1];
     return {
       items,
@@ -246,6 +244,29 @@ export class SqliteStore implements Store {
           ? { deployedAt: Date.parse(last.deployedAt), id: last.id }
           : null,
     };
+  }
+
+  /** Up to limit + 1 rows of one history query, newest first. */
+  private historyPage(db: Database.Database, query: HistoryQuery): KeyedDoc[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    const add = (clause: string, ...values: (string | number)[]): void => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (query.app !== undefined) add('app = ?', query.app);
+    if (query.env !== undefined) add('env = ?', query.env);
+    if (query.status !== undefined) add('status = ?', query.status);
+    if (query.since !== undefined) add('deployed_at >= ?', query.since);
+    if (query.until !== undefined) add('deployed_at < ?', query.until);
+    if (query.after !== undefined) {
+      add('(deployed_at, id) < (?, ?)', query.after.deployedAt, query.after.id);
+    }
+    // Only fixed SQL text is assembled here; every value is a bound parameter.
+    const sql = `SELECT deployed_at, id, doc FROM deployments
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY deployed_at DESC, id DESC LIMIT ?`;
+    return db.prepare(sql).all(...params, query.limit + 1) as KeyedDoc[];
   }
 
   async environments(): Promise<EnvironmentRow[]> {
@@ -308,6 +329,7 @@ function prepare(db: Database.Database) {
     ping: db.prepare('SELECT 1'),
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     envExists: db.prepare('SELECT 1 FROM env_apps WHERE env = ? LIMIT 1'),
+    envsOfApp: db.prepare('SELECT env FROM env_apps WHERE app = ?').pluck(),
     current: db
       .prepare(
         `SELECT d.doc FROM env_apps ea JOIN deployments d ON d.seq = ea.current_seq
