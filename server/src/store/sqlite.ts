@@ -8,13 +8,10 @@
  * thread read while the worker writes, and each read sees every commit that
  * was acknowledged before it.
  */
-import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Deployment } from '@svt/client';
 import { migrate, openDatabase } from './sqlite-connection.js';
-import type { WriteOutcome, WriteRequest, WrittenText } from './sqlite-writer.js';
-import type { WriterMessage } from './sqlite-writer-thread.js';
-import { idempotencyMismatch } from './shared.js';
+import { WriterClient } from './sqlite-writer-client.js';
 import type {
   AppRow,
   EnvironmentRow,
@@ -25,14 +22,6 @@ import type {
   RecordResult,
   Store,
 } from './types.js';
-
-type FromWriter =
-  { ready: true } | { outcomes: WriteOutcome[] } | { failed: number[]; message: string };
-
-interface Waiter {
-  resolve: (result: RecordResult) => void;
-  reject: (err: unknown) => void;
-}
 
 const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 
@@ -46,51 +35,11 @@ interface KeyedDoc {
 /** Bound on the memory the current-state cache may hold. */
 const CURRENT_CACHE_BYTES = 64 * 1024 * 1024;
 
-/** A RecordResult over the writer's JSON texts: each object is parsed only when asked for. */
-class TextRecordResult implements RecordResult {
-  private parsed: { deployment: Deployment; previous: Deployment | null } | null = null;
-
-  constructor(private readonly text: WrittenText) {}
-
-  private objects(): { deployment: Deployment; previous: Deployment | null } {
-    this.parsed ??= {
-      deployment: parse(this.text.deployment),
-      previous: this.text.previous === null ? null : parse(this.text.previous),
-    };
-    return this.parsed;
-  }
-
-  get deployment(): Deployment {
-    return this.objects().deployment;
-  }
-
-  get previous(): Deployment | null {
-    return this.objects().previous;
-  }
-
-  get firstInEnv(): boolean {
-    return this.text.firstInEnv;
-  }
-
-  get replayed(): boolean {
-    return this.text.replayed;
-  }
-
-  get responseJson(): string {
-    return `{"deployment":${this.text.deployment},"previous":${this.text.previous ?? 'null'}}`;
-  }
-}
-
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private db: Database.Database | null = null;
   private statements: ReturnType<typeof prepare> | null = null;
-  private writer: Worker | null = null;
-  private writerExit: Promise<void> | null = null;
-  private readonly waiting = new Map<number, Waiter>();
-  private outbox: WriteRequest[] = [];
-  private sendScheduled = false;
-  private counter = 0;
+  private readonly writer: WriterClient;
   private closed = false;
   /** Current state of each environment as served, valid while data_version stays the same. */
   private cache: { version: number; bytes: number; envs: Map<string, Buffer> } = {
@@ -100,7 +49,9 @@ export class SqliteStore implements Store {
   };
 
   /** @param path the database file (a file: the writer thread opens it too) */
-  constructor(private readonly path: string) {}
+  constructor(private readonly path: string) {
+    this.writer = new WriterClient(path);
+  }
 
   async open(): Promise<void> {
     this.connection();
@@ -123,73 +74,13 @@ export class SqliteStore implements Store {
     return this.statements;
   }
 
-  private startWriter(): Worker {
-    if (this.writer !== null) return this.writer;
-    const worker = new Worker(new URL('./sqlite-writer-thread.js', import.meta.url), {
-      workerData: { path: this.path },
-    });
-    worker.on('message', (message: FromWriter) => this.onWriterMessage(message));
-    worker.on('error', (err) => this.failAll(err));
-    this.writerExit = new Promise((resolve) => {
-      worker.once('exit', () => {
-        this.failAll(new Error('the SQLite writer stopped'));
-        this.writer = null;
-        resolve();
-      });
-    });
-    this.writer = worker;
-    return worker;
-  }
-
-  private onWriterMessage(message: FromWriter): void {
-    if ('outcomes' in message) {
-      for (const outcome of message.outcomes) {
-        const waiter = this.waiting.get(outcome.n);
-        this.waiting.delete(outcome.n);
-        if (outcome.ok) waiter?.resolve(new TextRecordResult(outcome.written));
-        else waiter?.reject(idempotencyMismatch(outcome.reusedKey));
-      }
-    } else if ('failed' in message) {
-      for (const n of message.failed) {
-        this.waiting.get(n)?.reject(new Error(`SQLite write failed: ${message.message}`));
-        this.waiting.delete(n);
-      }
-    }
-    // An idle writer must not keep the process alive; a busy one must.
-    if (this.waiting.size === 0) this.writer?.unref();
-  }
-
-  private failAll(err: unknown): void {
-    for (const waiter of this.waiting.values()) waiter.reject(err);
-    this.waiting.clear();
-  }
-
   record(input: NewDeployment, claim?: IdempotencyClaim): Promise<RecordResult> {
     try {
       this.connection(); // migrated before the writer touches the file
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise((resolve, reject) => {
-      const n = ++this.counter;
-      this.waiting.set(n, { resolve, reject });
-      this.outbox.push({ n, input, claim });
-      if (!this.sendScheduled) {
-        this.sendScheduled = true;
-        setImmediate(() => this.send());
-      }
-    });
-  }
-
-  /** Sends this turn's writes to the writer as one message. */
-  private send(): void {
-    this.sendScheduled = false;
-    if (this.outbox.length === 0) return;
-    const worker = this.startWriter();
-    worker.ref();
-    const message: WriterMessage = { write: this.outbox };
-    this.outbox = [];
-    worker.postMessage(message);
+    return this.writer.record(input, claim);
   }
 
   async current(env: string, at?: number): Promise<Deployment[] | null> {
@@ -311,12 +202,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.send();
-    if (this.writer !== null) {
-      this.writer.ref();
-      this.writer.postMessage({ close: true } satisfies WriterMessage);
-      await this.writerExit;
-    }
+    await this.writer.close();
     this.db?.close();
     this.db = null;
     this.statements = null;

@@ -1,0 +1,143 @@
+/**
+ * The HTTP thread's side of the SQLite writer thread: it starts the thread
+ * on the first write, sends the writes of one event-loop turn as one
+ * message, and settles each caller's promise when the thread reports its
+ * transaction committed.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Deployment } from '@svt/client';
+import { idempotencyMismatch } from './shared.js';
+import type { WriteOutcome, WriteRequest, WrittenText } from './sqlite-writer.js';
+import type { WriterMessage } from './sqlite-writer-thread.js';
+import type { IdempotencyClaim, NewDeployment, RecordResult } from './types.js';
+
+type FromWriter =
+  { ready: true } | { outcomes: WriteOutcome[] } | { failed: number[]; message: string };
+
+interface Waiter {
+  resolve: (result: RecordResult) => void;
+  reject: (err: unknown) => void;
+}
+
+const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
+
+/** A RecordResult over the writer's JSON texts: each object is parsed only when asked for. */
+class TextRecordResult implements RecordResult {
+  private parsed: { deployment: Deployment; previous: Deployment | null } | null = null;
+
+  constructor(private readonly text: WrittenText) {}
+
+  private objects(): { deployment: Deployment; previous: Deployment | null } {
+    this.parsed ??= {
+      deployment: parse(this.text.deployment),
+      previous: this.text.previous === null ? null : parse(this.text.previous),
+    };
+    return this.parsed;
+  }
+
+  get deployment(): Deployment {
+    return this.objects().deployment;
+  }
+
+  get previous(): Deployment | null {
+    return this.objects().previous;
+  }
+
+  get firstInEnv(): boolean {
+    return this.text.firstInEnv;
+  }
+
+  get replayed(): boolean {
+    return this.text.replayed;
+  }
+
+  get responseJson(): string {
+    return `{"deployment":${this.text.deployment},"previous":${this.text.previous ?? 'null'}}`;
+  }
+}
+
+export class WriterClient {
+  private worker: Worker | null = null;
+  private exited: Promise<void> | null = null;
+  private readonly waiting = new Map<number, Waiter>();
+  private outbox: WriteRequest[] = [];
+  private sendScheduled = false;
+  private counter = 0;
+
+  /** @param path the database file, already migrated */
+  constructor(private readonly path: string) {}
+
+  record(input: NewDeployment, claim: IdempotencyClaim | undefined): Promise<RecordResult> {
+    return new Promise((resolve, reject) => {
+      const n = ++this.counter;
+      this.waiting.set(n, { resolve, reject });
+      this.outbox.push({ n, input, claim });
+      if (!this.sendScheduled) {
+        this.sendScheduled = true;
+        setImmediate(() => this.send());
+      }
+    });
+  }
+
+  /** Waits for every write already asked for, then stops the thread. */
+  async close(): Promise<void> {
+    this.send();
+    if (this.worker !== null) {
+      this.worker.ref();
+      this.worker.postMessage({ close: true } satisfies WriterMessage);
+      await this.exited;
+    }
+  }
+
+  private start(): Worker {
+    if (this.worker !== null) return this.worker;
+    const worker = new Worker(new URL('./sqlite-writer-thread.js', import.meta.url), {
+      workerData: { path: this.path },
+    });
+    worker.on('message', (message: FromWriter) => this.onMessage(message));
+    worker.on('error', (err) => this.failAll(err));
+    this.exited = new Promise((resolve) => {
+      worker.once('exit', () => {
+        this.failAll(new Error('the SQLite writer stopped'));
+        this.worker = null;
+        resolve();
+      });
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  /** Sends this turn's writes to the writer as one message. */
+  private send(): void {
+    this.sendScheduled = false;
+    if (this.outbox.length === 0) return;
+    const worker = this.start();
+    worker.ref();
+    const message: WriterMessage = { write: this.outbox };
+    this.outbox = [];
+    worker.postMessage(message);
+  }
+
+  private onMessage(message: FromWriter): void {
+    if ('outcomes' in message) {
+      for (const outcome of message.outcomes) {
+        const waiter = this.waiting.get(outcome.n);
+        this.waiting.delete(outcome.n);
+        if (outcome.ok) waiter?.resolve(new TextRecordResult(outcome.written));
+        else waiter?.reject(idempotencyMismatch(outcome.reusedKey));
+      }
+    } else if ('failed' in message) {
+      for (const n of message.failed) {
+        this.waiting.get(n)?.reject(new Error(`SQLite write failed: ${message.message}`));
+        this.waiting.delete(n);
+      }
+    }
+    // An idle writer must not keep the process alive; a busy one must.
+    if (this.waiting.size === 0) this.worker?.unref();
+  }
+
+  private failAll(err: unknown): void {
+    for (const waiter of this.waiting.values()) waiter.reject(err);
+    this.waiting.clear();
+  }
+}
