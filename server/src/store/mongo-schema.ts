@@ -3,25 +3,21 @@
  * transaction settings every write uses.
  */
 import type { Collection, Filter, TransactionOptions } from 'mongodb';
-import type { AttributeValue, Deployment, DeploymentStatus } from '@svt/client';
+import type { Deployment } from '@svt/client';
 
-export interface DeploymentDoc {
+/**
+ * A deployment as stored: the API's fields, with instants as dates (so that
+ * range queries compare them as such), the id as _id, and the idempotency
+ * key with its scope and body hash.
+ */
+export interface DeploymentDoc extends Omit<
+  Deployment,
+  'id' | 'deployedAt' | 'recordedAt' | 'committedAt' | 'idempotencyKey'
+> {
   _id: string;
-  env: string;
-  app: string;
-  version: string;
-  status: DeploymentStatus;
   deployedAt: Date;
   recordedAt: Date;
-  commit: string | null;
   committedAt: Date | null;
-  ref: string | null;
-  url: string | null;
-  pipelineUrl: string | null;
-  actor: string | null;
-  source: string | null;
-  attributes: Record<string, AttributeValue>;
-  recordedBy: string | null;
   previousId: string | null;
   idem?: { scope: string; key: string; hash: string };
 }
