@@ -26,6 +26,13 @@ const TITLES: Record<number, string> = {
   503: 'Service unavailable',
 };
 
+/** Problem codes of the statuses Koa and its router set without a body. */
+const CODES: Record<number, string> = {
+  404: 'not-found',
+  405: 'method-not-allowed',
+  501: 'not-implemented',
+};
+
 export function problemType(code: string): string {
   return `urn:svt:problem:${code}`;
 }
@@ -69,7 +76,7 @@ export function problemMiddleware(logger: Logger): Middleware {
       if (ctx.body == null && ctx.status >= 400) {
         const allow = ctx.response.get('Allow');
         throw new HttpProblem(ctx.status, {
-          code: ctx.status === 404 ? 'not-found' : 'method-not-allowed',
+          code: CODES[ctx.status] ?? 'client-error',
           title: TITLES[ctx.status] ?? 'Client error',
           detail:
             ctx.status === 404

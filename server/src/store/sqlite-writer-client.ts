@@ -11,8 +11,7 @@ import type { WriteOutcome, WriteRequest, WrittenText } from './sqlite-writer.js
 import type { WriterMessage } from './sqlite-writer-thread.js';
 import type { IdempotencyClaim, NewDeployment, RecordResult } from './types.js';
 
-type FromWriter =
-  { ready: true } | { outcomes: WriteOutcome[] } | { failed: number[]; message: string };
+type FromWriter = { outcomes: WriteOutcome[] } | { failed: number[]; message: string };
 
 interface Waiter {
   resolve: (result: RecordResult) => void;

@@ -44,4 +44,3 @@ port.on('message', (message: WriterMessage) => {
     setImmediate(flush);
   }
 });
-port.postMessage({ ready: true });

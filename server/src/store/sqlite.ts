@@ -38,7 +38,7 @@ const CURRENT_CACHE_BYTES = 64 * 1024 * 1024;
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private db: Database.Database | null = null;
-  private statements: ReturnType<typeof prepare> | null = null;
+  private statements: Statements | null = null;
   private readonly writer: WriterClient;
   private closed = false;
   /** Current state of each environment as served, valid while data_version stays the same. */
@@ -58,7 +58,7 @@ export class SqliteStore implements Store {
   }
 
   /** The read connection, opened (and the schema migrated) on first use. */
-  private connection(): ReturnType<typeof prepare> {
+  private connection(): Statements {
     if (this.closed) throw new Error('the store is closed');
     if (this.statements === null) {
       const db = openDatabase(this.path);
@@ -84,10 +84,13 @@ export class SqliteStore implements Store {
   }
 
   async current(env: string, at?: number): Promise<Deployment[] | null> {
-    const s = this.connection();
+    return this.currentDocs(this.connection(), env, at)?.map(parse) ?? null;
+  }
+
+  /** Each app's current deployment as stored JSON text; null for an unknown environment. */
+  private currentDocs(s: Statements, env: string, at: number | undefined): string[] | null {
     if (s.envExists.get(env) === undefined) return null;
-    const docs = (at === undefined ? s.current.all(env) : s.currentAt.all({ at, env })) as string[];
-    return docs.map(parse);
+    return (at === undefined ? s.current.all(env) : s.currentAt.all({ at, env })) as string[];
   }
 
   async currentJson(env: string, at?: number): Promise<Buffer | null> {
@@ -101,8 +104,8 @@ export class SqliteStore implements Store {
       const hit = this.cache.envs.get(env);
       if (hit !== undefined) return hit;
     }
-    if (s.envExists.get(env) === undefined) return null;
-    const docs = (at === undefined ? s.current.all(env) : s.currentAt.all({ at, env })) as string[];
+    const docs = this.currentDocs(s, env, at);
+    if (docs === null) return null;
     const json = Buffer.from(`[${docs.join(',')}]`);
     if (at === undefined && this.cache.bytes + json.length <= CURRENT_CACHE_BYTES) {
       this.cache.envs.set(env, json);
@@ -208,6 +211,8 @@ export class SqliteStore implements Store {
     this.statements = null;
   }
 }
+
+type Statements = ReturnType<typeof prepare>;
 
 function prepare(db: Database.Database) {
   return {
