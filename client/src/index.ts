@@ -1,1 +1,18 @@
 export type * from './types.js';
+export { SvtClient } from './client.js';
+export type {
+  HistoryFilters,
+  RecordOptions,
+  RecordOutcome,
+  RetryNotice,
+  SvtClientOptions,
+} from './client.js';
+export { SvtError } from './errors.js';
+export {
+  detectCiContext,
+  defaultIdempotencyKey,
+  defaultVersion,
+  withCiDefaults,
+} from './ci-context.js';
+export type { CiContext, CiProvider } from './ci-context.js';
+export { VERSION } from './version.js';

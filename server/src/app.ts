@@ -11,6 +11,7 @@ import { problemMiddleware } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import { InFlight } from './idempotency.js';
 import { apiV1Routes } from './routes/api-v1.js';
+import { cliDownloadRoutes } from './routes/cli-download.js';
 import type { Lifecycle, RouteDeps } from './routes/context.js';
 import { legacyRoutes } from './routes/legacy.js';
 import { opsRoutes } from './routes/ops.js';
@@ -59,6 +60,7 @@ export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa
   opsRoutes(router, deps);
   apiV1Routes(router, deps);
   legacyRoutes(router, deps);
+  cliDownloadRoutes(router);
   app.use(router.routes());
   app.use(router.allowedMethods());
   // Errors are all answered by the problem middleware; what reaches here is a socket error.

@@ -1,0 +1,168 @@
+/**
+ * The CI run the client finds itself in, read from the variables each CI
+ * sets: GitHub Actions (`GITHUB_*`), GitLab CI (`CI_*`), Jenkins
+ * (`BUILD_URL`, `GIT_COMMIT`, `JOB_NAME`, ...), or none. The only module
+ * that knows those names; everything else asks it.
+ */
+import { createHash } from 'node:crypto';
+import type { DeploymentStatus, RecordDeploymentRequest } from './types.js';
+
+export type CiProvider = 'github' | 'gitlab' | 'jenkins';
+
+export interface CiContext {
+  provider: CiProvider | null;
+  /** Full commit SHA. */
+  commit: string | null;
+  /** Branch or tag name (`main`, `v1.4.2`). */
+  ref: string | null;
+  /** The tag name when the run is for a tag. */
+  tag: string | null;
+  /** Link to the run (GitHub), pipeline (GitLab) or build (Jenkins). */
+  pipelineUrl: string | null;
+  /** Who started it. */
+  actor: string | null;
+  /** `github`, `gitlab`, `jenkins`, or null outside CI. */
+  source: string | null;
+  /** Repository or project name (`owner/repo`, `group/project`, the Jenkins job). */
+  project: string | null;
+  /**
+   * Identifies this job run and attempt: a re-run gets another one, a retry
+   * of the same request the same one. Null outside CI.
+   */
+  runId: string | null;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** A variable's value, or null when unset or empty. */
+function v(env: Env, name: string): string | null {
+  const value = env[name];
+  return value === undefined || value === '' ? null : value;
+}
+
+function github(env: Env): CiContext {
+  const server = v(env, 'GITHUB_SERVER_URL') ?? 'https://github.com';
+  const repo = v(env, 'GITHUB_REPOSITORY');
+  const runId = v(env, 'GITHUB_RUN_ID');
+  const attempt = v(env, 'GITHUB_RUN_ATTEMPT') ?? '1';
+  const refName = v(env, 'GITHUB_REF_NAME');
+  return {
+    provider: 'github',
+    commit: v(env, 'GITHUB_SHA'),
+    ref: refName,
+    tag: v(env, 'GITHUB_REF_TYPE') === 'tag' ? refName : null,
+    pipelineUrl:
+      repo === null || runId === null
+        ? null
+        : `${server}/${repo}/actions/runs/${runId}${attempt === '1' ? '' : `/attempts/${attempt}`}`,
+    actor: v(env, 'GITHUB_TRIGGERING_ACTOR') ?? v(env, 'GITHUB_ACTOR'),
+    source: 'github',
+    project: repo,
+    runId:
+      runId === null ? null : `${repo ?? ''}/${runId}/${attempt}/${v(env, 'GITHUB_JOB') ?? ''}`,
+  };
+}
+
+function gitlab(env: Env): CiContext {
+  const tag = v(env, 'CI_COMMIT_TAG');
+  const jobId = v(env, 'CI_JOB_ID');
+  const project = v(env, 'CI_PROJECT_PATH');
+  return {
+    provider: 'gitlab',
+    commit: v(env, 'CI_COMMIT_SHA'),
+    ref: tag ?? v(env, 'CI_COMMIT_REF_NAME'),
+    tag,
+    pipelineUrl: v(env, 'CI_PIPELINE_URL') ?? v(env, 'CI_JOB_URL'),
+    actor: v(env, 'GITLAB_USER_LOGIN') ?? v(env, 'GITLAB_USER_NAME'),
+    source: 'gitlab',
+    project,
+    // A retried GitLab job gets a new job id: one id is one job attempt.
+    runId: jobId === null ? null : `${project ?? ''}/${jobId}`,
+  };
+}
+
+function jenkins(env: Env): CiContext {
+  const job = v(env, 'JOB_NAME');
+  const build = v(env, 'BUILD_NUMBER');
+  const tag = v(env, 'TAG_NAME');
+  // GIT_BRANCH is `origin/main` for a plain job, `main` in a multibranch one.
+  const branch = v(env, 'BRANCH_NAME') ?? v(env, 'GIT_BRANCH')?.replace(/^origin\//, '') ?? null;
+  return {
+    provider: 'jenkins',
+    commit: v(env, 'GIT_COMMIT'),
+    ref: tag ?? branch,
+    tag,
+    pipelineUrl: v(env, 'BUILD_URL'),
+    actor: v(env, 'BUILD_USER_ID'),
+    source: 'jenkins',
+    project: job,
+    // A replayed or rebuilt Jenkins build gets a new number.
+    runId: job === null || build === null ? null : `${job}/${build}`,
+  };
+}
+
+const NONE: CiContext = {
+  provider: null,
+  commit: null,
+  ref: null,
+  tag: null,
+  pipelineUrl: null,
+  actor: null,
+  source: null,
+  project: null,
+  runId: null,
+};
+
+/** The CI context of `env` (default: this process's environment). */
+export function detectCiContext(env: Env = process.env): CiContext {
+  if (v(env, 'GITHUB_ACTIONS') === 'true') return github(env);
+  if (v(env, 'GITLAB_CI') !== null) return gitlab(env);
+  if (v(env, 'JENKINS_URL') !== null || v(env, 'JENKINS_HOME') !== null) return jenkins(env);
+  return NONE;
+}
+
+export interface KeyParts {
+  env: string;
+  app: string;
+  version: string;
+  status: DeploymentStatus;
+}
+
+/**
+ * The default Idempotency-Key: this job run and attempt, env, app, version
+ * and status. A retried request dedupes; a new status (started, then
+ * success) or a re-run job records anew. Null outside CI, where nothing
+ * identifies a run: the caller can still pass a key of its own.
+ */
+export function defaultIdempotencyKey(ctx: CiContext, parts: KeyParts): string | null {
+  if (ctx.runId === null || ctx.provider === null) return null;
+  const digest = createHash('sha256')
+    .update([ctx.runId, parts.env, parts.app, parts.version, parts.status].join('\n'))
+    .digest('hex')
+    .slice(0, 40);
+  return `${ctx.provider}-${digest}`;
+}
+
+/** The version a CI run most likely deploys: its tag, else the short commit. */
+export function defaultVersion(ctx: CiContext): string | null {
+  return ctx.tag ?? ctx.commit?.slice(0, 7) ?? null;
+}
+
+/**
+ * `request` with the CI context's commit, ref, pipeline URL, actor and
+ * source filled in where the caller gave none.
+ */
+export function withCiDefaults(
+  request: RecordDeploymentRequest,
+  ctx: CiContext,
+): RecordDeploymentRequest {
+  const filled: RecordDeploymentRequest = { ...request };
+  if (filled.commit === undefined && ctx.commit !== null) filled.commit = ctx.commit;
+  if (filled.ref === undefined && ctx.ref !== null) filled.ref = ctx.ref;
+  if (filled.pipelineUrl === undefined && ctx.pipelineUrl !== null) {
+    filled.pipelineUrl = ctx.pipelineUrl;
+  }
+  if (filled.actor === undefined && ctx.actor !== null) filled.actor = ctx.actor;
+  if (filled.source === undefined && ctx.source !== null) filled.source = ctx.source;
+  return filled;
+}

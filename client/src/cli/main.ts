@@ -1,0 +1,226 @@
+/**
+ * The `svt` CLI: record a deployment from any CI, read what runs where.
+ * Exit codes: 0 done; 1 refused by the server (its message printed);
+ * 2 usage error; 3 server unreachable or failing after retries.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { detectCiContext } from '../ci-context.js';
+import { SvtClient } from '../client.js';
+import { SvtError } from '../errors.js';
+import type { Deployment } from '../types.js';
+import { VERSION } from '../version.js';
+import { currentTable, historyTable, instant } from './format.js';
+import { parseConnection, parseRecord, parseStatus, UsageError } from './settings.js';
+import type { ConnectionFlags, RecordFlags } from './settings.js';
+
+export const EXIT = { ok: 0, refused: 1, usage: 2, unavailable: 3 } as const;
+
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  /** Receives whole lines or blocks, without the final newline. */
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+interface OutputFlags {
+  json?: boolean | undefined;
+}
+
+function withConnection(command: Command): Command {
+  return command
+    .option('--server <url>', 'SVT server URL (default: $SVT_URL)')
+    .option('--token <token>', 'API token (default: $SVT_TOKEN)')
+    .option('--timeout <seconds>', 'give up after this long, retries included', '120')
+    .option('--json', 'print JSON instead of a table');
+}
+
+function clientFor(flags: ConnectionFlags, io: CliIo): SvtClient {
+  const connection = parseConnection(flags, io.env);
+  return new SvtClient({
+    baseUrl: connection.baseUrl,
+    token: connection.token,
+    deadlineMs: connection.deadlineMs,
+    timeoutMs: Math.min(10_000, connection.deadlineMs),
+    userAgent: `svt-cli/${VERSION}`,
+    onRetry: ({ attempt, delayMs, reason }) =>
+      io.err(
+        `svt: attempt ${attempt} failed (${reason}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
+      ),
+  });
+}
+
+function describeDeployment(d: Deployment): string {
+  return `${d.app} ${d.version} in ${d.env} (${d.status}, deployed ${instant(d.deployedAt)})`;
+}
+
+function program(io: CliIo): Command {
+  const svt = new Command('svt')
+    .description('Record and read deployments in SVT, the Stack Versions Tracker.')
+    .version(VERSION)
+    // Program options only before the command: `record --version 1.2.3` is the app's version.
+    .enablePositionalOptions()
+    .addHelpText(
+      'after',
+      '\nEnvironment: SVT_URL (server), SVT_TOKEN (token).\n' +
+        'Exit codes: 0 done, 1 refused by the server, 2 usage error, 3 server unreachable or failing.',
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.out(text.trimEnd()),
+      writeErr: (text) => io.err(text.trimEnd()),
+    });
+
+  withConnection(
+    svt
+      .command('record')
+      .description(
+        'record a deployment; inside GitHub, GitLab or Jenkins, commit, ref, pipeline URL, actor and an idempotency key come from the CI context',
+      )
+      .requiredOption('--env <env>', 'environment, e.g. prod')
+      .requiredOption('--app <app>', 'application name')
+      .requiredOption('--version <version>', 'version deployed, e.g. 1.4.2 or a commit SHA')
+      .addOption(
+        new Option('--status <status>', 'outcome')
+          .choices(['success', 'failure', 'started', 'rolled_back'])
+          .default('success'),
+      )
+      .option('--url <url>', 'where the deployed app answers')
+      .option('--pipeline-url <url>', 'link to the pipeline (default: from CI)')
+      .option('--commit <sha>', 'commit deployed (default: from CI)')
+      .option('--ref <ref>', 'branch or tag (default: from CI)')
+      .option('--actor <name>', 'who deployed (default: from CI)')
+      .option('--source <name>', 'what recorded it (default: github, gitlab or jenkins)')
+      .option('--deployed-at <instant>', 'when, if not now (ISO 8601)')
+      .option(
+        '--attr <key=value>',
+        'extra attribute, repeatable',
+        (v: string, all: string[]) => [...all, v],
+        [],
+      )
+      .option(
+        '--idempotency-key <key>',
+        'the same key twice records once (default: from the CI job run)',
+      )
+      .option('--dry-run', 'print the request instead of sending it'),
+  ).action(async (flags: RecordFlags & ConnectionFlags & OutputFlags & { dryRun?: boolean }) => {
+    const settings = parseRecord(flags, detectCiContext(io.env));
+    if (flags.dryRun === true) {
+      const server = flags.server ?? io.env.SVT_URL ?? '$SVT_URL';
+      io.out(`POST ${server.replace(/\/+$/, '')}/api/v1/deployments`);
+      if (settings.idempotencyKey !== null) io.out(`Idempotency-Key: ${settings.idempotencyKey}`);
+      io.out(JSON.stringify(settings.request, null, 2));
+      return;
+    }
+    const outcome = await clientFor(flags, io).record(settings.request, {
+      idempotencyKey: settings.idempotencyKey ?? undefined,
+    });
+    if (flags.json === true) {
+      io.out(JSON.stringify(outcome, null, 2));
+      return;
+    }
+    const what = describeDeployment(outcome.deployment);
+    io.out(
+      outcome.replayed ? `Already recorded: ${what}; nothing new stored.` : `Recorded ${what}.`,
+    );
+    io.out(
+      outcome.previous === null
+        ? `First successful deployment of ${outcome.deployment.app} in ${outcome.deployment.env}.`
+        : `Previous: ${describeDeployment(outcome.previous)}.`,
+    );
+  });
+
+  withConnection(
+    svt
+      .command('list')
+      .description('what runs in an environment, now or at a past instant')
+      .argument('<env>', 'environment')
+      .option('--at <instant>', 'as it was then (ISO 8601 instant, or a date)'),
+  ).action(async (env: string, flags: ConnectionFlags & OutputFlags & { at?: string }) => {
+    const state = await clientFor(flags, io).current(env, { at: flags.at });
+    if (flags.json === true) {
+      io.out(JSON.stringify(state, null, 2));
+    } else if (state.deployments.length === 0) {
+      io.out(
+        `Nothing runs in ${env}${flags.at === undefined ? '' : ` at ${flags.at}`}: no successful deployment.`,
+      );
+    } else {
+      io.out(currentTable(state.deployments));
+    }
+  });
+
+  withConnection(
+    svt
+      .command('history')
+      .description('deployments, newest first')
+      .option('--env <env>', 'only this environment')
+      .option('--app <app>', 'only this application')
+      .option('--status <status>', 'only this outcome')
+      .option('--since <instant>', 'deployed at or after')
+      .option('--until <instant>', 'deployed before')
+      .option('--limit <n>', 'how many (1-1000)', '50'),
+  ).action(
+    async (
+      flags: ConnectionFlags &
+        OutputFlags & {
+          env?: string;
+          app?: string;
+          status?: string;
+          since?: string;
+          until?: string;
+          limit: string;
+        },
+    ) => {
+      const limit = Number(flags.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+        throw new UsageError(
+          `--limit must be an integer 1-1000, got ${JSON.stringify(flags.limit)}`,
+        );
+      }
+      const client = clientFor(flags, io);
+      const filters = {
+        env: flags.env,
+        app: flags.app,
+        status: flags.status === undefined ? undefined : parseStatus('--status', flags.status),
+        since: flags.since,
+        until: flags.until,
+      };
+      const items: Deployment[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.history({
+          ...filters,
+          limit: Math.min(100, limit - items.length),
+          cursor,
+        });
+        items.push(...page.items);
+        cursor = page.next ?? undefined;
+      } while (cursor !== undefined && items.length < limit);
+      if (flags.json === true) io.out(JSON.stringify({ items }, null, 2));
+      else if (items.length === 0) io.out('No deployment matches.');
+      else io.out(historyTable(items));
+    },
+  );
+  return svt;
+}
+
+/** Runs the CLI on `argv` (without node and script); resolves with the exit code. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    await program(io).parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and --version end here too, with exit code 0.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      io.err(`svt: ${err.message}`);
+      return EXIT.usage;
+    }
+    if (err instanceof SvtError) {
+      io.err(`svt: ${err.message}`);
+      return err.transient ? EXIT.unavailable : EXIT.refused;
+    }
+    throw err;
+  }
+}

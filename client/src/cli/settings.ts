@@ -1,0 +1,148 @@
+/**
+ * The CLI's settings, parsed in one place from flags and the environment.
+ * A bad value is a UsageError (exit 2) naming the flag, what it got and
+ * what it expects; what the server alone can judge (name rules, URLs) is
+ * left to the server, whose refusal the CLI prints.
+ */
+import { defaultIdempotencyKey, withCiDefaults } from '../ci-context.js';
+import type { CiContext } from '../ci-context.js';
+import type { AttributeValue, DeploymentStatus, RecordDeploymentRequest } from '../types.js';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const STATUSES: readonly DeploymentStatus[] = [
+  'success',
+  'failure',
+  'started',
+  'rolled_back',
+];
+
+/** Where the server is and how long to keep trying. */
+export interface Connection {
+  baseUrl: string;
+  token: string | undefined;
+  /** Total time for the call, retries included, ms. */
+  deadlineMs: number;
+}
+
+export interface ConnectionFlags {
+  server?: string | undefined;
+  token?: string | undefined;
+  timeout?: string | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** `--server`/`SVT_URL`, `--token`/`SVT_TOKEN`, `--timeout` (seconds, default 120). */
+export function parseConnection(flags: ConnectionFlags, env: Env): Connection {
+  const baseUrl = flags.server ?? env.SVT_URL ?? '';
+  if (baseUrl === '') {
+    throw new UsageError(
+      'no server: pass --server <url> or set SVT_URL (e.g. http://127.0.0.1:5000)',
+    );
+  }
+  if (!/^https?:\/\/[^/]/i.test(baseUrl) || !URL.canParse(baseUrl)) {
+    throw new UsageError(
+      `--server (or SVT_URL) must be an http(s) URL, got ${JSON.stringify(baseUrl)}`,
+    );
+  }
+  const token = flags.token ?? env.SVT_TOKEN;
+  return {
+    baseUrl,
+    token: token === '' ? undefined : token,
+    deadlineMs: parseSeconds('--timeout', flags.timeout ?? '120') * 1000,
+  };
+}
+
+export function parseSeconds(flag: string, value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
+    throw new UsageError(
+      `${flag} must be a number of seconds between 0 and 86400, got ${JSON.stringify(value)}`,
+    );
+  }
+  return seconds;
+}
+
+export function parseStatus(flag: string, value: string): DeploymentStatus {
+  const status = STATUSES.find((s) => s === value);
+  if (status === undefined) {
+    throw new UsageError(
+      `${flag} must be one of ${STATUSES.join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return status;
+}
+
+/**
+ * `key=value` pairs into attributes. Values stay strings (`replicas=3` is
+ * "3"): what was typed is what is stored. The first `=` splits, so a value
+ * may hold more.
+ */
+export function parseAttributes(
+  flag: string,
+  pairs: readonly string[],
+): Record<string, AttributeValue> {
+  const attributes: Record<string, AttributeValue> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) {
+      throw new UsageError(`${flag} must be key=value, got ${JSON.stringify(pair)}`);
+    }
+    const key = pair.slice(0, at).trim();
+    if (Object.hasOwn(attributes, key)) {
+      throw new UsageError(`${flag} ${JSON.stringify(key)} is given twice`);
+    }
+    attributes[key] = pair.slice(at + 1);
+  }
+  return attributes;
+}
+
+export interface RecordFlags {
+  env: string;
+  app: string;
+  version: string;
+  status?: string | undefined;
+  url?: string | undefined;
+  pipelineUrl?: string | undefined;
+  commit?: string | undefined;
+  ref?: string | undefined;
+  actor?: string | undefined;
+  source?: string | undefined;
+  deployedAt?: string | undefined;
+  attr?: string[] | undefined;
+  idempotencyKey?: string | undefined;
+}
+
+export interface RecordSettings {
+  request: RecordDeploymentRequest;
+  /** The key sent; null sends none (outside CI, with no --idempotency-key). */
+  idempotencyKey: string | null;
+}
+
+/** The request `svt record` sends: flags first, then the CI context's defaults. */
+export function parseRecord(flags: RecordFlags, ctx: CiContext): RecordSettings {
+  const status = parseStatus('--status', flags.status ?? 'success');
+  const request: RecordDeploymentRequest = {
+    env: flags.env,
+    app: flags.app,
+    version: flags.version,
+    status,
+  };
+  if (flags.url !== undefined) request.url = flags.url;
+  if (flags.pipelineUrl !== undefined) request.pipelineUrl = flags.pipelineUrl;
+  if (flags.commit !== undefined) request.commit = flags.commit;
+  if (flags.ref !== undefined) request.ref = flags.ref;
+  if (flags.actor !== undefined) request.actor = flags.actor;
+  if (flags.source !== undefined) request.source = flags.source;
+  // Only when the user gives one: retries must carry identical bodies.
+  if (flags.deployedAt !== undefined) request.deployedAt = flags.deployedAt;
+  const attributes = parseAttributes('--attr', flags.attr ?? []);
+  if (Object.keys(attributes).length > 0) request.attributes = attributes;
+  const key =
+    flags.idempotencyKey ??
+    defaultIdempotencyKey(ctx, { env: flags.env, app: flags.app, version: flags.version, status });
+  return { request: withCiDefaults(request, ctx), idempotencyKey: key };
+}

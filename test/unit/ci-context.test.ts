@@ -1,0 +1,165 @@
+import { describe, expect, test } from '@jest/globals';
+import {
+  defaultIdempotencyKey,
+  defaultVersion,
+  detectCiContext,
+  withCiDefaults,
+} from '../../client/src/ci-context.js';
+
+const GITHUB = {
+  GITHUB_ACTIONS: 'true',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'acme/shop',
+  GITHUB_RUN_ID: '912345',
+  GITHUB_RUN_ATTEMPT: '2',
+  GITHUB_JOB: 'deploy',
+  GITHUB_SHA: '9fceb02d0ae598e95dc970b74767f19372d61af8',
+  GITHUB_REF: 'refs/tags/v1.4.2',
+  GITHUB_REF_NAME: 'v1.4.2',
+  GITHUB_REF_TYPE: 'tag',
+  GITHUB_ACTOR: 'octocat',
+};
+
+const GITLAB = {
+  GITLAB_CI: 'true',
+  CI: 'true',
+  CI_PROJECT_PATH: 'acme/shop',
+  CI_JOB_ID: '7781',
+  CI_COMMIT_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+  CI_COMMIT_REF_NAME: 'main',
+  CI_PIPELINE_URL: 'https://gitlab.example.com/acme/shop/-/pipelines/55',
+  GITLAB_USER_LOGIN: 'alice',
+};
+
+const JENKINS = {
+  JENKINS_URL: 'https://jenkins.example.com/',
+  JOB_NAME: 'shop/deploy',
+  BUILD_NUMBER: '42',
+  BUILD_URL: 'https://jenkins.example.com/job/shop/job/deploy/42/',
+  GIT_COMMIT: 'ffeeddccbbaa99887766554433221100ffeeddcc',
+  GIT_BRANCH: 'origin/main',
+};
+
+describe('CI context', () => {
+  test('GitHub Actions: run URL with attempt, tag ref, actor', () => {
+    const ctx = detectCiContext(GITHUB);
+    expect(ctx).toEqual({
+      provider: 'github',
+      commit: GITHUB.GITHUB_SHA,
+      ref: 'v1.4.2',
+      tag: 'v1.4.2',
+      pipelineUrl: 'https://github.com/acme/shop/actions/runs/912345/attempts/2',
+      actor: 'octocat',
+      source: 'github',
+      project: 'acme/shop',
+      runId: 'acme/shop/912345/2/deploy',
+    });
+    expect(defaultVersion(ctx)).toBe('v1.4.2');
+    const branch = detectCiContext({
+      ...GITHUB,
+      GITHUB_REF_TYPE: 'branch',
+      GITHUB_REF_NAME: 'main',
+      GITHUB_RUN_ATTEMPT: '1',
+    });
+    expect(branch.tag).toBeNull();
+    expect(branch.pipelineUrl).toBe('https://github.com/acme/shop/actions/runs/912345');
+    expect(defaultVersion(branch)).toBe('9fceb02');
+  });
+
+  test('GitLab CI: pipeline URL, tag over branch, job id as the run', () => {
+    const ctx = detectCiContext(GITLAB);
+    expect(ctx).toMatchObject({
+      provider: 'gitlab',
+      commit: GITLAB.CI_COMMIT_SHA,
+      ref: 'main',
+      tag: null,
+      pipelineUrl: GITLAB.CI_PIPELINE_URL,
+      actor: 'alice',
+      source: 'gitlab',
+      runId: 'acme/shop/7781',
+    });
+    const tagged = detectCiContext({
+      ...GITLAB,
+      CI_COMMIT_TAG: 'v2.0.0',
+      CI_COMMIT_REF_NAME: 'v2.0.0',
+    });
+    expect(tagged).toMatchObject({ ref: 'v2.0.0', tag: 'v2.0.0' });
+  });
+
+  test('Jenkins: build URL, branch without its remote, job and build number as the run', () => {
+    expect(detectCiContext(JENKINS)).toMatchObject({
+      provider: 'jenkins',
+      commit: JENKINS.GIT_COMMIT,
+      ref: 'main',
+      pipelineUrl: JENKINS.BUILD_URL,
+      source: 'jenkins',
+      runId: 'shop/deploy/42',
+    });
+  });
+
+  test('outside CI nothing is guessed', () => {
+    const ctx = detectCiContext({ PATH: '/usr/bin', HOME: '/root' });
+    expect(ctx.provider).toBeNull();
+    expect(ctx.source).toBeNull();
+    expect(defaultVersion(ctx)).toBeNull();
+    expect(
+      defaultIdempotencyKey(ctx, { env: 'prod', app: 'api', version: '1', status: 'success' }),
+    ).toBeNull();
+  });
+
+  test('empty variables count as unset', () => {
+    expect(detectCiContext({ ...GITLAB, CI_COMMIT_TAG: '', GITLAB_USER_LOGIN: '' })).toMatchObject({
+      tag: null,
+      actor: null,
+    });
+  });
+});
+
+describe('default idempotency key', () => {
+  const parts = { env: 'prod', app: 'api', version: '1.4.2', status: 'success' as const };
+
+  test('the same job run and deployment gives the same key, printable and short', () => {
+    const key = defaultIdempotencyKey(detectCiContext(GITHUB), parts);
+    expect(key).toBe(defaultIdempotencyKey(detectCiContext({ ...GITHUB }), { ...parts }));
+    expect(key).toMatch(/^github-[0-9a-f]{40}$/);
+  });
+
+  test('a re-run, another job, another status or version records anew', () => {
+    const key = defaultIdempotencyKey(detectCiContext(GITHUB), parts);
+    const others = [
+      defaultIdempotencyKey(detectCiContext({ ...GITHUB, GITHUB_RUN_ATTEMPT: '3' }), parts),
+      defaultIdempotencyKey(detectCiContext({ ...GITHUB, GITHUB_JOB: 'deploy-eu' }), parts),
+      defaultIdempotencyKey(detectCiContext(GITHUB), { ...parts, status: 'started' }),
+      defaultIdempotencyKey(detectCiContext(GITHUB), { ...parts, version: '1.4.3' }),
+      defaultIdempotencyKey(detectCiContext(GITHUB), { ...parts, env: 'staging' }),
+      defaultIdempotencyKey(detectCiContext(GITHUB), { ...parts, app: 'web' }),
+    ];
+    expect(new Set([key, ...others]).size).toBe(7);
+  });
+
+  test('the fields never run together: ("a\\nb", "c") differs from ("a", "b\\nc")', () => {
+    const ctx = detectCiContext(GITLAB);
+    expect(defaultIdempotencyKey(ctx, { ...parts, app: 'a b', version: 'c' })).not.toBe(
+      defaultIdempotencyKey(ctx, { ...parts, app: 'a', version: 'b c' }),
+    );
+  });
+});
+
+test('CI defaults fill only what the caller left out', () => {
+  const ctx = detectCiContext(GITLAB);
+  expect(withCiDefaults({ env: 'prod', app: 'api', version: '1', actor: 'bob' }, ctx)).toEqual({
+    env: 'prod',
+    app: 'api',
+    version: '1',
+    actor: 'bob',
+    commit: GITLAB.CI_COMMIT_SHA,
+    ref: 'main',
+    pipelineUrl: GITLAB.CI_PIPELINE_URL,
+    source: 'gitlab',
+  });
+  expect(withCiDefaults({ env: 'p', app: 'a', version: '1' }, detectCiContext({}))).toEqual({
+    env: 'p',
+    app: 'a',
+    version: '1',
+  });
+});

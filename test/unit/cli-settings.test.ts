@@ -1,0 +1,116 @@
+import { describe, expect, test } from '@jest/globals';
+import { detectCiContext } from '../../client/src/ci-context.js';
+import {
+  parseAttributes,
+  parseConnection,
+  parseRecord,
+  UsageError,
+} from '../../client/src/cli/settings.js';
+import { VERSION } from '../../client/src/version.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+describe('CLI connection settings', () => {
+  test('flags win over SVT_URL and SVT_TOKEN; timeout in seconds', () => {
+    const env = { SVT_URL: 'http://env:5000', SVT_TOKEN: 'svt_env' };
+    expect(parseConnection({}, env)).toEqual({
+      baseUrl: 'http://env:5000',
+      token: 'svt_env',
+      deadlineMs: 120_000,
+    });
+    expect(
+      parseConnection({ server: 'https://flag', token: 'svt_flag', timeout: '7.5' }, env),
+    ).toEqual({ baseUrl: 'https://flag', token: 'svt_flag', deadlineMs: 7500 });
+    expect(parseConnection({}, { SVT_URL: 'http://x', SVT_TOKEN: '' }).token).toBeUndefined();
+  });
+
+  test.each([
+    [{}, {}, /no server: pass --server <url> or set SVT_URL/],
+    [
+      { server: 'svt.example.com' },
+      {},
+      /--server \(or SVT_URL\) must be an http\(s\) URL, got "svt.example.com"/,
+    ],
+    [{}, { SVT_URL: 'ftp://x' }, /must be an http\(s\) URL, got "ftp:\/\/x"/],
+    [
+      { server: 'http://x', timeout: 'soon' },
+      {},
+      /--timeout must be a number of seconds .*got "soon"/,
+    ],
+    [{ server: 'http://x', timeout: '0' }, {}, /--timeout must be a number of seconds/],
+  ])('refuses %j with %j', (flags, env, message) => {
+    expect(() => parseConnection(flags, env)).toThrow(UsageError);
+    expect(() => parseConnection(flags, env)).toThrow(message);
+  });
+});
+
+describe('CLI attributes', () => {
+  test('key=value pairs, split at the first =, values kept as typed', () => {
+    expect(parseAttributes('--attr', ['region=eu-west-1', 'replicas=3', 'q=a=b'])).toEqual({
+      region: 'eu-west-1',
+      replicas: '3',
+      q: 'a=b',
+    });
+  });
+
+  test.each([['noequals'], ['=value']])('refuses %j', (pair) => {
+    expect(() => parseAttributes('--attr', [pair])).toThrow(
+      `--attr must be key=value, got "${pair}"`,
+    );
+  });
+
+  test('refuses a key given twice', () => {
+    expect(() => parseAttributes('--attr', ['a=1', 'a=2'])).toThrow('--attr "a" is given twice');
+  });
+});
+
+describe('svt record request', () => {
+  const gitlab = detectCiContext({
+    GITLAB_CI: 'true',
+    CI_PROJECT_PATH: 'acme/shop',
+    CI_JOB_ID: '7781',
+    CI_COMMIT_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    CI_COMMIT_REF_NAME: 'main',
+    CI_PIPELINE_URL: 'https://gitlab.example.com/acme/shop/-/pipelines/55',
+  });
+
+  test('flags first, then the CI context; a derived key; no deployedAt unless given', () => {
+    const { request, idempotencyKey } = parseRecord(
+      { env: 'prod', app: 'api', version: '1.4.2', ref: 'release', attr: ['region=eu'] },
+      gitlab,
+    );
+    expect(request).toEqual({
+      env: 'prod',
+      app: 'api',
+      version: '1.4.2',
+      status: 'success',
+      ref: 'release',
+      attributes: { region: 'eu' },
+      commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+      pipelineUrl: 'https://gitlab.example.com/acme/shop/-/pipelines/55',
+      source: 'gitlab',
+    });
+    expect(idempotencyKey).toMatch(/^gitlab-[0-9a-f]{40}$/);
+  });
+
+  test('an explicit key wins; outside CI there is none by default', () => {
+    const flags = { env: 'prod', app: 'api', version: '1' };
+    expect(parseRecord({ ...flags, idempotencyKey: 'mine' }, gitlab).idempotencyKey).toBe('mine');
+    expect(parseRecord(flags, detectCiContext({})).idempotencyKey).toBeNull();
+  });
+
+  test('refuses an unknown status', () => {
+    expect(() => parseRecord({ env: 'p', app: 'a', version: '1', status: 'ok' }, gitlab)).toThrow(
+      '--status must be one of success, failure, started, rolled_back, got "ok"',
+    );
+  });
+});
+
+test('VERSION matches the client package', () => {
+  const pkg = JSON.parse(
+    readFileSync(join(import.meta.dirname, '..', '..', 'client', 'package.json'), 'utf8'),
+  ) as {
+    version: string;
+  };
+  expect(VERSION).toBe(pkg.version);
+});
