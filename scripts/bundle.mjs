@@ -39,6 +39,8 @@ export const TARGETS = {
   },
   action: {
     entryPoints: ['action/src/index.ts'],
+    // From the client's sources, not its build: the bundle depends on nothing built before it.
+    alias: { '@svt/client': './client/src/index.ts' },
     outfile: 'action/dist/index.js',
     banner: `// The SVT GitHub Action, bundled by \`npm run build:action\`. Do not edit.\n${requireShim}`,
   },
@@ -52,6 +54,7 @@ export async function bundle(name, { write = true } = {}) {
   const result = await build({
     absWorkingDir: root,
     entryPoints: target.entryPoints,
+    alias: target.alias ?? {},
     outfile: target.outfile,
     bundle: true,
     platform: 'node',

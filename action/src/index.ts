@@ -1,3 +1,4 @@
-// The GitHub Action is built in the client issue (#3); this placeholder keeps
-// the workspace in the build so that its tsconfig and references stay honest.
-export {};
+// Entry of the bundled action (action/dist/index.js): only runs run().
+import { run } from './main.js';
+
+await run();

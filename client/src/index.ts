@@ -16,3 +16,4 @@ export {
 } from './ci-context.js';
 export type { CiContext, CiProvider } from './ci-context.js';
 export { VERSION } from './version.js';
+export { parseAttributes, parseStatus, UsageError } from './cli/settings.js';

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { ACTION, GITHUB_CONTEXT, runAction } from '../helpers/github-runner.js';
+import { listenApp, type Listening } from '../helpers/listen.js';
+import { removeTempDirs } from '../helpers/tmp.js';
+
+let svt: Listening;
+
+beforeAll(async () => {
+  svt = await listenApp();
+});
+afterAll(async () => {
+  await svt.close();
+  removeTempDirs();
+});
+
+test('action.yml runs the bundle on node24 and declares what the README documents', () => {
+  expect(ACTION.runs).toEqual({ using: 'node24', main: 'action/dist/index.js' });
+  expect(Object.keys(ACTION.inputs)).toEqual([
+    'server-url',
+    'token',
+    'environment',
+    'app',
+    'version',
+    'status',
+    'url',
+    'attributes',
+    'idempotency-key',
+    'timeout',
+    'fail-on-error',
+  ]);
+  expect(Object.keys(ACTION.outputs)).toEqual(['deployment-id', 'previous-version']);
+  expect(ACTION.inputs['fail-on-error']?.default).toBe('false');
+});
+
+describe('the bundled action, run as the runner runs it', () => {
+  test('records with the run context, sets the outputs, writes the summary; a re-run of the same job records nothing new', async () => {
+    await svt.store.record({
+      env: 'prod',
+      app: 'shop',
+      version: '0.9.0',
+      status: 'success',
+      deployedAt: Date.now() - 60_000,
+      commit: null,
+      committedAt: null,
+      ref: null,
+      url: null,
+      pipelineUrl: null,
+      actor: null,
+      source: null,
+      attributes: {},
+      recordedBy: null,
+    });
+    const inputs = {
+      'server-url': svt.url,
+      environment: 'prod',
+      token: 'svt_not_checked_yet',
+      attributes: 'region=eu-west-1\n\n# a comment\nteam=payments',
+    };
+    const run = await runAction(inputs);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('::add-mask::svt_not_checked_yet');
+    expect(run.stdout).not.toContain('::warning');
+
+    const items = (await svt.store.history({ app: 'shop', limit: 10 })).items;
+    expect(items).toHaveLength(2);
+    const [d] = items;
+    expect(d).toMatchObject({
+      env: 'prod',
+      app: 'shop', // the repository's name
+      version: '9fceb02', // a branch: the short SHA
+      status: 'success',
+      commit: GITHUB_CONTEXT.GITHUB_SHA,
+      ref: 'main',
+      pipelineUrl: 'https://github.com/acme/shop/actions/runs/912345',
+      actor: 'octocat',
+      source: 'github',
+      attributes: { region: 'eu-west-1', team: 'payments' },
+    });
+    expect(d?.idempotencyKey).toMatch(/^github-[0-9a-f]{40}$/);
+    expect(run.outputs).toEqual({ 'deployment-id': d?.id, 'previous-version': '0.9.0' });
+    expect(run.summary).toContain('<h3>SVT: shop 9fceb02 in prod</h3>');
+    expect(run.summary).toContain('<td>0.9.0</td>');
+    expect(run.summary).toContain(`<a href="${svt.url}/app/shop">`);
+
+    const again = await runAction(inputs);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Already recorded shop 9fceb02 in prod');
+    expect(again.outputs['deployment-id']).toBe(d?.id);
+    expect((await svt.store.history({ app: 'shop', limit: 10 })).items).toHaveLength(2);
+
+    // A re-run of the job is a new attempt: it records anew.
+    const rerun = await runAction(inputs, { ...GITHUB_CONTEXT, GITHUB_RUN_ATTEMPT: '2' });
+    expect(rerun.code).toBe(0);
+    expect((await svt.store.history({ app: 'shop', limit: 10 })).items).toHaveLength(3);
+  });
+
+  test('a tag run records the tag as the version; explicit inputs win', async () => {
+    const tagged = {
+      ...GITHUB_CONTEXT,
+      GITHUB_REF: 'refs/tags/v2.1.0',
+      GITHUB_REF_NAME: 'v2.1.0',
+      GITHUB_REF_TYPE: 'tag',
+    };
+    const run = await runAction({ 'server-url': svt.url, environment: 'staging' }, tagged);
+    expect(run.code).toBe(0);
+    expect((await svt.store.current('staging'))?.[0]).toMatchObject({
+      app: 'shop',
+      version: 'v2.1.0',
+      ref: 'v2.1.0',
+    });
+
+    const explicit = await runAction(
+      {
+        'server-url': svt.url,
+        environment: 'staging',
+        app: 'billing',
+        version: '7.0.0',
+        status: 'failure',
+        url: 'https://billing.example.com',
+      },
+      tagged,
+    );
+    expect(explicit.code).toBe(0);
+    const [d] = (await svt.store.history({ app: 'billing', limit: 1 })).items;
+    expect(d).toMatchObject({
+      version: '7.0.0',
+      status: 'failure',
+      url: 'https://billing.example.com',
+    });
+    expect(explicit.outputs['previous-version']).toBe('');
+  });
+
+  test('with the server down it warns and succeeds; with fail-on-error it fails', async () => {
+    const down = 'http://127.0.0.1:9'; // discard port: nothing listens
+    const soft = await runAction({ 'server-url': down, environment: 'prod', timeout: '1' });
+    expect(soft.code).toBe(0);
+    expect(soft.stdout).toMatch(
+      /::warning::SVT could not record the deployment: SVT at http:\/\/127\.0\.0\.1:9 is unreachable or failing: .*ECONNREFUSED/,
+    );
+    expect(soft.outputs).toEqual({});
+
+    const strict = await runAction({
+      'server-url': down,
+      environment: 'prod',
+      timeout: '1',
+      'fail-on-error': 'true',
+    });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/::error::SVT could not record the deployment: .*unreachable/);
+  });
+
+  test('a refusal by the server or a bad input is reported the same way', async () => {
+    const refused = await runAction({ 'server-url': svt.url, environment: 'not a valid env' });
+    expect(refused.code).toBe(0);
+    expect(refused.stdout).toMatch(
+      /::warning::SVT could not record the deployment: SVT refused the request: 400 .*env: must be/,
+    );
+
+    const badInput = await runAction({
+      'server-url': svt.url,
+      environment: 'prod',
+      status: 'done',
+      'fail-on-error': 'true',
+    });
+    expect(badInput.code).toBe(1);
+    expect(badInput.stdout).toContain(
+      '::error::SVT could not record the deployment: input status must be one of success, failure, started, rolled_back, got "done"',
+    );
+
+    const missing = await runAction({ 'server-url': svt.url, 'fail-on-error': 'true' });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain('Input required and not supplied: environment');
+  });
+});

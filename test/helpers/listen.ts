@@ -1,0 +1,36 @@
+/** The app over a real SQLite file, listening on 127.0.0.1 for clients that are real processes. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { testApp, type TestApp } from './app.js';
+
+export interface Listening extends TestApp {
+  port: number;
+  url: string;
+  close: () => Promise<void>;
+}
+
+export function listen(server: Server): Promise<number> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+export function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export async function listenApp(env: Record<string, string> = {}): Promise<Listening> {
+  const test = await testApp(env);
+  const server = createServer(test.callback);
+  const port = await listen(server);
+  return {
+    ...test,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await closeServer(server);
+      await test.store.close();
+    },
+  };
+}
