@@ -1,0 +1,353 @@
+/**
+ * The `svt` CLI as a real process: the bundle `npm ci` builds (and the
+ * server serves), against a real server on 127.0.0.1.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { faultProxy } from '../helpers/fault-proxy.js';
+import { listenApp, type Listening } from '../helpers/listen.js';
+import { CLI, ROOT, runNode } from '../helpers/run-node.js';
+import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+
+let svt: Listening;
+const svtCli = (args: string[], env: Record<string, string> = {}) =>
+  runNode(CLI, args, { SVT_URL: svt.url, ...env });
+
+beforeAll(async () => {
+  svt = await listenApp();
+});
+afterAll(async () => {
+  await svt.close();
+  removeTempDirs();
+});
+
+describe('svt record', () => {
+  test('records, prints what it did, and what it replaced', async () => {
+    const first = await svtCli(['record', '--env', 'prod', '--app', 'api', '--version', '1.4.1']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(
+      /^Recorded api 1\.4\.1 in prod \(success, deployed .*\)\.\nFirst successful deployment of api in prod\.\n$/,
+    );
+
+    const second = await svtCli([
+      'record',
+      '--env',
+      'prod',
+      '--app',
+      'api',
+      '--version',
+      '1.4.2',
+      '--url',
+      'https://api.example.com',
+      '--attr',
+      'region=eu-west-1',
+      '--attr',
+      'replicas=3',
+      '--json',
+    ]);
+    expect(second.code).toBe(0);
+    const outcome = JSON.parse(second.stdout) as {
+      deployment: { attributes: unknown; url: string };
+      previous: { version: string };
+      replayed: boolean;
+    };
+    expect(outcome.previous.version).toBe('1.4.1');
+    expect(outcome.replayed).toBe(false);
+    expect(outcome.deployment).toMatchObject({
+      url: 'https://api.example.com',
+      attributes: { region: 'eu-west-1', replicas: '3' },
+    });
+  });
+
+  test('inside a CI job it fills the context and dedupes a repeated call', async () => {
+    const gitlab = {
+      GITLAB_CI: 'true',
+      CI_PROJECT_PATH: 'acme/shop',
+      CI_JOB_ID: '4242',
+      CI_COMMIT_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+      CI_COMMIT_REF_NAME: 'main',
+      CI_PIPELINE_URL: 'https://gitlab.example.com/acme/shop/-/pipelines/55',
+      GITLAB_USER_LOGIN: 'alice',
+    };
+    const args = ['record', '--env', 'qa', '--app', 'cart', '--version', '5.0.0'];
+    expect((await svtCli(args, gitlab)).code).toBe(0);
+    const again = await svtCli(args, gitlab);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^Already recorded: cart 5\.0\.0 in qa/);
+    const items = (await svt.store.history({ app: 'cart', limit: 10 })).items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      commit: gitlab.CI_COMMIT_SHA,
+      ref: 'main',
+      pipelineUrl: gitlab.CI_PIPELINE_URL,
+      actor: 'alice',
+      source: 'gitlab',
+    });
+  });
+
+  test('--dry-run prints the request and sends nothing, even without a server', async () => {
+    const run = await runNode(
+      CLI,
+      ['record', '--env', 'prod', '--app', 'dry', '--version', '1', '--dry-run'],
+      {
+        JENKINS_URL: 'https://jenkins.example.com/',
+        JOB_NAME: 'shop/deploy',
+        BUILD_NUMBER: '42',
+        GIT_COMMIT: 'ffeeddccbbaa99887766554433221100ffeeddcc',
+      },
+    );
+    expect(run.code).toBe(0);
+    const [line, key, ...body] = run.stdout.trim().split('\n');
+    expect(line).toBe('POST $SVT_URL/api/v1/deployments');
+    expect(key).toMatch(/^Idempotency-Key: jenkins-[0-9a-f]{40}$/);
+    expect(JSON.parse(body.join('\n'))).toEqual({
+      env: 'prod',
+      app: 'dry',
+      version: '1',
+      status: 'success',
+      commit: 'ffeeddccbbaa99887766554433221100ffeeddcc',
+      source: 'jenkins',
+    });
+    expect((await svt.store.history({ app: 'dry', limit: 1 })).items).toHaveLength(0);
+  });
+
+  test('retries a 503, a reset and a 409, then succeeds with one deployment stored', async () => {
+    const proxy = await faultProxy(svt.port, [
+      { status: 503 },
+      'reset',
+      { status: 409, headers: { 'retry-after': '0' } },
+    ]);
+    try {
+      const run = await runNode(
+        CLI,
+        [
+          'record',
+          '--server',
+          proxy.url,
+          '--env',
+          'prod',
+          '--app',
+          'retried',
+          '--version',
+          '2.0.0',
+          '--idempotency-key',
+          'k-1',
+        ],
+        {},
+      );
+      expect(run.code).toBe(0);
+      expect(run.stderr.match(/^svt: attempt \d failed/gm)).toHaveLength(3);
+      expect(proxy.seen).toHaveLength(4);
+      expect((await svt.store.history({ app: 'retried', limit: 10 })).items).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('svt list and history', () => {
+  test('a table by default, JSON with --json, a past instant with --at', async () => {
+    await svtCli([
+      'record',
+      '--env',
+      'list-env',
+      '--app',
+      'web',
+      '--version',
+      '1.0.0',
+      '--deployed-at',
+      '2026-01-01T00:00:00Z',
+    ]);
+    await svtCli([
+      'record',
+      '--env',
+      'list-env',
+      '--app',
+      'web',
+      '--version',
+      '2.0.0',
+      '--commit',
+      '0123456789abcdef',
+    ]);
+    await svtCli([
+      'record',
+      '--env',
+      'list-env',
+      '--app',
+      'worker',
+      '--version',
+      '7',
+      '--actor',
+      'bob',
+    ]);
+
+    const table = await svtCli(['list', 'list-env']);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^APP\s+VERSION\s+DEPLOYED\s+COMMIT\s+ACTOR$/);
+    expect(lines[1]).toMatch(
+      /^web\s+2\.0\.0\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+0123456789ab\s+-$/,
+    );
+    expect(lines[2]).toMatch(/^worker\s+7\s+.*\s+-\s+bob$/);
+
+    const then = await svtCli(['list', 'list-env', '--at', '2026-06-01', '--json']);
+    expect(JSON.parse(then.stdout)).toMatchObject({
+      env: 'list-env',
+      at: '2026-06-01T00:00:00.000Z',
+      deployments: [{ app: 'web', version: '1.0.0' }],
+    });
+
+    const history = await svtCli(['history', '--env', 'list-env', '--limit', '2']);
+    const rows = history.stdout.trim().split('\n');
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatch(/^DEPLOYED\s+ENV\s+APP\s+VERSION\s+STATUS\s+ACTOR$/);
+    const all = JSON.parse(
+      (await svtCli(['history', '--env', 'list-env', '--limit', '150', '--json'])).stdout,
+    ) as { items: unknown[] };
+    expect(all.items).toHaveLength(3);
+  });
+
+  test('history follows cursors past one page', async () => {
+    for (let i = 0; i < 105; i++) {
+      await svt.store.record({
+        env: 'paged',
+        app: `app-${i}`,
+        version: '1',
+        status: 'success',
+        deployedAt: Date.now() - i * 1000,
+        commit: null,
+        committedAt: null,
+        ref: null,
+        url: null,
+        pipelineUrl: null,
+        actor: null,
+        source: null,
+        attributes: {},
+        recordedBy: null,
+      });
+    }
+    const run = await svtCli(['history', '--env', 'paged', '--limit', '104', '--json']);
+    const items = (JSON.parse(run.stdout) as { items: { app: string }[] }).items;
+    expect(items).toHaveLength(104);
+    expect(items[103]?.app).toBe('app-103');
+  });
+
+  test('an environment with nothing current says so', async () => {
+    await svtCli([
+      'record',
+      '--env',
+      'broken',
+      '--app',
+      'x',
+      '--version',
+      '1',
+      '--status',
+      'failure',
+    ]);
+    const run = await svtCli(['list', 'broken']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('Nothing runs in broken: no successful deployment.\n');
+  });
+});
+
+describe('exit codes', () => {
+  test('1: refused by the server, with its message', async () => {
+    const run = await svtCli(['record', '--env', 'bad env', '--app', 'x', '--version', '1']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^svt: SVT refused the request: 400 Invalid request: env: must be/);
+    const unknown = await svtCli(['list', 'never-seen']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/404 .*never-seen/);
+  });
+
+  test.each([
+    [['record', '--app', 'x', '--version', '1'], /required option '--env <env>' not specified/],
+    [
+      ['record', '--env', 'p', '--app', 'x', '--version', '1', '--status', 'ok'],
+      /argument 'ok' is invalid/,
+    ],
+    [
+      ['record', '--env', 'p', '--app', 'x', '--version', '1', '--attr', 'novalue'],
+      /--attr must be key=value, got "novalue"/,
+    ],
+    [['history', '--limit', '0'], /--limit must be an integer 1-1000, got "0"/],
+    [['list', 'prod', '--timeout', 'never'], /--timeout must be a number of seconds/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('2: usage error for %j', async (args, message) => {
+    const run = await svtCli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  test('2: no server given', async () => {
+    const run = await runNode(CLI, ['list', 'prod'], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'svt: no server: pass --server <url> or set SVT_URL (e.g. http://127.0.0.1:5000)\n',
+    );
+  });
+
+  test('3: server unreachable after retries', async () => {
+    const run = await runNode(
+      CLI,
+      ['record', '--env', 'p', '--app', 'x', '--version', '1', '--timeout', '1'],
+      {
+        SVT_URL: 'http://127.0.0.1:9',
+      },
+    );
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(
+      /svt: SVT at http:\/\/127\.0\.0\.1:9 is unreachable or failing: .*ECONNREFUSED.*\(\d+ attempts in/,
+    );
+  });
+
+  test('3: a server failing with 5xx after retries', async () => {
+    const proxy = await faultProxy(
+      svt.port,
+      Array.from({ length: 100 }, () => ({ status: 500 })),
+    );
+    try {
+      const run = await runNode(CLI, ['list', 'prod', '--server', proxy.url, '--timeout', '1'], {});
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/unreachable or failing: 500 Injected fault/);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+test('--help on every command; 0 and the environment variables named', async () => {
+  for (const args of [
+    ['--help'],
+    ['record', '--help'],
+    ['list', '--help'],
+    ['history', '--help'],
+    ['help', 'record'],
+  ]) {
+    const run = await runNode(CLI, args, {});
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: svt/);
+  }
+  expect((await runNode(CLI, ['--help'], {})).stdout).toContain('SVT_URL');
+  expect((await runNode(CLI, ['record', '--help'], {})).stdout).toContain('$SVT_TOKEN');
+});
+
+test('the CLI downloaded from the server runs on its own, and the npm bin is the same program', async () => {
+  const res = await fetch(`${svt.url}/cli/svt.mjs`);
+  expect(res.status).toBe(200);
+  const file = join(tempDir('svt-download-'), 'svt.mjs');
+  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  // Run from an empty directory: it must need no node_modules.
+  const run = await runNode(
+    file,
+    ['record', '--env', 'dl', '--app', 'fetched', '--version', '1'],
+    { SVT_URL: svt.url },
+    tempDir(),
+  );
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/^Recorded fetched 1 in dl/);
+  const bin = await runNode(join(ROOT, 'client', 'bin', 'svt.js'), ['--version'], {});
+  expect(bin.stdout).toBe('0.1.0\n');
+});
