@@ -1528,6 +1528,7 @@ function reasonOf(err) {
   }
   return String(err);
 }
+var MIN_ATTEMPT_MS = 100;
 var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 var SvtClient = class {
   constructor(options) {
@@ -1625,7 +1626,7 @@ var SvtClient = class {
       const delay = nextDelay(
         attempt,
         retryAfter,
-        started + this.deadlineMs - Date.now(),
+        started + this.deadlineMs - Date.now() - MIN_ATTEMPT_MS,
         this.backoff
       );
       if (delay === null) {

@@ -116,6 +116,9 @@ function reasonOf(err: unknown): string {
   return String(err);
 }
 
+/** An attempt with less time than this left is not worth making. */
+const MIN_ATTEMPT_MS = 100;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class SvtClient {
@@ -229,10 +232,11 @@ export class SvtClient {
       const reason = answer === undefined ? reasonOf(failure) : describe(answer.status, problem);
       const retryAfter =
         answer === undefined ? null : parseRetryAfter(header(answer.headers['retry-after']));
+      // Leave the next attempt some time of its own, or give up now.
       const delay = nextDelay(
         attempt,
         retryAfter,
-        started + this.deadlineMs - Date.now(),
+        started + this.deadlineMs - Date.now() - MIN_ATTEMPT_MS,
         this.backoff,
       );
       if (delay === null) {

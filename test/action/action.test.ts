@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { ACTION, GITHUB_CONTEXT, runAction } from '../helpers/github-runner.js';
-import { listenApp, type Listening } from '../helpers/listen.js';
-import { removeTempDirs } from '../helpers/tmp.js';
+import { ROOT } from '../helpers/run-node.js';
+import { useListeningApp } from '../helpers/listen.js';
 
-let svt: Listening;
-
-beforeAll(async () => {
-  svt = await listenApp();
-});
-afterAll(async () => {
-  await svt.close();
-  removeTempDirs();
-});
+const svt = useListeningApp();
 
 test('action.yml runs the bundle on node24 and declares what the README documents', () => {
   expect(ACTION.runs).toEqual({ using: 'node24', main: 'action/dist/index.js' });
@@ -34,7 +29,7 @@ test('action.yml runs the bundle on node24 and declares what the README document
 
 describe('the bundled action, run as the runner runs it', () => {
   test('records with the run context, sets the outputs, writes the summary; a re-run of the same job records nothing new', async () => {
-    await svt.store.record({
+    await svt().store.record({
       env: 'prod',
       app: 'shop',
       version: '0.9.0',
@@ -51,7 +46,7 @@ describe('the bundled action, run as the runner runs it', () => {
       recordedBy: null,
     });
     const inputs = {
-      'server-url': svt.url,
+      'server-url': svt().url,
       environment: 'prod',
       token: 'svt_not_checked_yet',
       attributes: 'region=eu-west-1\n\n# a comment\nteam=payments',
@@ -62,7 +57,7 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(run.stdout).toContain('::add-mask::svt_not_checked_yet');
     expect(run.stdout).not.toContain('::warning');
 
-    const items = (await svt.store.history({ app: 'shop', limit: 10 })).items;
+    const items = (await svt().store.history({ app: 'shop', limit: 10 })).items;
     expect(items).toHaveLength(2);
     const [d] = items;
     expect(d).toMatchObject({
@@ -81,18 +76,18 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(run.outputs).toEqual({ 'deployment-id': d?.id, 'previous-version': '0.9.0' });
     expect(run.summary).toContain('<h3>SVT: shop 9fceb02 in prod</h3>');
     expect(run.summary).toContain('<td>0.9.0</td>');
-    expect(run.summary).toContain(`<a href="${svt.url}/app/shop">`);
+    expect(run.summary).toContain(`<a href="${svt().url}/app/shop">`);
 
     const again = await runAction(inputs);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Already recorded shop 9fceb02 in prod');
     expect(again.outputs['deployment-id']).toBe(d?.id);
-    expect((await svt.store.history({ app: 'shop', limit: 10 })).items).toHaveLength(2);
+    expect((await svt().store.history({ app: 'shop', limit: 10 })).items).toHaveLength(2);
 
     // A re-run of the job is a new attempt: it records anew.
     const rerun = await runAction(inputs, { ...GITHUB_CONTEXT, GITHUB_RUN_ATTEMPT: '2' });
     expect(rerun.code).toBe(0);
-    expect((await svt.store.history({ app: 'shop', limit: 10 })).items).toHaveLength(3);
+    expect((await svt().store.history({ app: 'shop', limit: 10 })).items).toHaveLength(3);
   });
 
   test('a tag run records the tag as the version; explicit inputs win', async () => {
@@ -102,9 +97,9 @@ describe('the bundled action, run as the runner runs it', () => {
       GITHUB_REF_NAME: 'v2.1.0',
       GITHUB_REF_TYPE: 'tag',
     };
-    const run = await runAction({ 'server-url': svt.url, environment: 'staging' }, tagged);
+    const run = await runAction({ 'server-url': svt().url, environment: 'staging' }, tagged);
     expect(run.code).toBe(0);
-    expect((await svt.store.current('staging'))?.[0]).toMatchObject({
+    expect((await svt().store.current('staging'))?.[0]).toMatchObject({
       app: 'shop',
       version: 'v2.1.0',
       ref: 'v2.1.0',
@@ -112,7 +107,7 @@ describe('the bundled action, run as the runner runs it', () => {
 
     const explicit = await runAction(
       {
-        'server-url': svt.url,
+        'server-url': svt().url,
         environment: 'staging',
         app: 'billing',
         version: '7.0.0',
@@ -122,7 +117,7 @@ describe('the bundled action, run as the runner runs it', () => {
       tagged,
     );
     expect(explicit.code).toBe(0);
-    const [d] = (await svt.store.history({ app: 'billing', limit: 1 })).items;
+    const [d] = (await svt().store.history({ app: 'billing', limit: 1 })).items;
     expect(d).toMatchObject({
       version: '7.0.0',
       status: 'failure',
@@ -151,14 +146,14 @@ describe('the bundled action, run as the runner runs it', () => {
   });
 
   test('a refusal by the server or a bad input is reported the same way', async () => {
-    const refused = await runAction({ 'server-url': svt.url, environment: 'not a valid env' });
+    const refused = await runAction({ 'server-url': svt().url, environment: 'not a valid env' });
     expect(refused.code).toBe(0);
     expect(refused.stdout).toMatch(
       /::warning::SVT could not record the deployment: SVT refused the request: 400 .*env: must be/,
     );
 
     const badInput = await runAction({
-      'server-url': svt.url,
+      'server-url': svt().url,
       environment: 'prod',
       status: 'done',
       'fail-on-error': 'true',
@@ -168,8 +163,31 @@ describe('the bundled action, run as the runner runs it', () => {
       '::error::SVT could not record the deployment: input status must be one of success, failure, started, rolled_back, got "done"',
     );
 
-    const missing = await runAction({ 'server-url': svt.url, 'fail-on-error': 'true' });
+    const missing = await runAction({ 'server-url': svt().url, 'fail-on-error': 'true' });
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain('Input required and not supplied: environment');
   });
+});
+
+test("the README's workflow examples use only the action's inputs, and every required one", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  const steps: { uses: string; with: Record<string, unknown> }[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (typeof node === 'object' && node !== null) {
+      const n = node as Record<string, unknown>;
+      if (typeof n.uses === 'string' && n.uses.includes('/svt@')) {
+        steps.push({ uses: n.uses, with: (n.with ?? {}) as Record<string, unknown> });
+      }
+      Object.values(n).forEach(walk);
+    }
+  };
+  for (const block of blocks) walk(parse(block));
+  expect(steps.length).toBeGreaterThanOrEqual(2);
+  const required = Object.entries(ACTION.inputs).filter(([, spec]) => spec.required === true);
+  for (const step of steps) {
+    for (const name of Object.keys(step.with)) expect(Object.keys(ACTION.inputs)).toContain(name);
+    for (const [name] of required) expect(Object.keys(step.with)).toContain(name);
+  }
 });

@@ -2,7 +2,7 @@
  * A fault-injecting HTTP proxy on 127.0.0.1, written for the tests: the
  * first requests meet the faults given, in order; later ones pass through
  * to the target. Each fault is a status answered without forwarding, a
- * connection reset before any answer, or 'forward-then-reset' (the request
+ * connection reset before any answer, 'forward' (no fault), or 'forward-then-reset' (the request
  * reaches the server, and the answer is lost on the way back: the case
  * idempotency keys exist for).
  */
@@ -12,6 +12,7 @@ import { closeServer, listen } from './listen.js';
 export type Fault =
   | { status: number; headers?: Record<string, string>; body?: string }
   | 'reset'
+  | 'forward'
   | 'forward-then-reset';
 
 export interface Seen {
@@ -62,7 +63,7 @@ export async function faultProxy(targetPort: number, faults: Fault[]): Promise<F
           req.socket.destroy();
           return;
         }
-        if (fault !== undefined && fault !== 'forward-then-reset') {
+        if (fault !== undefined && fault !== 'forward' && fault !== 'forward-then-reset') {
           res.writeHead(fault.status, {
             'content-type': 'application/problem+json',
             ...fault.headers,

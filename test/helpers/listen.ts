@@ -1,7 +1,9 @@
 /** The app over a real SQLite file, listening on 127.0.0.1 for clients that are real processes. */
+import { afterAll, beforeAll } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { testApp, type TestApp } from './app.js';
+import { removeTempDirs } from './tmp.js';
 
 export interface Listening extends TestApp {
   port: number;
@@ -32,5 +34,24 @@ export async function listenApp(env: Record<string, string> = {}): Promise<Liste
       await closeServer(server);
       await test.store.close();
     },
+  };
+}
+
+/**
+ * One listening app for a test file: started before its tests, closed (and
+ * the temporary files removed) after them. Call the returned getter inside tests.
+ */
+export function useListeningApp(env: Record<string, string> = {}): () => Listening {
+  let svt: Listening | undefined;
+  beforeAll(async () => {
+    svt = await listenApp(env);
+  });
+  afterAll(async () => {
+    await svt?.close();
+    removeTempDirs();
+  });
+  return () => {
+    if (svt === undefined) throw new Error('the app is started in beforeAll: use it inside a test');
+    return svt;
   };
 }

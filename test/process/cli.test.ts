@@ -2,25 +2,17 @@
  * The `svt` CLI as a real process: the bundle `npm ci` builds (and the
  * server serves), against a real server on 127.0.0.1.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { faultProxy } from '../helpers/fault-proxy.js';
-import { listenApp, type Listening } from '../helpers/listen.js';
+import { useListeningApp } from '../helpers/listen.js';
 import { CLI, ROOT, runNode } from '../helpers/run-node.js';
-import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { tempDir } from '../helpers/tmp.js';
 
-let svt: Listening;
+const svt = useListeningApp();
 const svtCli = (args: string[], env: Record<string, string> = {}) =>
-  runNode(CLI, args, { SVT_URL: svt.url, ...env });
-
-beforeAll(async () => {
-  svt = await listenApp();
-});
-afterAll(async () => {
-  await svt.close();
-  removeTempDirs();
-});
+  runNode(CLI, args, { SVT_URL: svt().url, ...env });
 
 describe('svt record', () => {
   test('records, prints what it did, and what it replaced', async () => {
@@ -76,7 +68,7 @@ describe('svt record', () => {
     const again = await svtCli(args, gitlab);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^Already recorded: cart 5\.0\.0 in qa/);
-    const items = (await svt.store.history({ app: 'cart', limit: 10 })).items;
+    const items = (await svt().store.history({ app: 'cart', limit: 10 })).items;
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({
       commit: gitlab.CI_COMMIT_SHA,
@@ -110,11 +102,11 @@ describe('svt record', () => {
       commit: 'ffeeddccbbaa99887766554433221100ffeeddcc',
       source: 'jenkins',
     });
-    expect((await svt.store.history({ app: 'dry', limit: 1 })).items).toHaveLength(0);
+    expect((await svt().store.history({ app: 'dry', limit: 1 })).items).toHaveLength(0);
   });
 
   test('retries a 503, a reset and a 409, then succeeds with one deployment stored', async () => {
-    const proxy = await faultProxy(svt.port, [
+    const proxy = await faultProxy(svt().port, [
       { status: 503 },
       'reset',
       { status: 409, headers: { 'retry-after': '0' } },
@@ -140,7 +132,7 @@ describe('svt record', () => {
       expect(run.code).toBe(0);
       expect(run.stderr.match(/^svt: attempt \d failed/gm)).toHaveLength(3);
       expect(proxy.seen).toHaveLength(4);
-      expect((await svt.store.history({ app: 'retried', limit: 10 })).items).toHaveLength(1);
+      expect((await svt().store.history({ app: 'retried', limit: 10 })).items).toHaveLength(1);
     } finally {
       await proxy.close();
     }
@@ -211,7 +203,7 @@ describe('svt list and history', () => {
 
   test('history follows cursors past one page', async () => {
     for (let i = 0; i < 105; i++) {
-      await svt.store.record({
+      await svt().store.record({
         env: 'paged',
         app: `app-${i}`,
         version: '1',
@@ -305,7 +297,7 @@ describe('exit codes', () => {
 
   test('3: a server failing with 5xx after retries', async () => {
     const proxy = await faultProxy(
-      svt.port,
+      svt().port,
       Array.from({ length: 100 }, () => ({ status: 500 })),
     );
     try {
@@ -335,7 +327,7 @@ test('--help on every command; 0 and the environment variables named', async () 
 });
 
 test('the CLI downloaded from the server runs on its own, and the npm bin is the same program', async () => {
-  const res = await fetch(`${svt.url}/cli/svt.mjs`);
+  const res = await fetch(`${svt().url}/cli/svt.mjs`);
   expect(res.status).toBe(200);
   const file = join(tempDir('svt-download-'), 'svt.mjs');
   writeFileSync(file, Buffer.from(await res.arrayBuffer()));
@@ -343,7 +335,7 @@ test('the CLI downloaded from the server runs on its own, and the npm bin is the
   const run = await runNode(
     file,
     ['record', '--env', 'dl', '--app', 'fetched', '--version', '1'],
-    { SVT_URL: svt.url },
+    { SVT_URL: svt().url },
     tempDir(),
   );
   expect(run.code).toBe(0);

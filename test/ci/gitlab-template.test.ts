@@ -1,0 +1,150 @@
+/**
+ * The GitLab template in a real pipeline: gitlab-ci-local (shell executor)
+ * runs a project that includes gitlab-template/svt.yml with inputs, against
+ * a real server on 127.0.0.1. The shell executor runs the job on this host,
+ * not in node:24-alpine: a static check keeps the script to `node` alone.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { useListeningApp } from '../helpers/listen.js';
+import { ROOT } from '../helpers/run-node.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const TEMPLATE = join(ROOT, 'gitlab-template', 'svt.yml');
+const GITLAB_CI_LOCAL = join(ROOT, 'node_modules', 'gitlab-ci-local', 'dist', 'index.js');
+
+const svt = useListeningApp();
+
+/** A git project with the template next to its .gitlab-ci.yml; returns its directory and HEAD. */
+function project(ci: string): { dir: string; head: string } {
+  const dir = tempDir('svt-gitlab-');
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+  git('init', '-q', '-b', 'main');
+  git('remote', 'add', 'origin', 'https://gitlab.example.com/acme/shop.git');
+  copyFileSync(TEMPLATE, join(dir, 'svt.yml'));
+  writeFileSync(join(dir, '.gitlab-ci.yml'), ci);
+  git('add', '-A');
+  git('-c', 'user.email=ci@example.com', '-c', 'user.name=CI', 'commit', '-qm', 'pipeline');
+  return { dir, head: git('rev-parse', 'HEAD') };
+}
+
+function pipeline(
+  dir: string,
+  variables: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const args = [GITLAB_CI_LOCAL, '--force-shell-executor', '--no-color'];
+  for (const [k, v] of Object.entries(variables)) args.push('--variable', `${k}=${v}`);
+  const proc = spawn(process.execPath, args, {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: dir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  return new Promise((resolve) => proc.on('close', (code) => resolve({ code, output })));
+}
+
+const include = (inputs: string) => `include:
+  - local: svt.yml
+    inputs:
+${inputs}
+stages: [deploy]
+deploy-prod:
+  stage: deploy
+  script:
+    - echo deploying
+`;
+
+describe('gitlab-template/svt.yml', () => {
+  test('declares its inputs and keeps the job script to what node:24-alpine has', () => {
+    const [header, jobs] = parseAllDocuments(readFileSync(TEMPLATE, 'utf8')).map(
+      (d) => d.toJS() as Record<string, unknown>,
+    );
+    const inputs = (header?.spec as { inputs: Record<string, { default?: unknown }> }).inputs;
+    expect(Object.keys(inputs).sort()).toEqual(
+      ['app', 'environment', 'image', 'needs', 'server_url', 'stage', 'status', 'version'].sort(),
+    );
+    expect(inputs.stage?.default).toBe('.post');
+    expect(inputs.image?.default).toBe('node:24-alpine');
+    const hidden = jobs?.['.svt-record'] as { script: string[]; environment: unknown };
+    expect(hidden.environment).toEqual({ name: '$[[ inputs.environment ]]', action: 'verify' });
+    for (const line of hidden.script) expect(line).toMatch(/^node /); // no curl, no wget, no bash
+  });
+
+  test('a tag pipeline records the deployment with its commit, tag, pipeline URL and source', async () => {
+    const { dir, head } = project(
+      include(
+        `      server_url: ${svt().url}\n      environment: prod\n      needs: [deploy-prod]`,
+      ),
+    );
+    const run = await pipeline(dir, { CI_COMMIT_TAG: 'v3.1.0', SVT_TOKEN: 'svt_masked_in_gitlab' });
+    expect(run.output).toMatch(/svt-record\s+> Recorded shop v3\.1\.0 in prod/);
+    expect(run.code).toBe(0);
+    const [d] = (await svt().store.history({ env: 'prod', app: 'shop', limit: 10 })).items;
+    expect(d).toMatchObject({
+      env: 'prod',
+      app: 'shop',
+      version: 'v3.1.0',
+      status: 'success',
+      commit: head,
+      ref: 'v3.1.0',
+      source: 'gitlab',
+    });
+    expect(d?.pipelineUrl).toMatch(/^https:\/\/gitlab\.example\.com\/acme\/shop\/pipelines\/\d+$/);
+    expect(d?.idempotencyKey).toMatch(/^gitlab-[0-9a-f]{40}$/);
+  });
+
+  test('inputs override the defaults; a branch pipeline records the short SHA', async () => {
+    const { dir, head } = project(
+      include(
+        `      server_url: ${svt().url}/\n      environment: staging\n      needs: [deploy-prod]\n      app: billing\n      status: failure`,
+      ),
+    );
+    const run = await pipeline(dir, {});
+    expect(run.code).toBe(0);
+    const [d] = (await svt().store.history({ env: 'staging', app: 'billing', limit: 1 })).items;
+    expect(d).toMatchObject({ version: head.slice(0, 8), status: 'failure', ref: 'main' });
+  });
+
+  test('a team that wants only the hidden job turns the ready one off and extends .svt-record', async () => {
+    const { dir } = project(
+      `${include(`      server_url: ${svt().url}\n      environment: unused\n      needs: [deploy-prod]`)}
+svt-record:
+  rules: [{ when: never }]
+record-eu:
+  extends: .svt-record
+  stage: .post
+  variables:
+    SVT_ENVIRONMENT: prod-eu
+    SVT_APP: shop-eu
+    SVT_VERSION: 9.9.9
+`,
+    );
+    const run = await pipeline(dir, {});
+    expect(run.code).toBe(0);
+    expect(run.output).not.toMatch(/svt-record\s+>/);
+    expect((await svt().store.current('prod-eu'))?.map((d) => [d.app, d.version])).toEqual([
+      ['shop-eu', '9.9.9'],
+    ]);
+    expect(await svt().store.current('unused')).toBeNull();
+  });
+
+  test('a tracker outage does not fail the pipeline', async () => {
+    const { dir } = project(
+      include(
+        `      server_url: http://127.0.0.1:9\n      environment: prod\n      needs: [deploy-prod]`,
+      ),
+    );
+    const run = await pipeline(dir, {});
+    expect(run.output).toMatch(
+      /cannot download the SVT CLI from http:\/\/127\.0\.0\.1:9\/cli\/svt\.mjs/,
+    );
+    expect(run.output).toMatch(/WARN\s+svt-record/);
+    expect(run.code).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,147 @@
+/**
+ * The Jenkins recipes, run as documented: the `sh '''...'''` step of each
+ * example Jenkinsfile, as Groovy hands it to the shell (a backslash-newline
+ * joins lines) and as Jenkins runs it (`sh -xe`), with the variables
+ * Jenkins and withCredentials set, against a real server on 127.0.0.1.
+ * The README shows the same steps: a test keeps them identical.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { faultProxy } from '../helpers/fault-proxy.js';
+import { useListeningApp } from '../helpers/listen.js';
+import { ROOT } from '../helpers/run-node.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/** The sh step after `// <marker>` in an example Jenkinsfile, dedented. */
+function recipe(file: string, marker: string): string {
+  const lines = readFileSync(join(ROOT, 'examples', file), 'utf8').split('\n');
+  const start = lines.findIndex((l) => l.trim() === `// ${marker}`);
+  if (start < 0 || lines[start + 1]?.trim() !== "sh '''")
+    throw new Error(`no ${marker} in ${file}`);
+  const end = lines.findIndex((l, i) => i > start + 1 && l.trim() === "'''");
+  const body = lines.slice(start + 2, end);
+  const indent = Math.min(...body.map((l) => l.length - l.trimStart().length));
+  return body.map((l) => l.slice(indent)).join('\n');
+}
+
+const CLI_RECIPE = recipe('Jenkinsfile', 'svt-cli-recipe');
+const CURL_RECIPE = recipe('Jenkinsfile-curl', 'svt-curl-recipe');
+
+const svt = useListeningApp();
+
+function jenkinsEnv(extra: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    JENKINS_URL: 'https://jenkins.example.com/',
+    JOB_NAME: 'shop/deploy',
+    BUILD_NUMBER: '42',
+    BUILD_URL: 'https://jenkins.example.com/job/shop/job/deploy/42/',
+    GIT_COMMIT: 'ffeeddccbbaa99887766554433221100ffeeddcc',
+    GIT_BRANCH: 'origin/main',
+    SVT_URL: svt().url,
+    SVT_TOKEN: 'svt_from_withCredentials',
+    APP: 'shop',
+    DEPLOY_ENV: 'prod',
+    ...extra,
+  };
+}
+
+function sh(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const groovy = script.replace(/\\\n/g, ''); // Groovy's ''' string joins backslash-ended lines
+  const proc = spawn('/bin/sh', ['-xe', '-c', groovy], {
+    cwd: tempDir('svt-jenkins-'),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  return new Promise((resolve) => proc.on('close', (code) => resolve({ code, output })));
+}
+
+const history = async (env: string) => (await svt().store.history({ env, limit: 10 })).items;
+
+describe('Jenkins recipes', () => {
+  test('the README shows exactly the steps the examples hold', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    // There, inside `sh '''` in a withCredentials block: indented by four.
+    const inBlock = (text: string) => text.replace(/^(?=.)/gm, '    ');
+    expect(readme).toContain(inBlock(CLI_RECIPE));
+    expect(readme).toContain(inBlock(CURL_RECIPE));
+  });
+
+  test('the CLI step records with the build context, once per build', async () => {
+    const env = jenkinsEnv({ DEPLOY_ENV: 'jenkins-cli' });
+    for (let i = 0; i < 2; i++) {
+      const run = await sh(CLI_RECIPE, env);
+      expect(run.code).toBe(0);
+      expect(run.output).not.toContain('could not be recorded');
+    }
+    const items = await history('jenkins-cli');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      app: 'shop',
+      version: 'ffeeddc',
+      commit: 'ffeeddccbbaa99887766554433221100ffeeddcc',
+      ref: 'main',
+      pipelineUrl: 'https://jenkins.example.com/job/shop/job/deploy/42/',
+      source: 'jenkins',
+    });
+    // The secret reaches the shell through the environment, never the script text.
+    expect(CLI_RECIPE).not.toContain('svt_');
+  });
+
+  test('the curl step records once per build; a tag build records the tag', async () => {
+    const env = jenkinsEnv({ DEPLOY_ENV: 'jenkins-curl' });
+    for (let i = 0; i < 2; i++) expect((await sh(CURL_RECIPE, env)).code).toBe(0);
+    const items = await history('jenkins-curl');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      version: 'ffeeddc',
+      commit: 'ffeeddccbbaa99887766554433221100ffeeddcc',
+      pipelineUrl: 'https://jenkins.example.com/job/shop/job/deploy/42/',
+      source: 'jenkins',
+    });
+    expect(items[0]?.idempotencyKey).toBe(
+      'jenkins-shop/deploy-42-jenkins-curl-shop-ffeeddc-success',
+    );
+
+    await sh(CURL_RECIPE, { ...env, TAG_NAME: 'v4.0.0', BUILD_NUMBER: '43' });
+    expect((await svt().store.current('jenkins-curl'))?.[0]?.version).toBe('v4.0.0');
+  });
+
+  test('a refused record warns and leaves the build green, under sh -e', async () => {
+    for (const [script, name] of [
+      [CLI_RECIPE, 'cli'],
+      [CURL_RECIPE, 'curl'],
+    ] as const) {
+      const refused = await sh(
+        script,
+        jenkinsEnv({ DEPLOY_ENV: 'not a valid env', BUILD_NUMBER: name }),
+      );
+      expect(refused.code).toBe(0);
+      expect(refused.output).toContain('SVT: the deployment could not be recorded');
+    }
+    // And when the server fails after the CLI download: the record step gives up, the build stays green.
+    const proxy = await faultProxy(svt().port, [
+      'forward',
+      ...Array.from({ length: 50 }, () => ({ status: 400 })),
+    ]);
+    try {
+      const run = await sh(
+        CLI_RECIPE,
+        jenkinsEnv({ SVT_URL: proxy.url, DEPLOY_ENV: 'jenkins-down' }),
+      );
+      expect(run.code).toBe(0);
+      expect(run.output).toContain('svt: SVT refused the request: 400 Injected fault');
+      expect(await svt().store.current('jenkins-down')).toBeNull();
+    } finally {
+      await proxy.close();
+    }
+  });
+});
