@@ -1563,7 +1563,7 @@ var SvtClient = class {
     const headers = { "content-type": "application/json" };
     if (options.idempotencyKey !== void 0) headers["idempotency-key"] = options.idempotencyKey;
     const answer = await this.call("POST", "/api/v1/deployments", JSON.stringify(request), headers);
-    const body = JSON.parse(answer.text);
+    const body = parseBody(answer);
     return { ...body, replayed: answer.headers["idempotent-replayed"] === "true" };
   }
   /** What runs in `env` now, or at instant `at`. */
@@ -1586,7 +1586,7 @@ var SvtClient = class {
   }
   async get(path) {
     const answer = await this.call("GET", path, void 0, { accept: "application/json" });
-    return JSON.parse(answer.text);
+    return parseBody(answer);
   }
   /** Sends until a 2xx, a refusal, or the deadline; throws SvtError on the last two. */
   async call(method, path, body, headers) {
@@ -1611,7 +1611,14 @@ var SvtClient = class {
       } catch (err) {
         failure = err;
       }
-      if (answer !== void 0 && answer.status < 400) return answer;
+      if (answer !== void 0 && answer.status >= 200 && answer.status < 300) return answer;
+      if (answer !== void 0 && answer.status >= 300 && answer.status < 400) {
+        const location = header(answer.headers.location) ?? "nowhere";
+        throw new SvtError(
+          `SVT at ${this.baseUrl} redirects (${answer.status}) to ${location}: use that server URL`,
+          { status: answer.status, problem: null, transient: false, attempts: attempt }
+        );
+      }
       const problem = answer === void 0 ? null : problemOf(answer.text);
       if (answer !== void 0 && !isRetryableStatus(answer.status)) {
         throw new SvtError(`SVT refused the request: ${describe(answer.status, problem)}`, {
@@ -1679,6 +1686,16 @@ var SvtClient = class {
     }
   }
 };
+function parseBody(answer) {
+  try {
+    return JSON.parse(answer.text);
+  } catch {
+    throw new SvtError(
+      `SVT answered ${answer.status} with a body that is not JSON: ${JSON.stringify(answer.text.slice(0, 80))}`,
+      { status: answer.status, problem: null, transient: false, attempts: 1 }
+    );
+  }
+}
 function header(value) {
   return Array.isArray(value) ? value[0] : value;
 }

@@ -158,7 +158,7 @@ export class SvtClient {
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     // Serialised once: every attempt sends the very same bytes.
     const answer = await this.call('POST', '/api/v1/deployments', JSON.stringify(request), headers);
-    const body = JSON.parse(answer.text) as RecordDeploymentResponse;
+    const body = parseBody<RecordDeploymentResponse>(answer);
     return { ...body, replayed: answer.headers['idempotent-replayed'] === 'true' };
   }
 
@@ -187,7 +187,7 @@ export class SvtClient {
 
   private async get<T>(path: string): Promise<T> {
     const answer = await this.call('GET', path, undefined, { accept: 'application/json' });
-    return JSON.parse(answer.text) as T;
+    return parseBody<T>(answer);
   }
 
   /** Sends until a 2xx, a refusal, or the deadline; throws SvtError on the last two. */
@@ -218,7 +218,15 @@ export class SvtClient {
       } catch (err) {
         failure = err;
       }
-      if (answer !== undefined && answer.status < 400) return answer;
+      if (answer !== undefined && answer.status >= 200 && answer.status < 300) return answer;
+      if (answer !== undefined && answer.status >= 300 && answer.status < 400) {
+        // Not followed: a POST must not be replayed somewhere the user did not name.
+        const location = header(answer.headers.location) ?? 'nowhere';
+        throw new SvtError(
+          `SVT at ${this.baseUrl} redirects (${answer.status}) to ${location}: use that server URL`,
+          { status: answer.status, problem: null, transient: false, attempts: attempt },
+        );
+      }
 
       const problem = answer === undefined ? null : problemOf(answer.text);
       if (answer !== undefined && !isRetryableStatus(answer.status)) {
@@ -295,6 +303,18 @@ export class SvtClient {
       clearTimeout(timer);
       http.dispose();
     }
+  }
+}
+
+/** A 2xx body as JSON; anything else (a proxy's page) is an error, not a crash. */
+function parseBody<T>(answer: Answer): T {
+  try {
+    return JSON.parse(answer.text) as T;
+  } catch {
+    throw new SvtError(
+      `SVT answered ${answer.status} with a body that is not JSON: ${JSON.stringify(answer.text.slice(0, 80))}`,
+      { status: answer.status, problem: null, transient: false, attempts: 1 },
+    );
   }
 }
 

@@ -175,6 +175,35 @@ describe('retries', () => {
     }
   });
 
+  test('a redirect or a body that is not JSON is an error, not a crash; a redirect is not followed', async () => {
+    const redirect = await faultProxy(svt().port, [
+      { status: 301, headers: { location: 'https://svt.example.com/api/v1/deployments' } },
+    ]);
+    const html = await faultProxy(svt().port, [
+      { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>login</html>' },
+    ]);
+    try {
+      const moved = (await new SvtClient({ baseUrl: redirect.url })
+        .record({ env: 'p', app: 'moved', version: '1' })
+        .catch((e: unknown) => e)) as SvtError;
+      expect(moved).toMatchObject({ status: 301, transient: false });
+      expect(moved.message).toContain(
+        'redirects (301) to https://svt.example.com/api/v1/deployments',
+      );
+      expect(redirect.seen).toHaveLength(1);
+      const page = (await new SvtClient({ baseUrl: html.url })
+        .apps()
+        .catch((e: unknown) => e)) as SvtError;
+      expect(page).toBeInstanceOf(SvtError);
+      expect(page.message).toBe(
+        'SVT answered 200 with a body that is not JSON: "<html>login</html>"',
+      );
+    } finally {
+      await redirect.close();
+      await html.close();
+    }
+  });
+
   test('refuses a server URL that is not http(s)', () => {
     expect(() => new SvtClient({ baseUrl: 'svt.example.com' })).toThrow(
       'server URL must be an http(s) URL, got "svt.example.com"',
