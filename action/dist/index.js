@@ -1584,6 +1584,10 @@ var SvtClient = class {
   app(name) {
     return this.get(`/api/v1/apps/${segment(name)}`);
   }
+  /** Every app of two environments side by side, now or at instant `at`. */
+  compare(from, to, options = {}) {
+    return this.get(`/api/v1/compare${query({ from, to, at: options.at })}`);
+  }
   async get(path) {
     const answer = await this.call("GET", path, void 0, { accept: "application/json" });
     return parseBody(answer);

@@ -10,6 +10,7 @@ import type { BackoffOptions } from './retry.js';
 import type {
   AppList,
   AppState,
+  Comparison,
   DeploymentStatus,
   EnvironmentList,
   EnvironmentState,
@@ -183,6 +184,15 @@ export class SvtClient {
   /** An app's current deployment in every environment. */
   app(name: string): Promise<AppState> {
     return this.get(`/api/v1/apps/${segment(name)}`);
+  }
+
+  /** Every app of two environments side by side, now or at instant `at`. */
+  compare(
+    from: string,
+    to: string,
+    options: { at?: string | undefined } = {},
+  ): Promise<Comparison> {
+    return this.get(`/api/v1/compare${query({ from, to, at: options.at })}`);
   }
 
   private async get<T>(path: string): Promise<T> {

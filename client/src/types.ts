@@ -131,3 +131,29 @@ export interface LegacyListItem {
   url?: string;
   [attribute: string]: AttributeValue | undefined;
 }
+
+/**
+ * How an app compares between two environments: `ahead` when `from` runs a
+ * newer version than `to` (what is waiting to be promoted), `behind` when
+ * older. Newer: semantic-version order when both versions parse as semver
+ * (a leading `v` allowed), else the later deployedAt.
+ */
+export type CompareState = 'only_in_from' | 'only_in_to' | 'ahead' | 'behind' | 'same';
+
+export interface CompareItem {
+  app: string;
+  state: CompareState;
+  /** The app's current deployment in `from`, null when none. */
+  from: Deployment | null;
+  /** The app's current deployment in `to`, null when none. */
+  to: Deployment | null;
+}
+
+/** Answer to `GET /api/v1/compare?from=&to=`: one item per app of either environment, by app name. */
+export interface Comparison {
+  from: string;
+  to: string;
+  /** The instant asked for with `?at=`, or null for now. */
+  at: string | null;
+  items: CompareItem[];
+}

@@ -244,6 +244,28 @@ describe('svt list and history', () => {
   });
 });
 
+test('svt compare: differing apps first, JSON with --json', async () => {
+  await svtCli(['record', '--env', 'cmp-staging', '--app', 'api', '--version', '1.10.0']);
+  await svtCli(['record', '--env', 'cmp-prod', '--app', 'api', '--version', '1.9.0']);
+  await svtCli(['record', '--env', 'cmp-staging', '--app', 'same', '--version', '1']);
+  await svtCli(['record', '--env', 'cmp-prod', '--app', 'same', '--version', '1']);
+  await svtCli(['record', '--env', 'cmp-prod', '--app', 'zeta', '--version', '2']);
+  const run = await svtCli(['compare', 'cmp-staging', 'cmp-prod']);
+  expect(run.code).toBe(0);
+  const lines = run.stdout.trim().split('\n');
+  expect(lines[0]).toMatch(/^APP\s+CMP-STAGING\s+CMP-PROD\s+STATE$/);
+  expect(lines.slice(1).map((l) => l.split(/\s{2,}/))).toEqual([
+    ['api', '1.10.0', '1.9.0', 'ahead (newer in from)'],
+    ['zeta', '-', '2', 'only in to'],
+    ['same', '1', '1', 'same'],
+  ]);
+  const json = JSON.parse(
+    (await svtCli(['compare', 'cmp-staging', 'cmp-prod', '--json'])).stdout,
+  ) as { items: unknown[] };
+  expect(json.items).toHaveLength(3);
+  expect((await svtCli(['compare', 'cmp-staging', 'nowhere'])).code).toBe(1);
+});
+
 describe('exit codes', () => {
   test('1: refused by the server, with its message', async () => {
     const run = await svtCli(['record', '--env', 'bad env', '--app', 'x', '--version', '1']);
@@ -316,6 +338,7 @@ test('--help on every command; 0 and the environment variables named', async () 
     ['record', '--help'],
     ['list', '--help'],
     ['history', '--help'],
+    ['compare', '--help'],
     ['help', 'record'],
   ]) {
     const run = await runNode(CLI, args, {});

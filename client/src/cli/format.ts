@@ -1,5 +1,5 @@
 /** Plain-text tables for people; `--json` bypasses all of this. */
-import type { Deployment } from '../types.js';
+import type { Comparison, Deployment } from '../types.js';
 
 /** Columns padded to their widest cell; the last column is not padded. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -43,5 +43,24 @@ export function historyTable(deployments: readonly Deployment[]): string {
       d.status,
       dash(d.actor),
     ]),
+  );
+}
+
+const STATE_WORDS = {
+  ahead: 'ahead (newer in from)',
+  behind: 'behind (older in from)',
+  only_in_from: 'only in from',
+  only_in_to: 'only in to',
+  same: 'same',
+} as const;
+
+/** Differing apps first, then the same ones, each group by app name. */
+export function compareTable(c: Comparison): string {
+  const items = [...c.items].sort(
+    (a, b) => Number(a.state === 'same') - Number(b.state === 'same'),
+  );
+  return table(
+    ['APP', c.from.toUpperCase(), c.to.toUpperCase(), 'STATE'],
+    items.map((i) => [i.app, i.from?.version ?? '-', i.to?.version ?? '-', STATE_WORDS[i.state]]),
   );
 }

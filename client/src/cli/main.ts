@@ -9,7 +9,7 @@ import { SvtClient } from '../client.js';
 import { SvtError } from '../errors.js';
 import type { Deployment } from '../types.js';
 import { VERSION } from '../version.js';
-import { currentTable, historyTable, instant } from './format.js';
+import { compareTable, currentTable, historyTable, instant } from './format.js';
 import { parseConnection, parseRecord, parseStatus, UsageError } from './settings.js';
 import type { ConnectionFlags, RecordFlags } from './settings.js';
 
@@ -198,6 +198,21 @@ function program(io: CliIo): Command {
       if (flags.json === true) io.out(JSON.stringify({ items }, null, 2));
       else if (items.length === 0) io.out('No deployment matches.');
       else io.out(historyTable(items));
+    },
+  );
+  withConnection(
+    svt
+      .command('compare')
+      .description('two environments side by side: what differs, and which side is newer')
+      .argument('<from>', 'environment, e.g. staging')
+      .argument('<to>', 'environment, e.g. prod')
+      .option('--at <instant>', 'as they were then (ISO 8601 instant, or a date)'),
+  ).action(
+    async (from: string, to: string, flags: ConnectionFlags & OutputFlags & { at?: string }) => {
+      const comparison = await clientFor(flags, io).compare(from, to, { at: flags.at });
+      if (flags.json === true) io.out(JSON.stringify(comparison, null, 2));
+      else if (comparison.items.length === 0) io.out(`Nothing runs in ${from} or ${to}.`);
+      else io.out(compareTable(comparison));
     },
   );
   return svt;

@@ -3,11 +3,13 @@ import type Router from '@koa/router';
 import type {
   AppList,
   AppState,
+  Comparison,
   EnvironmentList,
   EnvironmentState,
   HistoryPage,
   RecordDeploymentResponse,
 } from '@svt/client';
+import { compareEnvironments } from '../compare.js';
 import { type FieldError, notFound, validationProblem } from '../errors.js';
 import { readJson } from '../http/body.js';
 import {
@@ -17,6 +19,7 @@ import {
   instantParam,
   onlyParams,
   parseHistoryQuery,
+  single,
 } from '../http/query.js';
 import { claimFor } from '../idempotency.js';
 import { parseDeployment } from '../validation/deployment.js';
@@ -128,5 +131,32 @@ export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDe
     const environments = await store.app(app);
     if (environments === null) throw notFound(`no deployment of app "${app}" was ever recorded`);
     ctx.body = { app, environments } satisfies AppState;
+  });
+
+  router.get(`${V1}/compare`, async (ctx) => {
+    const errors: FieldError[] = [];
+    const from = single(ctx, 'from', errors) ?? '';
+    const to = single(ctx, 'to', errors) ?? '';
+    errors.push(...checkEnv(from, 'from'), ...checkEnv(to, 'to'));
+    const at = instantParam(ctx, 'at', errors);
+    onlyParams(ctx, ['from', 'to', 'at'], errors);
+    if (errors.length > 0) throw validationProblem(errors);
+    const [fromState, toState] = await Promise.all([
+      store.current(from, at),
+      store.current(to, at),
+    ]);
+    for (const [name, state] of [
+      [from, fromState],
+      [to, toState],
+    ] as const) {
+      if (state === null)
+        throw notFound(`no deployment was ever recorded in environment "${name}"`);
+    }
+    ctx.body = {
+      from,
+      to,
+      at: at === undefined ? null : iso(at),
+      items: compareEnvironments(fromState ?? [], toState ?? []),
+    } satisfies Comparison;
   });
 }
