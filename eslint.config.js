@@ -14,4 +14,6 @@ export default tseslint.config(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
   },
+  // The pages' script runs in the browser.
+  { files: ['server/assets/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
 );

@@ -15,6 +15,7 @@ import { cliDownloadRoutes } from './routes/cli-download.js';
 import type { Lifecycle, RouteDeps } from './routes/context.js';
 import { legacyRoutes } from './routes/legacy.js';
 import { opsRoutes } from './routes/ops.js';
+import { pageRoutes } from './routes/pages.js';
 import type { Store } from './store/types.js';
 
 export interface AppOptions {
@@ -61,6 +62,7 @@ export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa
   apiV1Routes(router, deps);
   legacyRoutes(router, deps);
   cliDownloadRoutes(router);
+  pageRoutes(router, deps);
   app.use(router.routes());
   app.use(router.allowedMethods());
   // Errors are all answered by the problem middleware; what reaches here is a socket error.

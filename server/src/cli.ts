@@ -18,6 +18,7 @@ Environment variables:
   SVT_MONGODB_DB       MongoDB database name (default svt)
   SVT_VERSION_PATTERN  regular expression every version must match, on every route (default unset)
   SVT_LOG_LEVEL        fatal, error, warn, info, debug, trace or silent (default info)
+  SVT_ENV_ORDER        environments in promotion order for the pages, e.g. dev,staging,prod (default: first seen)
 `;
 
 function packageVersion(): string {

@@ -2,6 +2,7 @@
  * Server settings, parsed and validated once at start from the environment.
  * Nothing else in the server reads `process.env`.
  */
+import { ENV_PATTERN } from './validation/rules.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -24,6 +25,12 @@ export interface Config {
   versionPattern: RegExp | null;
   /** `SVT_LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
+  /**
+   * `SVT_ENV_ORDER`, default unset (first-seen order): environment names,
+   * comma-separated, in promotion order (`dev,staging,prod`). The pages list
+   * these first, in this order, then any other in first-seen order.
+   */
+  envOrder: string[];
 }
 
 /** A setting with a bad value; the message names the variable, the value and what is expected. */
@@ -90,6 +97,20 @@ function parseLogLevel(env: Env): LogLevel {
   return level;
 }
 
+function parseEnvOrder(env: Env): string[] {
+  const raw = value(env, 'SVT_ENV_ORDER');
+  if (raw === undefined) return [];
+  const names = raw.split(',').map((n) => n.trim());
+  const wrong = names.find((n) => !ENV_PATTERN.test(n));
+  if (wrong !== undefined) {
+    throw bad('SVT_ENV_ORDER', raw, 'environment names separated by commas, e.g. dev,staging,prod');
+  }
+  if (new Set(names).size !== names.length) {
+    throw bad('SVT_ENV_ORDER', raw, 'each environment once');
+  }
+  return names;
+}
+
 /** Reads every server setting; throws a ConfigError on the first bad value. */
 export function parseConfig(env: Env): Config {
   return {
@@ -100,5 +121,6 @@ export function parseConfig(env: Env): Config {
     mongodbDb: parseMongodbDb(env),
     versionPattern: parseVersionPattern(env),
     logLevel: parseLogLevel(env),
+    envOrder: parseEnvOrder(env),
   };
 }

@@ -146,6 +146,28 @@ export function storeContract(
       expect(await versions('dev')).toEqual(['api@1.1.0', 'web@5.0.0']);
     });
 
+    it("gives each app's latest attempt, whatever its status, now and at an instant", async () => {
+      expect(await store.latest('nowhere')).toBeNull();
+      await store.record(d({ app: 'api', version: '1.0.0', deployedAt: T0 }));
+      await store.record(d({ app: 'web', version: '5.0.0', deployedAt: T0 }));
+      await store.record(
+        d({ app: 'api', version: '1.1.0', status: 'failure', deployedAt: T0 + 10 * MINUTE }),
+      );
+      await store.record(
+        d({ app: 'web', version: '4.0.0', status: 'started', deployedAt: T0 - MINUTE }), // backdated
+      );
+      const now = await store.latest('dev');
+      expect(now?.map((x) => `${x.app}@${x.version}:${x.status}`)).toEqual([
+        'api@1.1.0:failure',
+        'web@5.0.0:success',
+      ]);
+      const then = await store.latest('dev', T0 + MINUTE);
+      expect(then?.map((x) => `${x.app}@${x.version}:${x.status}`)).toEqual([
+        'api@1.0.0:success',
+        'web@5.0.0:success',
+      ]);
+    });
+
     it('gives the same deployments as JSON text through currentJson', async () => {
       await store.record(d({ app: 'api', version: '1.0.0', deployedAt: T0, attributes: { n: 1 } }));
       await store.record(d({ app: 'web', version: '2.0.0', deployedAt: T0 + MINUTE }));

@@ -73,7 +73,10 @@ export function encodeCursor(position: HistoryPosition, q: HistoryQuery): string
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
-function decodeCursor(raw: string, q: Omit<HistoryQuery, 'after' | 'limit'>): HistoryPosition {
+export function decodeCursor(
+  raw: string,
+  q: Omit<HistoryQuery, 'after' | 'limit'>,
+): HistoryPosition {
   const invalid = badRequest(
     'invalid-cursor',
     'cursor is not one this server issued for this query; start again without it',

@@ -234,6 +234,23 @@ export class MongoStore implements Store {
   }
 
   async current(env: string, at?: number): Promise<Deployment[] | null> {
+    return this.perApp(env, 'currentId', at);
+  }
+
+  async latest(env: string, at?: number): Promise<Deployment[] | null> {
+    return this.perApp(env, 'latestId', at);
+  }
+
+  /**
+   * Each app's latest deployment of `env` by (deployedAt, id): successes
+   * only for `currentId`, any status for `latestId`; now from the projection,
+   * at an instant from the events.
+   */
+  private async perApp(
+    env: string,
+    pointer: 'currentId' | 'latestId',
+    at: number | undefined,
+  ): Promise<Deployment[] | null> {
     const { deployments, envApps } = await this.connect();
     const rows = await envApps
       .find({ env: { $eq: env } })
@@ -241,7 +258,7 @@ export class MongoStore implements Store {
       .toArray();
     if (rows.length === 0) return null;
     if (at === undefined) {
-      const ids = rows.flatMap((r) => (r.currentId === null ? [] : [r.currentId]));
+      const ids = rows.flatMap((r) => (r[pointer] === null ? [] : [r[pointer]]));
       const docs = await deployments.find({ _id: { $in: ids } }).toArray();
       const byId = new Map(docs.map((d) => [d._id, d]));
       return ids.flatMap((id) => {
@@ -255,7 +272,7 @@ export class MongoStore implements Store {
           {
             $match: {
               env: { $eq: env },
-              status: { $eq: 'success' },
+              ...(pointer === 'currentId' ? { status: { $eq: 'success' } } : {}),
               deployedAt: { $lte: new Date(at) },
             },
           },

@@ -93,6 +93,13 @@ export class SqliteStore implements Store {
     return (at === undefined ? s.current.all(env) : s.currentAt.all({ at, env })) as string[];
   }
 
+  async latest(env: string, at?: number): Promise<Deployment[] | null> {
+    const s = this.connection();
+    if (s.envExists.get(env) === undefined) return null;
+    const docs = (at === undefined ? s.latest.all(env) : s.latestAt.all({ at, env })) as string[];
+    return docs.map(parse);
+  }
+
   async currentJson(env: string, at?: number): Promise<Buffer | null> {
     const s = this.connection();
     if (at === undefined) {
@@ -233,6 +240,21 @@ function prepare(db: Database.Database) {
         `SELECT d.doc FROM env_apps ea JOIN deployments d ON d.seq = (
            SELECT seq FROM deployments x WHERE x.env = ea.env AND x.app = ea.app
              AND x.status = 'success' AND x.deployed_at <= @at
+           ORDER BY x.deployed_at DESC, x.id DESC LIMIT 1)
+         WHERE ea.env = @env ORDER BY ea.app`,
+      )
+      .pluck(),
+    latest: db
+      .prepare(
+        `SELECT d.doc FROM env_apps ea JOIN deployments d ON d.seq = ea.latest_seq
+         WHERE ea.env = ? ORDER BY ea.app`,
+      )
+      .pluck(),
+    latestAt: db
+      .prepare(
+        `SELECT d.doc FROM env_apps ea JOIN deployments d ON d.seq = (
+           SELECT seq FROM deployments x WHERE x.env = ea.env AND x.app = ea.app
+             AND x.deployed_at <= @at
            ORDER BY x.deployed_at DESC, x.id DESC LIMIT 1)
          WHERE ea.env = @env ORDER BY ea.app`,
       )

@@ -108,6 +108,12 @@ export interface Store {
    * every one, which for an environment of 1,000 apps is most of the cost.
    */
   currentJson(env: string, at?: number): Promise<Buffer | null>;
+  /**
+   * Each app's latest deployment of `env` (or at instant `at`) whatever its
+   * status, ordered by app: where it differs from `current`, the latest
+   * attempt did not succeed. Null for an environment never recorded.
+   */
+  latest(env: string, at?: number): Promise<Deployment[] | null>;
   history(query: HistoryQuery): Promise<HistoryResult>;
   /** Every environment, in first-seen order. */
   environments(): Promise<EnvironmentRow[]>;

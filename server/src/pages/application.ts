@@ -1,0 +1,117 @@
+/** `/app/{app}`: the app's version in every environment, then its history across them. */
+import type { Deployment, DeploymentStatus } from '@svt/client';
+import { html, safeUrl, seg } from './html.js';
+import { layout, time } from './layout.js';
+import { envOptions } from './selectors.js';
+
+export interface ApplicationData {
+  app: string;
+  /** Its environments, in display order, each with its current deployment. */
+  environments: { env: string; current: Deployment | null }[];
+  history: Deployment[];
+  /** Query string of the next (older) page, or null on the last. */
+  nextQuery: string | null;
+  filters: { env: string | null; status: DeploymentStatus | null };
+}
+
+const STATUSES: DeploymentStatus[] = ['success', 'failure', 'started', 'rolled_back'];
+
+export function applicationPage({
+  app,
+  environments,
+  history,
+  nextQuery,
+  filters,
+}: ApplicationData): string {
+  const envs = environments.map((e) => e.env);
+  const currentRows = environments.map(
+    ({ env, current: d }) =>
+      html`<tr>
+        <th scope="row"><a href="/env/${seg(env)}">${env}</a></th>
+        <td>
+          ${d === null ? html`<span class="none">none succeeded</span>` : html`<span class="version">${d.version}</span>`}
+        </td>
+        <td>${d === null ? '–' : time(d.deployedAt, 'age')}</td>
+      </tr> `,
+  );
+  const historyRows = history.map((d) => {
+    const pipeline = safeUrl(d.pipelineUrl);
+    return html`<tr class="status-${d.status}">
+      <td>${time(d.deployedAt)}</td>
+      <td><a href="/env/${seg(d.env)}">${d.env}</a></td>
+      <td><span class="version">${d.version}</span></td>
+      <td>${d.status.replace('_', ' ')}</td>
+      <td>
+        ${d.commit === null ? '–' : html`<code title="${d.commit}">${d.commit.slice(0, 12)}</code>`}
+      </td>
+      <td>${d.actor ?? '–'}</td>
+      <td>
+        ${pipeline === null ? '' : html`<a href="${pipeline}" rel="noopener noreferrer">pipeline</a>`}
+      </td>
+    </tr> `;
+  });
+  return layout({
+    title: app,
+    nav: 'app',
+    body: html`<h1>${app}</h1>
+      <h2>Now</h2>
+      <div class="scroll">
+        <table class="compact">
+          <thead>
+            <tr>
+              <th scope="col">Environment</th>
+              <th scope="col">Version</th>
+              <th scope="col">Deployed</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${currentRows}
+          </tbody>
+        </table>
+      </div>
+      <h2>History</h2>
+      <form class="picker" method="get" action="/app/${seg(app)}" data-autosubmit>
+        <label for="env-filter">Environment</label>
+        <select id="env-filter" name="env">
+          ${envOptions(envs, filters.env, 'all')}
+        </select>
+        <label for="status-filter">Status</label>
+        <select id="status-filter" name="status">
+          <option value="" ${filters.status === null ? html` selected` : ''}>all</option>
+          ${STATUSES.map(
+            (s) =>
+              html`<option value="${s}" ${s === filters.status ? html` selected` : ''}>
+                ${s.replace('_', ' ')}
+              </option>`,
+          )}
+        </select>
+        <button type="submit">Filter</button>
+      </form>
+      ${
+        history.length === 0
+          ? html`<p class="lead">No deployment matches.</p>`
+          : html`<div class="scroll">
+              <table id="history">
+                <caption class="sr-only">
+                  Deployments of ${app}, newest first
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Deployed</th>
+                    <th scope="col">Environment</th>
+                    <th scope="col">Version</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Commit</th>
+                    <th scope="col">Actor</th>
+                    <th scope="col">Links</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${historyRows}
+                </tbody>
+              </table>
+            </div>`
+      }
+      ${nextQuery === null ? '' : html`<p class="pager"><a rel="next" href="/app/${seg(app)}?${nextQuery}">Older deployments →</a></p>`}`,
+  });
+}

@@ -1,0 +1,87 @@
+/** `/compare?from=&to=`: two environments side by side, differing apps first. */
+import type { CompareItem, Comparison } from '@svt/client';
+import { html, seg } from './html.js';
+import { layout, time } from './layout.js';
+import { envOptions } from './selectors.js';
+
+const WORDS: Record<CompareItem['state'], string> = {
+  ahead: 'newer in from',
+  behind: 'older in from',
+  only_in_from: 'only in from',
+  only_in_to: 'only in to',
+  same: 'same',
+};
+
+export interface ComparePageData {
+  envs: string[];
+  /** Null until both sides are chosen (or when fewer than two environments exist). */
+  comparison: Comparison | null;
+  from: string | null;
+  to: string | null;
+}
+
+export function comparePage({ envs, comparison, from, to }: ComparePageData): string {
+  const form = html`<form class="picker" method="get" action="/compare" data-autosubmit>
+    <label for="from">From</label
+    ><select id="from" name="from">
+      ${envOptions(envs, from)}
+    </select>
+    <label for="to">to</label
+    ><select id="to" name="to">
+      ${envOptions(envs, to)}
+    </select>
+    <button type="submit">Compare</button>
+  </form>`;
+  if (comparison === null) {
+    return layout({
+      title: 'Compare',
+      nav: 'compare',
+      body: html`<h1>Compare environments</h1>
+        ${form}
+        <p class="lead">
+          ${envs.length < 2 ? 'Comparing needs two environments; record deployments in a second one.' : 'Choose two environments.'}
+        </p>`,
+    });
+  }
+  const items = [...comparison.items].sort(
+    (a, b) => Number(a.state === 'same') - Number(b.state === 'same'),
+  );
+  const differing = items.filter((i) => i.state !== 'same').length;
+  return layout({
+    title: `${comparison.from} → ${comparison.to}`,
+    nav: 'compare',
+    body: html`<h1>${comparison.from} → ${comparison.to}</h1>
+      ${form}
+      <p class="count">${differing} of ${items.length} applications differ.</p>
+      <div class="scroll">
+        <table id="compare">
+          <caption class="sr-only">
+            Applications of ${comparison.from} and ${comparison.to}, differing first
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Application</th>
+              <th scope="col"><a href="/env/${seg(comparison.from)}">${comparison.from}</a></th>
+              <th scope="col"><a href="/env/${seg(comparison.to)}">${comparison.to}</a></th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${items.map(
+              (i) =>
+                html`<tr class="state-${i.state}">
+                  <th scope="row"><a href="/app/${seg(i.app)}">${i.app}</a></th>
+                  <td>
+                    ${i.from === null ? '–' : html`<span class="version">${i.from.version}</span> ${time(i.from.deployedAt, 'age')}`}
+                  </td>
+                  <td>
+                    ${i.to === null ? '–' : html`<span class="version">${i.to.version}</span> ${time(i.to.deployedAt, 'age')}`}
+                  </td>
+                  <td>${WORDS[i.state]}</td>
+                </tr> `,
+            )}
+          </tbody>
+        </table>
+      </div>`,
+  });
+}

@@ -1,0 +1,129 @@
+/** `/env/{env}`: each application of one environment, now or at a past instant. */
+import type { Deployment } from '@svt/client';
+import { recordHint } from './empty-state.js';
+import { html, safeUrl, seg, type Html } from './html.js';
+import { layout, time } from './layout.js';
+import { envSelector } from './selectors.js';
+
+export interface EnvironmentData {
+  env: string;
+  envs: string[];
+  /** The instant shown (ISO), or null for now. */
+  at: string | null;
+  current: Deployment[];
+  /** Each app's latest attempt: where it is not the current one, it did not succeed. */
+  latest: Deployment[];
+  origin: string;
+}
+
+const WORDS: Record<Deployment['status'], string> = {
+  success: 'succeeded',
+  failure: 'failed',
+  started: 'started',
+  rolled_back: 'rolled back',
+};
+
+function sortable(label: string, key: string): Html {
+  return html`<th scope="col" aria-sort="none">
+    <button type="button" data-sort="${key}">${label}</button>
+  </th>`;
+}
+
+function links(d: Deployment): Html {
+  const url = safeUrl(d.url);
+  const pipeline = safeUrl(d.pipelineUrl);
+  return html`${url === null ? '' : html`<a href="${url}" rel="noopener noreferrer">app</a>`}${url !== null && pipeline !== null ? ' · ' : ''}${pipeline === null ? '' : html`<a href="${pipeline}" rel="noopener noreferrer">pipeline</a>`}`;
+}
+
+function row(app: string, d: Deployment | undefined, last: Deployment | undefined): Html {
+  const warning =
+    last !== undefined && last.status !== 'success' && last.id !== d?.id
+      ? html` <span class="warn" role="note"
+          >⚠ ${last.version} ${WORDS[last.status]} ${time(last.deployedAt, 'age')}</span
+        >`
+      : '';
+  const shown = d ?? last;
+  return html`<tr data-search="${app} ${d?.version ?? ''}">
+    <th scope="row" data-value="${app}"><a href="/app/${seg(app)}">${app}</a></th>
+    <td data-value="${d?.version ?? ''}">
+      ${d === undefined ? html`<span class="none">none succeeded</span>` : html`<span class="version">${d.version}</span>`}${warning}
+    </td>
+    <td data-value="${d?.deployedAt ?? ''}">
+      ${d === undefined ? '–' : time(d.deployedAt, 'age')}
+    </td>
+    <td data-value="${d?.commit ?? ''}">
+      ${d?.commit == null ? '–' : html`<code title="${d.commit}">${d.commit.slice(0, 12)}</code>`}
+    </td>
+    <td data-value="${d?.actor ?? ''}">${d?.actor ?? '–'}</td>
+    <td data-value="${d?.recordedBy ?? ''}">${d?.recordedBy ?? '–'}</td>
+    <td>${shown === undefined ? '' : links(d ?? shown)}</td>
+  </tr> `;
+}
+
+export function environmentPage(data: EnvironmentData): string {
+  const { env, envs, at, current, latest, origin } = data;
+  const currentByApp = new Map(current.map((d) => [d.app, d]));
+  const latestByApp = new Map(latest.map((d) => [d.app, d]));
+  const apps = [...new Set([...latestByApp.keys(), ...currentByApp.keys()])].sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  const banner =
+    at === null
+      ? ''
+      : html`<p class="banner" role="status">
+          Showing <strong>${env}</strong> as it was at ${time(at)}.
+          <a href="/env/${seg(env)}">Back to now</a>
+        </p>`;
+  const table =
+    apps.length === 0
+      ? html`<p class="lead">Nothing ran in ${env} ${at === null ? 'yet' : 'at that instant'}.</p>
+          ${at === null ? recordHint(origin, env) : ''}`
+      : html`<div class="tools">
+            <label for="filter">Filter applications</label>
+            <input
+              id="filter"
+              type="search"
+              autocomplete="off"
+              placeholder="e.g. pay svc"
+              data-filter="apps"
+            />
+            <p class="count" aria-live="polite">
+              <span data-count="apps">${apps.length}</span> of ${apps.length} applications
+            </p>
+          </div>
+          <div class="scroll">
+            <table id="apps" class="sortable">
+              <caption class="sr-only">
+                Applications in ${env}; the column buttons sort
+              </caption>
+              <thead>
+                <tr>
+                  ${sortable('Application', 'app')}${sortable('Version', 'version')}${sortable('Deployed', 'time')}${sortable('Commit', 'text')}${sortable('Actor', 'text')}${sortable('Recorded by', 'text')}
+                  <th scope="col">Links</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${apps.map((app) => row(app, currentByApp.get(app), latestByApp.get(app)))}
+              </tbody>
+            </table>
+          </div>`;
+  return layout({
+    title: at === null ? env : `${env} at ${at}`,
+    nav: 'env',
+    body: html`<h1>${env}</h1>
+      ${envSelector(envs, env)}
+      <form class="picker" method="get" action="/env/${seg(env)}">
+        <label for="at">As it was at</label>
+        <input
+          id="at"
+          name="at"
+          value="${at ?? ''}"
+          placeholder="2026-11-01T12:00:00Z or 2026-11-01"
+          aria-describedby="at-help"
+        />
+        <button type="submit">Show</button>
+        <span id="at-help" class="help">an ISO 8601 instant with a zone, or a date</span>
+      </form>
+      ${banner} ${table}`,
+  });
+}

@@ -1,0 +1,41 @@
+/** The page shell shared by every page: head, navigation, footer, assets. */
+import { html, type Html } from './html.js';
+
+export interface PageOptions {
+  title: string;
+  /** Which navigation entry is this page's. */
+  nav: 'overview' | 'env' | 'app' | 'compare' | 'none';
+  body: Html;
+}
+
+/** A `<time>` with ISO in the markup; app.js renders it in the reader's locale and zone. */
+export function time(iso: string, style: 'age' | 'datetime' = 'datetime'): Html {
+  const fallback = `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+  return html`<time datetime="${iso}" data-style="${style}" title="${iso}">${fallback}</time>`;
+}
+
+export function layout({ title, nav, body }: PageOptions): string {
+  const link = (href: string, name: PageOptions['nav'], label: string) =>
+    html`<a href="${href}" ${nav === name ? html` aria-current="page"` : ''}>${label}</a>`;
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <title>${title} · SVT</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+        <script src="/assets/app.js" defer></script>
+      </head>
+      <body>
+        <header class="top">
+          <a class="brand" href="/">SVT</a>
+          <nav aria-label="Main">
+            ${link('/', 'overview', 'Overview')}${link('/compare', 'compare', 'Compare')}
+          </nav>
+        </header>
+        <main id="main">${body}</main>
+        <footer><a href="/api/v1/environments">API</a> · <a href="/cli/svt.mjs">CLI</a></footer>
+      </body>
+    </html> `.text;
+}

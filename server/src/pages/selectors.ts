@@ -1,0 +1,19 @@
+/** Environment pickers: plain GET forms that work without JavaScript; app.js submits them on change. */
+import { html, type Html } from './html.js';
+
+export function envOptions(envs: readonly string[], selected: string | null, blank?: string): Html {
+  return html`${blank === undefined ? '' : html`<option value="" ${selected === null ? html` selected` : ''}>${blank}</option>`}${envs.map(
+    (env) =>
+      html`<option value="${env}" ${env === selected ? html` selected` : ''}>${env}</option>`,
+  )}`;
+}
+
+export function envSelector(envs: readonly string[], selected: string): Html {
+  return html`<form class="picker" method="get" action="/env" data-autosubmit>
+    <label for="env-select">Environment</label>
+    <select id="env-select" name="name">
+      ${envOptions(envs, selected)}
+    </select>
+    <button type="submit">Show</button>
+  </form>`;
+}

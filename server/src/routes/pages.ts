@@ -1,0 +1,247 @@
+/**
+ * The web pages: server-rendered HTML that works without JavaScript, and
+ * their assets (served from server/assets, no CDN: SVT must work
+ * air-gapped). Every page answers with a Content-Security-Policy that allows
+ * no inline script or style.
+ */
+import type Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { DeploymentStatus } from '@svt/client';
+import { compareEnvironments } from '../compare.js';
+import { type FieldError, HttpProblem, notFound, validationProblem } from '../errors.js';
+import {
+  checkApp,
+  checkEnv,
+  decodeCursor,
+  encodeCursor,
+  instantParam,
+  onlyParams,
+  single,
+} from '../http/query.js';
+import { applicationPage } from '../pages/application.js';
+import { comparePage } from '../pages/compare-page.js';
+import { recordHint } from '../pages/empty-state.js';
+import { environmentPage } from '../pages/environment.js';
+import { html } from '../pages/html.js';
+import { layout } from '../pages/layout.js';
+import { overviewPage } from '../pages/overview.js';
+import { STATUSES } from '../validation/deployment.js';
+import type { RouteDeps } from './context.js';
+
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** This server as the reader reached it, for the copy-paste lines of the empty states. */
+function originOf(ctx: Context): string {
+  return `${ctx.protocol}://${ctx.host}`;
+}
+
+function secure(ctx: Context): void {
+  ctx.set('Content-Security-Policy', CSP);
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('Referrer-Policy', 'same-origin');
+}
+
+/** Page errors as pages: a person gets a readable 400 or 404, with a way on. */
+async function asPage(ctx: Context, next: Next): Promise<void> {
+  try {
+    await next();
+  } catch (err) {
+    if (!(err instanceof HttpProblem) || err.status >= 500) throw err;
+    const details =
+      err.errors?.map((e) => `${e.path}: ${e.message}`).join('; ') ?? err.detail ?? '';
+    ctx.status = err.status;
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = layout({
+      title: err.title,
+      nav: 'none',
+      body: html`<h1>${err.title}</h1>
+        <p class="lead">${details}</p>
+        ${ctx.state.hint ?? ''}
+        <p><a href="/">Back to the overview</a></p>`,
+    });
+  }
+  secure(ctx);
+}
+
+interface Asset {
+  body: Buffer;
+  type: string;
+  etag: string;
+}
+
+function loadAssets(): Map<string, Asset> {
+  const dir = new URL('../../assets/', import.meta.url);
+  const assets = new Map<string, Asset>();
+  for (const [name, type] of [
+    ['app.css', 'text/css; charset=utf-8'],
+    ['app.js', 'text/javascript; charset=utf-8'],
+  ] as const) {
+    const body = readFileSync(new URL(name, dir));
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    assets.set(name, { body, type, etag });
+  }
+  return assets;
+}
+
+export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
+  const assets = loadAssets();
+
+  /** Environments in display order: SVT_ENV_ORDER's first, then the rest as first seen. */
+  async function orderedEnvs(): Promise<string[]> {
+    const names = (await store.environments()).map((r) => r.name);
+    const listed = config.envOrder.filter((n) => names.includes(n));
+    return [...listed, ...names.filter((n) => !config.envOrder.includes(n))];
+  }
+
+  const page = (ctx: Context, text: string) => {
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = text;
+  };
+
+  router.get('/assets/:name', (ctx) => {
+    const asset = assets.get(ctx.params.name ?? '');
+    if (asset === undefined) throw notFound(`no asset ${JSON.stringify(ctx.params.name)}`);
+    secure(ctx);
+    ctx.set('ETag', asset.etag);
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.type = asset.type;
+    ctx.status = 200;
+    if (ctx.fresh) ctx.status = 304;
+    else ctx.body = asset.body;
+  });
+
+  router.get('/', asPage, async (ctx) => {
+    const envs = await orderedEnvs();
+    const states = new Map(
+      await Promise.all(envs.map(async (env) => [env, (await store.current(env)) ?? []] as const)),
+    );
+    page(ctx, overviewPage({ envs, states, origin: originOf(ctx) }));
+  });
+
+  // The selector's form without JavaScript: /env?name=prod -> /env/prod.
+  router.get('/env', asPage, (ctx) => {
+    const errors: FieldError[] = [];
+    const name = single(ctx, 'name', errors) ?? '';
+    errors.push(...checkEnv(name, 'name'));
+    if (errors.length > 0) throw validationProblem(errors);
+    ctx.redirect(`/env/${encodeURIComponent(name)}`);
+  });
+
+  router.get('/env/:env', asPage, async (ctx) => {
+    const env = ctx.params.env ?? '';
+    const errors = checkEnv(env);
+    const at = instantParam(ctx, 'at', errors);
+    onlyParams(ctx, ['at'], errors);
+    if (errors.length > 0) throw validationProblem(errors);
+    const [envs, current, latest] = await Promise.all([
+      orderedEnvs(),
+      store.current(env, at),
+      store.latest(env, at),
+    ]);
+    if (current === null || latest === null) {
+      ctx.state.hint = recordHint(originOf(ctx), env);
+      throw notFound(`no deployment was ever recorded in environment "${env}"`);
+    }
+    page(
+      ctx,
+      environmentPage({
+        env,
+        envs,
+        at: at === undefined ? null : new Date(at).toISOString(),
+        current,
+        latest,
+        origin: originOf(ctx),
+      }),
+    );
+  });
+
+  router.get('/app/:app', asPage, async (ctx) => {
+    const app = ctx.params.app ?? '';
+    const errors = checkApp(app);
+    const env = single(ctx, 'env', errors);
+    const statusRaw = single(ctx, 'status', errors);
+    const cursor = single(ctx, 'cursor', errors);
+    if (env !== undefined) errors.push(...checkEnv(env));
+    const status = STATUSES.find((s) => s === statusRaw);
+    if (statusRaw !== undefined && status === undefined) {
+      errors.push({ path: 'status', message: `must be one of ${STATUSES.join(', ')}` });
+    }
+    onlyParams(ctx, ['env', 'status', 'cursor'], errors);
+    if (errors.length > 0) throw validationProblem(errors);
+    const environments = await store.app(app);
+    if (environments === null) {
+      ctx.state.hint = recordHint(originOf(ctx), 'prod', app);
+      throw notFound(`no deployment of app "${app}" was ever recorded`);
+    }
+    const filters = { app, env, status: status as DeploymentStatus | undefined };
+    const query = {
+      ...filters,
+      limit: 50,
+      ...(cursor === undefined ? {} : { after: decodeCursor(cursor, filters) }),
+    };
+    const result = await store.history(query);
+    let nextQuery: string | null = null;
+    if (result.next !== null) {
+      const params = new URLSearchParams();
+      if (env !== undefined) params.set('env', env);
+      if (status !== undefined) params.set('status', status);
+      params.set('cursor', encodeCursor(result.next, query));
+      nextQuery = params.toString();
+    }
+    const order = await orderedEnvs();
+    const rank = (e: string) => order.indexOf(e);
+    page(
+      ctx,
+      applicationPage({
+        app,
+        environments: [...environments].sort((a, b) => rank(a.env) - rank(b.env)),
+        history: result.items,
+        nextQuery,
+        filters: { env: env ?? null, status: status ?? null },
+      }),
+    );
+  });
+
+  router.get('/compare', asPage, async (ctx) => {
+    const errors: FieldError[] = [];
+    let from = single(ctx, 'from', errors) ?? null;
+    let to = single(ctx, 'to', errors) ?? null;
+    if (from !== null) errors.push(...checkEnv(from, 'from'));
+    if (to !== null) errors.push(...checkEnv(to, 'to'));
+    onlyParams(ctx, ['from', 'to'], errors);
+    if (errors.length > 0) throw validationProblem(errors);
+    const envs = await orderedEnvs();
+    if (from === null && to === null && envs.length >= 2) {
+      // The last promotion step by default: e.g. staging -> prod.
+      from = envs.at(-2) ?? null;
+      to = envs.at(-1) ?? null;
+    }
+    if (from === null || to === null) {
+      page(ctx, comparePage({ envs, comparison: null, from, to }));
+      return;
+    }
+    const [a, b] = await Promise.all([store.current(from), store.current(to)]);
+    if (a === null) throw notFound(`no deployment was ever recorded in environment "${from}"`);
+    if (b === null) throw notFound(`no deployment was ever recorded in environment "${to}"`);
+    page(
+      ctx,
+      comparePage({
+        envs,
+        from,
+        to,
+        comparison: { from, to, at: null, items: compareEnvironments(a, b) },
+      }),
+    );
+  });
+}
