@@ -11,6 +11,7 @@ describe('parseConfig', () => {
       mongodbDb: 'svt',
       versionPattern: null,
       logLevel: 'info',
+      envOrder: [],
     });
   });
 
@@ -23,6 +24,7 @@ describe('parseConfig', () => {
       SVT_MONGODB_DB: 'svt_prod',
       SVT_VERSION_PATTERN: '[0-9.]+',
       SVT_LOG_LEVEL: 'WARN',
+      SVT_ENV_ORDER: 'dev, staging,prod',
     });
     expect(config).toMatchObject({
       port: 0,
@@ -31,12 +33,19 @@ describe('parseConfig', () => {
       mongodbUrl: 'mongodb://db1,db2/?replicaSet=rs0',
       mongodbDb: 'svt_prod',
       logLevel: 'warn',
+      envOrder: ['dev', 'staging', 'prod'],
     });
     expect(config.versionPattern?.test('1.2.3')).toBe(true);
     expect(config.versionPattern?.test('x1.2.3')).toBe(false); // anchored
   });
 
   it.each([
+    [
+      'SVT_ENV_ORDER',
+      'dev,,prod',
+      'SVT_ENV_ORDER must be environment names separated by commas, e.g. dev,staging,prod, got "dev,,prod"',
+    ],
+    ['SVT_ENV_ORDER', 'dev,dev', 'SVT_ENV_ORDER must be each environment once, got "dev,dev"'],
     ['SVT_PORT', 'abc', 'SVT_PORT must be an integer 0-65535, got "abc"'],
     ['SVT_PORT', '70000', 'SVT_PORT must be an integer 0-65535, got "70000"'],
     ['SVT_PORT', '-1', 'SVT_PORT must be an integer 0-65535, got "-1"'],

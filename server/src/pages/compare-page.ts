@@ -4,13 +4,21 @@ import { html, seg } from './html.js';
 import { layout, time } from './layout.js';
 import { envOptions } from './selectors.js';
 
-const WORDS: Record<CompareItem['state'], string> = {
-  ahead: 'newer in from',
-  behind: 'older in from',
-  only_in_from: 'only in from',
-  only_in_to: 'only in to',
-  same: 'same',
-};
+/** A state in words, with the environments' names. */
+function stateWords(state: CompareItem['state'], from: string, to: string): string {
+  switch (state) {
+    case 'ahead':
+      return `newer in ${from}`;
+    case 'behind':
+      return `newer in ${to}`;
+    case 'only_in_from':
+      return `only in ${from}`;
+    case 'only_in_to':
+      return `only in ${to}`;
+    case 'same':
+      return 'same';
+  }
+}
 
 export interface ComparePageData {
   envs: string[];
@@ -77,7 +85,7 @@ export function comparePage({ envs, comparison, from, to }: ComparePageData): st
                   <td>
                     ${i.to === null ? '–' : html`<span class="version">${i.to.version}</span> ${time(i.to.deployedAt, 'age')}`}
                   </td>
-                  <td>${WORDS[i.state]}</td>
+                  <td>${stateWords(i.state, comparison.from, comparison.to)}</td>
                 </tr> `,
             )}
           </tbody>

@@ -86,6 +86,7 @@ function loadAssets(): Map<string, Asset> {
   for (const [name, type] of [
     ['app.css', 'text/css; charset=utf-8'],
     ['app.js', 'text/javascript; charset=utf-8'],
+    ['favicon.svg', 'image/svg+xml'],
   ] as const) {
     const body = readFileSync(new URL(name, dir));
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;

@@ -1,0 +1,123 @@
+// `npm run bench:pages` (also run by `npm run bench`): server time to render
+// the overview and an environment page of 1,000 applications over 2.6
+// million deployments (ten years of the seed's 260,000 a year), next to the
+// JSON current state of the same environment as the baseline, in one run.
+// Latency: 200 sequential GETs on one keep-alive connection, timed by curl.
+// Settings: BENCH_PAGES_ROWS (default 2,600,000).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { migrate, openDatabase } from '../server/dist/store/sqlite-connection.js';
+import { LedgerWriter } from '../server/dist/store/sqlite-writer.js';
+import { readLatencies } from './read-latency.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const total = Number(process.env.BENCH_PAGES_ROWS ?? 2_600_000);
+const work = mkdtempSync(join(tmpdir(), 'svt-bench-pages-'));
+const dbPath = join(work, 'svt.db');
+
+/**
+ * Seeds through the store's own writer (the code every write goes through),
+ * in large transactions: env-0 holds 1,000 apps, env-1..4 200 each, over ten
+ * years, 1 in 17 a failure.
+ */
+function seed() {
+  const started = performance.now();
+  const db = openDatabase(dbPath);
+  migrate(db);
+  const writer = new LedgerWriter(db);
+  const t0 = Date.parse('2016-11-28T00:00:00Z');
+  const span = 10 * 365 * 24 * 3600e3;
+  const big = Math.floor(total * 0.4);
+  let batch = [];
+  for (let i = 0; i < total; i++) {
+    const inBig = i < big;
+    const env = inBig ? 'env-0' : `env-${1 + (i % 4)}`;
+    const app = `app-${String(i % (inBig ? 1000 : 200)).padStart(4, '0')}`;
+    batch.push({
+      n: i,
+      claim: undefined,
+      input: {
+        env,
+        app,
+        version: `1.${Math.floor(i / 1000)}.${i % 1000}`,
+        status: i % 17 === 0 ? 'failure' : 'success',
+        deployedAt: t0 + Math.floor((inBig ? i / big : (i - big) / (total - big)) * span),
+        commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
+        committedAt: null,
+        ref: 'refs/heads/main',
+        url: `https://${app}.example.test/`,
+        pipelineUrl: `https://ci.example.test/pipelines/${i}`,
+        actor: 'ci-bot',
+        source: 'bench',
+        attributes: { region: 'eu-west-1' },
+        recordedBy: null,
+      },
+    });
+    if (batch.length === 10_000) {
+      writer.write(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) writer.write(batch);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return (performance.now() - started) / 1000;
+}
+
+function startServer() {
+  const proc = spawn(process.execPath, [join(root, 'server', 'bin', 'svt-server.js')], {
+    env: { PATH: process.env.PATH, SVT_PORT: '0', SVT_DB: dbPath },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (c) => {
+      out += c;
+      const m = /"port":(\d+)/.exec(out);
+      if (m) resolve({ proc, port: Number(m[1]) }); // later lines are drained unread
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+const seconds = seed();
+const server = await startServer();
+const url = `http://127.0.0.1:${server.port}`;
+const q = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const rows = [];
+try {
+  for (const [name, path] of [
+    ['GET /api/v1/environments/env-0 (JSON, baseline)', '/api/v1/environments/env-0'],
+    ['GET /env/env-0 (environment page, 1,000 apps)', '/env/env-0'],
+    ['GET / (overview, 1,000 apps x 5 environments)', '/'],
+  ]) {
+    await readLatencies(url + path, 20); // warm-up
+    const ms = await readLatencies(url + path, 200);
+    rows.push({ name, p50: q(ms, 0.5), p99: q(ms, 0.99) });
+  }
+} finally {
+  server.proc.kill('SIGTERM');
+}
+const base = rows[0].p50;
+const lines = [
+  `Run ${new Date().toISOString()} on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version};`,
+  `${total.toLocaleString('en-US')} deployments seeded in ${seconds.toFixed(0)} s (database ${(statSync(dbPath).size / 2 ** 20).toFixed(0)} MB); 200 sequential GETs each, timed by curl.`,
+  '',
+  '| page | p50 ms | p99 ms | p50 ratio to JSON |',
+  '| --- | --- | --- | --- |',
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.p50 / base).toFixed(2)} |`,
+  ),
+];
+const summary = lines.join('\n');
+console.log(summary);
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+writeFileSync(
+  join(root, 'bench', 'results', `pages-${new Date().toISOString().replace(/[:.]/g, '-')}.md`),
+  `${summary}\n`,
+);
+rmSync(work, { recursive: true, force: true });

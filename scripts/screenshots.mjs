@@ -1,0 +1,115 @@
+// `npm run screenshots`: regenerates docs/*.png, the pages as the README
+// shows them, from fixed data and a fixed clock (the browser's, and data
+// recorded with fixed instants), so the images change only when the pages do.
+// Needs Debian's chromium (or SVT_TEST_CHROMIUM pointing at one).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const work = mkdtempSync(join(tmpdir(), 'svt-screenshots-'));
+const NOW = Date.parse('2026-06-01T12:00:00Z');
+const HOUR = 3600e3;
+
+const server = spawn(process.execPath, [join(root, 'server', 'bin', 'svt-server.js')], {
+  env: {
+    PATH: process.env.PATH,
+    SVT_PORT: '0',
+    SVT_DB: join(work, 'svt.db'),
+    SVT_ENV_ORDER: 'dev,staging,prod',
+  },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const port = await new Promise((resolve, reject) => {
+  let out = '';
+  server.stdout.on('data', (c) => {
+    out += c;
+    const m = /"port":(\d+)/.exec(out);
+    if (m) resolve(Number(m[1]));
+  });
+  server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+});
+const url = `http://127.0.0.1:${port}`;
+
+// [env, app, version, hours before NOW, status, actor]
+const DATA = [
+  ['prod', 'api-gateway', '2.14.0', 170, 'success', 'alice'],
+  ['prod', 'api-gateway', '2.15.1', 26, 'success', 'alice'],
+  ['staging', 'api-gateway', '2.16.0', 5, 'success', 'bob'],
+  ['dev', 'api-gateway', '2.16.0', 7, 'success', 'bob'],
+  ['prod', 'billing', '1.8.3', 400, 'success', 'carol'],
+  ['staging', 'billing', '1.9.0', 30, 'success', 'carol'],
+  ['dev', 'billing', '1.9.0', 31, 'success', 'carol'],
+  ['prod', 'billing', '1.9.0', 2, 'failure', 'carol'],
+  ['prod', 'payment-service', '4.2.0', 300, 'success', 'dave'],
+  ['prod', 'payment-service', '4.3.0', 50, 'success', 'dave'],
+  ['staging', 'payment-service', '4.3.0', 60, 'success', 'dave'],
+  ['dev', 'payment-service', '4.4.0-rc.1', 3, 'success', 'dave'],
+  ['prod', 'search', 'a1b2c3d', 12, 'success', 'erin'],
+  ['staging', 'search', 'a1b2c3d', 13, 'success', 'erin'],
+  ['dev', 'search', 'f00ba47', 1, 'success', 'erin'],
+  ['prod', 'web', '7.1.0', 20, 'success', 'frank'],
+  ['staging', 'web', '7.1.0', 22, 'success', 'frank'],
+  ['dev', 'web', '7.2.0', 4, 'success', 'frank'],
+  ['dev', 'notifications', '0.3.0', 9, 'success', 'grace'],
+];
+for (const [env, app, version, hours, status, actor] of DATA) {
+  const res = await fetch(`${url}/api/v1/deployments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      env,
+      app,
+      version,
+      status,
+      actor,
+      deployedAt: new Date(NOW - hours * HOUR).toISOString(),
+      commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
+      url: `https://${app}.${env}.example.com`,
+      pipelineUrl: `https://ci.example.com/${app}/pipelines/${1000 + hours}`,
+      source: 'github',
+    }),
+  });
+  if (res.status !== 201) throw new Error(`seeding ${app}: ${res.status} ${await res.text()}`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.SVT_TEST_CHROMIUM ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+try {
+  const context = await browser.newContext({
+    viewport: { width: 1100, height: 640 },
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    colorScheme: 'light',
+  });
+  const page = await context.newPage();
+  await page.clock.setFixedTime(NOW);
+  for (const [name, path] of [
+    ['overview', '/'],
+    ['environment', '/env/prod'],
+    ['application', '/app/payment-service'],
+    ['compare', '/compare'],
+  ]) {
+    await page.goto(url + path);
+    await page.screenshot({ path: join(root, 'docs', `${name}.png`) });
+    console.log(`docs/${name}.png`);
+  }
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,254 @@
+/**
+ * The pages in real headless Chromium against a real server with seeded
+ * data: no console error anywhere (a CSP violation is one), filter, sort,
+ * selectors, ?at=, inert XSS payloads, empty states.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launch, watchedPage } from '../helpers/browser.js';
+import { MINUTE, T0, newDeployment } from '../helpers/deployments.js';
+import { listenApp, useListeningApp, type Listening } from '../helpers/listen.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const svt = useListeningApp({ SVT_ENV_ORDER: 'dev,staging,prod' });
+let browser: Browser;
+const shots = tempDir('svt-shots-');
+const XSS_APP = '<img src=x onerror=alert(1)>';
+
+beforeAll(async () => {
+  browser = await launch();
+  const rows: [string, string, string, number, Partial<Parameters<typeof newDeployment>[0]>?][] = [
+    ['dev', 'api', '1.5.0', 30],
+    ['staging', 'api', '1.5.0', 40],
+    ['prod', 'api', '1.4.2', 10],
+    ['prod', 'api', '1.4.3', 50, { status: 'failure' }],
+    ['dev', 'payment-service', '3.0.0', 20],
+    ['staging', 'payment-service', '2.9.0', 15],
+    [
+      'prod',
+      'payment-service',
+      '2.9.0',
+      16,
+      { commit: '9fceb02d0ae598e95dc970b74767f19372d61af8', actor: 'alice' },
+    ],
+    [
+      'prod',
+      'web',
+      '7.0.0',
+      5,
+      { url: 'https://web.example.com', pipelineUrl: 'https://ci.example.com/p/1' },
+    ],
+    ['prod', 'web', '7.1.0', 60],
+    [
+      'prod',
+      XSS_APP,
+      '"><script>alert(2)</script>',
+      25,
+      { actor: '<script>alert(3)</script>', commit: 'javascript:alert(4)' },
+    ],
+  ];
+  for (const [env, app, version, minute, extra] of rows) {
+    await svt().store.record(
+      newDeployment({ env, app, version, deployedAt: T0 + minute * MINUTE, ...extra }),
+    );
+  }
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+async function open(path: string): Promise<{ page: Page; problems: string[] }> {
+  const watched = await watchedPage(browser);
+  const res = await watched.page.goto(svt().url + path);
+  expect(res?.status()).toBe(200);
+  return watched;
+}
+
+const visibleRows = (page: Page, table: string) =>
+  page.locator(`#${table} tbody tr:not([hidden]) th`).allTextContents();
+
+describe('overview', () => {
+  test('a matrix in SVT_ENV_ORDER, cells that differ from the environment to the left marked, fuzzy filter', async () => {
+    const { page, problems } = await open('/');
+    expect(await page.locator('#matrix thead th').allTextContents()).toEqual([
+      'Application',
+      'dev',
+      'staging',
+      'prod',
+    ]);
+    expect((await visibleRows(page, 'matrix')).map((t) => t.trim())).toEqual([
+      XSS_APP,
+      'api',
+      'payment-service',
+      'web',
+    ]);
+    // payment-service: dev 3.0.0, staging 2.9.0 (differs), prod 2.9.0 (same as staging)
+    const payment = page.locator('#matrix tbody tr', { hasText: 'payment-service' });
+    expect(await payment.locator('td').nth(1).getAttribute('class')).toContain('differs');
+    expect(await payment.locator('td').nth(2).getAttribute('class')).toBeNull();
+    // Times are rendered for the reader: the ISO instant stays in the markup.
+    const cellTime = payment.locator('td').nth(0).locator('time');
+    expect(await cellTime.getAttribute('datetime')).toBe(new Date(T0 + 20 * MINUTE).toISOString());
+    expect(await cellTime.textContent()).toMatch(/ago/);
+
+    await page.fill('#filter', 'pay svc');
+    expect((await visibleRows(page, 'matrix')).map((t) => t.trim())).toEqual(['payment-service']);
+    expect(await page.locator('[data-count="matrix"]').textContent()).toBe('1');
+    await page.fill('#filter', '');
+    expect(await visibleRows(page, 'matrix')).toHaveLength(4);
+    await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('environment page', () => {
+  test('sorts by any column with the keyboard, filters, warns of a failed latest attempt', async () => {
+    const { page, problems } = await open('/env/prod');
+    expect(await page.locator('h1').textContent()).toBe('prod');
+    const apps = async () => (await visibleRows(page, 'apps')).map((t) => t.trim());
+    expect(await apps()).toEqual([XSS_APP, 'api', 'payment-service', 'web']);
+
+    await page.locator('button[data-sort="time"]').focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('th:has(button[data-sort="time"])').getAttribute('aria-sort')).toBe(
+      'ascending',
+    );
+    expect(await apps()).toEqual(['api', 'payment-service', XSS_APP, 'web']);
+    await page.keyboard.press('Enter');
+    expect(await apps()).toEqual(['web', XSS_APP, 'payment-service', 'api']);
+
+    const api = page.locator('#apps tbody tr', { hasText: 'api' }).first();
+    expect(await api.locator('.warn').textContent()).toMatch(/⚠\s*1\.4\.3\s+failed/);
+    const web = page.locator('#apps tbody tr', { hasText: 'web' });
+    expect(await web.locator('a', { hasText: 'pipeline' }).count()).toBe(0); // 7.1.0 has no links
+    const payment = page.locator('#apps tbody tr', { hasText: 'payment-service' });
+    expect(await payment.locator('code').getAttribute('title')).toBe(
+      '9fceb02d0ae598e95dc970b74767f19372d61af8',
+    );
+
+    await page.fill('#filter', 'web');
+    expect(await apps()).toEqual(['web']);
+    expect(await page.locator('[data-count="apps"]').textContent()).toBe('1');
+    await page.screenshot({ path: join(shots, 'environment.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  test('the selector navigates; ?at= shows the past and says so', async () => {
+    const { page, problems } = await open('/env/prod');
+    await Promise.all([
+      page.waitForURL(/\/env\/staging$/),
+      page.selectOption('#env-select', 'staging'),
+    ]);
+    expect(await page.locator('h1').textContent()).toBe('staging');
+
+    const at = new Date(T0 + 12 * MINUTE).toISOString();
+    await page.goto(`${svt().url}/env/prod?at=${at}`);
+    expect(await page.locator('.banner').textContent()).toMatch(/Showing\s+prod\s+as it was at/);
+    expect(await page.locator('.banner time').getAttribute('datetime')).toBe(at);
+    expect((await visibleRows(page, 'apps')).map((t) => t.trim())).toEqual(['api', 'web']);
+    expect(await page.locator('#apps .version').allTextContents()).toEqual(['1.4.2', '7.0.0']);
+    const links = page
+      .locator('#apps tbody tr', { hasText: 'web' })
+      .locator('a[rel="noopener noreferrer"]');
+    expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+      'https://web.example.com/',
+      'https://ci.example.com/p/1',
+    ]);
+    expect(problems).toEqual([]);
+  });
+
+  test('payloads in every field stay inert text', async () => {
+    const { page, problems } = await open('/env/prod');
+    const row = page.locator('#apps tbody tr').first();
+    expect((await row.locator('th').textContent())?.trim()).toBe(XSS_APP);
+    expect(await row.locator('.version').textContent()).toBe('"><script>alert(2)</script>');
+    expect(await row.locator('td').nth(3).textContent()).toBe('<script>alert(3)</script>');
+    expect(await page.locator('#apps img').count()).toBe(0);
+    // The app's own page too (its name travels in the path).
+    await page.locator('#apps tbody tr').first().locator('th a').click();
+    await page.waitForURL(/\/app\//);
+    expect(await page.locator('h1').textContent()).toBe(XSS_APP);
+    expect(await page.locator('main img, main script').count()).toBe(0);
+    await page.waitForTimeout(100);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('application page', () => {
+  test('current in every environment, then history filtered by status through the selector', async () => {
+    const { page, problems } = await open('/app/api');
+    expect(await page.locator('h1').textContent()).toBe('api');
+    const now = await page
+      .locator('table.compact tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((r) =>
+          r.textContent?.replace(/\s+/g, ' ').trim().split(' ').slice(0, 2).join(' '),
+        ),
+      );
+    expect(now).toEqual(['dev 1.5.0', 'staging 1.5.0', 'prod 1.4.2']);
+    expect(await page.locator('#history tbody tr')).toHaveProperty('count');
+    expect(await page.locator('#history tbody tr').count()).toBe(4);
+    await Promise.all([
+      page.waitForURL(/status=failure/),
+      page.selectOption('#status-filter', 'failure'),
+    ]);
+    expect(await page.locator('#history tbody tr').count()).toBe(1);
+    expect(await page.locator('#history .version').textContent()).toBe('1.4.3');
+    await page.screenshot({ path: join(shots, 'application.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('compare page', () => {
+  test('defaults to the last promotion step, differing apps first, and the selectors compare anew', async () => {
+    const { page, problems } = await open('/compare');
+    expect(await page.locator('h1').textContent()).toBe('staging → prod');
+    const rows = await page
+      .locator('#compare tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [
+          tr.querySelector('th')?.textContent?.trim(),
+          tr.lastElementChild?.textContent,
+        ]),
+      );
+    expect(rows).toEqual([
+      [XSS_APP, 'only in prod'],
+      ['api', 'newer in staging'],
+      ['web', 'only in prod'],
+      ['payment-service', 'same'],
+    ]);
+    await Promise.all([page.waitForURL(/from=dev/), page.selectOption('#from', 'dev')]);
+    expect(await page.locator('h1').textContent()).toBe('dev → prod');
+    await page.screenshot({ path: join(shots, 'compare.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('empty states and errors', () => {
+  let empty: Listening;
+  beforeAll(async () => {
+    empty = await listenApp();
+  });
+  afterAll(async () => {
+    await empty.close();
+  });
+
+  test('a new server tells how to record a first deployment; unknown names get a readable 404', async () => {
+    const { page, problems } = await watchedPage(browser);
+    await page.goto(empty.url + '/');
+    expect(await page.locator('.hint pre').first().textContent()).toBe(
+      `curl --json '{"env":"prod","app":"api","version":"1.0.0"}' ${empty.url}/api/v1/deployments`,
+    );
+    expect(await page.locator('.hint').textContent()).toContain(`${empty.url}/cli/svt.mjs`);
+    const missing = await page.goto(empty.url + '/env/staging');
+    expect(missing?.status()).toBe(404);
+    expect(await page.locator('.hint pre').first().textContent()).toContain('"env":"staging"');
+    await page.goto(empty.url + '/compare');
+    expect(await page.locator('.lead').textContent()).toMatch(/needs two environments/);
+    // Chromium reports the deliberate 404 page itself; nothing else.
+    expect(problems).toEqual([
+      'console: Failed to load resource: the server responded with a status of 404 (Not Found)',
+    ]);
+  });
+});

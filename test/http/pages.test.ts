@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { testApp, type TestApp } from '../helpers/app.js';
+import { MINUTE, T0, newDeployment } from '../helpers/deployments.js';
+import { removeTempDirs } from '../helpers/tmp.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp({ SVT_ENV_ORDER: 'staging,prod' });
+  await t.store.record(
+    newDeployment({ env: 'prod', app: 'api', version: '1.0.0', deployedAt: T0 }),
+  );
+  await t.store.record(
+    newDeployment({ env: 'staging', app: 'api', version: '1.1.0', deployedAt: T0 + MINUTE }),
+  );
+  await t.store.record(
+    newDeployment({
+      env: 'prod',
+      app: 'a&b "quoted" <tag>',
+      version: '<b>2</b>',
+      deployedAt: T0 + 2 * MINUTE,
+    }),
+  );
+});
+afterAll(async () => {
+  await t.store.close();
+  removeTempDirs();
+});
+
+describe('pages over HTTP', () => {
+  it.each(['/', '/env/prod', '/app/api', '/compare', '/compare?from=prod&to=staging'])(
+    '%s is HTML with a CSP that allows no inline script or style',
+    async (path) => {
+      const res = await request(t.callback).get(path).expect(200);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      const csp = res.headers['content-security-policy'] ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.text).not.toMatch(/<script>|<style>| style="| on[a-z]+="/);
+    },
+  );
+
+  it('escapes every stored value and keeps SVT_ENV_ORDER', async () => {
+    const res = await request(t.callback).get('/').expect(200);
+    expect(res.text).toContain('a&amp;b &quot;quoted&quot; &lt;tag&gt;');
+    expect(res.text).toContain('&lt;b&gt;2&lt;/b&gt;');
+    expect(res.text).not.toContain('<b>2</b>');
+    expect(res.text.indexOf('>staging</a>')).toBeLessThan(res.text.indexOf('>prod</a>'));
+    expect(res.text).toContain('href="/app/a%26b%20%22quoted%22%20%3Ctag%3E"');
+  });
+
+  it('the selector form redirects; bad input is a readable 400 page, an unknown name a 404 page', async () => {
+    const moved = await request(t.callback).get('/env?name=staging').expect(302);
+    expect(moved.headers.location).toBe('/env/staging');
+    const bad = await request(t.callback).get('/env?name=no%20spaces').expect(400);
+    expect(bad.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(bad.text).toContain('name: must be');
+    expect((await request(t.callback).get('/env/prod?at=later').expect(400)).text).toContain(
+      'at: ',
+    );
+    expect((await request(t.callback).get('/env/prod?colour=red').expect(400)).text).toContain(
+      'colour: is not a known parameter',
+    );
+    expect((await request(t.callback).get('/app/api?cursor=forged').expect(400)).text).toContain(
+      'cursor',
+    );
+    const missing = await request(t.callback).get('/app/nothing-here').expect(404);
+    expect(missing.text).toContain(
+      'no deployment of app &quot;nothing-here&quot; was ever recorded',
+    );
+    expect(missing.text).toContain('/api/v1/deployments');
+    await request(t.callback).get('/compare?from=prod&to=nowhere').expect(404);
+  });
+
+  it('paginates an app history with a cursor bound to its filters', async () => {
+    for (let i = 0; i < 55; i++) {
+      await t.store.record(
+        newDeployment({
+          env: 'qa',
+          app: 'paged',
+          version: `0.0.${i}`,
+          deployedAt: T0 + i * MINUTE,
+        }),
+      );
+    }
+    const first = await request(t.callback).get('/app/paged').expect(200);
+    const next = /href="\/app\/paged\?(cursor=[^"]+)"/.exec(first.text)?.[1];
+    expect(next).toBeDefined();
+    const second = await request(t.callback)
+      .get(`/app/paged?${next ?? ''}`)
+      .expect(200);
+    expect(second.text).toContain('0.0.4</span>');
+    expect(second.text).not.toContain('Older deployments');
+    // The same cursor with another filter is refused.
+    await request(t.callback)
+      .get(`/app/paged?${next ?? ''}&status=failure`)
+      .expect(400);
+  });
+
+  it('serves its assets with validators and refuses others', async () => {
+    const css = await request(t.callback).get('/assets/app.css').expect(200);
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    await request(t.callback)
+      .get('/assets/app.css')
+      .set('If-None-Match', css.headers.etag ?? '')
+      .expect(304);
+    expect(
+      (await request(t.callback).get('/assets/app.js').expect(200)).headers['content-type'],
+    ).toBe('text/javascript; charset=utf-8');
+    await request(t.callback).get('/assets/favicon.svg').expect(200);
+    await request(t.callback).get('/assets/..%2Fpackage.json').expect(404);
+    await request(t.callback).get('/assets/secret.txt').expect(404);
+  });
+});
