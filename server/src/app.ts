@@ -14,6 +14,9 @@ import { apiV1Routes } from './routes/api-v1.js';
 import { cliDownloadRoutes } from './routes/cli-download.js';
 import type { Lifecycle, RouteDeps } from './routes/context.js';
 import { legacyRoutes } from './routes/legacy.js';
+import { authPolicy, TokenUsage } from './auth/policy.js';
+import { Limits } from './auth/rate-limits.js';
+import { loginRoutes } from './routes/login.js';
 import { opsRoutes } from './routes/ops.js';
 import { pageRoutes } from './routes/pages.js';
 import type { Store } from './store/types.js';
@@ -36,7 +39,28 @@ export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa
     inFlight: new InFlight(),
   };
 
+  // Client addresses (rate limits, the loopback rule) come from the socket,
+  // or behind a proxy from the last X-Forwarded-For entry, the one the
+  // proxy itself appended: earlier entries are the client's to forge.
+  app.proxy = config.trustProxy;
+  app.maxIpsCount = 1;
+  const limits = new Limits(config.rateLimit, config.authFailLimit);
+  const usage = new TokenUsage();
+  const flush = setInterval(() => {
+    usage.flush(store).catch((err: unknown) => logger.warn({ err }, 'cannot record token use'));
+  }, 60_000);
+  flush.unref();
+
   app.use(requestLog(logger));
+  app.use(async (ctx, next) => {
+    // Every answer: no sniffing, no framing, nothing loaded by a JSON answer.
+    // Pages replace the CSP with their own (scripts and styles of this server).
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'same-origin');
+    ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    if (ctx.protocol === 'https') ctx.set('Strict-Transport-Security', 'max-age=31536000');
+    await next();
+  });
   app.use(async (ctx, next) => {
     try {
       await next();
@@ -56,6 +80,7 @@ export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa
     }
     await next();
   });
+  app.use(authPolicy({ store, config, logger, limits, usage }));
   // One router for every route: each router is a middleware layer of its own.
   const router = new Router();
   opsRoutes(router, deps);
@@ -63,6 +88,7 @@ export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa
   legacyRoutes(router, deps);
   cliDownloadRoutes(router);
   pageRoutes(router, deps);
+  loginRoutes(router, deps, limits);
   app.use(router.routes());
   app.use(router.allowedMethods());
   // Errors are all answered by the problem middleware; what reaches here is a socket error.

@@ -8,6 +8,14 @@ import { ConfigError, parseConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { createStore } from './store/index.js';
+import type { Store } from './store/types.js';
+import {
+  CommandError,
+  createToken,
+  listTokens,
+  revokeToken,
+  type Output,
+} from './token-commands.js';
 
 const ENVIRONMENT_HELP = `
 Environment variables:
@@ -63,6 +71,32 @@ async function serve(): Promise<void> {
   process.once('SIGINT', onSignal);
 }
 
+/** Opens the configured store for an admin command, runs it, closes it; exit 0, 1 or 2. */
+async function withStore(command: (store: Store, io: Output) => Promise<void>): Promise<void> {
+  const io: Output = {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  };
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.err(`svt-server: ${err.message}`);
+    process.exit(2);
+  }
+  const store = await createStore(config);
+  try {
+    await store.open();
+    await command(store, io);
+  } catch (err) {
+    io.err(`svt-server: ${(err as Error).message}`);
+    process.exitCode = err instanceof CommandError ? err.exitCode : 1;
+  } finally {
+    await store.close();
+  }
+}
+
 export async function run(argv: string[]): Promise<void> {
   const program = new Command('svt-server')
     .description(
@@ -71,5 +105,33 @@ export async function run(argv: string[]): Promise<void> {
     .version(packageVersion())
     .addHelpText('after', ENVIRONMENT_HELP)
     .action(serve);
+  const token = program
+    .command('token')
+    .description(
+      'create, list and revoke API tokens (in the store SVT_DB or SVT_MONGODB_URL names)',
+    );
+  token
+    .command('create')
+    .description('create a token and print it once')
+    .requiredOption(
+      '--name <name>',
+      'who uses it, e.g. gitlab-ci (recorded with each deployment it writes)',
+    )
+    .requiredOption(
+      '--scope <scopes>',
+      'comma-separated: read, write:<environment glob> (write:prod-*), admin',
+    )
+    .action((opts: { name: string; scope: string }) =>
+      withStore((store, io) => createToken(store, opts.name, opts.scope, io)),
+    );
+  token
+    .command('list')
+    .description('names, scopes, creation and last use; never the secret')
+    .action(() => withStore((store, io) => listTokens(store, io)));
+  token
+    .command('revoke')
+    .description('refuse a token from now on')
+    .argument('<name>', 'the token name')
+    .action((name: string) => withStore((store, io) => revokeToken(store, name, io)));
   await program.parseAsync(argv);
 }

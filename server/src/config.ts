@@ -31,6 +31,20 @@ export interface Config {
    * these first, in this order, then any other in first-seen order.
    */
   envOrder: string[];
+  /** `SVT_AUTH`, default on; `off` accepts every request without a token (warned at start). */
+  auth: boolean;
+  /** `SVT_READ_AUTH`, default `open`; `token`: reads need a read token (the pages, a login). */
+  readAuth: 'open' | 'token';
+  /** `SVT_LEGACY_AUTH`, default on; `off` leaves /create open for seed callers (warned on each write). */
+  legacyAuth: boolean;
+  /** `SVT_TLS_CERT` and `SVT_TLS_KEY`, default unset: PEM files; both set, the server speaks HTTPS. */
+  tls: { certPath: string; keyPath: string } | null;
+  /** `SVT_TRUST_PROXY`, default off; on: the client address comes from X-Forwarded-For. */
+  trustProxy: boolean;
+  /** `SVT_RATE_LIMIT`, default 6000: writes per minute per token (or address without one); 0 off. */
+  rateLimit: number;
+  /** `SVT_AUTH_FAIL_LIMIT`, default 10: failed authentications per minute per address; 0 off. */
+  authFailLimit: number;
 }
 
 /** A setting with a bad value; the message names the variable, the value and what is expected. */
@@ -111,6 +125,42 @@ function parseEnvOrder(env: Env): string[] {
   return names;
 }
 
+function parseSwitch(env: Env, name: string, fallback: boolean): boolean {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const v = raw.toLowerCase();
+  if (v === 'on' || v === 'true' || v === '1') return true;
+  if (v === 'off' || v === 'false' || v === '0') return false;
+  throw bad(name, raw, 'on or off');
+}
+
+function parseReadAuth(env: Env): 'open' | 'token' {
+  const raw = value(env, 'SVT_READ_AUTH');
+  if (raw === undefined || raw.toLowerCase() === 'open') return 'open';
+  if (raw.toLowerCase() === 'token') return 'token';
+  throw bad('SVT_READ_AUTH', raw, 'open or token');
+}
+
+function parseTls(env: Env): Config['tls'] {
+  const certPath = value(env, 'SVT_TLS_CERT');
+  const keyPath = value(env, 'SVT_TLS_KEY');
+  if (certPath === undefined && keyPath === undefined) return null;
+  if (certPath === undefined || keyPath === undefined) {
+    throw new ConfigError(
+      'SVT_TLS_CERT and SVT_TLS_KEY must be set together, got only one of them',
+    );
+  }
+  return { certPath, keyPath };
+}
+
+function parsePerMinute(env: Env, name: string, fallback: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const n = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n)) throw bad(name, raw, 'a number per minute (0 turns it off)');
+  return n;
+}
+
 /** Reads every server setting; throws a ConfigError on the first bad value. */
 export function parseConfig(env: Env): Config {
   return {
@@ -122,5 +172,12 @@ export function parseConfig(env: Env): Config {
     versionPattern: parseVersionPattern(env),
     logLevel: parseLogLevel(env),
     envOrder: parseEnvOrder(env),
+    auth: parseSwitch(env, 'SVT_AUTH', true),
+    readAuth: parseReadAuth(env),
+    legacyAuth: parseSwitch(env, 'SVT_LEGACY_AUTH', true),
+    tls: parseTls(env),
+    trustProxy: parseSwitch(env, 'SVT_TRUST_PROXY', false),
+    rateLimit: parsePerMinute(env, 'SVT_RATE_LIMIT', 6000),
+    authFailLimit: parsePerMinute(env, 'SVT_AUTH_FAIL_LIMIT', 10),
   };
 }

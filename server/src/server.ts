@@ -5,7 +5,9 @@
  * Connections still busy after SHUTDOWN_GRACE_MS are cut, so that the
  * process is gone well within 10 s.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
@@ -22,18 +24,46 @@ export interface Running {
   stop(reason: string): Promise<void>;
 }
 
+/** Says at start who can write, when that is anyone or nearly anyone. */
+async function warnAboutAccess(config: Config, store: Store, logger: Logger): Promise<void> {
+  if (!config.auth) {
+    logger.warn('SVT_AUTH=off: anyone who reaches this server can record and read deployments');
+    return;
+  }
+  if (!(await store.hasTokens())) {
+    logger.warn(
+      'no API token exists: writes are accepted from this machine (loopback) only; ' +
+        'create one with: npx svt-server token create --name <name> --scope write:<env>',
+    );
+  }
+  if (!config.legacyAuth) {
+    logger.warn('SVT_LEGACY_AUTH=off: POST /create accepts writes without a token');
+  }
+}
+
 export async function startServer(config: Config, store: Store, logger: Logger): Promise<Running> {
   const lifecycle: Lifecycle = { shuttingDown: false };
   const app = createApp({ store, config, logger, lifecycle });
-  const server = createServer(
-    {
-      // Slow or stalled clients must not hold connections forever.
-      requestTimeout: 30_000,
-      headersTimeout: 10_000,
-      keepAliveTimeout: 5_000,
-    },
-    app.callback(),
-  );
+  const timeouts = {
+    // Slow or stalled clients must not hold connections forever.
+    requestTimeout: 30_000,
+    headersTimeout: 10_000,
+    keepAliveTimeout: 5_000,
+  };
+  let server: Server;
+  if (config.tls === null) {
+    server = createServer(timeouts, app.callback());
+  } else {
+    let tls: { cert: Buffer; key: Buffer };
+    try {
+      tls = { cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) };
+    } catch (err) {
+      throw new Error(`cannot read SVT_TLS_CERT or SVT_TLS_KEY: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    server = createHttpsServer({ ...timeouts, ...tls }, app.callback());
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -42,10 +72,12 @@ export async function startServer(config: Config, store: Store, logger: Logger):
     });
   });
   const { port } = server.address() as AddressInfo;
+  const scheme = config.tls === null ? 'http' : 'https';
   logger.info(
-    { host: config.host, port, store: store.kind },
-    `listening on http://${config.host}:${port}`,
+    { host: config.host, port, store: store.kind, tls: config.tls !== null },
+    `listening on ${scheme}://${config.host}:${port}`,
   );
+  await warnAboutAccess(config, store, logger);
 
   let stopping: Promise<void> | null = null;
   const stop = (reason: string): Promise<void> => {

@@ -1,4 +1,5 @@
-import { describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { issueToken } from '../helpers/tokens.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -7,6 +8,11 @@ import { ROOT } from '../helpers/run-node.js';
 import { useListeningApp } from '../helpers/listen.js';
 
 const svt = useListeningApp();
+let token = '';
+beforeAll(async () => {
+  // A real token: with one in the store, every write needs one.
+  token = await issueToken(svt().store, 'github-deploy', ['write:*']);
+});
 
 test('action.yml runs the bundle on node24 and declares what the README documents', () => {
   expect(ACTION.runs).toEqual({ using: 'node24', main: 'action/dist/index.js' });
@@ -48,13 +54,13 @@ describe('the bundled action, run as the runner runs it', () => {
     const inputs = {
       'server-url': svt().url,
       environment: 'prod',
-      token: 'svt_not_checked_yet',
+      token,
       attributes: 'region=eu-west-1\n\n# a comment\nteam=payments',
     };
     const run = await runAction(inputs);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('::add-mask::svt_not_checked_yet');
+    expect(run.stdout).toContain(`::add-mask::${token}`);
     expect(run.stdout).not.toContain('::warning');
 
     const items = (await svt().store.history({ app: 'shop', limit: 10 })).items;
@@ -70,6 +76,7 @@ describe('the bundled action, run as the runner runs it', () => {
       pipelineUrl: 'https://github.com/acme/shop/actions/runs/912345',
       actor: 'octocat',
       source: 'github',
+      recordedBy: 'github-deploy', // the token's name
       attributes: { region: 'eu-west-1', team: 'payments' },
     });
     expect(d?.idempotencyKey).toMatch(/^github-[0-9a-f]{40}$/);
@@ -97,7 +104,7 @@ describe('the bundled action, run as the runner runs it', () => {
       GITHUB_REF_NAME: 'v2.1.0',
       GITHUB_REF_TYPE: 'tag',
     };
-    const run = await runAction({ 'server-url': svt().url, environment: 'staging' }, tagged);
+    const run = await runAction({ 'server-url': svt().url, token, environment: 'staging' }, tagged);
     expect(run.code).toBe(0);
     expect((await svt().store.current('staging'))?.[0]).toMatchObject({
       app: 'shop',
@@ -108,6 +115,7 @@ describe('the bundled action, run as the runner runs it', () => {
     const explicit = await runAction(
       {
         'server-url': svt().url,
+        token,
         environment: 'staging',
         app: 'billing',
         version: '7.0.0',
@@ -146,7 +154,11 @@ describe('the bundled action, run as the runner runs it', () => {
   });
 
   test('a refusal by the server or a bad input is reported the same way', async () => {
-    const refused = await runAction({ 'server-url': svt().url, environment: 'not a valid env' });
+    const refused = await runAction({
+      'server-url': svt().url,
+      token,
+      environment: 'not a valid env',
+    });
     expect(refused.code).toBe(0);
     expect(refused.stdout).toMatch(
       /::warning::SVT could not record the deployment: SVT refused the request: 400 .*env: must be/,

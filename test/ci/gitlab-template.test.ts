@@ -4,7 +4,8 @@
  * a real server on 127.0.0.1. The shell executor runs the job on this host,
  * not in node:24-alpine: a static check keeps the script to `node` alone.
  */
-import { describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { issueToken } from '../helpers/tokens.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,10 @@ const TEMPLATE = join(ROOT, 'gitlab-template', 'svt.yml');
 const GITLAB_CI_LOCAL = join(ROOT, 'node_modules', 'gitlab-ci-local', 'dist', 'index.js');
 
 const svt = useListeningApp();
+let token = '';
+beforeAll(async () => {
+  token = await issueToken(svt().store, 'gitlab-ci', ['write:*']);
+});
 
 /** A git project with the template next to its .gitlab-ci.yml; returns its directory and HEAD. */
 function project(ci: string): { dir: string; head: string } {
@@ -37,7 +42,9 @@ function pipeline(
   variables: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
   const args = [GITLAB_CI_LOCAL, '--force-shell-executor', '--no-color'];
-  for (const [k, v] of Object.entries(variables)) args.push('--variable', `${k}=${v}`);
+  // The masked CI/CD variable a team sets.
+  for (const [k, v] of Object.entries({ SVT_TOKEN: token, ...variables }))
+    args.push('--variable', `${k}=${v}`);
   const proc = spawn(process.execPath, args, {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', HOME: dir },
@@ -82,7 +89,7 @@ describe('gitlab-template/svt.yml', () => {
         `      server_url: ${svt().url}\n      environment: prod\n      needs: [deploy-prod]`,
       ),
     );
-    const run = await pipeline(dir, { CI_COMMIT_TAG: 'v3.1.0', SVT_TOKEN: 'svt_masked_in_gitlab' });
+    const run = await pipeline(dir, { CI_COMMIT_TAG: 'v3.1.0' });
     expect(run.output).toMatch(/svt-record\s+> Recorded shop v3\.1\.0 in prod/);
     expect(run.code).toBe(0);
     const [d] = (await svt().store.history({ env: 'prod', app: 'shop', limit: 10 })).items;
@@ -94,6 +101,7 @@ describe('gitlab-template/svt.yml', () => {
       commit: head,
       ref: 'v3.1.0',
       source: 'gitlab',
+      recordedBy: 'gitlab-ci',
     });
     expect(d?.pipelineUrl).toMatch(/^https:\/\/gitlab\.example\.com\/acme\/shop\/pipelines\/\d+$/);
     expect(d?.idempotencyKey).toMatch(/^gitlab-[0-9a-f]{40}$/);

@@ -5,7 +5,8 @@
  * Jenkins and withCredentials set, against a real server on 127.0.0.1.
  * The README shows the same steps: a test keeps them identical.
  */
-import { describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { issueToken } from '../helpers/tokens.js';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +31,10 @@ const CLI_RECIPE = recipe('Jenkinsfile', 'svt-cli-recipe');
 const CURL_RECIPE = recipe('Jenkinsfile-curl', 'svt-curl-recipe');
 
 const svt = useListeningApp();
+let token = '';
+beforeAll(async () => {
+  token = await issueToken(svt().store, 'jenkins', ['write:jenkins-*']);
+});
 
 function jenkinsEnv(extra: Record<string, string>): Record<string, string> {
   return {
@@ -41,7 +46,7 @@ function jenkinsEnv(extra: Record<string, string>): Record<string, string> {
     GIT_COMMIT: 'ffeeddccbbaa99887766554433221100ffeeddcc',
     GIT_BRANCH: 'origin/main',
     SVT_URL: svt().url,
-    SVT_TOKEN: 'svt_from_withCredentials',
+    SVT_TOKEN: token,
     APP: 'shop',
     DEPLOY_ENV: 'prod',
     ...extra,
@@ -91,6 +96,7 @@ describe('Jenkins recipes', () => {
       ref: 'main',
       pipelineUrl: 'https://jenkins.example.com/job/shop/job/deploy/42/',
       source: 'jenkins',
+      recordedBy: 'jenkins',
     });
     // The secret reaches the shell through the environment, never the script text.
     expect(CLI_RECIPE).not.toContain('svt_');

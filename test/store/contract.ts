@@ -349,6 +349,53 @@ export function storeContract(
       expect(count).toBe(200);
     });
 
+    it('keeps tokens by name and hash, revokes them, records their last use', async () => {
+      expect(await store.hasTokens()).toBe(false);
+      const ci = {
+        name: 'gitlab-ci',
+        hash: 'a'.repeat(64),
+        scopes: ['write:prod-*'],
+        createdAt: T0,
+      };
+      await store.createToken({ ...ci, lastUsedAt: null, revokedAt: null });
+      await store.createToken({
+        name: 'reader',
+        hash: 'b'.repeat(64),
+        scopes: ['read'],
+        createdAt: T0,
+        lastUsedAt: null,
+        revokedAt: null,
+      });
+      expect(await store.hasTokens()).toBe(true);
+      expect(await store.tokenByHash('a'.repeat(64))).toEqual({
+        ...ci,
+        lastUsedAt: null,
+        revokedAt: null,
+      });
+      expect(await store.tokenByHash('c'.repeat(64))).toBeNull();
+      await expect(
+        store.createToken({ ...ci, hash: 'd'.repeat(64), lastUsedAt: null, revokedAt: null }),
+      ).rejects.toThrow('a token named "gitlab-ci" exists already');
+
+      await store.touchTokens(new Map([['gitlab-ci', T0 + 5 * MINUTE]]));
+      await store.touchTokens(new Map([['gitlab-ci', T0 + MINUTE]])); // older: kept as is
+      expect((await store.tokenByHash('a'.repeat(64)))?.lastUsedAt).toBe(T0 + 5 * MINUTE);
+
+      expect(await store.revokeToken('gitlab-ci', T0 + 10 * MINUTE)).toBe(true);
+      expect(await store.revokeToken('gitlab-ci', T0 + 11 * MINUTE)).toBe(false);
+      expect(await store.revokeToken('nobody', T0)).toBe(false);
+      expect(await store.tokenByHash('a'.repeat(64))).toBeNull();
+      expect((await store.listTokens()).map((t) => [t.name, t.revokedAt])).toEqual([
+        ['gitlab-ci', T0 + 10 * MINUTE],
+        ['reader', null],
+      ]);
+      // A revoked name can be given to a new token.
+      await store.createToken({ ...ci, hash: 'e'.repeat(64), lastUsedAt: null, revokedAt: null });
+      expect((await store.tokenByHash('e'.repeat(64)))?.name).toBe('gitlab-ci');
+      expect(await store.revokeToken('reader', T0)).toBe(true);
+      expect(await store.hasTokens()).toBe(true);
+    });
+
     it('pings while open and closes safely twice', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
       await store.close();

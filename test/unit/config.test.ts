@@ -12,6 +12,13 @@ describe('parseConfig', () => {
       versionPattern: null,
       logLevel: 'info',
       envOrder: [],
+      auth: true,
+      readAuth: 'open',
+      legacyAuth: true,
+      tls: null,
+      trustProxy: false,
+      rateLimit: 6000,
+      authFailLimit: 10,
     });
   });
 
@@ -39,7 +46,42 @@ describe('parseConfig', () => {
     expect(config.versionPattern?.test('x1.2.3')).toBe(false); // anchored
   });
 
+  it('reads the security settings', () => {
+    expect(
+      parseConfig({
+        SVT_AUTH: 'off',
+        SVT_READ_AUTH: 'token',
+        SVT_LEGACY_AUTH: 'OFF',
+        SVT_TLS_CERT: '/etc/svt/cert.pem',
+        SVT_TLS_KEY: '/etc/svt/key.pem',
+        SVT_TRUST_PROXY: 'on',
+        SVT_RATE_LIMIT: '0',
+        SVT_AUTH_FAIL_LIMIT: '100',
+      }),
+    ).toMatchObject({
+      auth: false,
+      readAuth: 'token',
+      legacyAuth: false,
+      tls: { certPath: '/etc/svt/cert.pem', keyPath: '/etc/svt/key.pem' },
+      trustProxy: true,
+      rateLimit: 0,
+      authFailLimit: 100,
+    });
+  });
+
   it.each([
+    ['SVT_AUTH', 'maybe', 'SVT_AUTH must be on or off, got "maybe"'],
+    ['SVT_READ_AUTH', 'closed', 'SVT_READ_AUTH must be open or token, got "closed"'],
+    [
+      'SVT_TLS_CERT',
+      '/x.pem',
+      'SVT_TLS_CERT and SVT_TLS_KEY must be set together, got only one of them',
+    ],
+    [
+      'SVT_RATE_LIMIT',
+      '-1',
+      'SVT_RATE_LIMIT must be a number per minute (0 turns it off), got "-1"',
+    ],
     [
       'SVT_ENV_ORDER',
       'dev,,prod',

@@ -9,6 +9,7 @@ import type {
   HistoryPage,
   RecordDeploymentResponse,
 } from '@svt/client';
+import { authorizeWrite } from '../auth/policy.js';
 import { compareEnvironments } from '../compare.js';
 import { type FieldError, notFound, validationProblem } from '../errors.js';
 import { readJson } from '../http/body.js';
@@ -41,11 +42,12 @@ export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDe
 
   router.post(`${V1}/deployments`, async (ctx) => {
     const body = await readJson(ctx);
-    const input = parseDeployment(body, {
+    const parsed = parseDeployment(body, {
       versionPattern: config.versionPattern,
       now: Date.now(),
       recordedBy: null,
     });
+    const input = { ...parsed, recordedBy: authorizeWrite(ctx, parsed.env) };
     const claim = claimFor(ctx.get('idempotency-key'), input.recordedBy ?? '', 'v1', body);
     const result = await inFlight.run(claim, () => store.record(input, claim));
     if (result.replayed) ctx.set('Idempotent-Replayed', 'true');

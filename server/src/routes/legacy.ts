@@ -6,6 +6,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Deployment, LegacyListItem } from '@svt/client';
+import { authorizeWrite } from '../auth/policy.js';
 import { type FieldError, validationProblem } from '../errors.js';
 import { readText } from '../http/body.js';
 import { checkEnv, single } from '../http/query.js';
@@ -28,11 +29,12 @@ function toListItem(d: Deployment): LegacyListItem {
 export function legacyRoutes(router: Router, { store, config, inFlight }: RouteDeps): void {
   router.post('/create', async (ctx) => {
     const body = parseLegacyBody(await readText(ctx));
-    const input = parseLegacyDeployment(body, {
+    const parsed = parseLegacyDeployment(body, {
       versionPattern: config.versionPattern,
       now: Date.now(),
       recordedBy: null,
     });
+    const input = { ...parsed, recordedBy: authorizeWrite(ctx, parsed.env) };
     const claim = claimFor(ctx.get('idempotency-key'), input.recordedBy ?? '', 'legacy', body);
     const result = await inFlight.run(claim, () => store.record(input, claim));
     if (result.replayed) ctx.set('Idempotent-Replayed', 'true');

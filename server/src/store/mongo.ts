@@ -21,13 +21,14 @@ import { inFlightProblem } from '../idempotency.js';
 import {
   type DeploymentDoc,
   type EnvAppDoc,
+  type TokenDoc,
   NEWEST_FIRST,
   TRANSACTION,
   before,
   createIndexes,
   toDeployment,
 } from './mongo-schema.js';
-import { deploymentOf, idempotencyMismatch } from './shared.js';
+import { deploymentOf, idempotencyMismatch, TokenNameTaken } from './shared.js';
 import type {
   AppRow,
   EnvironmentRow,
@@ -37,12 +38,14 @@ import type {
   NewDeployment,
   RecordResult,
   Store,
+  TokenRecord,
 } from './types.js';
 
 export class MongoStore implements Store {
   readonly kind = 'mongodb';
   private client: MongoClient | null = null;
   private ready: Promise<void> | null = null;
+  private tokenIndexes: Promise<void> | null = null;
   private closed = false;
   private readonly nextId = monotonicFactory();
 
@@ -88,6 +91,82 @@ export class MongoStore implements Store {
 
   async open(): Promise<void> {
     await this.connect();
+  }
+
+  /** API tokens: one document per name, the token's SHA-256 only; indexes made on first use. */
+  private async tokens(): Promise<Collection<TokenDoc>> {
+    const { client } = await this.connect();
+    const tokens = client.db(this.dbName).collection<TokenDoc>('tokens');
+    this.tokenIndexes ??= tokens
+      .createIndexes([
+        { key: { name: 1 }, name: 'name', unique: true },
+        { key: { hash: 1 }, name: 'hash', unique: true },
+      ])
+      .then(() => undefined);
+    await this.tokenIndexes;
+    return tokens;
+  }
+
+  async createToken(token: TokenRecord): Promise<void> {
+    const tokens = await this.tokens();
+    const existing = await tokens.findOne({ name: { $eq: token.name } });
+    if (existing !== null && existing.revokedAt === null) throw new TokenNameTaken(token.name);
+    try {
+      await tokens.replaceOne(
+        { name: { $eq: token.name }, revokedAt: { $ne: null } },
+        { ...token },
+        { upsert: true },
+      );
+    } catch (err) {
+      // The unique index on name: an active token of that name appeared meanwhile.
+      if ((err as { code?: unknown }).code === 11000) throw new TokenNameTaken(token.name);
+      throw err;
+    }
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    const docs = await (await this.tokens()).find({}).sort({ name: 1 }).toArray();
+    return docs.map(({ name, hash, scopes, createdAt, lastUsedAt, revokedAt }) => ({
+      name,
+      hash,
+      scopes,
+      createdAt,
+      lastUsedAt,
+      revokedAt,
+    }));
+  }
+
+  async revokeToken(name: string, at: number): Promise<boolean> {
+    const result = await (
+      await this.tokens()
+    ).updateOne({ name: { $eq: name }, revokedAt: { $eq: null } }, { $set: { revokedAt: at } });
+    return result.modifiedCount === 1;
+  }
+
+  async tokenByHash(hash: string): Promise<TokenRecord | null> {
+    const doc = await (
+      await this.tokens()
+    ).findOne({ hash: { $eq: hash }, revokedAt: { $eq: null } });
+    if (doc === null) return null;
+    const { name, scopes, createdAt, lastUsedAt, revokedAt } = doc;
+    return { name, hash, scopes, createdAt, lastUsedAt, revokedAt };
+  }
+
+  async hasTokens(): Promise<boolean> {
+    return (await (await this.tokens()).findOne({ revokedAt: { $eq: null } })) !== null;
+  }
+
+  async touchTokens(uses: ReadonlyMap<string, number>): Promise<void> {
+    const tokens = await this.tokens();
+    for (const [name, at] of uses) {
+      await tokens.updateOne(
+        {
+          name: { $eq: name },
+          $or: [{ lastUsedAt: { $eq: null } }, { lastUsedAt: { $lt: at } }],
+        },
+        { $set: { lastUsedAt: at } },
+      );
+    }
   }
 
   async record(input: NewDeployment, claim?: IdempotencyClaim): Promise<RecordResult> {

@@ -38,3 +38,12 @@ export function deploymentOf(
     idempotencyKey,
   };
 }
+
+export class TokenNameTaken extends Error {
+  override name = 'TokenNameTaken';
+  constructor(tokenName: string) {
+    super(
+      `a token named ${JSON.stringify(tokenName)} exists already: revoke it first, or pick another name`,
+    );
+  }
+}

@@ -50,4 +50,16 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX env_apps_app ON env_apps (app, env);
   `,
+  `
+  -- API tokens, by name. Only the SHA-256 of each token is kept. A revoked
+  -- token stays (revoked_at set) so that its name keeps meaning what it did.
+  CREATE TABLE tokens (
+    name          TEXT PRIMARY KEY,
+    hash          TEXT NOT NULL UNIQUE,
+    scopes        TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    last_used_at  INTEGER,
+    revoked_at    INTEGER
+  );
+  `,
 ];

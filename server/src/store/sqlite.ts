@@ -21,7 +21,9 @@ import type {
   NewDeployment,
   RecordResult,
   Store,
+  TokenRecord,
 } from './types.js';
+import { TokenNameTaken } from './shared.js';
 
 const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 
@@ -204,6 +206,47 @@ export class SqliteStore implements Store {
     return rows.map((r) => ({ env: r.env, current: r.doc === null ? null : parse(r.doc) }));
   }
 
+  // Tokens are read and written on this connection: writes are rare (an
+  // admin's command, a last-use flush a minute), and SQLite serializes them
+  // with the writer thread's commits (busy_timeout).
+
+  async createToken(token: TokenRecord): Promise<void> {
+    const s = this.connection();
+    s.db
+      .transaction(() => {
+        const existing = s.tokenByName.get(token.name) as TokenRow | undefined;
+        if (existing !== undefined && existing.revoked_at === null)
+          throw new TokenNameTaken(token.name);
+        s.deleteToken.run(token.name);
+        s.insertToken.run(token.name, token.hash, JSON.stringify(token.scopes), token.createdAt);
+      })
+      .immediate();
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return (this.connection().allTokens.all() as TokenRow[]).map(tokenOf);
+  }
+
+  async revokeToken(name: string, at: number): Promise<boolean> {
+    return this.connection().revokeToken.run(at, name).changes === 1;
+  }
+
+  async tokenByHash(hash: string): Promise<TokenRecord | null> {
+    const row = this.connection().tokenByHash.get(hash) as TokenRow | undefined;
+    return row === undefined ? null : tokenOf(row);
+  }
+
+  async hasTokens(): Promise<boolean> {
+    return this.connection().anyToken.get() !== undefined;
+  }
+
+  async touchTokens(uses: ReadonlyMap<string, number>): Promise<void> {
+    const s = this.connection();
+    s.db.transaction(() => {
+      for (const [name, at] of uses) s.touchToken.run({ at, name });
+    })();
+  }
+
   async ping(): Promise<void> {
     this.connection().ping.get();
   }
@@ -221,10 +264,45 @@ export class SqliteStore implements Store {
 
 type Statements = ReturnType<typeof prepare>;
 
+interface TokenRow {
+  name: string;
+  hash: string;
+  scopes: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+function tokenOf(row: TokenRow): TokenRecord {
+  return {
+    name: row.name,
+    hash: row.hash,
+    scopes: JSON.parse(row.scopes) as string[],
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
 function prepare(db: Database.Database) {
   return {
     db,
     ping: db.prepare('SELECT 1'),
+    tokenByName: db.prepare('SELECT * FROM tokens WHERE name = ?'),
+    tokenByHash: db.prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL'),
+    allTokens: db.prepare('SELECT * FROM tokens ORDER BY name'),
+    anyToken: db.prepare('SELECT 1 FROM tokens WHERE revoked_at IS NULL LIMIT 1'),
+    deleteToken: db.prepare('DELETE FROM tokens WHERE name = ?'),
+    insertToken: db.prepare(
+      'INSERT INTO tokens (name, hash, scopes, created_at) VALUES (?, ?, ?, ?)',
+    ),
+    revokeToken: db.prepare(
+      'UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL',
+    ),
+    touchToken: db.prepare(
+      `UPDATE tokens SET last_used_at = @at WHERE name = @name
+         AND (last_used_at IS NULL OR last_used_at < @at)`,
+    ),
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     envExists: db.prepare('SELECT 1 FROM env_apps WHERE env = ? LIMIT 1'),
     envsOfApp: db.prepare('SELECT env FROM env_apps WHERE app = ?').pluck(),

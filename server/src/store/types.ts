@@ -86,6 +86,17 @@ export interface AppRow {
   lastDeployedAt: number;
 }
 
+/** An API token as stored: never the token itself, only its SHA-256. */
+export interface TokenRecord {
+  name: string;
+  /** SHA-256 of the token, hex. */
+  hash: string;
+  scopes: string[];
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
 export interface Store {
   /** Which adapter this is, for logs and readiness. */
   readonly kind: 'sqlite' | 'mongodb';
@@ -121,6 +132,18 @@ export interface Store {
   apps(): Promise<AppRow[]>;
   /** The app's current deployment in each environment it was recorded in; null when unknown. */
   app(name: string): Promise<{ env: string; current: Deployment | null }[] | null>;
+  /** Stores a new token; throws TokenNameTaken when an active token has that name (a revoked one is replaced). */
+  createToken(token: TokenRecord): Promise<void>;
+  /** Every token, revoked ones included, by name. */
+  listTokens(): Promise<TokenRecord[]>;
+  /** Revokes the active token of that name; false when there is none. */
+  revokeToken(name: string, at: number): Promise<boolean>;
+  /** The active token with this hash, or null. */
+  tokenByHash(hash: string): Promise<TokenRecord | null>;
+  /** Whether any active token exists: once one does, every write needs a token. */
+  hasTokens(): Promise<boolean>;
+  /** Records when tokens were last used (name to instant), keeping the later instant. */
+  touchTokens(uses: ReadonlyMap<string, number>): Promise<void>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   /** Finishes pending writes and releases the database. Safe to call twice. */
