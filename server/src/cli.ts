@@ -27,6 +27,16 @@ Environment variables:
   SVT_VERSION_PATTERN  regular expression every version must match, on every route (default unset)
   SVT_LOG_LEVEL        fatal, error, warn, info, debug, trace or silent (default info)
   SVT_ENV_ORDER        environments in promotion order for the pages, e.g. dev,staging,prod (default: first seen)
+  SVT_AUTH             on (default) or off: off accepts every request without a token
+  SVT_READ_AUTH        open (default) or token: reads need a read token, the pages a login
+  SVT_LEGACY_AUTH      on (default) or off: off leaves the seed's POST /create open
+  SVT_TLS_CERT         PEM certificate file; with SVT_TLS_KEY the server speaks HTTPS (default unset)
+  SVT_TLS_KEY          PEM private key file (default unset)
+  SVT_TRUST_PROXY      on behind a reverse proxy: client address from X-Forwarded-For (default off)
+  SVT_RATE_LIMIT       writes a minute per token or address (default 6000; 0 off)
+  SVT_AUTH_FAIL_LIMIT  failed authentications a minute per address (default 10; 0 off)
+
+Tokens: svt-server token create --name <name> --scope <read|write:<env glob>|admin>, token list, token revoke <name>
 `;
 
 function packageVersion(): string {
