@@ -89,7 +89,26 @@ export interface PolicyDeps {
   usage: TokenUsage;
 }
 
+/**
+ * Whether any token exists, asked of the store at most once a second: it is
+ * on the path of every tokenless write. Being a second late is harmless
+ * either way (a first token: tokenless writes from loopback a second
+ * longer; the last one revoked: refused a second longer).
+ */
+class TokenPresence {
+  private known: { value: boolean; at: number } | null = null;
+  constructor(private readonly store: Store) {}
+  async any(): Promise<boolean> {
+    const now = Date.now();
+    if (this.known === null || now - this.known.at > 1000) {
+      this.known = { value: await this.store.hasTokens(), at: now };
+    }
+    return this.known.value;
+  }
+}
+
 export function authPolicy({ store, config, logger, limits, usage }: PolicyDeps): Middleware {
+  const presence = new TokenPresence(store);
   /** The token of an Authorization header; 401 (counted against the address) when it is not a live one. */
   async function bearer(ctx: Context, header: string): Promise<TokenRecord> {
     const address = clientAddress(ctx);
@@ -151,7 +170,7 @@ export function authPolicy({ store, config, logger, limits, usage }: PolicyDeps)
         'legacy write accepted without a token (SVT_LEGACY_AUTH=off)',
       );
     } else if (state.principal === null) {
-      if (await store.hasTokens())
+      if (await presence.any())
         throw unauthorized(`this server requires a token for writes: ${HOW_TO}`);
       if (!isLoopback(clientAddress(ctx))) {
         throw unauthorized(
@@ -159,7 +178,7 @@ export function authPolicy({ store, config, logger, limits, usage }: PolicyDeps)
         );
       }
     }
-    await limits.write(ctx, state.principal?.name ?? `address:${clientAddress(ctx)}`);
+    await limits.write(state.principal?.name ?? `address:${clientAddress(ctx)}`);
     return next();
   };
 }

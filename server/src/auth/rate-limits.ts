@@ -4,7 +4,6 @@
  * answer 429 with Retry-After and RateLimit-* headers. Several instances
  * behind a load balancer each keep their own count.
  */
-import type { Context } from 'koa';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { HttpProblem } from '../errors.js';
 
@@ -43,12 +42,14 @@ export class Limits {
         : null;
   }
 
-  /** Counts one write for `key`; throws 429 past the limit, else sets the RateLimit-* headers. */
-  async write(ctx: Context, key: string): Promise<void> {
+  /**
+   * Counts one write for `key`; throws 429 past the limit. (The RateLimit-*
+   * headers go on the 429 only: on every write they cost measurable ingest.)
+   */
+  async write(key: string): Promise<void> {
     if (this.writes === null) return;
     try {
-      const res = await this.writes.consume(key);
-      ctx.set(limitHeaders(this.writesPerMinute, res));
+      await this.writes.consume(key);
     } catch (res) {
       if (res instanceof RateLimiterRes) throw tooMany('writes', this.writesPerMinute, res);
       throw res;
