@@ -45,11 +45,19 @@ function forward(targetPort: number, req: IncomingMessage, body: Buffer): Promis
   });
 }
 
-export async function faultProxy(targetPort: number, faults: Fault[]): Promise<FaultProxy> {
-  const queue = [...faults];
+/**
+ * `faults`: the first requests' faults in order, or a function that picks
+ * each request's fault (undefined: forward it).
+ */
+export async function faultProxy(
+  targetPort: number,
+  faults: Fault[] | (() => Fault | undefined),
+): Promise<FaultProxy> {
+  const queue = Array.isArray(faults) ? [...faults] : [];
+  const pick = Array.isArray(faults) ? () => queue.shift() : faults;
   const seen: Seen[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const fault = queue.shift();
+    const fault = pick();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
