@@ -9,63 +9,13 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { migrate, openDatabase } from '../server/dist/store/sqlite-connection.js';
-import { LedgerWriter } from '../server/dist/store/sqlite-writer.js';
 import { readLatencies } from './read-latency.mjs';
+import { seedHistory } from './seed.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const total = Number(process.env.BENCH_PAGES_ROWS ?? 2_600_000);
 const work = mkdtempSync(join(tmpdir(), 'svt-bench-pages-'));
 const dbPath = join(work, 'svt.db');
-
-/**
- * Seeds through the store's own writer (the code every write goes through),
- * in large transactions: env-0 holds 1,000 apps, env-1..4 200 each, over ten
- * years, 1 in 17 a failure.
- */
-function seed() {
-  const started = performance.now();
-  const db = openDatabase(dbPath);
-  migrate(db);
-  const writer = new LedgerWriter(db);
-  const t0 = Date.parse('2016-11-28T00:00:00Z');
-  const span = 10 * 365 * 24 * 3600e3;
-  const big = Math.floor(total * 0.4);
-  let batch = [];
-  for (let i = 0; i < total; i++) {
-    const inBig = i < big;
-    const env = inBig ? 'env-0' : `env-${1 + (i % 4)}`;
-    const app = `app-${String(i % (inBig ? 1000 : 200)).padStart(4, '0')}`;
-    batch.push({
-      n: i,
-      claim: undefined,
-      input: {
-        env,
-        app,
-        version: `1.${Math.floor(i / 1000)}.${i % 1000}`,
-        status: i % 17 === 0 ? 'failure' : 'success',
-        deployedAt: t0 + Math.floor((inBig ? i / big : (i - big) / (total - big)) * span),
-        commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
-        committedAt: null,
-        ref: 'refs/heads/main',
-        url: `https://${app}.example.test/`,
-        pipelineUrl: `https://ci.example.test/pipelines/${i}`,
-        actor: 'ci-bot',
-        source: 'bench',
-        attributes: { region: 'eu-west-1' },
-        recordedBy: null,
-      },
-    });
-    if (batch.length === 10_000) {
-      writer.write(batch);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) writer.write(batch);
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-  return (performance.now() - started) / 1000;
-}
 
 function startServer() {
   const proc = spawn(process.execPath, [join(root, 'server', 'bin', 'svt-server.js')], {
@@ -83,7 +33,7 @@ function startServer() {
   });
 }
 
-const seconds = seed();
+const seconds = seedHistory(dbPath, total);
 const server = await startServer();
 const url = `http://127.0.0.1:${server.port}`;
 const q = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))];
