@@ -5,7 +5,9 @@
  * sending traffic to another address of this machine.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { pino } from 'pino';
 import request from 'supertest';
+import { createApp } from '../../server/src/app.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 import { issueToken } from '../helpers/tokens.js';
@@ -255,10 +257,16 @@ describe('switches', () => {
     await t.store.close();
   });
 
-  it('SVT_LEGACY_AUTH=off leaves /create open, and only /create', async () => {
+  it('SVT_LEGACY_AUTH=off leaves /create open, and only /create, with a warning on each such write', async () => {
     const t = await testApp({ SVT_LEGACY_AUTH: 'off', SVT_TRUST_PROXY: 'on' });
+    const lines: string[] = [];
+    const app = createApp({
+      store: t.store,
+      config: t.config,
+      logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }),
+    });
     await issueToken(t.store, 'ci', ['write:*']);
-    const res = await request(t.callback)
+    const res = await request(app.callback())
       .post('/create')
       .set('X-Forwarded-For', REMOTE)
       .send({ env: 'prod', name: 'seed-caller', version: '1.0.0' })
