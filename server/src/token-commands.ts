@@ -3,7 +3,13 @@
  * access to the database (the same SVT_DB or SVT_MONGODB_URL as the server),
  * never over HTTP. A running server sees a change at its next request.
  */
-import { generateToken, hashToken, parseScopes, TOKEN_NAME_PATTERN } from './auth/tokens.js';
+import {
+  generateToken,
+  hashToken,
+  parseScopes,
+  sessionKey,
+  TOKEN_NAME_PATTERN,
+} from './auth/tokens.js';
 import { TokenNameTaken } from './store/shared.js';
 import type { Store } from './store/types.js';
 
@@ -45,6 +51,7 @@ export async function createToken(
     await store.createToken({
       name,
       hash: hashToken(token),
+      sessionHash: hashToken(sessionKey(token)),
       scopes,
       createdAt: Date.now(),
       lastUsedAt: null,

@@ -186,6 +186,17 @@ describe('reads closed (SVT_READ_AUTH=token)', () => {
     );
     expect(cookie).not.toContain(s.tokens.read);
     const session = cookie.split(';')[0] ?? '';
+    // Nothing the store holds opens a session: not the token's hash, not the cookie.
+    const value = session.slice('svt_session='.length);
+    for (const t of await s.t.store.listTokens()) {
+      expect([t.hash, t.sessionHash]).not.toContain(value);
+    }
+    const forged = `svt_session=${(await s.t.store.listTokens()).find((t) => t.name === 'reader')?.hash ?? ''}`;
+    await request(s.t.callback)
+      .get('/env/prod')
+      .set('X-Forwarded-For', REMOTE)
+      .set('Cookie', forged)
+      .expect(302);
 
     const withSession = (method: 'get' | 'post', path: string) =>
       request(s.t.callback)[method](path).set('X-Forwarded-For', REMOTE).set('Cookie', session);

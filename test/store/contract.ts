@@ -354,6 +354,7 @@ export function storeContract(
       const ci = {
         name: 'gitlab-ci',
         hash: 'a'.repeat(64),
+        sessionHash: '1'.repeat(64),
         scopes: ['write:prod-*'],
         createdAt: T0,
       };
@@ -361,6 +362,7 @@ export function storeContract(
       await store.createToken({
         name: 'reader',
         hash: 'b'.repeat(64),
+        sessionHash: '2'.repeat(64),
         scopes: ['read'],
         createdAt: T0,
         lastUsedAt: null,
@@ -373,8 +375,16 @@ export function storeContract(
         revokedAt: null,
       });
       expect(await store.tokenByHash('c'.repeat(64))).toBeNull();
+      expect((await store.tokenBySession('2'.repeat(64)))?.name).toBe('reader');
+      expect(await store.tokenBySession('b'.repeat(64))).toBeNull();
       await expect(
-        store.createToken({ ...ci, hash: 'd'.repeat(64), lastUsedAt: null, revokedAt: null }),
+        store.createToken({
+          ...ci,
+          hash: 'd'.repeat(64),
+          sessionHash: '4'.repeat(64),
+          lastUsedAt: null,
+          revokedAt: null,
+        }),
       ).rejects.toThrow('a token named "gitlab-ci" exists already');
 
       await store.touchTokens(new Map([['gitlab-ci', T0 + 5 * MINUTE]]));
@@ -385,12 +395,19 @@ export function storeContract(
       expect(await store.revokeToken('gitlab-ci', T0 + 11 * MINUTE)).toBe(false);
       expect(await store.revokeToken('nobody', T0)).toBe(false);
       expect(await store.tokenByHash('a'.repeat(64))).toBeNull();
+      expect(await store.tokenBySession('1'.repeat(64))).toBeNull();
       expect((await store.listTokens()).map((t) => [t.name, t.revokedAt])).toEqual([
         ['gitlab-ci', T0 + 10 * MINUTE],
         ['reader', null],
       ]);
       // A revoked name can be given to a new token.
-      await store.createToken({ ...ci, hash: 'e'.repeat(64), lastUsedAt: null, revokedAt: null });
+      await store.createToken({
+        ...ci,
+        hash: 'e'.repeat(64),
+        sessionHash: '5'.repeat(64),
+        lastUsedAt: null,
+        revokedAt: null,
+      });
       expect((await store.tokenByHash('e'.repeat(64)))?.name).toBe('gitlab-ci');
       expect(await store.revokeToken('reader', T0)).toBe(true);
       expect(await store.hasTokens()).toBe(true);

@@ -131,7 +131,7 @@ export function authPolicy({ store, config, logger, limits, usage }: PolicyDeps)
   async function session(ctx: Context): Promise<TokenRecord | null> {
     const value = ctx.cookies.get(SESSION_COOKIE) ?? '';
     if (!/^[0-9a-f]{64}$/.test(value)) return null;
-    const found = await store.tokenByHash(value);
+    const found = await store.tokenBySession(hashToken(value));
     return found !== null && canRead(found) ? found : null;
   }
 

@@ -1,14 +1,15 @@
 /**
  * The login form of SVT_READ_AUTH=token: a valid read token becomes an
- * HttpOnly, SameSite=Strict session cookie holding the token's hash (never
- * the token), good for reads only and checked against the store on each
- * request, so that revoking the token ends the session.
+ * HttpOnly, SameSite=Strict session cookie holding a key derived from the
+ * token (never the token, nor anything the database holds: the store keeps
+ * the key's hash), good for reads only and checked against the store on
+ * each request, so that revoking the token ends the session.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { clientAddress, SESSION_COOKIE } from '../auth/policy.js';
 import type { Limits } from '../auth/rate-limits.js';
-import { canRead, hashToken, TOKEN_PATTERN } from '../auth/tokens.js';
+import { canRead, hashToken, sessionKey, TOKEN_PATTERN } from '../auth/tokens.js';
 import { readText } from '../http/body.js';
 import { loginPage } from '../pages/login.js';
 import type { RouteDeps } from './context.js';
@@ -48,7 +49,7 @@ export function loginRoutes(router: Router, { store, config }: RouteDeps, limits
       show(ctx, next, true);
       return;
     }
-    ctx.cookies.set(SESSION_COOKIE, found.hash, {
+    ctx.cookies.set(SESSION_COOKIE, sessionKey(token), {
       httpOnly: true,
       sameSite: 'strict',
       secure: ctx.secure,

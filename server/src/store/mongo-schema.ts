@@ -38,6 +38,7 @@ export interface TokenDoc {
   name: string;
   hash: string;
   scopes: string[];
+  sessionHash: string;
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;

@@ -41,6 +41,11 @@ import type {
   TokenRecord,
 } from './types.js';
 
+function tokenOf(doc: TokenDoc): TokenRecord {
+  const { name, hash, scopes, sessionHash, createdAt, lastUsedAt, revokedAt } = doc;
+  return { name, hash, scopes, sessionHash, createdAt, lastUsedAt, revokedAt };
+}
+
 export class MongoStore implements Store {
   readonly kind = 'mongodb';
   private client: MongoClient | null = null;
@@ -101,6 +106,7 @@ export class MongoStore implements Store {
       .createIndexes([
         { key: { name: 1 }, name: 'name', unique: true },
         { key: { hash: 1 }, name: 'hash', unique: true },
+        { key: { sessionHash: 1 }, name: 'sessionHash', unique: true },
       ])
       .then(() => undefined);
     await this.tokenIndexes;
@@ -126,10 +132,11 @@ export class MongoStore implements Store {
 
   async listTokens(): Promise<TokenRecord[]> {
     const docs = await (await this.tokens()).find({}).sort({ name: 1 }).toArray();
-    return docs.map(({ name, hash, scopes, createdAt, lastUsedAt, revokedAt }) => ({
+    return docs.map(({ name, hash, scopes, sessionHash, createdAt, lastUsedAt, revokedAt }) => ({
       name,
       hash,
       scopes,
+      sessionHash,
       createdAt,
       lastUsedAt,
       revokedAt,
@@ -147,9 +154,14 @@ export class MongoStore implements Store {
     const doc = await (
       await this.tokens()
     ).findOne({ hash: { $eq: hash }, revokedAt: { $eq: null } });
-    if (doc === null) return null;
-    const { name, scopes, createdAt, lastUsedAt, revokedAt } = doc;
-    return { name, hash, scopes, createdAt, lastUsedAt, revokedAt };
+    return doc === null ? null : tokenOf(doc);
+  }
+
+  async tokenBySession(sessionHash: string): Promise<TokenRecord | null> {
+    const doc = await (
+      await this.tokens()
+    ).findOne({ sessionHash: { $eq: sessionHash }, revokedAt: { $eq: null } });
+    return doc === null ? null : tokenOf(doc);
   }
 
   async hasTokens(): Promise<boolean> {

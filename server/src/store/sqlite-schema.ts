@@ -62,4 +62,10 @@ export const MIGRATIONS: readonly string[] = [
     revoked_at    INTEGER
   );
   `,
+  `
+  -- The hash of each token's login-cookie value, so that a session can be
+  -- checked without the database holding anything that opens one.
+  ALTER TABLE tokens ADD COLUMN session_hash TEXT;
+  CREATE UNIQUE INDEX tokens_session ON tokens (session_hash) WHERE session_hash IS NOT NULL;
+  `,
 ];

@@ -218,7 +218,13 @@ export class SqliteStore implements Store {
         if (existing !== undefined && existing.revoked_at === null)
           throw new TokenNameTaken(token.name);
         s.deleteToken.run(token.name);
-        s.insertToken.run(token.name, token.hash, JSON.stringify(token.scopes), token.createdAt);
+        s.insertToken.run(
+          token.name,
+          token.hash,
+          JSON.stringify(token.scopes),
+          token.sessionHash,
+          token.createdAt,
+        );
       })
       .immediate();
   }
@@ -233,6 +239,11 @@ export class SqliteStore implements Store {
 
   async tokenByHash(hash: string): Promise<TokenRecord | null> {
     const row = this.connection().tokenByHash.get(hash) as TokenRow | undefined;
+    return row === undefined ? null : tokenOf(row);
+  }
+
+  async tokenBySession(sessionHash: string): Promise<TokenRecord | null> {
+    const row = this.connection().tokenBySession.get(sessionHash) as TokenRow | undefined;
     return row === undefined ? null : tokenOf(row);
   }
 
@@ -268,6 +279,7 @@ interface TokenRow {
   name: string;
   hash: string;
   scopes: string;
+  session_hash: string | null;
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
@@ -278,6 +290,7 @@ function tokenOf(row: TokenRow): TokenRecord {
     name: row.name,
     hash: row.hash,
     scopes: JSON.parse(row.scopes) as string[],
+    sessionHash: row.session_hash ?? '',
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
@@ -290,11 +303,14 @@ function prepare(db: Database.Database) {
     ping: db.prepare('SELECT 1'),
     tokenByName: db.prepare('SELECT * FROM tokens WHERE name = ?'),
     tokenByHash: db.prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL'),
+    tokenBySession: db.prepare(
+      'SELECT * FROM tokens WHERE session_hash = ? AND revoked_at IS NULL',
+    ),
     allTokens: db.prepare('SELECT * FROM tokens ORDER BY name'),
     anyToken: db.prepare('SELECT 1 FROM tokens WHERE revoked_at IS NULL LIMIT 1'),
     deleteToken: db.prepare('DELETE FROM tokens WHERE name = ?'),
     insertToken: db.prepare(
-      'INSERT INTO tokens (name, hash, scopes, created_at) VALUES (?, ?, ?, ?)',
+      'INSERT INTO tokens (name, hash, scopes, session_hash, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
     revokeToken: db.prepare(
       'UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL',

@@ -92,6 +92,8 @@ export interface TokenRecord {
   /** SHA-256 of the token, hex. */
   hash: string;
   scopes: string[];
+  /** SHA-256 of the token's login-cookie value (see auth/tokens.ts sessionKey), hex. */
+  sessionHash: string;
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
@@ -140,6 +142,8 @@ export interface Store {
   revokeToken(name: string, at: number): Promise<boolean>;
   /** The active token with this hash, or null. */
   tokenByHash(hash: string): Promise<TokenRecord | null>;
+  /** The active token whose login cookie hashes to this, or null. */
+  tokenBySession(sessionHash: string): Promise<TokenRecord | null>;
   /** Whether any active token exists: once one does, every write needs a token. */
   hasTokens(): Promise<boolean>;
   /** Records when tokens were last used (name to instant), keeping the later instant. */
