@@ -1574,6 +1574,10 @@ var SvtClient = class {
   history(filters = {}) {
     return this.get(`/api/v1/deployments${query({ ...filters })}`);
   }
+  /** Every deployment event in `env` from `since` (inclusive) to `until` (exclusive, default now), newest first. */
+  changes(env, window) {
+    return this.get(`/api/v1/changes${query({ env, ...window })}`);
+  }
   environments() {
     return this.get("/api/v1/environments");
   }

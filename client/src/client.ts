@@ -10,6 +10,7 @@ import type { BackoffOptions } from './retry.js';
 import type {
   AppList,
   AppState,
+  ChangesPage,
   Comparison,
   DeploymentStatus,
   EnvironmentList,
@@ -171,6 +172,19 @@ export class SvtClient {
   /** One page of history, newest first. */
   history(filters: HistoryFilters = {}): Promise<HistoryPage> {
     return this.get(`/api/v1/deployments${query({ ...filters })}`);
+  }
+
+  /** Every deployment event in `env` from `since` (inclusive) to `until` (exclusive, default now), newest first. */
+  changes(
+    env: string,
+    window: {
+      since: string;
+      until?: string | undefined;
+      limit?: number | undefined;
+      cursor?: string | undefined;
+    },
+  ): Promise<ChangesPage> {
+    return this.get(`/api/v1/changes${query({ env, ...window })}`);
   }
 
   environments(): Promise<EnvironmentList> {

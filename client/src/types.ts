@@ -157,3 +157,15 @@ export interface Comparison {
   at: string | null;
   items: CompareItem[];
 }
+
+/** Answer to `GET /api/v1/changes?env=&since=&until=`: every deployment event in the window, newest first. */
+export interface ChangesPage {
+  env: string;
+  /** Start of the window, inclusive. */
+  since: string;
+  /** End of the window, exclusive; null for now. */
+  until: string | null;
+  items: Deployment[];
+  /** Opaque cursor of the next page, or null on the last page. */
+  next: string | null;
+}

@@ -11,6 +11,7 @@ import { problemMiddleware } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import { InFlight } from './idempotency.js';
 import { apiV1Routes } from './routes/api-v1.js';
+import { badgeRoutes } from './routes/badge.js';
 import { cliDownloadRoutes } from './routes/cli-download.js';
 import type { Lifecycle, RouteDeps } from './routes/context.js';
 import { legacyRoutes } from './routes/legacy.js';
@@ -87,6 +88,7 @@ export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa
   apiV1Routes(router, deps);
   legacyRoutes(router, deps);
   cliDownloadRoutes(router);
+  badgeRoutes(router, deps);
   pageRoutes(router, deps);
   loginRoutes(router, deps, limits);
   app.use(router.routes());

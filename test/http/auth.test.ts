@@ -49,8 +49,10 @@ const READS = [
   '/api/v1/apps',
   '/api/v1/apps/api',
   '/api/v1/compare?from=prod&to=prod',
+  '/api/v1/changes?env=prod&since=2020-01-01',
   '/list/prod',
   '/list?env=prod',
+  '/badge/prod/api.svg',
 ];
 const PAGES = ['/', '/env/prod', '/app/api', '/compare?from=prod&to=prod'];
 const PUBLIC = ['/healthz', '/readyz', '/cli/svt.mjs', '/assets/app.css'];

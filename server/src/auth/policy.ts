@@ -28,7 +28,14 @@ export function accessOf(method: string, path: string): Access {
   if (method === 'POST' && path === '/api/v1/deployments') return 'write';
   if (method === 'POST' && path === '/create') return 'legacy-write';
   if (method !== 'GET' && method !== 'HEAD') return 'public'; // the router answers 405
-  if (path.startsWith('/api/') || path === '/list' || path.startsWith('/list/')) return 'read';
+  if (
+    path.startsWith('/api/') ||
+    path === '/list' ||
+    path.startsWith('/list/') ||
+    path.startsWith('/badge/')
+  ) {
+    return 'read';
+  }
   if (path === '/' || path === '/env' || path === '/compare' || /^\/(env|app)\//.test(path))
     return 'page';
   return 'public'; // /healthz, /readyz, /cli/svt.mjs, /assets/*, /login

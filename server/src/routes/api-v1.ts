@@ -3,6 +3,7 @@ import type Router from '@koa/router';
 import type {
   AppList,
   AppState,
+  ChangesPage,
   Comparison,
   EnvironmentList,
   EnvironmentState,
@@ -71,6 +72,34 @@ export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDe
       ctx.set('Link', `<${ctx.path}?${params.toString()}>; rel="next"`);
     }
     ctx.body = { items: page.items, next } satisfies HistoryPage;
+  });
+
+  // What changed in an environment over a window: the list an incident
+  // review asks for first. History with the environment and the start required.
+  router.get(`${V1}/changes`, async (ctx) => {
+    const query = parseHistoryQuery(ctx);
+    const errors: FieldError[] = [];
+    if (query.env === undefined) errors.push({ path: 'env', message: 'is required' });
+    if (query.since === undefined) {
+      errors.push({ path: 'since', message: 'is required: the start of the window (inclusive)' });
+    }
+    if (errors.length > 0 || query.env === undefined || query.since === undefined) {
+      throw validationProblem(errors);
+    }
+    const page = await store.history(query);
+    const next = page.next === null ? null : encodeCursor(page.next, query);
+    if (next !== null) {
+      const params = new URLSearchParams(ctx.querystring);
+      params.set('cursor', next);
+      ctx.set('Link', `<${ctx.path}?${params.toString()}>; rel="next"`);
+    }
+    ctx.body = {
+      env: query.env,
+      since: iso(query.since),
+      until: query.until === undefined ? null : iso(query.until),
+      items: page.items,
+      next,
+    } satisfies ChangesPage;
   });
 
   router.get(`${V1}/environments`, async (ctx) => {

@@ -1,0 +1,62 @@
+/**
+ * `GET /badge/{env}/{app}.svg`: a shields-style badge of what runs, for a
+ * README: the environment on the left, the current version on the right;
+ * green when the latest attempt succeeded, orange when it did not, grey
+ * when nothing succeeded there. Always 200 (an image that says "none"
+ * renders; a 404 shows a broken image), cacheable for a minute.
+ */
+import type Router from '@koa/router';
+import { createHash } from 'node:crypto';
+import { validationProblem } from '../errors.js';
+import { checkApp, checkEnv, onlyParams } from '../http/query.js';
+import { escapeHtml } from '../pages/html.js';
+import type { RouteDeps } from './context.js';
+
+/** Verdana 11px is about 6.5 px a character on average; badges need not be exact. */
+const textWidth = (text: string) => Math.ceil([...text].length * 6.5) + 10;
+
+export function badgeSvg(label: string, value: string, color: string): string {
+  const lw = textWidth(label);
+  const vw = textWidth(value);
+  const w = lw + vw;
+  const l = escapeHtml(label);
+  const v = escapeHtml(value);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="20" role="img" aria-label="${l}: ${v}">
+<title>${l}: ${v}</title>
+<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>
+<clipPath id="r"><rect width="${w}" height="20" rx="3" fill="#fff"/></clipPath>
+<g clip-path="url(#r)"><rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${vw}" height="20" fill="${color}"/><rect width="${w}" height="20" fill="url(#s)"/></g>
+<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11"><text x="${lw / 2}" y="14">${l}</text><text x="${lw + vw / 2}" y="14">${v}</text></g>
+</svg>
+`;
+}
+
+export function badgeRoutes(router: Router, { store }: RouteDeps): void {
+  router.get('/badge/:env/:file', async (ctx) => {
+    const env = ctx.params.env ?? '';
+    const file = ctx.params.file ?? '';
+    const app = file.endsWith('.svg') ? file.slice(0, -4) : '';
+    const errors = [
+      ...checkEnv(env),
+      ...(file.endsWith('.svg') ? checkApp(app) : [{ path: 'file', message: 'must be <app>.svg' }]),
+    ];
+    onlyParams(ctx, [], errors);
+    if (errors.length > 0) throw validationProblem(errors);
+    const [current, latest] = await Promise.all([store.current(env), store.latest(env)]);
+    const now = current?.find((d) => d.app === app);
+    const last = latest?.find((d) => d.app === app);
+    const color =
+      now === undefined
+        ? '#9f9f9f'
+        : last !== undefined && last.id !== now.id && last.status !== 'success'
+          ? '#fe7d37'
+          : '#4c1';
+    const body = badgeSvg(env, now?.version ?? 'none', color);
+    ctx.set('ETag', `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`);
+    ctx.set('Cache-Control', 'max-age=60');
+    ctx.type = 'image/svg+xml';
+    ctx.status = 200;
+    if (ctx.fresh) ctx.status = 304;
+    else ctx.body = body;
+  });
+}
