@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
+import { newDeployment } from '../helpers/deployments.js';
 import { issueToken } from '../helpers/tokens.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,22 +36,14 @@ test('action.yml runs the bundle on node24 and declares what the README document
 
 describe('the bundled action, run as the runner runs it', () => {
   test('records with the run context, sets the outputs, writes the summary; a re-run of the same job records nothing new', async () => {
-    await svt().store.record({
-      env: 'prod',
-      app: 'shop',
-      version: '0.9.0',
-      status: 'success',
-      deployedAt: Date.now() - 60_000,
-      commit: null,
-      committedAt: null,
-      ref: null,
-      url: null,
-      pipelineUrl: null,
-      actor: null,
-      source: null,
-      attributes: {},
-      recordedBy: null,
-    });
+    await svt().store.record(
+      newDeployment({
+        env: 'prod',
+        app: 'shop',
+        version: '0.9.0',
+        deployedAt: Date.now() - 60_000,
+      }),
+    );
     const inputs = {
       'server-url': svt().url,
       environment: 'prod',

@@ -5,6 +5,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { newDeployment } from '../helpers/deployments.js';
 import { faultProxy } from '../helpers/fault-proxy.js';
 import { useListeningApp } from '../helpers/listen.js';
 import { CLI, ROOT, runNode } from '../helpers/run-node.js';
@@ -203,22 +204,14 @@ describe('svt list and history', () => {
 
   test('history follows cursors past one page', async () => {
     for (let i = 0; i < 105; i++) {
-      await svt().store.record({
-        env: 'paged',
-        app: `app-${i}`,
-        version: '1',
-        status: 'success',
-        deployedAt: Date.now() - i * 1000,
-        commit: null,
-        committedAt: null,
-        ref: null,
-        url: null,
-        pipelineUrl: null,
-        actor: null,
-        source: null,
-        attributes: {},
-        recordedBy: null,
-      });
+      await svt().store.record(
+        newDeployment({
+          env: 'paged',
+          app: `app-${i}`,
+          version: '1',
+          deployedAt: Date.now() - i * 1000,
+        }),
+      );
     }
     const run = await svtCli(['history', '--env', 'paged', '--limit', '104', '--json']);
     const items = (JSON.parse(run.stdout) as { items: { app: string }[] }).items;

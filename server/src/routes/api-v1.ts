@@ -11,6 +11,7 @@ import type {
   RecordDeploymentResponse,
 } from '@svt/client';
 import { authorizeWrite } from '../auth/policy.js';
+import type { Context } from 'koa';
 import { compareEnvironments } from '../compare.js';
 import { type FieldError, notFound, validationProblem } from '../errors.js';
 import { readJson } from '../http/body.js';
@@ -24,6 +25,7 @@ import {
   single,
 } from '../http/query.js';
 import { claimFor } from '../idempotency.js';
+import type { HistoryQuery } from '../store/types.js';
 import { parseDeployment } from '../validation/deployment.js';
 import type { RouteDeps } from './context.js';
 
@@ -40,6 +42,18 @@ export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDe
    * the p99. An entry goes when its key does.
    */
   const currentBodies = new WeakMap<Buffer, Buffer>();
+
+  /** One page of history, its next cursor, and that page's URL in `Link: rel="next"`. */
+  async function historyPage(ctx: Context, query: HistoryQuery) {
+    const page = await store.history(query);
+    const next = page.next === null ? null : encodeCursor(page.next, query);
+    if (next !== null) {
+      const params = new URLSearchParams(ctx.querystring);
+      params.set('cursor', next);
+      ctx.set('Link', `<${ctx.path}?${params.toString()}>; rel="next"`);
+    }
+    return { page, next };
+  }
 
   router.post(`${V1}/deployments`, async (ctx) => {
     const body = await readJson(ctx);
@@ -64,13 +78,7 @@ export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDe
 
   router.get(`${V1}/deployments`, async (ctx) => {
     const query = parseHistoryQuery(ctx);
-    const page = await store.history(query);
-    const next = page.next === null ? null : encodeCursor(page.next, query);
-    if (next !== null) {
-      const params = new URLSearchParams(ctx.querystring);
-      params.set('cursor', next);
-      ctx.set('Link', `<${ctx.path}?${params.toString()}>; rel="next"`);
-    }
+    const { page, next } = await historyPage(ctx, query);
     ctx.body = { items: page.items, next } satisfies HistoryPage;
   });
 
@@ -86,13 +94,7 @@ export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDe
     if (errors.length > 0 || query.env === undefined || query.since === undefined) {
       throw validationProblem(errors);
     }
-    const page = await store.history(query);
-    const next = page.next === null ? null : encodeCursor(page.next, query);
-    if (next !== null) {
-      const params = new URLSearchParams(ctx.querystring);
-      params.set('cursor', next);
-      ctx.set('Link', `<${ctx.path}?${params.toString()}>; rel="next"`);
-    }
+    const { page, next } = await historyPage(ctx, query);
     ctx.body = {
       env: query.env,
       since: iso(query.since),
