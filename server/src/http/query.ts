@@ -37,6 +37,15 @@ export function onlyParams(ctx: Context, known: string[], errors: FieldError[]):
   }
 }
 
+/** `format`: `json` (the default) or `csv`, for a spreadsheet. */
+export function formatParam(ctx: Context, errors: FieldError[]): 'json' | 'csv' {
+  const raw = single(ctx, 'format', errors);
+  if (raw === undefined || raw === 'json') return 'json';
+  if (raw === 'csv') return 'csv';
+  errors.push({ path: 'format', message: 'must be json or csv' });
+  return 'json';
+}
+
 export function checkEnv(env: string, path = 'env'): FieldError[] {
   return ENV_PATTERN.test(env) ? [] : [{ path, message: ENV_RULE }];
 }
@@ -126,7 +135,8 @@ export function parseHistoryQuery(ctx: Context): HistoryQuery {
       errors.push({ path: 'limit', message: `must be an integer 1-${MAX_LIMIT}` });
     }
   }
-  onlyParams(ctx, ['env', 'app', 'status', 'since', 'until', 'limit', 'cursor'], errors);
+  formatParam(ctx, errors);
+  onlyParams(ctx, ['env', 'app', 'status', 'since', 'until', 'limit', 'cursor', 'format'], errors);
   if (errors.length > 0) throw validationProblem(errors);
   const filters = {
     env,

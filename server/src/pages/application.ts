@@ -24,6 +24,10 @@ export function applicationPage({
   filters,
 }: ApplicationData): string {
   const envs = environments.map((e) => e.env);
+  const csv: Record<string, string> = { app, format: 'csv' };
+  if (filters.env !== null) csv.env = filters.env;
+  if (filters.status !== null) csv.status = filters.status;
+  const csvQuery = new URLSearchParams(csv).toString();
   const currentRows = environments.map(
     ({ env, current: d }) =>
       html`<tr>
@@ -112,6 +116,9 @@ export function applicationPage({
               </table>
             </div>`
       }
-      ${nextQuery === null ? '' : html`<p class="pager"><a rel="next" href="/app/${seg(app)}?${nextQuery}">Older deployments →</a></p>`}`,
+      ${nextQuery === null ? '' : html`<p class="pager"><a rel="next" href="/app/${seg(app)}?${nextQuery}">Older deployments →</a></p>`}
+      <p class="help">
+        <a href="/api/v1/deployments?${csvQuery}" download>Download this history as CSV</a>
+      </p>`,
   });
 }

@@ -107,6 +107,9 @@ export function environmentPage(data: EnvironmentData): string {
               </tbody>
             </table>
           </div>`;
+  const csvQuery = new URLSearchParams(
+    at === null ? { format: 'csv' } : { at, format: 'csv' },
+  ).toString();
   return layout({
     title: at === null ? env : `${env} at ${at}`,
     nav: 'env',
@@ -124,6 +127,13 @@ export function environmentPage(data: EnvironmentData): string {
         <button type="submit">Show</button>
         <span id="at-help" class="help">an ISO 8601 instant with a zone, or a date</span>
       </form>
-      ${banner} ${table}`,
+      ${banner} ${table}
+      ${
+        apps.length === 0
+          ? ''
+          : html`<p class="help">
+              <a href="/api/v1/environments/${seg(env)}?${csvQuery}" download>Download as CSV</a>
+            </p>`
+      }`,
   });
 }

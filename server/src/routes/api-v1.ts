@@ -12,6 +12,8 @@ import type {
 } from '@svt/client';
 import { authorizeWrite } from '../auth/policy.js';
 import type { Context } from 'koa';
+import { Readable } from 'node:stream';
+import { CSV_HEADER, csvRow } from '../http/csv.js';
 import { compareEnvironments } from '../compare.js';
 import { type FieldError, notFound, validationProblem } from '../errors.js';
 import { readJson } from '../http/body.js';
@@ -19,6 +21,7 @@ import {
   checkApp,
   checkEnv,
   encodeCursor,
+  formatParam,
   instantParam,
   onlyParams,
   parseHistoryQuery,
@@ -76,8 +79,29 @@ export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDe
       } satisfies RecordDeploymentResponse);
   });
 
+  /** Every deployment the query matches (from its cursor on, all pages), streamed as CSV. */
+  function sendCsv(ctx: Context, query: HistoryQuery, filename: string): void {
+    async function* rows() {
+      yield CSV_HEADER;
+      let q: HistoryQuery = { ...query, limit: 100 };
+      for (;;) {
+        const page = await store.history(q);
+        for (const d of page.items) yield csvRow(d);
+        if (page.next === null) return;
+        q = { ...q, after: page.next };
+      }
+    }
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.set('Content-Disposition', `attachment; filename="${filename}"`);
+    ctx.body = Readable.from(rows());
+  }
+
   router.get(`${V1}/deployments`, async (ctx) => {
     const query = parseHistoryQuery(ctx);
+    if (ctx.query.format === 'csv') {
+      sendCsv(ctx, query, 'svt-history.csv');
+      return;
+    }
     const { page, next } = await historyPage(ctx, query);
     ctx.body = { items: page.items, next } satisfies HistoryPage;
   });
@@ -93,6 +117,10 @@ export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDe
     }
     if (errors.length > 0 || query.env === undefined || query.since === undefined) {
       throw validationProblem(errors);
+    }
+    if (ctx.query.format === 'csv') {
+      sendCsv(ctx, query, `svt-${query.env}-changes.csv`);
+      return;
     }
     const { page, next } = await historyPage(ctx, query);
     ctx.body = {
@@ -122,8 +150,19 @@ export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDe
     const env = ctx.params.env ?? '';
     const errors = checkEnv(env);
     const at = instantParam(ctx, 'at', errors);
-    onlyParams(ctx, ['at'], errors);
+    const format = formatParam(ctx, errors);
+    onlyParams(ctx, ['at', 'format'], errors);
     if (errors.length > 0) throw validationProblem(errors);
+    if (format === 'csv') {
+      const deployments = await store.current(env, at);
+      if (deployments === null) {
+        throw notFound(`no deployment was ever recorded in environment "${env}"`);
+      }
+      ctx.type = 'text/csv; charset=utf-8';
+      ctx.set('Content-Disposition', `attachment; filename="svt-${env}.csv"`);
+      ctx.body = CSV_HEADER + deployments.map(csvRow).join('');
+      return;
+    }
     const deployments = await store.currentJson(env, at);
     if (deployments === null) {
       throw notFound(`no deployment was ever recorded in environment "${env}"`);

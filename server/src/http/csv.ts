@@ -1,0 +1,40 @@
+/**
+ * Deployments as CSV for spreadsheets, with formula injection neutralised:
+ * a cell that a spreadsheet would read as a formula (starting with =, +, -,
+ * @, a tab or a carriage return) gets a leading apostrophe. Every cell is
+ * quoted, quotes doubled; lines end with CRLF (RFC 4180).
+ */
+import type { Deployment } from '@svt/client';
+
+const FORMULA = /^[=+\-@\t\r]/;
+
+export function csvCell(value: string | number | boolean | null): string {
+  const text = value === null ? '' : String(value);
+  const safe = FORMULA.test(text) ? `'${text}` : text;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+const COLUMNS = [
+  'env',
+  'app',
+  'version',
+  'status',
+  'deployedAt',
+  'recordedAt',
+  'commit',
+  'ref',
+  'url',
+  'pipelineUrl',
+  'actor',
+  'source',
+  'recordedBy',
+  'id',
+] as const;
+
+export const CSV_HEADER = `${[...COLUMNS, 'attributes'].map(csvCell).join(',')}\r\n`;
+
+export function csvRow(d: Deployment): string {
+  const cells = COLUMNS.map((c) => csvCell(d[c]));
+  cells.push(csvCell(Object.keys(d.attributes).length === 0 ? '' : JSON.stringify(d.attributes)));
+  return `${cells.join(',')}\r\n`;
+}
