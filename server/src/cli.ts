@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { ConfigError, parseConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
+import { exportAll, importFile } from './data-commands.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/types.js';
 import {
@@ -143,5 +144,18 @@ export async function run(argv: string[]): Promise<void> {
     .description('refuse a token from now on')
     .argument('<name>', 'the token name')
     .action((name: string) => withStore((store, io) => revokeToken(store, name, io)));
+  program
+    .command('export')
+    .description(
+      'write every deployment to stdout, one JSON object a line (from SVT_DB or SVT_MONGODB_URL)',
+    )
+    .action(() => withStore((store, io) => exportAll(store, process.stdout, io)));
+  program
+    .command('import')
+    .description(
+      'add the deployments of an export file; those already present (same id) are skipped',
+    )
+    .argument('<file>', 'a file written by svt-server export')
+    .action((file: string) => withStore((store, io) => importFile(store, file, io)));
   await program.parseAsync(argv);
 }

@@ -35,6 +35,7 @@ import type {
   HistoryQuery,
   HistoryResult,
   IdempotencyClaim,
+  ImportItem,
   NewDeployment,
   RecordResult,
   Store,
@@ -96,6 +97,36 @@ export class MongoStore implements Store {
 
   async open(): Promise<void> {
     await this.connect();
+  }
+
+  async *exportJson(): AsyncIterable<string> {
+    const { deployments } = await this.connect();
+    // Ids are ULIDs: their order is the order of arrival.
+    for await (const doc of deployments.find({}).sort({ _id: 1 })) {
+      yield JSON.stringify(toDeployment(doc));
+    }
+  }
+
+  async importMany(items: readonly ImportItem[]): Promise<number> {
+    const { client, deployments } = await this.connect();
+    let added = 0;
+    for (const item of items) {
+      if (
+        (await deployments.findOne({ _id: { $eq: item.id } }, { projection: { _id: 1 } })) !== null
+      ) {
+        continue;
+      }
+      const session = client.startSession();
+      try {
+        await session.withTransaction(async () => {
+          await this.recordIn(session, item.input, undefined, item);
+        }, TRANSACTION);
+        added += 1;
+      } finally {
+        await session.endSession();
+      }
+    }
+    return added;
   }
 
   /** API tokens: one document per name, the token's SHA-256 only; indexes made on first use. */
@@ -236,13 +267,14 @@ export class MongoStore implements Store {
     session: ClientSession,
     input: NewDeployment,
     claim: IdempotencyClaim | undefined,
+    imported?: ImportItem,
   ): Promise<RecordResult> {
     const { deployments, envApps } = await this.connect();
     if (claim !== undefined) {
       const earlier = await this.replay(claim, session);
       if (earlier !== null) return earlier;
     }
-    const id = this.nextId();
+    const id = imported?.id ?? this.nextId();
     const at = new Date(input.deployedAt);
     const previous = await deployments.findOne(
       {
@@ -261,7 +293,12 @@ export class MongoStore implements Store {
       committedAt,
       idempotencyKey,
       ...fields
-    } = deploymentOf(input, id, Date.now(), claim?.key ?? null);
+    } = deploymentOf(
+      input,
+      id,
+      imported?.recordedAt ?? Date.now(),
+      imported === undefined ? (claim?.key ?? null) : imported.idempotencyKey,
+    );
     const doc: DeploymentDoc = {
       _id,
       ...fields,

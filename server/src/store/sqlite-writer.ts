@@ -94,13 +94,49 @@ export class LedgerWriter {
     };
   }
 
+  /**
+   * Imports deployments exported from an SVT store, keeping their ids and
+   * instants, in one transaction; one already present (same id) is skipped.
+   * Returns how many were added.
+   */
+  importMany(
+    items: readonly {
+      input: NewDeployment;
+      id: string;
+      recordedAt: number;
+      idempotencyKey: string | null;
+    }[],
+  ): number {
+    return this.db
+      .transaction(() => {
+        let added = 0;
+        for (const item of items) {
+          if (this.s.docById.get(item.id) !== undefined) continue;
+          this.insertWith(item.input, item.id, item.recordedAt, item.idempotencyKey, undefined);
+          added += 1;
+        }
+        return added;
+      })
+      .immediate();
+  }
+
   private insert(input: NewDeployment, claim: IdempotencyClaim | undefined): WrittenText {
+    return this.insertWith(input, this.nextId(), Date.now(), claim?.key ?? null, claim);
+  }
+
+  /** One insert with the projection kept in step; `claim` is what enforces the key (imports have none). */
+  private insertWith(
+    input: NewDeployment,
+    id: string,
+    recordedAt: number,
+    idempotencyKey: string | null,
+    claim: IdempotencyClaim | undefined,
+  ): WrittenText {
     const s = this.s;
-    const id = this.nextId();
     const at = input.deployedAt;
     const previous = s.previousSuccess.get(input.env, input.app, at, id) as
       { id: string; doc: string } | undefined;
-    const deployment = deploymentOf(input, id, Date.now(), claim?.key ?? null);
+    const deployment = deploymentOf(input, id, recordedAt, idempotencyKey);
     const doc = JSON.stringify(deployment);
     const seq = Number(
       s.insert.run(

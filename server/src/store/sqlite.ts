@@ -12,12 +12,14 @@ import type Database from 'better-sqlite3';
 import type { Deployment } from '@svt/client';
 import { migrate, openDatabase } from './sqlite-connection.js';
 import { WriterClient } from './sqlite-writer-client.js';
+import { LedgerWriter } from './sqlite-writer.js';
 import type {
   AppRow,
   EnvironmentRow,
   HistoryQuery,
   HistoryResult,
   IdempotencyClaim,
+  ImportItem,
   NewDeployment,
   RecordResult,
   Store,
@@ -43,6 +45,7 @@ export class SqliteStore implements Store {
   private statements: Statements | null = null;
   private readonly writer: WriterClient;
   private closed = false;
+  private importer: LedgerWriter | null = null;
   /** Current state of each environment as served, valid while data_version stays the same. */
   private cache: { version: number; bytes: number; envs: Map<string, Buffer> } = {
     version: -1,
@@ -206,6 +209,28 @@ export class SqliteStore implements Store {
     return rows.map((r) => ({ env: r.env, current: r.doc === null ? null : parse(r.doc) }));
   }
 
+  async *exportJson(): AsyncIterable<string> {
+    const s = this.connection();
+    let batch: string[] = [];
+    for (const doc of s.exportDocs.iterate() as IterableIterator<string>) {
+      batch.push(doc);
+      if (batch.length === 1000) {
+        yield* batch;
+        batch = [];
+      }
+    }
+    yield* batch;
+  }
+
+  /**
+   * Imports on this connection, beside the writer thread (SQLite serializes
+   * the two): an import is an admin's command, usually in its own process.
+   */
+  async importMany(items: readonly ImportItem[]): Promise<number> {
+    this.importer ??= new LedgerWriter(this.connection().db);
+    return this.importer.importMany(items);
+  }
+
   // Tokens are read and written on this connection: writes are rare (an
   // admin's command, a last-use flush a minute), and SQLite serializes them
   // with the writer thread's commits (busy_timeout).
@@ -301,6 +326,7 @@ function prepare(db: Database.Database) {
   return {
     db,
     ping: db.prepare('SELECT 1'),
+    exportDocs: db.prepare('SELECT doc FROM deployments ORDER BY seq').pluck(),
     tokenByName: db.prepare('SELECT * FROM tokens WHERE name = ?'),
     tokenByHash: db.prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL'),
     tokenBySession: db.prepare(

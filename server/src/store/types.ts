@@ -99,6 +99,14 @@ export interface TokenRecord {
   revokedAt: number | null;
 }
 
+/** A deployment exported from an SVT store, validated, ready to import as it was. */
+export interface ImportItem {
+  input: NewDeployment;
+  id: string;
+  recordedAt: number;
+  idempotencyKey: string | null;
+}
+
 export interface Store {
   /** Which adapter this is, for logs and readiness. */
   readonly kind: 'sqlite' | 'mongodb';
@@ -134,6 +142,10 @@ export interface Store {
   apps(): Promise<AppRow[]>;
   /** The app's current deployment in each environment it was recorded in; null when unknown. */
   app(name: string): Promise<{ env: string; current: Deployment | null }[] | null>;
+  /** Every deployment as its JSON text, in order of arrival, streamed (constant memory). */
+  exportJson(): AsyncIterable<string>;
+  /** Adds the deployments whose id is not stored yet, as they were (id, instants); returns how many. */
+  importMany(items: readonly ImportItem[]): Promise<number>;
   /** Stores a new token; throws TokenNameTaken when an active token has that name (a revoked one is replaced). */
   createToken(token: TokenRecord): Promise<void>;
   /** Every token, revoked ones included, by name. */
