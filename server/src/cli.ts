@@ -8,6 +8,7 @@ import { ConfigError, parseConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { exportAll, importFile } from './data-commands.js';
+import { importLegacyDir } from './legacy-import.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/types.js';
 import {
@@ -157,5 +158,12 @@ export async function run(argv: string[]): Promise<void> {
     )
     .argument('<file>', 'a file written by svt-server export')
     .action((file: string) => withStore((store, io) => importFile(store, file, io)));
+  program
+    .command('import-legacy')
+    .description(
+      "import the original SVT's data: a folder of mongoexport --jsonArray files, one <environment>.json per collection of its stacks database",
+    )
+    .argument('<dir>', 'the folder of exported collections')
+    .action((dir: string) => withStore((store, io) => importLegacyDir(store, dir, io)));
   await program.parseAsync(argv);
 }
