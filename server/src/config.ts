@@ -45,6 +45,11 @@ export interface Config {
   rateLimit: number;
   /** `SVT_AUTH_FAIL_LIMIT`, default 10: failed authentications per minute per address; 0 off. */
   authFailLimit: number;
+  /**
+   * `SVT_RETENTION_DAYS`, default unset (keep everything): history older than
+   * this is pruned at start and every hour, never an app's current or latest entry.
+   */
+  retentionDays: number | null;
 }
 
 /** A setting with a bad value; the message names the variable, the value and what is expected. */
@@ -161,6 +166,14 @@ function parsePerMinute(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+function parseRetention(env: Env): number | null {
+  const raw = value(env, 'SVT_RETENTION_DAYS');
+  if (raw === undefined) return null;
+  const days = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
+  if (!(days >= 1)) throw bad('SVT_RETENTION_DAYS', raw, 'a whole number of days, 1 or more');
+  return days;
+}
+
 /** Reads every server setting; throws a ConfigError on the first bad value. */
 export function parseConfig(env: Env): Config {
   return {
@@ -179,5 +192,6 @@ export function parseConfig(env: Env): Config {
     trustProxy: parseSwitch(env, 'SVT_TRUST_PROXY', false),
     rateLimit: parsePerMinute(env, 'SVT_RATE_LIMIT', 6000),
     authFailLimit: parsePerMinute(env, 'SVT_AUTH_FAIL_LIMIT', 10),
+    retentionDays: parseRetention(env),
   };
 }

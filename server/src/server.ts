@@ -41,6 +41,28 @@ async function warnAboutAccess(config: Config, store: Store, logger: Logger): Pr
   }
 }
 
+/** SVT_RETENTION_DAYS: prunes old history now and every hour; never in the way of requests. */
+function scheduleRetention(config: Config, store: Store, logger: Logger): NodeJS.Timeout | null {
+  const days = config.retentionDays;
+  if (days === null) return null;
+  const prune = () => {
+    const before = Date.now() - days * 24 * 3600 * 1000;
+    store.prune(before).then(
+      (deleted) =>
+        logger.info(
+          { deleted, before: new Date(before).toISOString() },
+          'retention: pruned old history',
+        ),
+      (err: unknown) =>
+        logger.warn({ err }, 'retention: pruning failed; will try again in an hour'),
+    );
+  };
+  setImmediate(prune);
+  const timer = setInterval(prune, 3600 * 1000);
+  timer.unref();
+  return timer;
+}
+
 export async function startServer(config: Config, store: Store, logger: Logger): Promise<Running> {
   const lifecycle: Lifecycle = { shuttingDown: false };
   const app = createApp({ store, config, logger, lifecycle });
@@ -78,6 +100,7 @@ export async function startServer(config: Config, store: Store, logger: Logger):
     `listening on ${scheme}://${config.host}:${port}`,
   );
   await warnAboutAccess(config, store, logger);
+  const retention = scheduleRetention(config, store, logger);
 
   let stopping: Promise<void> | null = null;
   const stop = (reason: string): Promise<void> => {
@@ -94,6 +117,7 @@ export async function startServer(config: Config, store: Store, logger: Logger):
         server.closeIdleConnections();
       });
       clearTimeout(cut);
+      if (retention !== null) clearInterval(retention);
       await store.close();
       logger.info('stopped');
     })();

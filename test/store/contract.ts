@@ -413,6 +413,22 @@ export function storeContract(
       expect(await store.hasTokens()).toBe(true);
     });
 
+    it('prunes history before an instant, never an app’s current or latest entry', async () => {
+      await store.record(d({ app: 'api', version: '1.0.0', deployedAt: T0 }));
+      await store.record(d({ app: 'api', version: '1.1.0', deployedAt: T0 + MINUTE }));
+      await store.record(
+        d({ app: 'api', version: '1.2.0', status: 'failure', deployedAt: T0 + 2 * MINUTE }),
+      );
+      await store.record(d({ app: 'old', version: '7', deployedAt: T0 }));
+      await store.record(d({ app: 'api', version: '2.0.0', deployedAt: T0 + 60 * MINUTE }));
+      const before = await versions('dev');
+      expect(await store.prune(T0 + 30 * MINUTE)).toBe(3); // api 1.0.0, 1.1.0 and the failed 1.2.0
+      expect(await versions('dev')).toEqual(before);
+      const left = (await store.history({ limit: 100 })).items.map((x) => `${x.app}@${x.version}`);
+      expect(left).toEqual(['api@2.0.0', 'old@7']);
+      expect(await store.prune(T0 + 30 * MINUTE)).toBe(0);
+    });
+
     it('pings while open and closes safely twice', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
       await store.close();

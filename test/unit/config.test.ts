@@ -19,6 +19,7 @@ describe('parseConfig', () => {
       trustProxy: false,
       rateLimit: 6000,
       authFailLimit: 10,
+      retentionDays: null,
     });
   });
 
@@ -76,6 +77,11 @@ describe('parseConfig', () => {
       'SVT_TLS_CERT',
       '/x.pem',
       'SVT_TLS_CERT and SVT_TLS_KEY must be set together, got only one of them',
+    ],
+    [
+      'SVT_RETENTION_DAYS',
+      '0',
+      'SVT_RETENTION_DAYS must be a whole number of days, 1 or more, got "0"',
     ],
     [
       'SVT_RATE_LIMIT',

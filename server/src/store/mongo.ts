@@ -99,6 +99,20 @@ export class MongoStore implements Store {
     await this.connect();
   }
 
+  async prune(before: number): Promise<number> {
+    const { deployments, envApps } = await this.connect();
+    const keep = new Set<string>();
+    for await (const row of envApps.find({}, { projection: { currentId: 1, latestId: 1 } })) {
+      if (row.currentId !== null) keep.add(row.currentId);
+      keep.add(row.latestId);
+    }
+    const result = await deployments.deleteMany({
+      deployedAt: { $lt: new Date(before) },
+      _id: { $nin: [...keep] },
+    });
+    return result.deletedCount;
+  }
+
   async *exportJson(): AsyncIterable<string> {
     const { deployments } = await this.connect();
     // Ids are ULIDs: their order is the order of arrival.

@@ -209,6 +209,17 @@ export class SqliteStore implements Store {
     return rows.map((r) => ({ env: r.env, current: r.doc === null ? null : parse(r.doc) }));
   }
 
+  async prune(before: number): Promise<number> {
+    const s = this.connection();
+    let total = 0;
+    // In slices, so that the writer thread never waits long for the lock.
+    for (;;) {
+      const deleted = s.db.transaction(() => s.pruneSlice.run(before).changes).immediate();
+      total += deleted;
+      if (deleted < 5000) return total;
+    }
+  }
+
   async *exportJson(): AsyncIterable<string> {
     const s = this.connection();
     let batch: string[] = [];
@@ -327,6 +338,13 @@ function prepare(db: Database.Database) {
     db,
     ping: db.prepare('SELECT 1'),
     exportDocs: db.prepare('SELECT doc FROM deployments ORDER BY seq').pluck(),
+    pruneSlice: db.prepare(
+      `DELETE FROM deployments WHERE seq IN (
+         SELECT seq FROM deployments WHERE deployed_at < ?
+           AND seq NOT IN (SELECT current_seq FROM env_apps WHERE current_seq IS NOT NULL)
+           AND seq NOT IN (SELECT latest_seq FROM env_apps)
+         LIMIT 5000)`,
+    ),
     tokenByName: db.prepare('SELECT * FROM tokens WHERE name = ?'),
     tokenByHash: db.prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL'),
     tokenBySession: db.prepare(

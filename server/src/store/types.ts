@@ -142,6 +142,11 @@ export interface Store {
   apps(): Promise<AppRow[]>;
   /** The app's current deployment in each environment it was recorded in; null when unknown. */
   app(name: string): Promise<{ env: string; current: Deployment | null }[] | null>;
+  /**
+   * Deletes deployments deployed before `before`, except each env and app's
+   * current and latest one, so that current state never changes. Returns how many.
+   */
+  prune(before: number): Promise<number>;
   /** Every deployment as its JSON text, in order of arrival, streamed (constant memory). */
   exportJson(): AsyncIterable<string>;
   /** Adds the deployments whose id is not stored yet, as they were (id, instants); returns how many. */
