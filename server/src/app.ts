@@ -10,6 +10,7 @@ import { badRequest } from './errors.js';
 import { problemMiddleware } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import { InFlight } from './idempotency.js';
+import { Webhooks } from './webhooks.js';
 import { apiV1Routes } from './routes/api-v1.js';
 import { badgeRoutes } from './routes/badge.js';
 import { cliDownloadRoutes } from './routes/cli-download.js';
@@ -38,6 +39,7 @@ export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa
     logger,
     lifecycle: lifecycle ?? { shuttingDown: false },
     inFlight: new InFlight(),
+    webhooks: new Webhooks(config.webhooks, logger),
   };
 
   // Client addresses (rate limits, the loopback rule) come from the socket,

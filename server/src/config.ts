@@ -2,7 +2,8 @@
  * Server settings, parsed and validated once at start from the environment.
  * Nothing else in the server reads `process.env`.
  */
-import { ENV_PATTERN } from './validation/rules.js';
+import { ENV_PATTERN, isHttpUrl } from './validation/rules.js';
+import type { WebhookConfig } from './webhooks.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -50,6 +51,12 @@ export interface Config {
    * this is pruned at start and every hour, never an app's current or latest entry.
    */
   retentionDays: number | null;
+  /**
+   * `SVT_WEBHOOKS`, default unset: a JSON array of hooks, each
+   * `{"url": "https://...", "format": "json" | "slack", "secret": "..."}`
+   * (format default json; secret signs json deliveries).
+   */
+  webhooks: WebhookConfig[];
 }
 
 /** A setting with a bad value; the message names the variable, the value and what is expected. */
@@ -174,6 +181,34 @@ function parseRetention(env: Env): number | null {
   return days;
 }
 
+function parseWebhooks(env: Env): WebhookConfig[] {
+  const raw = value(env, 'SVT_WEBHOOKS');
+  if (raw === undefined) return [];
+  // Never echo the value: it may hold secrets.
+  const refuse = (why: string) =>
+    new ConfigError(
+      `SVT_WEBHOOKS must be a JSON array of {"url", "format", "secret"} hooks: ${why}`,
+    );
+  let list: unknown;
+  try {
+    list = JSON.parse(raw);
+  } catch {
+    throw refuse('it is not JSON');
+  }
+  if (!Array.isArray(list)) throw refuse('it is not an array');
+  return list.map((item: unknown, i) => {
+    const h = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    if (typeof h.url !== 'string' || !isHttpUrl(h.url))
+      throw refuse(`hook ${i}: url must be an http(s) URL`);
+    const format = h.format ?? 'json';
+    if (format !== 'json' && format !== 'slack')
+      throw refuse(`hook ${i}: format must be json or slack`);
+    if (h.secret !== undefined && typeof h.secret !== 'string')
+      throw refuse(`hook ${i}: secret must be a string`);
+    return { url: h.url, format, secret: typeof h.secret === 'string' ? h.secret : null };
+  });
+}
+
 /** Reads every server setting; throws a ConfigError on the first bad value. */
 export function parseConfig(env: Env): Config {
   return {
@@ -193,5 +228,6 @@ export function parseConfig(env: Env): Config {
     rateLimit: parsePerMinute(env, 'SVT_RATE_LIMIT', 6000),
     authFailLimit: parsePerMinute(env, 'SVT_AUTH_FAIL_LIMIT', 10),
     retentionDays: parseRetention(env),
+    webhooks: parseWebhooks(env),
   };
 }

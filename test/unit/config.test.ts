@@ -20,6 +20,7 @@ describe('parseConfig', () => {
       rateLimit: 6000,
       authFailLimit: 10,
       retentionDays: null,
+      webhooks: [],
     });
   });
 

@@ -36,7 +36,10 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 const V1 = '/api/v1';
 
-export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDeps): void {
+export function apiV1Routes(
+  router: Router,
+  { store, config, inFlight, webhooks }: RouteDeps,
+): void {
   /**
    * Current-state answers, keyed by the deployments bytes the store gave: a
    * store that caches current state hands back the same Buffer until a write
@@ -68,6 +71,9 @@ export function apiV1Routes(router: Router, { store, config, inFlight }: RouteDe
     const input = { ...parsed, recordedBy: authorizeWrite(ctx, parsed.env) };
     const claim = claimFor(ctx.get('idempotency-key'), input.recordedBy ?? '', 'v1', body);
     const result = await inFlight.run(claim, () => store.record(input, claim));
+    // After the commit, off the answer's path; reading the deployment costs a parse, so only with hooks.
+    if (!result.replayed && config.webhooks.length > 0)
+      webhooks.notify(result.deployment, result.previous);
     if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = 201;
     ctx.type = 'application/json';

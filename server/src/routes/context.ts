@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { InFlight } from '../idempotency.js';
 import type { Store } from '../store/types.js';
+import type { Webhooks } from '../webhooks.js';
 
 /** Process lifecycle seen by the routes: readiness turns false once shutdown begins. */
 export interface Lifecycle {
@@ -10,6 +11,8 @@ export interface Lifecycle {
 }
 
 export interface RouteDeps {
+  /** Told of each newly recorded deployment, after it is acknowledged. */
+  webhooks: Webhooks;
   store: Store;
   config: Config;
   logger: Logger;

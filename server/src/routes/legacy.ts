@@ -26,7 +26,10 @@ function toListItem(d: Deployment): LegacyListItem {
   return item;
 }
 
-export function legacyRoutes(router: Router, { store, config, inFlight }: RouteDeps): void {
+export function legacyRoutes(
+  router: Router,
+  { store, config, inFlight, webhooks }: RouteDeps,
+): void {
   router.post('/create', async (ctx) => {
     const body = parseLegacyBody(await readText(ctx));
     const parsed = parseLegacyDeployment(body, {
@@ -37,6 +40,9 @@ export function legacyRoutes(router: Router, { store, config, inFlight }: RouteD
     const input = { ...parsed, recordedBy: authorizeWrite(ctx, parsed.env) };
     const claim = claimFor(ctx.get('idempotency-key'), input.recordedBy ?? '', 'legacy', body);
     const result = await inFlight.run(claim, () => store.record(input, claim));
+    // After the commit, off the answer's path; reading the deployment costs a parse, so only with hooks.
+    if (!result.replayed && config.webhooks.length > 0)
+      webhooks.notify(result.deployment, result.previous);
     if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.body = {
       message: result.firstInEnv ? 'Creation successful' : 'Update successful',
