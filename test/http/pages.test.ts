@@ -74,6 +74,15 @@ describe('pages over HTTP', () => {
     await request(t.callback).get('/compare?from=prod&to=nowhere').expect(404);
   });
 
+  it('compares two environments as they were at an instant, and says so', async () => {
+    const at = new Date(T0 + 30_000).toISOString();
+    const res = await request(t.callback).get(`/compare?from=prod&to=staging&at=${at}`).expect(200);
+    expect(res.text).toMatch(/As they were at\s+<time datetime="2026-01-01T00:00:30.000Z"/);
+    expect(res.text).toContain('only in prod');
+    expect(res.text).toContain('1 of 1 applications differ.');
+    await request(t.callback).get('/compare?from=prod&to=staging&at=soon').expect(400);
+  });
+
   it('paginates an app history with a cursor bound to its filters', async () => {
     for (let i = 0; i < 55; i++) {
       await t.store.record(

@@ -38,6 +38,13 @@ export function comparePage({ envs, comparison, from, to }: ComparePageData): st
     ><select id="to" name="to">
       ${envOptions(envs, to)}
     </select>
+    <label for="at">as at</label>
+    <input
+      id="at"
+      name="at"
+      value="${comparison?.at ?? ''}"
+      placeholder="now, or 2026-11-01T12:00:00Z"
+    />
     <button type="submit">Compare</button>
   </form>`;
   if (comparison === null) {
@@ -60,6 +67,16 @@ export function comparePage({ envs, comparison, from, to }: ComparePageData): st
     nav: 'compare',
     body: html`<h1>${comparison.from} → ${comparison.to}</h1>
       ${form}
+      ${
+        comparison.at === null
+          ? ''
+          : html`<p class="banner" role="status">
+              As they were at ${time(comparison.at)}.
+              <a href="/compare?from=${seg(comparison.from)}&amp;to=${seg(comparison.to)}"
+                >Back to now</a
+              >
+            </p>`
+      }
       <p class="count">${differing} of ${items.length} applications differ.</p>
       <div class="scroll">
         <table id="compare">

@@ -220,7 +220,8 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
     let to = single(ctx, 'to', errors) ?? null;
     if (from !== null) errors.push(...checkEnv(from, 'from'));
     if (to !== null) errors.push(...checkEnv(to, 'to'));
-    onlyParams(ctx, ['from', 'to'], errors);
+    const at = instantParam(ctx, 'at', errors);
+    onlyParams(ctx, ['from', 'to', 'at'], errors);
     if (errors.length > 0) throw validationProblem(errors);
     const envs = await orderedEnvs();
     if (from === null && to === null && envs.length >= 2) {
@@ -232,7 +233,7 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
       page(ctx, comparePage({ envs, comparison: null, from, to }));
       return;
     }
-    const [a, b] = await Promise.all([store.current(from), store.current(to)]);
+    const [a, b] = await Promise.all([store.current(from, at), store.current(to, at)]);
     if (a === null) throw notFound(`no deployment was ever recorded in environment "${from}"`);
     if (b === null) throw notFound(`no deployment was ever recorded in environment "${to}"`);
     page(
@@ -241,7 +242,12 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
         envs,
         from,
         to,
-        comparison: { from, to, at: null, items: compareEnvironments(a, b) },
+        comparison: {
+          from,
+          to,
+          at: at === undefined ? null : new Date(at).toISOString(),
+          items: compareEnvironments(a, b),
+        },
       }),
     );
   });
