@@ -54,7 +54,7 @@ const READS = [
   '/list?env=prod',
   '/badge/prod/api.svg',
 ];
-const PAGES = ['/', '/env/prod', '/app/api', '/compare?from=prod&to=prod'];
+const PAGES = ['/', '/env/prod', '/env/prod/changes', '/app/api', '/compare?from=prod&to=prod'];
 const PUBLIC = ['/healthz', '/readyz', '/cli/svt.mjs', '/assets/app.css'];
 
 describe('reads open (the default)', () => {

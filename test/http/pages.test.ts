@@ -74,6 +74,20 @@ describe('pages over HTTP', () => {
     await request(t.callback).get('/compare?from=prod&to=nowhere').expect(404);
   });
 
+  it('what changed in an environment: a window of events, newest first, the last 7 days by default', async () => {
+    const res = await request(t.callback).get('/env/prod/changes?since=2026-01-01').expect(200);
+    const versions = [...res.text.matchAll(/<span class="version">([^<]*)<\/span>/g)].map(
+      (m) => m[1],
+    );
+    expect(versions).toEqual(['&lt;b&gt;2&lt;/b&gt;', '1.0.0']);
+    const recent = await request(t.callback).get('/env/prod/changes').expect(200);
+    expect(recent.text).toContain('Nothing changed in that window.');
+    await request(t.callback).get('/env/prod/changes?since=tomorrowish').expect(400);
+    expect((await request(t.callback).get('/env/prod').expect(200)).text).toContain(
+      'href="/env/prod/changes"',
+    );
+  });
+
   it('compares two environments as they were at an instant, and says so', async () => {
     const at = new Date(T0 + 30_000).toISOString();
     const res = await request(t.callback).get(`/compare?from=prod&to=staging&at=${at}`).expect(200);

@@ -132,6 +132,7 @@ export function environmentPage(data: EnvironmentData): string {
         apps.length === 0
           ? ''
           : html`<p class="help">
+              <a href="/env/${seg(env)}/changes">What changed here in the last 7 days</a> ·
               <a href="/api/v1/environments/${seg(env)}?${csvQuery}" download>Download as CSV</a>
             </p>`
       }`,

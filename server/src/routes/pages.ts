@@ -21,6 +21,7 @@ import {
   single,
 } from '../http/query.js';
 import { applicationPage } from '../pages/application.js';
+import { changesPage } from '../pages/changes-page.js';
 import { comparePage } from '../pages/compare-page.js';
 import { recordHint } from '../pages/empty-state.js';
 import { environmentPage } from '../pages/environment.js';
@@ -163,6 +164,41 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
         current,
         latest,
         origin: originOf(ctx),
+      }),
+    );
+  });
+
+  router.get('/env/:env/changes', asPage, async (ctx) => {
+    const env = ctx.params.env ?? '';
+    const errors = checkEnv(env);
+    // Default window: the last seven days.
+    const since = instantParam(ctx, 'since', errors) ?? Date.now() - 7 * 24 * 3600 * 1000;
+    const until = instantParam(ctx, 'until', errors);
+    const cursor = single(ctx, 'cursor', errors);
+    onlyParams(ctx, ['since', 'until', 'cursor'], errors);
+    if (errors.length > 0) throw validationProblem(errors);
+    const filters = { env, since, until };
+    const query = {
+      ...filters,
+      limit: 100,
+      ...(cursor === undefined ? {} : { after: decodeCursor(cursor, filters) }),
+    };
+    const result = await store.history(query);
+    let nextQuery: string | null = null;
+    if (result.next !== null) {
+      const params = new URLSearchParams({ since: new Date(since).toISOString() });
+      if (until !== undefined) params.set('until', new Date(until).toISOString());
+      params.set('cursor', encodeCursor(result.next, query));
+      nextQuery = params.toString();
+    }
+    page(
+      ctx,
+      changesPage({
+        env,
+        since: new Date(since).toISOString(),
+        until: until === undefined ? null : new Date(until).toISOString(),
+        items: result.items,
+        nextQuery,
       }),
     );
   });

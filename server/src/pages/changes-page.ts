@@ -1,0 +1,74 @@
+/** `/env/{env}/changes?since=&until=`: every deployment event of an environment in a window, newest first. */
+import type { Deployment } from '@svt/client';
+import { html, safeUrl, seg } from './html.js';
+import { layout, time } from './layout.js';
+
+export interface ChangesPageData {
+  env: string;
+  since: string;
+  until: string | null;
+  items: Deployment[];
+  /** Query string of the next (older) page, or null on the last. */
+  nextQuery: string | null;
+}
+
+export function changesPage({ env, since, until, items, nextQuery }: ChangesPageData): string {
+  const rows = items.map((d) => {
+    const pipeline = safeUrl(d.pipelineUrl);
+    return html`<tr class="status-${d.status}">
+      <td>${time(d.deployedAt)}</td>
+      <th scope="row"><a href="/app/${seg(d.app)}">${d.app}</a></th>
+      <td><span class="version">${d.version}</span></td>
+      <td>${d.status.replace('_', ' ')}</td>
+      <td>${d.actor ?? '–'}</td>
+      <td>
+        ${pipeline === null ? '' : html`<a href="${pipeline}" rel="noopener noreferrer">pipeline</a>`}
+      </td>
+    </tr>`;
+  });
+  return layout({
+    title: `${env}: what changed`,
+    nav: 'env',
+    body: html`<h1>What changed in <a href="/env/${seg(env)}">${env}</a></h1>
+      <form class="picker" method="get" action="/env/${seg(env)}/changes">
+        <label for="since">From</label>
+        <input id="since" name="since" value="${since}" required />
+        <label for="until">until</label>
+        <input id="until" name="until" value="${until ?? ''}" placeholder="now" />
+        <button type="submit">Show</button>
+        <span class="help">ISO 8601 instants with a zone, or dates</span>
+      </form>
+      <p class="count">
+        ${items.length}${nextQuery === null ? '' : '+'} deployment events from ${time(since)} to
+        ${until === null ? 'now' : time(until)}, newest first.
+      </p>
+      ${
+        items.length === 0
+          ? html`<p class="lead">Nothing changed in that window.</p>`
+          : html`<div class="scroll">
+              <table id="changes">
+                <thead>
+                  <tr>
+                    <th scope="col">Deployed</th>
+                    <th scope="col">Application</th>
+                    <th scope="col">Version</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Actor</th>
+                    <th scope="col">Links</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${rows}
+                </tbody>
+              </table>
+            </div>`
+      }
+      ${
+        nextQuery === null
+          ? ''
+          : html`<p class="pager">
+              <a rel="next" href="/env/${seg(env)}/changes?${nextQuery}">Older →</a>
+            </p>`
+      }`,
+  });
+}
