@@ -11,7 +11,7 @@
 import type Database from 'better-sqlite3';
 import { monotonicFactory } from 'ulid';
 import { deploymentOf } from './shared.js';
-import type { IdempotencyClaim, NewDeployment } from './types.js';
+import type { IdempotencyClaim, ImportItem, NewDeployment } from './types.js';
 
 export interface WriteRequest {
   n: number;
@@ -99,14 +99,7 @@ export class LedgerWriter {
    * instants, in one transaction; one already present (same id) is skipped.
    * Returns how many were added.
    */
-  importMany(
-    items: readonly {
-      input: NewDeployment;
-      id: string;
-      recordedAt: number;
-      idempotencyKey: string | null;
-    }[],
-  ): number {
+  importMany(items: readonly ImportItem[]): number {
     return this.db
       .transaction(() => {
         let added = 0;
