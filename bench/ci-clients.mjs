@@ -12,30 +12,11 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { SERVER_BIN, start } from './process.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.env.BENCH_CLIENT_RUNS ?? 30);
 const work = mkdtempSync(join(tmpdir(), 'svt-bench-clients-'));
-
-function startServer() {
-  const proc = spawn(process.execPath, [join(root, 'server', 'bin', 'svt-server.js')], {
-    env: {
-      PATH: process.env.PATH,
-      SVT_PORT: '0',
-      SVT_DB: join(work, 'svt.db'),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (c) => {
-      out += c;
-      const m = /"port":(\d+)/.exec(out);
-      if (m) resolve({ proc, port: Number(m[1]) }); // later lines are drained unread
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
 
 /** Wall time of one process, ms; throws unless it exits 0. */
 function timed(command, args, env) {
@@ -56,7 +37,7 @@ function timed(command, args, env) {
   );
 }
 
-const server = await startServer();
+const server = await start(SERVER_BIN, { SVT_PORT: '0', SVT_DB: join(work, 'svt.db') });
 const url = `http://127.0.0.1:${server.port}`;
 const times = { curl: [], node: [], action: [], cli: [] };
 const outputFile = join(work, 'output');

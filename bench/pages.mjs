@@ -4,11 +4,11 @@
 // JSON current state of the same environment as the baseline, in one run.
 // Latency: 200 sequential GETs on one keep-alive connection, timed by curl.
 // Settings: BENCH_PAGES_ROWS (default 2,600,000).
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_BIN, start } from './process.mjs';
 import { readLatencies } from './read-latency.mjs';
 import { seedHistory } from './seed.mjs';
 
@@ -17,24 +17,8 @@ const total = Number(process.env.BENCH_PAGES_ROWS ?? 2_600_000);
 const work = mkdtempSync(join(tmpdir(), 'svt-bench-pages-'));
 const dbPath = join(work, 'svt.db');
 
-function startServer() {
-  const proc = spawn(process.execPath, [join(root, 'server', 'bin', 'svt-server.js')], {
-    env: { PATH: process.env.PATH, SVT_PORT: '0', SVT_DB: dbPath },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (c) => {
-      out += c;
-      const m = /"port":(\d+)/.exec(out);
-      if (m) resolve({ proc, port: Number(m[1]) }); // later lines are drained unread
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
-
 const seconds = seedHistory(dbPath, total);
-const server = await startServer();
+const server = await start(SERVER_BIN, { SVT_PORT: '0', SVT_DB: dbPath });
 const url = `http://127.0.0.1:${server.port}`;
 const q = (xs, p) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const rows = [];

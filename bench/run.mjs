@@ -10,12 +10,12 @@
 // Prints a Markdown summary and writes it, with the raw figures, to
 // bench/results/. Settings: BENCH_SECONDS (per round, default 10),
 // BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 50).
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { start, stop } from './process.mjs';
 import { readLatencies } from './read-latency.mjs';
 import { SqliteStore } from '../server/dist/store/sqlite.js';
 
@@ -24,36 +24,6 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const work = mkdtempSync(join(tmpdir(), 'svt-bench-'));
-
-/** Starts a node script, resolves with its port once it logs one. */
-function start(script, env = {}) {
-  const proc = spawn(process.execPath, [script], {
-    cwd: work,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    const onData = (chunk) => {
-      buffered += chunk.toString();
-      const match = /"port":(\d+)/.exec(buffered);
-      if (match) {
-        // From here on its output is drained unread, as a log shipper would.
-        proc.stdout.off('data', onData);
-        proc.stdout.resume();
-        resolve({ proc, port: Number(match[1]) });
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-async function stop({ proc }) {
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill('SIGTERM');
-  await exited;
-}
 
 function cannon(options) {
   return new Promise((resolve, reject) => {
@@ -85,7 +55,7 @@ function postRequests() {
 }
 
 async function ingestRound(label, script, env) {
-  const server = await start(script, env);
+  const server = await start(script, env, work);
   try {
     const url = `http://127.0.0.1:${server.port}`;
     await cannon({ url, connections, duration: 2, requests: postRequests() }); // warm-up
@@ -179,12 +149,16 @@ const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(so
 async function reads() {
   const db = join(work, 'reads.db');
   const seeded = await seed(db);
-  const server = await start(join(root, 'server', 'bin', 'svt-server.js'), {
-    SVT_PORT: '0',
-    SVT_DB: db,
-    // Far above what 50 connections send: the limiter runs, and never refuses.
-    SVT_RATE_LIMIT: '100000000',
-  });
+  const server = await start(
+    join(root, 'server', 'bin', 'svt-server.js'),
+    {
+      SVT_PORT: '0',
+      SVT_DB: db,
+      // Far above what 50 connections send: the limiter runs, and never refuses.
+      SVT_RATE_LIMIT: '100000000',
+    },
+    work,
+  );
   try {
     const url = `http://127.0.0.1:${server.port}`;
     const results = {};

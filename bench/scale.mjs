@@ -4,12 +4,12 @@
 // sequential), database size and the server's memory after; and the
 // footprint of 260,000 records shaped like the seed's test record, next to
 // the seed's ~46 MB in MongoDB.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { start, stop, SERVER_BIN } from './process.mjs';
 import { readLatencies } from './read-latency.mjs';
 import { seedHistory, seedLikeTheSeed } from './seed.mjs';
 
@@ -18,33 +18,6 @@ const sizes = (process.env.BENCH_SCALE ?? '26000,260000,2600000').split(',').map
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const work = mkdtempSync(join(tmpdir(), 'svt-bench-scale-'));
 const MB = (bytes) => (bytes / 2 ** 20).toFixed(1);
-
-function start(script, env = {}) {
-  const proc = spawn(process.execPath, [script], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (c) => {
-      out += c;
-      const m = /"port":(\d+)/.exec(out);
-      if (m) {
-        proc.stdout.off('data', onData);
-        proc.stdout.resume(); // later lines are drained unread
-        resolve({ proc, port: Number(m[1]) });
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-async function stop({ proc }) {
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
-}
 
 function ingestRate(url) {
   let i = 0;
@@ -87,7 +60,7 @@ for (const total of sizes) {
   const bare = await start(join(root, 'bench', 'bare-server.mjs'));
   const bareRps = await ingestRate(`http://127.0.0.1:${bare.port}`);
   await stop(bare);
-  const svt = await start(join(root, 'server', 'bin', 'svt-server.js'), {
+  const svt = await start(SERVER_BIN, {
     SVT_PORT: '0',
     SVT_DB: db,
     SVT_RATE_LIMIT: '100000000', // far above what the benchmark sends: the limiter runs, never refuses
