@@ -62,9 +62,6 @@ export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa
     ctx.set('Referrer-Policy', 'same-origin');
     ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
     if (ctx.protocol === 'https') ctx.set('Strict-Transport-Security', 'max-age=31536000');
-    await next();
-  });
-  app.use(async (ctx, next) => {
     try {
       await next();
     } finally {

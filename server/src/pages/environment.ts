@@ -3,7 +3,7 @@ import type { Deployment } from '@svt/client';
 import { recordHint } from './empty-state.js';
 import { html, safeUrl, seg, type Html } from './html.js';
 import { layout, time } from './layout.js';
-import { envSelector } from './selectors.js';
+import { envSelector, filterBox } from './selectors.js';
 
 export interface EnvironmentData {
   env: string;
@@ -78,19 +78,7 @@ export function environmentPage(data: EnvironmentData): string {
     apps.length === 0
       ? html`<p class="lead">Nothing ran in ${env} ${at === null ? 'yet' : 'at that instant'}.</p>
           ${at === null ? recordHint(origin, env) : ''}`
-      : html`<div class="tools">
-            <label for="filter">Filter applications</label>
-            <input
-              id="filter"
-              type="search"
-              autocomplete="off"
-              placeholder="e.g. pay svc"
-              data-filter="apps"
-            />
-            <p class="count" aria-live="polite">
-              <span data-count="apps">${apps.length}</span> of ${apps.length} applications
-            </p>
-          </div>
+      : html`${filterBox('apps', apps.length)}
           <div class="scroll">
             <table id="apps" class="sortable">
               <caption class="sr-only">

@@ -1,6 +1,7 @@
 /** `/`: every application (rows) in every environment (columns), each cell its version and age. */
 import type { Deployment } from '@svt/client';
 import { recordHint } from './empty-state.js';
+import { filterBox } from './selectors.js';
 import { html, seg, type Html } from './html.js';
 import { layout, time } from './layout.js';
 
@@ -62,19 +63,7 @@ export function overviewPage({ envs, states, origin }: OverviewData): string {
     title: 'Overview',
     nav: 'overview',
     body: html`<h1>What runs where</h1>
-      <div class="tools">
-        <label for="filter">Filter applications</label>
-        <input
-          id="filter"
-          type="search"
-          autocomplete="off"
-          placeholder="e.g. pay svc"
-          data-filter="matrix"
-        />
-        <p class="count" aria-live="polite">
-          <span data-count="matrix">${apps.length}</span> of ${apps.length} applications
-        </p>
-      </div>
+      ${filterBox('matrix', apps.length)}
       <p class="legend">
         <span class="differs-key">Marked</span>: differs from the environment to its left (waiting
         to be promoted).

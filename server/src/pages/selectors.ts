@@ -17,3 +17,20 @@ export function envSelector(envs: readonly string[], selected: string): Html {
     <button type="submit">Show</button>
   </form>`;
 }
+
+/** The filter-as-you-type box over table `tableId` (app.js), with its live count. */
+export function filterBox(tableId: string, count: number): Html {
+  return html`<div class="tools">
+    <label for="filter">Filter applications</label>
+    <input
+      id="filter"
+      type="search"
+      autocomplete="off"
+      placeholder="e.g. pay svc"
+      data-filter="${tableId}"
+    />
+    <p class="count" aria-live="polite">
+      <span data-count="${tableId}">${count}</span> of ${count} applications
+    </p>
+  </div>`;
+}
