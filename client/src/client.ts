@@ -12,6 +12,7 @@ import type {
   AppState,
   ChangesPage,
   Comparison,
+  DoraReport,
   DeploymentStatus,
   EnvironmentList,
   EnvironmentState,
@@ -207,6 +208,18 @@ export class SvtClient {
     options: { at?: string | undefined } = {},
   ): Promise<Comparison> {
     return this.get(`/api/v1/compare${query({ from, to, at: options.at })}`);
+  }
+
+  /** DORA figures of an environment and/or an app over a window (default 30d) ending now or at `until`. */
+  dora(
+    filters: {
+      env?: string | undefined;
+      app?: string | undefined;
+      window?: string | undefined;
+      until?: string | undefined;
+    } = {},
+  ): Promise<DoraReport> {
+    return this.get(`/api/v1/dora${query({ ...filters })}`);
   }
 
   private async get<T>(path: string): Promise<T> {

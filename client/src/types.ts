@@ -169,3 +169,63 @@ export interface ChangesPage {
   /** Opaque cursor of the next page, or null on the last page. */
   next: string | null;
 }
+
+/** Durations of one kind over a window, in seconds; null figures when there are none. */
+export interface DoraDurations {
+  count: number;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+}
+
+/** Time to restore: the incidents that ended, and those still open at the end of the window. */
+export interface DoraRestore extends DoraDurations {
+  unrestored: number;
+}
+
+/** One UTC day of a DORA window: successes and failed changes (failure or rolled_back). */
+export interface DoraDay {
+  /** `YYYY-MM-DD` */
+  date: string;
+  success: number;
+  failed: number;
+}
+
+/** One app's DORA figures over the window. */
+export interface DoraApp {
+  app: string;
+  success: number;
+  failed: number;
+  changeFailureRate: number | null;
+  timeToRestore: DoraRestore;
+  leadTime: DoraDurations;
+}
+
+/** Answer to `GET /api/v1/dora?env=&app=&window=30d&until=`. */
+export interface DoraReport {
+  /** The environment asked for, or null for all. */
+  env: string | null;
+  /** The app asked for, or null for all. */
+  app: string | null;
+  /** The window as asked, e.g. `30d`. */
+  window: string;
+  /** Start of the window, inclusive. */
+  since: string;
+  /** End of the window, exclusive (now unless `until` was given). */
+  until: string;
+  deployments: { success: number; failure: number; rolledBack: number; started: number };
+  deploymentFrequency: {
+    /** Successful deployments per day of the window. */
+    perDay: number;
+    perWeek: number;
+    /** UTC days with at least one successful deployment. */
+    activeDays: number;
+  };
+  /** Failed changes / (successes + failed changes), 0-1; null without any. */
+  changeFailureRate: number | null;
+  timeToRestore: DoraRestore;
+  /** deployedAt - committedAt of the successes that carry committedAt. */
+  leadTime: DoraDurations;
+  daily: DoraDay[];
+  /** Each app's figures, by name. */
+  apps: DoraApp[];
+}

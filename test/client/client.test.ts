@@ -45,6 +45,14 @@ describe('SvtClient against a real server', () => {
     expect((await client.app('reader')).environments).toEqual([
       { env: 'staging', current: second.deployment },
     ]);
+    const since = first.deployment.deployedAt;
+    const changes = await client.changes('staging', { since });
+    expect(changes.items.map((d) => d.version)).toEqual(['1.1.0', '1.0.0']);
+    const compared = await client.compare('staging', 'staging');
+    expect(compared.items.map((i) => i.state)).toEqual(['same']);
+    const dora = await client.dora({ env: 'staging', app: 'reader', window: '1d' });
+    expect(dora).toMatchObject({ env: 'staging', app: 'reader', window: '1d' });
+    expect(dora.deployments.success).toBe(2);
   });
 
   test('names with reserved URL characters reach the server intact', async () => {

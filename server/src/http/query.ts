@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import type { DeploymentStatus } from '@svt/client';
+import { type DoraWindow, MAX_WINDOW_DAYS, parseWindow } from '../dora.js';
 import { type FieldError, badRequest, validationProblem } from '../errors.js';
 import type { HistoryPosition, HistoryQuery } from '../store/types.js';
 import { STATUSES } from '../validation/deployment.js';
@@ -150,4 +151,25 @@ export function parseHistoryQuery(ctx: Context): HistoryQuery {
     limit,
     ...(cursor === undefined ? {} : { after: decodeCursor(cursor, filters) }),
   };
+}
+
+/** Parses `GET /api/v1/dora` parameters (and the DORA page's): env, app, window (30d), until (now). */
+export function parseDoraQuery(ctx: Context, now: number): DoraWindow {
+  const errors: FieldError[] = [];
+  const env = single(ctx, 'env', errors);
+  const app = single(ctx, 'app', errors);
+  const window = single(ctx, 'window', errors) ?? '30d';
+  const until = instantParam(ctx, 'until', errors) ?? now;
+  if (env !== undefined) errors.push(...checkEnv(env));
+  if (app !== undefined) errors.push(...checkApp(app));
+  const span = parseWindow(window);
+  if (span === null) {
+    errors.push({
+      path: 'window',
+      message: `must be a number of hours, days or weeks such as 24h, 30d or 12w, at most ${MAX_WINDOW_DAYS} days`,
+    });
+  }
+  onlyParams(ctx, ['env', 'app', 'window', 'until'], errors);
+  if (errors.length > 0 || span === null) throw validationProblem(errors);
+  return { env: env ?? null, app: app ?? null, window, since: Math.max(0, until - span), until };
 }

@@ -5,6 +5,7 @@ import type {
   AppState,
   ChangesPage,
   Comparison,
+  DoraReport,
   EnvironmentList,
   EnvironmentState,
   HistoryPage,
@@ -15,6 +16,7 @@ import type { Context } from 'koa';
 import { Readable } from 'node:stream';
 import { CSV_HEADER, csvRow } from '../http/csv.js';
 import { compareEnvironments } from '../compare.js';
+import { doraReport } from '../dora.js';
 import { type FieldError, notFound, validationProblem } from '../errors.js';
 import { readJson } from '../http/body.js';
 import {
@@ -24,6 +26,7 @@ import {
   formatParam,
   instantParam,
   onlyParams,
+  parseDoraQuery,
   parseHistoryQuery,
   single,
 } from '../http/query.js';
@@ -236,5 +239,11 @@ export function apiV1Routes(
       at: at === undefined ? null : iso(at),
       items: compareEnvironments(fromState ?? [], toState ?? []),
     } satisfies Comparison;
+  });
+
+  // DORA figures of an environment, an app, or both, over a window ending now or at `until`.
+  router.get(`${V1}/dora`, async (ctx) => {
+    const w = parseDoraQuery(ctx, Date.now());
+    ctx.body = (await doraReport(store, w)) satisfies DoraReport;
   });
 }

@@ -1,0 +1,250 @@
+/**
+ * DORA figures over a window of history: deployment frequency, change
+ * failure rate, time to restore and lead time for changes. Pure: the route
+ * feeds it the window's deployments newest first (the history order), one
+ * page at a time, so memory grows with the number of apps and failures, not
+ * with the deployments read.
+ *
+ * Definitions (the README's DORA section says the same):
+ * - a failed change is a `failure` or a `rolled_back` deployment; `started`
+ *   is an attempt in flight and counts nowhere but in `deployments.started`;
+ * - change failure rate = failed changes / (successes + failed changes);
+ * - a run of failed changes of one env and app, up to its next success, is
+ *   one incident: time to restore runs from its first failure to that
+ *   success, and an incident with no success yet is `unrestored`;
+ * - lead time = deployedAt - committedAt of each success that carries a
+ *   committedAt (a negative one, a clock out of step, counts as 0).
+ */
+import type { Deployment, DoraApp, DoraDay, DoraDurations, DoraReport } from '@svt/client';
+import { notFound } from './errors.js';
+import type { HistoryQuery, Store } from './store/types.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Durations in seconds, summarised. */
+class Durations {
+  private readonly seconds: number[] = [];
+
+  add(ms: number): void {
+    this.seconds.push(Math.max(0, ms) / 1000);
+  }
+
+  summary(): DoraDurations {
+    const sorted = [...this.seconds].sort((a, b) => a - b);
+    return {
+      count: sorted.length,
+      medianSeconds: percentile(sorted, 0.5),
+      p90Seconds: percentile(sorted, 0.9),
+    };
+  }
+}
+
+/** Nearest-rank percentile of sorted values, rounded to the second; null when none. */
+function percentile(sorted: number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  if (q === 0.5 && sorted.length % 2 === 0) {
+    const mid = sorted.length / 2;
+    return Math.round(((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2);
+  }
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0);
+}
+
+interface Tally {
+  success: number;
+  failed: number;
+  restore: Durations;
+  unrestored: number;
+  lead: Durations;
+}
+
+const newTally = (): Tally => ({
+  success: 0,
+  failed: 0,
+  restore: new Durations(),
+  unrestored: 0,
+  lead: new Durations(),
+});
+
+/** Where one env and app stands, walking back in time. */
+interface PairState {
+  app: string;
+  /** The success that follows the deployments still to come (older ones), if any. */
+  nextSuccessAt: number | null;
+  /** The oldest failed change seen since that success: the start of an open incident. */
+  incidentStart: number | null;
+}
+
+export interface DoraWindow {
+  env: string | null;
+  app: string | null;
+  /** As asked, e.g. `30d`. */
+  window: string;
+  since: number;
+  until: number;
+}
+
+export class DoraAccumulator {
+  private readonly total = newTally();
+  private readonly byApp = new Map<string, Tally>();
+  private readonly pairs = new Map<string, PairState>();
+  private readonly counts = { success: 0, failure: 0, rolledBack: 0, started: 0 };
+  private readonly days: Map<string, DoraDay>;
+  private last: { at: number; id: string } | null = null;
+
+  constructor(private readonly w: DoraWindow) {
+    this.days = new Map();
+    for (let t = startOfDay(w.since); t < w.until; t += DAY_MS) {
+      const date = dayOf(t);
+      this.days.set(date, { date, success: 0, failed: 0 });
+    }
+  }
+
+  /** The next deployment, newest first; each must be in the window. */
+  add(d: Deployment): void {
+    const at = Date.parse(d.deployedAt);
+    if (at < this.w.since || at >= this.w.until) throw new Error('deployment outside the window');
+    if (this.last !== null && (at > this.last.at || (at === this.last.at && d.id > this.last.id))) {
+      throw new Error('deployments must come newest first');
+    }
+    this.last = { at, id: d.id };
+    if (d.status === 'started') {
+      this.counts.started += 1;
+      return;
+    }
+    const app = this.tally(d.app);
+    const pair = this.pair(d.env, d.app);
+    const day = this.days.get(dayOf(at));
+    if (d.status === 'success') {
+      this.counts.success += 1;
+      for (const t of [this.total, app]) t.success += 1;
+      if (day !== undefined) day.success += 1;
+      if (d.committedAt !== null) {
+        const lead = at - Date.parse(d.committedAt);
+        for (const t of [this.total, app]) t.lead.add(lead);
+      }
+      this.closeIncident(pair);
+      pair.nextSuccessAt = at;
+    } else {
+      if (d.status === 'failure') this.counts.failure += 1;
+      else this.counts.rolledBack += 1;
+      for (const t of [this.total, app]) t.failed += 1;
+      if (day !== undefined) day.failed += 1;
+      pair.incidentStart = at;
+    }
+  }
+
+  report(): DoraReport {
+    for (const pair of this.pairs.values()) this.closeIncident(pair);
+    const windowDays = (this.w.until - this.w.since) / DAY_MS;
+    const perDay = this.total.success / windowDays;
+    const daily = [...this.days.values()];
+    return {
+      env: this.w.env,
+      app: this.w.app,
+      window: this.w.window,
+      since: new Date(this.w.since).toISOString(),
+      until: new Date(this.w.until).toISOString(),
+      deployments: { ...this.counts },
+      deploymentFrequency: {
+        perDay: round(perDay, 3),
+        perWeek: round(perDay * 7, 2),
+        activeDays: daily.filter((d) => d.success > 0).length,
+      },
+      changeFailureRate: failureRate(this.total),
+      timeToRestore: { ...this.total.restore.summary(), unrestored: this.total.unrestored },
+      leadTime: this.total.lead.summary(),
+      daily,
+      apps: [...this.byApp.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, t]): DoraApp => ({
+          app: name,
+          success: t.success,
+          failed: t.failed,
+          changeFailureRate: failureRate(t),
+          timeToRestore: { ...t.restore.summary(), unrestored: t.unrestored },
+          leadTime: t.lead.summary(),
+        })),
+    };
+  }
+
+  /** Ends the open incident of a pair, if any, at its next success (or as unrestored). */
+  private closeIncident(pair: PairState): void {
+    if (pair.incidentStart === null) return;
+    const app = this.tally(pair.app);
+    for (const t of [this.total, app]) {
+      if (pair.nextSuccessAt === null) t.unrestored += 1;
+      else t.restore.add(pair.nextSuccessAt - pair.incidentStart);
+    }
+    pair.incidentStart = null;
+  }
+
+  private tally(app: string): Tally {
+    let t = this.byApp.get(app);
+    if (t === undefined) {
+      t = newTally();
+      this.byApp.set(app, t);
+    }
+    return t;
+  }
+
+  private pair(env: string, app: string): PairState {
+    const key = `${env}\u0000${app}`;
+    let p = this.pairs.get(key);
+    if (p === undefined) {
+      p = { app, nextSuccessAt: null, incidentStart: null };
+      this.pairs.set(key, p);
+    }
+    return p;
+  }
+}
+
+function failureRate(t: Tally): number | null {
+  const changes = t.success + t.failed;
+  return changes === 0 ? null : round(t.failed / changes, 4);
+}
+
+const round = (x: number, digits: number): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+const startOfDay = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
+const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+const WINDOW = /^([1-9][0-9]{0,3})([hdw])$/;
+const UNIT_MS = { h: 3600 * 1000, d: DAY_MS, w: 7 * DAY_MS } as const;
+export const MAX_WINDOW_DAYS = 366;
+
+/** `30d`, `12w`, `48h` in milliseconds; null when malformed or longer than MAX_WINDOW_DAYS. */
+export function parseWindow(raw: string): number | null {
+  const m = WINDOW.exec(raw);
+  if (m === null) return null;
+  const ms = Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+  return ms > MAX_WINDOW_DAYS * DAY_MS ? null : ms;
+}
+
+/**
+ * Reads the window's history from the store, a page at a time, into a
+ * report. An environment or app never recorded is a 404: a typo, not a
+ * quiet window.
+ */
+export async function doraReport(store: Store, w: DoraWindow): Promise<DoraReport> {
+  if (w.env !== null && !(await store.environments()).some((e) => e.name === w.env))
+    throw notFound(`no deployment was ever recorded in environment "${w.env}"`);
+  if (w.app !== null && (await store.app(w.app)) === null)
+    throw notFound(`no deployment of app "${w.app}" was ever recorded`);
+  const acc = new DoraAccumulator(w);
+  let query: HistoryQuery = {
+    ...(w.env === null ? {} : { env: w.env }),
+    ...(w.app === null ? {} : { app: w.app }),
+    since: w.since,
+    until: w.until,
+    limit: 1000,
+  };
+  for (;;) {
+    const page = await store.history(query);
+    for (const d of page.items) acc.add(d);
+    if (page.next === null) return acc.report();
+    query = { ...query, after: page.next };
+  }
+}

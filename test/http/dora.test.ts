@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import type { DeploymentStatus, DoraReport } from '@svt/client';
+import { testApp, type TestApp } from '../helpers/app.js';
+import { T0, newDeployment } from '../helpers/deployments.js';
+import { removeTempDirs } from '../helpers/tmp.js';
+
+let t: TestApp;
+const HOUR = 3600_000;
+const iso = (h: number) => new Date(T0 + h * HOUR).toISOString();
+/** The window of most checks: ten days from T0 (2026-01-01T00:00Z). */
+const UNTIL = iso(240);
+
+beforeAll(async () => {
+  t = await testApp();
+  // [env, app, status, deployed hour, committed hour]. Arrival order (this
+  // list) differs from deployedAt order: web's failure at 96 h arrives first.
+  const rows: [string, string, DeploymentStatus, number, number?][] = [
+    ['prod', 'web', 'failure', 96],
+    ['prod', 'api', 'success', 1, 0], // lead 1 h
+    ['prod', 'api', 'failure', 48], // incident 1 starts
+    ['prod', 'api', 'failure', 49], // same incident
+    ['prod', 'api', 'success', 51, 48], // restores after 3 h; lead 3 h
+    ['prod', 'api', 'rolled_back', 120], // incident 2
+    ['prod', 'api', 'success', 120.5], // restores after 30 min; no committedAt
+    ['prod', 'api', 'started', 144], // in flight: counted apart
+    ['prod', 'api', 'failure', 216], // incident 3, never restored in the window
+    ['prod', 'web', 'success', 72, 70], // lead 2 h
+    ['prod', 'web', 'success', 72, 68], // a tie on deployedAt; lead 4 h
+    ['prod', 'web', 'success', 98], // restores web after 2 h
+    ['prod', 'api', 'success', -24], // before the window
+    ['prod', 'api', 'failure', 241], // after it
+    ['staging', 'api', 'success', 24, 20], // another environment
+  ];
+  for (const [env, app, status, h, committed] of rows) {
+    await t.store.record(
+      newDeployment({
+        env,
+        app,
+        status,
+        version: `1.0.${h}`,
+        deployedAt: T0 + h * HOUR,
+        committedAt: committed === undefined ? null : T0 + committed * HOUR,
+      }),
+    );
+  }
+});
+afterAll(async () => {
+  await t.store.close();
+  removeTempDirs();
+});
+
+const dora = async (query: string): Promise<DoraReport> =>
+  (await request(t.callback).get(`/api/v1/dora?${query}`).expect(200)).body as DoraReport;
+
+describe('GET /api/v1/dora', () => {
+  it('an environment over ten days, against figures computed by hand', async () => {
+    const r = await dora(`env=prod&window=10d&until=${UNTIL}`);
+    expect(r).toMatchObject({
+      env: 'prod',
+      app: null,
+      window: '10d',
+      since: iso(0),
+      until: UNTIL,
+      deployments: { success: 6, failure: 4, rolledBack: 1, started: 1 },
+      // 6 successes over 10 days, on 5 distinct days.
+      deploymentFrequency: { perDay: 0.6, perWeek: 4.2, activeDays: 5 },
+      // 5 failed changes of 11.
+      changeFailureRate: 0.4545,
+      // Incidents of 3 h, 30 min and 2 h; one still open.
+      timeToRestore: { count: 3, medianSeconds: 7200, p90Seconds: 10800, unrestored: 1 },
+      // 1 h, 3 h, 2 h and 4 h.
+      leadTime: { count: 4, medianSeconds: 9000, p90Seconds: 14400 },
+    });
+    expect(r.daily).toEqual([
+      { date: '2026-01-01', success: 1, failed: 0 },
+      { date: '2026-01-02', success: 0, failed: 0 },
+      { date: '2026-01-03', success: 1, failed: 2 },
+      { date: '2026-01-04', success: 2, failed: 0 },
+      { date: '2026-01-05', success: 1, failed: 1 },
+      { date: '2026-01-06', success: 1, failed: 1 },
+      { date: '2026-01-07', success: 0, failed: 0 },
+      { date: '2026-01-08', success: 0, failed: 0 },
+      { date: '2026-01-09', success: 0, failed: 0 },
+      { date: '2026-01-10', success: 0, failed: 1 },
+    ]);
+    expect(r.apps).toEqual([
+      {
+        app: 'api',
+        success: 3,
+        failed: 4,
+        changeFailureRate: 0.5714,
+        timeToRestore: { count: 2, medianSeconds: 6300, p90Seconds: 10800, unrestored: 1 },
+        leadTime: { count: 2, medianSeconds: 7200, p90Seconds: 10800 },
+      },
+      {
+        app: 'web',
+        success: 3,
+        failed: 1,
+        changeFailureRate: 0.25,
+        timeToRestore: { count: 1, medianSeconds: 7200, p90Seconds: 7200, unrestored: 0 },
+        leadTime: { count: 2, medianSeconds: 10800, p90Seconds: 14400 },
+      },
+    ]);
+  });
+
+  it('a past window (until): the end is exclusive, so the rollback at 120 h is out', async () => {
+    const r = await dora(`env=prod&window=5d&until=${iso(120)}`);
+    expect(r.deployments).toEqual({ success: 5, failure: 3, rolledBack: 0, started: 0 });
+    expect(r.changeFailureRate).toBe(0.375);
+    expect(r.timeToRestore).toEqual({
+      count: 2,
+      medianSeconds: 9000,
+      p90Seconds: 10800,
+      unrestored: 0,
+    });
+  });
+
+  it('one app across every environment, and one app in one', async () => {
+    const all = await dora(`app=api&window=10d&until=${UNTIL}`);
+    expect(all).toMatchObject({ env: null, app: 'api' });
+    expect(all.deployments.success).toBe(4); // staging's too
+    expect(all.leadTime).toEqual({ count: 3, medianSeconds: 10800, p90Seconds: 14400 });
+    const one = await dora(`env=prod&app=api&window=10d&until=${UNTIL}`);
+    expect(one.deployments).toEqual({ success: 3, failure: 3, rolledBack: 1, started: 1 });
+    expect(one.apps.map((a) => a.app)).toEqual(['api']);
+  });
+
+  it('a window with nothing in it: zeros and nulls, not errors', async () => {
+    const r = await dora(`env=prod&window=24h&until=${iso(-100)}`);
+    expect(r).toMatchObject({
+      deployments: { success: 0, failure: 0, rolledBack: 0, started: 0 },
+      deploymentFrequency: { perDay: 0, perWeek: 0, activeDays: 0 },
+      changeFailureRate: null,
+      timeToRestore: { count: 0, medianSeconds: null, p90Seconds: null, unrestored: 0 },
+      leadTime: { count: 0, medianSeconds: null, p90Seconds: null },
+      apps: [],
+    });
+  });
+
+  it('defaults to the last 30 days', async () => {
+    const r = await dora('env=prod');
+    expect(r.window).toBe('30d');
+    expect(Date.parse(r.until) - Date.parse(r.since)).toBe(30 * 24 * HOUR);
+  });
+
+  it.each([
+    ['window=0d', 'window'],
+    ['window=367d', 'window'],
+    ['window=30', 'window'],
+    ['window=1y', 'window'],
+    ['until=yesterday', 'until'],
+    ['env=Bad%20Env', 'env'],
+    ['team=a', 'team'],
+  ])('refuses %s with a problem naming %s', async (query, path) => {
+    const res = await request(t.callback).get(`/api/v1/dora?${query}`).expect(400);
+    expect(res.type).toBe('application/problem+json');
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+  });
+
+  it('404 for an environment or an app never recorded', async () => {
+    for (const query of ['env=prd', 'app=nope']) {
+      const res = await request(t.callback).get(`/api/v1/dora?${query}`).expect(404);
+      expect(res.type).toBe('application/problem+json');
+    }
+  });
+});
