@@ -56,6 +56,18 @@ const DATA = [
   ['dev', 'web', '7.2.0', 4, 'success', 'frank'],
   ['dev', 'notifications', '0.3.0', 9, 'success', 'grace'],
 ];
+// A month of earlier prod history for the DORA page: all older than each
+// app's current deployment above, so that the other pages stay as they were.
+for (let day = 2; day <= 29; day++) {
+  ['api-gateway', 'web', 'search'].forEach((app, i) => {
+    if ((day * 7 + i * 3) % 5 >= 2) return;
+    const hours = day * 24 + 3 * i;
+    const failed = (day + i) % 6 === 0;
+    DATA.push(['prod', app, `0.${day}.${i}`, hours, failed ? 'failure' : 'success', 'ci']);
+    if (failed) DATA.push(['prod', app, `0.${day}.${i + 1}`, hours - 1 - i, 'success', 'ci']);
+  });
+}
+
 for (const [env, app, version, hours, status, actor] of DATA) {
   const res = await fetch(`${url}/api/v1/deployments`, {
     method: 'POST',
@@ -67,6 +79,7 @@ for (const [env, app, version, hours, status, actor] of DATA) {
       status,
       actor,
       deployedAt: new Date(NOW - hours * HOUR).toISOString(),
+      committedAt: new Date(NOW - (hours + 2 + (hours % 7)) * HOUR).toISOString(),
       commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
       url: `https://${app}.${env}.example.com`,
       pipelineUrl: `https://ci.example.com/${app}/pipelines/${1000 + hours}`,
@@ -103,6 +116,7 @@ try {
     ['environment', '/env/prod'],
     ['application', '/app/payment-service'],
     ['compare', '/compare'],
+    ['dora', '/dora?env=prod&window=30d&until=2026-06-01T12:00:00Z'],
   ]) {
     await page.goto(url + path);
     await page.screenshot({ path: join(root, 'docs', `${name}.png`) });

@@ -225,6 +225,42 @@ describe('compare page', () => {
   });
 });
 
+describe('DORA page', () => {
+  test('the four figures, a chart drawn locally from the day table, per-app rows, selectors', async () => {
+    const until = new Date(T0 + 24 * 60 * MINUTE).toISOString();
+    const { page, problems } = await open(`/dora?env=prod&window=1d&until=${until}`);
+    const figures = await page
+      .locator('.figure')
+      .evaluateAll((els) =>
+        els.map((el) => [
+          el.querySelector('dt')?.textContent,
+          el.querySelector('strong')?.textContent,
+        ]),
+      );
+    expect(figures).toEqual([
+      ['Deployment frequency', '5 / day'],
+      ['Change failure rate', '16.7%'],
+      ['Time to restore', '–'],
+      ['Lead time for changes', '–'],
+    ]);
+    // uPlot (served from /assets, no CDN) drew into the chart's box.
+    await expect(page.locator('#daily-chart canvas').count()).resolves.toBe(1);
+    expect(await page.locator('#daily-chart').getAttribute('role')).toBe('img');
+    expect((await visibleRows(page, 'dora-apps')).map((t) => t.trim())).toEqual([
+      XSS_APP,
+      'api',
+      'payment-service',
+      'web',
+    ]);
+    await page.locator('#dora-apps tbody tr', { hasText: 'api' }).locator('a').click();
+    await page.waitForURL(/app=api/);
+    expect(await page.locator('.figure strong').nth(1).textContent()).toBe('50%');
+    await Promise.all([page.waitForURL(/window=7d/), page.selectOption('#window', '7d')]);
+    await page.screenshot({ path: join(shots, 'dora.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('empty states and errors', () => {
   let empty: Listening;
   beforeAll(async () => {

@@ -28,19 +28,24 @@ afterAll(async () => {
 });
 
 describe('pages over HTTP', () => {
-  it.each(['/', '/env/prod', '/app/api', '/compare', '/compare?from=prod&to=staging'])(
-    '%s is HTML with a CSP that allows no inline script or style',
-    async (path) => {
-      const res = await request(t.callback).get(path).expect(200);
-      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-      const csp = res.headers['content-security-policy'] ?? '';
-      expect(csp).toContain("script-src 'self'");
-      expect(csp).toContain("style-src 'self'");
-      expect(csp).not.toContain('unsafe-inline');
-      expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(res.text).not.toMatch(/<script>|<style>| style="| on[a-z]+="/);
-    },
-  );
+  it.each([
+    '/',
+    '/env/prod',
+    '/app/api',
+    '/compare',
+    '/compare?from=prod&to=staging',
+    '/dora',
+    '/dora?env=prod&app=api&window=12w',
+  ])('%s is HTML with a CSP that allows no inline script or style', async (path) => {
+    const res = await request(t.callback).get(path).expect(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    const csp = res.headers['content-security-policy'] ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.text).not.toMatch(/<script>|<style>| style="| on[a-z]+="/);
+  });
 
   it('escapes every stored value and keeps SVT_ENV_ORDER', async () => {
     const res = await request(t.callback).get('/').expect(200);
@@ -133,7 +138,25 @@ describe('pages over HTTP', () => {
       (await request(t.callback).get('/assets/app.js').expect(200)).headers['content-type'],
     ).toBe('text/javascript; charset=utf-8');
     await request(t.callback).get('/assets/favicon.svg').expect(200);
+    // The DORA page's chart library, from its npm package, never a CDN.
+    const uplot = await request(t.callback).get('/assets/uplot.js').expect(200);
+    expect(uplot.text).toContain('uPlot');
+    await request(t.callback).get('/assets/uplot.css').expect(200);
+    await request(t.callback).get('/assets/dora.js').expect(200);
     await request(t.callback).get('/assets/..%2Fpackage.json').expect(404);
     await request(t.callback).get('/assets/secret.txt').expect(404);
+  });
+
+  it('the DORA page: figures as text, the JSON one link away, readable 400 and 404 pages', async () => {
+    const res = await request(t.callback)
+      .get(`/dora?env=prod&window=1d&until=${new Date(T0 + 3600_000).toISOString()}`)
+      .expect(200);
+    expect(res.text).toContain('<strong>2 / day</strong>');
+    expect(res.text).toContain('a&amp;b &quot;quoted&quot; &lt;tag&gt;');
+    expect(res.text).toContain('href="/api/v1/dora?env=prod&amp;window=1d&amp;until=');
+    const bad = await request(t.callback).get('/dora?window=10y').expect(400);
+    expect(bad.type).toBe('text/html');
+    expect(bad.text).toContain('window: must be a number of hours, days or weeks');
+    await request(t.callback).get('/dora?env=nowhere').expect(404);
   });
 });

@@ -3,7 +3,7 @@ import type { Deployment } from '@svt/client';
 import { recordHint } from './empty-state.js';
 import { html, safeUrl, seg, type Html } from './html.js';
 import { layout, time } from './layout.js';
-import { envSelector, filterBox } from './selectors.js';
+import { envSelector, filterBox, sortable } from './selectors.js';
 
 export interface EnvironmentData {
   env: string;
@@ -22,12 +22,6 @@ const WORDS: Record<Deployment['status'], string> = {
   started: 'started',
   rolled_back: 'rolled back',
 };
-
-function sortable(label: string, key: string): Html {
-  return html`<th scope="col" aria-sort="none">
-    <button type="button" data-sort="${key}">${label}</button>
-  </th>`;
-}
 
 function links(d: Deployment): Html {
   const url = safeUrl(d.url);

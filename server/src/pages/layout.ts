@@ -4,8 +4,11 @@ import { html, type Html } from './html.js';
 export interface PageOptions {
   title: string;
   /** Which navigation entry is this page's. */
-  nav: 'overview' | 'env' | 'app' | 'compare' | 'none';
+  nav: 'overview' | 'env' | 'app' | 'compare' | 'dora' | 'none';
   body: Html;
+  /** Page-specific assets under /assets, loaded after app.css and app.js. */
+  styles?: string[];
+  scripts?: string[];
 }
 
 /** A `<time>` with ISO in the markup; app.js renders it in the reader's locale and zone. */
@@ -14,7 +17,7 @@ export function time(iso: string, style: 'age' | 'datetime' = 'datetime'): Html 
   return html`<time datetime="${iso}" data-style="${style}" title="${iso}">${fallback}</time>`;
 }
 
-export function layout({ title, nav, body }: PageOptions): string {
+export function layout({ title, nav, body, styles = [], scripts = [] }: PageOptions): string {
   const link = (href: string, name: PageOptions['nav'], label: string) =>
     html`<a href="${href}" ${nav === name ? html` aria-current="page"` : ''}>${label}</a>`;
   return html`<!doctype html>
@@ -27,12 +30,14 @@ export function layout({ title, nav, body }: PageOptions): string {
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/app.css" />
         <script src="/assets/app.js" defer></script>
+        ${styles.map((name) => html`<link rel="stylesheet" href="/assets/${name}" />`)}
+        ${scripts.map((name) => html`<script src="/assets/${name}" defer></script>`)}
       </head>
       <body>
         <header class="top">
           <a class="brand" href="/">SVT</a>
           <nav aria-label="Main">
-            ${link('/', 'overview', 'Overview')}${link('/compare', 'compare', 'Compare')}
+            ${link('/', 'overview', 'Overview')}${link('/compare', 'compare', 'Compare')}${link('/dora', 'dora', 'DORA')}
           </nav>
         </header>
         <main id="main">${body}</main>

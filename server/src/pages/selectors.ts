@@ -1,4 +1,4 @@
-/** Environment pickers: plain GET forms that work without JavaScript; app.js submits them on change. */
+/** Pickers and table tools: plain GET forms that work without JavaScript; app.js submits them on change. */
 import { html, type Html } from './html.js';
 
 export function envOptions(envs: readonly string[], selected: string | null, blank?: string): Html {
@@ -33,4 +33,11 @@ export function filterBox(tableId: string, count: number): Html {
       <span data-count="${tableId}">${count}</span> of ${count} applications
     </p>
   </div>`;
+}
+
+/** A column header whose button sorts the table (app.js); cells may carry `data-value` to sort by. */
+export function sortable(label: string, key: string): Html {
+  return html`<th scope="col" aria-sort="none">
+    <button type="button" data-sort="${key}">${label}</button>
+  </th>`;
 }

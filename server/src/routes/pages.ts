@@ -8,8 +8,12 @@ import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { DeploymentStatus } from '@svt/client';
 import { compareEnvironments } from '../compare.js';
+import { doraReport } from '../dora.js';
 import { type FieldError, HttpProblem, notFound, validationProblem } from '../errors.js';
 import {
   checkApp,
@@ -18,10 +22,12 @@ import {
   encodeCursor,
   instantParam,
   onlyParams,
+  parseDoraQuery,
   single,
 } from '../http/query.js';
 import { applicationPage } from '../pages/application.js';
 import { changesPage } from '../pages/changes-page.js';
+import { doraPage } from '../pages/dora-page.js';
 import { comparePage } from '../pages/compare-page.js';
 import { recordHint } from '../pages/empty-state.js';
 import { environmentPage } from '../pages/environment.js';
@@ -83,12 +89,17 @@ interface Asset {
 function loadAssets(): Map<string, Asset> {
   const dir = new URL('../../assets/', import.meta.url);
   const assets = new Map<string, Asset>();
-  for (const [name, type] of [
-    ['app.css', 'text/css; charset=utf-8'],
-    ['app.js', 'text/javascript; charset=utf-8'],
-    ['favicon.svg', 'image/svg+xml'],
+  // uPlot, for the DORA page's chart, from its package: served by us, never a CDN.
+  const uplot = pathToFileURL(dirname(createRequire(import.meta.url).resolve('uplot')) + '/');
+  for (const [name, type, from] of [
+    ['app.css', 'text/css; charset=utf-8', new URL('app.css', dir)],
+    ['app.js', 'text/javascript; charset=utf-8', new URL('app.js', dir)],
+    ['dora.js', 'text/javascript; charset=utf-8', new URL('dora.js', dir)],
+    ['favicon.svg', 'image/svg+xml', new URL('favicon.svg', dir)],
+    ['uplot.js', 'text/javascript; charset=utf-8', new URL('uPlot.iife.min.js', uplot)],
+    ['uplot.css', 'text/css; charset=utf-8', new URL('uPlot.min.css', uplot)],
   ] as const) {
-    const body = readFileSync(new URL(name, dir));
+    const body = readFileSync(from);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     assets.set(name, { body, type, etag });
   }
@@ -283,6 +294,19 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
           at: at === undefined ? null : new Date(at).toISOString(),
           items: compareEnvironments(a, b),
         },
+      }),
+    );
+  });
+
+  router.get('/dora', asPage, async (ctx) => {
+    const w = parseDoraQuery(ctx, Date.now());
+    const [envs, report] = await Promise.all([orderedEnvs(), doraReport(store, w)]);
+    page(
+      ctx,
+      doraPage({
+        envs,
+        report,
+        pastWindow: ctx.query.until !== undefined && ctx.query.until !== '',
       }),
     );
   });

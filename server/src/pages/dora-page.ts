@@ -1,0 +1,188 @@
+/**
+ * `/dora?env=&app=&window=&until=`: the four DORA figures, a chart of
+ * deployments per day, and each app's figures. The chart (dora.js, uPlot)
+ * is drawn from the day table, which is what a reader without JavaScript
+ * gets instead.
+ */
+import type { DoraDurations, DoraReport, DoraRestore } from '@svt/client';
+import { html, type Html } from './html.js';
+import { layout, time } from './layout.js';
+import { envOptions, sortable } from './selectors.js';
+
+export const WINDOWS = ['7d', '30d', '90d', '365d'] as const;
+
+export interface DoraPageData {
+  envs: string[];
+  report: DoraReport;
+  /** Whether `until` was asked for (else the window ends now). */
+  pastWindow: boolean;
+}
+
+/** Seconds as a short duration: 45 s, 30 min, 3 h 5 min, 2 d 4 h. */
+export function duration(seconds: number | null): string {
+  if (seconds === null) return '–';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
+}
+
+const percent = (rate: number | null): string =>
+  rate === null ? '–' : `${(rate * 100).toFixed(1).replace(/\.0$/, '')}%`;
+
+function figure(label: string, value: string, detail: Html | string): Html {
+  return html`<div class="figure">
+    <dt>${label}</dt>
+    <dd><strong>${value}</strong> <span class="detail">${detail}</span></dd>
+  </div>`;
+}
+
+function restoreDetail(r: DoraRestore): string {
+  const open = r.unrestored === 0 ? '' : `, ${r.unrestored} not restored yet`;
+  return r.count === 0
+    ? `no incident ended${open}`
+    : `median of ${r.count} incident${r.count === 1 ? '' : 's'}, p90 ${duration(r.p90Seconds)}${open}`;
+}
+
+function leadDetail(l: DoraDurations): string {
+  return l.count === 0
+    ? 'no success carried committedAt'
+    : `median of ${l.count} deployment${l.count === 1 ? '' : 's'} with committedAt, p90 ${duration(l.p90Seconds)}`;
+}
+
+export function doraPage({ envs, report: r, pastWindow }: DoraPageData): string {
+  const scope = [r.env ?? 'every environment', r.app ?? 'every application'].join(' · ');
+  const form = html`<form class="picker" method="get" action="/dora" data-autosubmit>
+    <label for="env">Environment</label
+    ><select id="env" name="env">
+      ${envOptions(envs, r.env, 'all')}
+    </select>
+    <label for="app">application</label>
+    <input id="app" name="app" value="${r.app ?? ''}" placeholder="all" />
+    <label for="window">over</label
+    ><select id="window" name="window">
+      ${WINDOWS.map(
+        (w) => html`<option value="${w}" ${w === r.window ? html` selected` : ''}>${w}</option>`,
+      )}${WINDOWS.some((w) => w === r.window) ? '' : html`<option selected>${r.window}</option>`}
+    </select>
+    <label for="until">until</label>
+    <input id="until" name="until" value="${pastWindow ? r.until : ''}" placeholder="now" />
+    <button type="submit">Show</button>
+  </form>`;
+  const total = r.deployments;
+  return layout({
+    title: 'DORA',
+    nav: 'dora',
+    styles: ['uplot.css'],
+    scripts: ['uplot.js', 'dora.js'],
+    body: html`<h1>Delivery performance</h1>
+      <p class="lead">
+        ${scope}, ${r.window} from ${time(r.since)} to ${pastWindow ? time(r.until) : 'now'}.
+      </p>
+      ${form}
+      <dl class="figures">
+        ${figure(
+          'Deployment frequency',
+          `${r.deploymentFrequency.perDay} / day`,
+          `${r.deploymentFrequency.perWeek} a week; ${total.success} successes on ${r.deploymentFrequency.activeDays} days`,
+        )}
+        ${figure(
+          'Change failure rate',
+          percent(r.changeFailureRate),
+          `${total.failure} failed and ${total.rolledBack} rolled back of ${total.success + total.failure + total.rolledBack}`,
+        )}
+        ${figure(
+          'Time to restore',
+          duration(r.timeToRestore.medianSeconds),
+          restoreDetail(r.timeToRestore),
+        )}
+        ${figure('Lead time for changes', duration(r.leadTime.medianSeconds), leadDetail(r.leadTime))}
+      </dl>
+      <h2>Deployments per day</h2>
+      <div id="daily-chart" class="chart" aria-hidden="true"></div>
+      <details>
+        <summary>The figures per day</summary>
+        <div class="scroll">
+          <table id="daily">
+            <thead>
+              <tr>
+                <th scope="col">Day (UTC)</th>
+                <th scope="col">Successes</th>
+                <th scope="col">Failed changes</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${r.daily.map(
+                (d) =>
+                  html`<tr>
+                    <th scope="row">${d.date}</th>
+                    <td>${d.success}</td>
+                    <td>${d.failed}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>
+      </details>
+      ${appTable(r, pastWindow)}
+      <p class="help">
+        A failed change is a <code>failure</code> or <code>rolled_back</code> deployment; time to
+        restore runs from the first failure of a run to the next success of that app in that
+        environment; lead time is <code>deployedAt − committedAt</code>. As JSON:
+        <a href="/api/v1/dora?${query(r, pastWindow)}">/api/v1/dora</a>.
+      </p>`,
+  });
+}
+
+function appTable(r: DoraReport, pastWindow: boolean): Html {
+  if (r.apps.length === 0) return html`<p class="lead">No deployment in this window.</p>`;
+  if (r.app !== null) return html``;
+  return html`<h2>By application</h2>
+    <div class="scroll">
+      <table id="dora-apps" class="sortable">
+        <caption class="sr-only">
+          DORA figures of each application; the column buttons sort
+        </caption>
+        <thead>
+          <tr>
+            ${sortable('Application', 'app')}${sortable('Successes', 'number')}${sortable('Failed', 'number')}${sortable('Failure rate', 'number')}${sortable('Time to restore', 'number')}${sortable('Lead time', 'number')}
+          </tr>
+        </thead>
+        <tbody>
+          ${r.apps.map(
+            (a) =>
+              html`<tr>
+                <th scope="row" data-value="${a.app}">
+                  <a href="/dora?${query({ ...r, app: a.app }, pastWindow)}">${a.app}</a>
+                </th>
+                <td>${a.success}</td>
+                <td>${a.failed}</td>
+                <td data-value="${a.changeFailureRate ?? ''}">${percent(a.changeFailureRate)}</td>
+                <td data-value="${a.timeToRestore.medianSeconds ?? ''}">
+                  ${duration(a.timeToRestore.medianSeconds)}${a.timeToRestore.unrestored === 0 ? '' : html` <span class="warn">(${a.timeToRestore.unrestored} open)</span>`}
+                </td>
+                <td data-value="${a.leadTime.medianSeconds ?? ''}">
+                  ${duration(a.leadTime.medianSeconds)}
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
+}
+
+/** The query string of a report's scope, for links to its JSON and to one app. */
+function query(
+  r: Pick<DoraReport, 'env' | 'app' | 'window' | 'until'>,
+  pastWindow: boolean,
+): string {
+  const params = new URLSearchParams();
+  if (r.env !== null) params.set('env', r.env);
+  if (r.app !== null) params.set('app', r.app);
+  params.set('window', r.window);
+  if (pastWindow) params.set('until', r.until);
+  return params.toString();
+}
