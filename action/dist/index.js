@@ -1592,6 +1592,10 @@ var SvtClient = class {
   compare(from, to, options = {}) {
     return this.get(`/api/v1/compare${query({ from, to, at: options.at })}`);
   }
+  /** DORA figures of an environment and/or an app over a window (default 30d) ending now or at `until`. */
+  dora(filters = {}) {
+    return this.get(`/api/v1/dora${query({ ...filters })}`);
+  }
   async get(path) {
     const answer = await this.call("GET", path, void 0, { accept: "application/json" });
     return parseBody(answer);
@@ -1710,9 +1714,21 @@ function header(value) {
 
 // client/src/ci-context.ts
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 function v(env, name) {
   const value = env[name];
   return value === void 0 || value === "" ? null : value;
+}
+function githubCommittedAt(env) {
+  const path = v(env, "GITHUB_EVENT_PATH");
+  if (path === null) return null;
+  try {
+    const event = JSON.parse(readFileSync(path, "utf8"));
+    const head = event.head_commit;
+    return head?.id === v(env, "GITHUB_SHA") && typeof head?.timestamp === "string" ? head.timestamp : null;
+  } catch {
+    return null;
+  }
 }
 function github(env) {
   const server = v(env, "GITHUB_SERVER_URL") ?? "https://github.com";
@@ -1723,6 +1739,7 @@ function github(env) {
   return {
     provider: "github",
     commit: v(env, "GITHUB_SHA"),
+    committedAt: githubCommittedAt(env),
     ref: refName,
     tag: v(env, "GITHUB_REF_TYPE") === "tag" ? refName : null,
     pipelineUrl: repo === null || runId === null ? null : `${server}/${repo}/actions/runs/${runId}${attempt === "1" ? "" : `/attempts/${attempt}`}`,
@@ -1739,6 +1756,7 @@ function gitlab(env) {
   return {
     provider: "gitlab",
     commit: v(env, "CI_COMMIT_SHA"),
+    committedAt: v(env, "CI_COMMIT_TIMESTAMP"),
     ref: tag ?? v(env, "CI_COMMIT_REF_NAME"),
     tag,
     pipelineUrl: v(env, "CI_PIPELINE_URL") ?? v(env, "CI_JOB_URL"),
@@ -1757,6 +1775,8 @@ function jenkins(env) {
   return {
     provider: "jenkins",
     commit: v(env, "GIT_COMMIT"),
+    // Jenkins has no variable for it: pass --committed-at (see the README).
+    committedAt: null,
     ref: tag ?? branch,
     tag,
     pipelineUrl: v(env, "BUILD_URL"),
@@ -1770,6 +1790,7 @@ function jenkins(env) {
 var NONE = {
   provider: null,
   commit: null,
+  committedAt: null,
   ref: null,
   tag: null,
   pipelineUrl: null,
@@ -1795,6 +1816,9 @@ function defaultVersion(ctx) {
 function withCiDefaults(request, ctx) {
   const filled = { ...request };
   if (filled.commit === void 0 && ctx.commit !== null) filled.commit = ctx.commit;
+  if (filled.committedAt === void 0 && ctx.committedAt !== null && filled.commit === ctx.commit) {
+    filled.committedAt = ctx.committedAt;
+  }
   if (filled.ref === void 0 && ctx.ref !== null) filled.ref = ctx.ref;
   if (filled.pipelineUrl === void 0 && ctx.pipelineUrl !== null) {
     filled.pipelineUrl = ctx.pipelineUrl;

@@ -5,6 +5,7 @@
  * that knows those names; everything else asks it.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { DeploymentStatus, RecordDeploymentRequest } from './types.js';
 
 export type CiProvider = 'github' | 'gitlab' | 'jenkins';
@@ -13,6 +14,8 @@ export interface CiContext {
   provider: CiProvider | null;
   /** Full commit SHA. */
   commit: string | null;
+  /** When that commit was made (ISO 8601), for lead time; null when the CI does not say. */
+  committedAt: string | null;
   /** Branch or tag name (`main`, `v1.4.2`). */
   ref: string | null;
   /** The tag name when the run is for a tag. */
@@ -40,6 +43,27 @@ function v(env: Env, name: string): string | null {
   return value === undefined || value === '' ? null : value;
 }
 
+/**
+ * The commit time of GITHUB_SHA from the run's event payload: a push event
+ * carries it as `head_commit.timestamp`; other events say nothing we can
+ * trust about that commit.
+ */
+function githubCommittedAt(env: Env): string | null {
+  const path = v(env, 'GITHUB_EVENT_PATH');
+  if (path === null) return null;
+  try {
+    const event = JSON.parse(readFileSync(path, 'utf8')) as {
+      head_commit?: { id?: unknown; timestamp?: unknown } | null;
+    };
+    const head = event.head_commit;
+    return head?.id === v(env, 'GITHUB_SHA') && typeof head?.timestamp === 'string'
+      ? head.timestamp
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 function github(env: Env): CiContext {
   const server = v(env, 'GITHUB_SERVER_URL') ?? 'https://github.com';
   const repo = v(env, 'GITHUB_REPOSITORY');
@@ -49,6 +73,7 @@ function github(env: Env): CiContext {
   return {
     provider: 'github',
     commit: v(env, 'GITHUB_SHA'),
+    committedAt: githubCommittedAt(env),
     ref: refName,
     tag: v(env, 'GITHUB_REF_TYPE') === 'tag' ? refName : null,
     pipelineUrl:
@@ -70,6 +95,7 @@ function gitlab(env: Env): CiContext {
   return {
     provider: 'gitlab',
     commit: v(env, 'CI_COMMIT_SHA'),
+    committedAt: v(env, 'CI_COMMIT_TIMESTAMP'),
     ref: tag ?? v(env, 'CI_COMMIT_REF_NAME'),
     tag,
     pipelineUrl: v(env, 'CI_PIPELINE_URL') ?? v(env, 'CI_JOB_URL'),
@@ -90,6 +116,8 @@ function jenkins(env: Env): CiContext {
   return {
     provider: 'jenkins',
     commit: v(env, 'GIT_COMMIT'),
+    // Jenkins has no variable for it: pass --committed-at (see the README).
+    committedAt: null,
     ref: tag ?? branch,
     tag,
     pipelineUrl: v(env, 'BUILD_URL'),
@@ -104,6 +132,7 @@ function jenkins(env: Env): CiContext {
 const NONE: CiContext = {
   provider: null,
   commit: null,
+  committedAt: null,
   ref: null,
   tag: null,
   pipelineUrl: null,
@@ -150,7 +179,8 @@ export function defaultVersion(ctx: CiContext): string | null {
 
 /**
  * `request` with the CI context's commit, ref, pipeline URL, actor and
- * source filled in where the caller gave none.
+ * source filled in where the caller gave none; the commit time too, when the
+ * commit is the CI's (a time of another commit would skew lead time).
  */
 export function withCiDefaults(
   request: RecordDeploymentRequest,
@@ -158,6 +188,13 @@ export function withCiDefaults(
 ): RecordDeploymentRequest {
   const filled: RecordDeploymentRequest = { ...request };
   if (filled.commit === undefined && ctx.commit !== null) filled.commit = ctx.commit;
+  if (
+    filled.committedAt === undefined &&
+    ctx.committedAt !== null &&
+    filled.commit === ctx.commit
+  ) {
+    filled.committedAt = ctx.committedAt;
+  }
   if (filled.ref === undefined && ctx.ref !== null) filled.ref = ctx.ref;
   if (filled.pipelineUrl === undefined && ctx.pipelineUrl !== null) {
     filled.pipelineUrl = ctx.pipelineUrl;

@@ -1,4 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   defaultIdempotencyKey,
   defaultVersion,
@@ -46,6 +49,7 @@ describe('CI context', () => {
     expect(ctx).toEqual({
       provider: 'github',
       commit: GITHUB.GITHUB_SHA,
+      committedAt: null,
       ref: 'v1.4.2',
       tag: 'v1.4.2',
       pipelineUrl: 'https://github.com/acme/shop/actions/runs/912345/attempts/2',
@@ -142,6 +146,43 @@ describe('default idempotency key', () => {
     expect(defaultIdempotencyKey(ctx, { ...parts, app: 'a b', version: 'c' })).not.toBe(
       defaultIdempotencyKey(ctx, { ...parts, app: 'a', version: 'b c' }),
     );
+  });
+});
+
+describe('commit time, for lead time', () => {
+  test("GitHub: a push event's head commit, when it is the commit of the run", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'svt-event-'));
+    const event = (head: unknown) => {
+      const path = join(dir, `event-${Math.random()}.json`);
+      writeFileSync(path, JSON.stringify({ head_commit: head }));
+      return { ...GITHUB, GITHUB_EVENT_PATH: path };
+    };
+    const timestamp = '2026-11-27T18:02:11+01:00';
+    expect(detectCiContext(event({ id: GITHUB.GITHUB_SHA, timestamp })).committedAt).toBe(
+      timestamp,
+    );
+    // Another commit's time, a payload without one, no file, a broken file: none.
+    expect(detectCiContext(event({ id: 'f'.repeat(40), timestamp })).committedAt).toBeNull();
+    expect(detectCiContext(event(null)).committedAt).toBeNull();
+    expect(
+      detectCiContext({ ...GITHUB, GITHUB_EVENT_PATH: join(dir, 'missing.json') }).committedAt,
+    ).toBeNull();
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{ not json');
+    expect(detectCiContext({ ...GITHUB, GITHUB_EVENT_PATH: broken }).committedAt).toBeNull();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('GitLab: CI_COMMIT_TIMESTAMP, sent only with the commit it belongs to', () => {
+    const ctx = detectCiContext({ ...GITLAB, CI_COMMIT_TIMESTAMP: '2026-11-27T17:02:11+00:00' });
+    expect(ctx.committedAt).toBe('2026-11-27T17:02:11+00:00');
+    expect(withCiDefaults({ env: 'p', app: 'a', version: '1' }, ctx)).toMatchObject({
+      commit: GITLAB.CI_COMMIT_SHA,
+      committedAt: '2026-11-27T17:02:11+00:00',
+    });
+    const other = withCiDefaults({ env: 'p', app: 'a', version: '1', commit: 'abc1234' }, ctx);
+    expect(other.committedAt).toBeUndefined();
+    expect(detectCiContext(JENKINS).committedAt).toBeNull();
   });
 });
 

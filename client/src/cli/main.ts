@@ -87,6 +87,10 @@ function program(io: CliIo): Command {
       .option('--url <url>', 'where the deployed app answers')
       .option('--pipeline-url <url>', 'link to the pipeline (default: from CI)')
       .option('--commit <sha>', 'commit deployed (default: from CI)')
+      .option(
+        '--committed-at <instant>',
+        'when that commit was made, for lead time (default: from GitHub push events and GitLab)',
+      )
       .option('--ref <ref>', 'branch or tag (default: from CI)')
       .option('--actor <name>', 'who deployed (default: from CI)')
       .option('--source <name>', 'what recorded it (default: github, gitlab or jenkins)')

@@ -108,6 +108,7 @@ export interface RecordFlags {
   url?: string | undefined;
   pipelineUrl?: string | undefined;
   commit?: string | undefined;
+  committedAt?: string | undefined;
   ref?: string | undefined;
   actor?: string | undefined;
   source?: string | undefined;
@@ -134,6 +135,7 @@ export function parseRecord(flags: RecordFlags, ctx: CiContext): RecordSettings 
   if (flags.url !== undefined) request.url = flags.url;
   if (flags.pipelineUrl !== undefined) request.pipelineUrl = flags.pipelineUrl;
   if (flags.commit !== undefined) request.commit = flags.commit;
+  if (flags.committedAt !== undefined) request.committedAt = flags.committedAt;
   if (flags.ref !== undefined) request.ref = flags.ref;
   if (flags.actor !== undefined) request.actor = flags.actor;
   if (flags.source !== undefined) request.source = flags.source;
