@@ -8,7 +8,7 @@ import { ConfigError, parseConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { exportAll, importFile } from './data-commands.js';
-import { importLegacyDir } from './legacy-import.js';
+import { importLegacyDir, importLegacyMongo } from './legacy-import.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/types.js';
 import {
@@ -163,9 +163,20 @@ export async function run(argv: string[]): Promise<void> {
   program
     .command('import-legacy')
     .description(
-      "import the original SVT's data: a folder of mongoexport --jsonArray files, one <environment>.json per collection of its stacks database",
+      "import the original SVT's data: a folder of mongoexport --jsonArray files, one <environment>.json per collection of its stacks database, or that database itself with --mongodb-url",
     )
-    .argument('<dir>', 'the folder of exported collections')
-    .action((dir: string) => withStore((store, io) => importLegacyDir(store, dir, io)));
+    .argument('[dir]', 'the folder of exported collections')
+    .option('--mongodb-url <url>', "read the seed's MongoDB instead of files")
+    .option('--mongodb-db <name>', 'its database', 'stacks')
+    .action((dir: string | undefined, opts: { mongodbUrl?: string; mongodbDb: string }) =>
+      withStore((store, io) => {
+        if ((dir === undefined) === (opts.mongodbUrl === undefined)) {
+          throw new CommandError('give either a folder of exported files or --mongodb-url', 2);
+        }
+        return opts.mongodbUrl === undefined
+          ? importLegacyDir(store, dir ?? '', io)
+          : importLegacyMongo(store, opts.mongodbUrl, opts.mongodbDb, io);
+      }),
+    );
   await program.parseAsync(argv);
 }

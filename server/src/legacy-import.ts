@@ -5,11 +5,13 @@
  * url, ...}`. Each `mongoexport --jsonArray` file (`<env>.json`) becomes one
  * deployment per document: the version that ran there since `date`.
  * Ids are derived from the environment and the document's `_id`, so that
- * importing the same files again adds nothing.
+ * importing the same files again adds nothing. `--mongodb-url` reads the
+ * same documents from the seed's server instead of from files.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { BSON, type Document, MongoClient } from 'mongodb';
 import { encodeTime } from 'ulid';
 import type { ImportItem, Store } from './store/types.js';
 import { CommandError, type Output } from './token-commands.js';
@@ -91,6 +93,53 @@ export function legacyItem(env: string, doc: unknown): ImportItem {
   }
 }
 
+/** What one import run counted, for its closing line. */
+interface Tally {
+  read: number;
+  added: number;
+  skipped: number;
+  envs: number;
+}
+
+/**
+ * Imports one collection (`env`) of seed documents, 1,000 to a transaction,
+ * naming (`label[i]`) and skipping those that cannot be deployments.
+ */
+async function importCollection(
+  store: Store,
+  env: string,
+  docs: AsyncIterable<unknown> | Iterable<unknown>,
+  label: string,
+  tally: Tally,
+  io: Output,
+): Promise<void> {
+  tally.envs += 1;
+  let items: ImportItem[] = [];
+  let i = 0;
+  for await (const doc of docs) {
+    tally.read += 1;
+    try {
+      items.push(legacyItem(env, doc));
+    } catch (err) {
+      tally.skipped += 1;
+      io.err(`${label}[${i}]: skipped: ${(err as Error).message}`);
+    }
+    i += 1;
+    if (items.length === 1000) {
+      tally.added += await store.importMany(items);
+      items = [];
+    }
+  }
+  if (items.length > 0) tally.added += await store.importMany(items);
+}
+
+function report(tally: Tally, io: Output): void {
+  io.err(
+    `read ${tally.read} documents in ${tally.envs} environments: ${tally.added} imported, ` +
+      `${tally.read - tally.added - tally.skipped} already present, ${tally.skipped} skipped`,
+  );
+}
+
 /** Imports every `<env>.json` of `dir`; skips (and names) documents that cannot be deployments. */
 export async function importLegacyDir(store: Store, dir: string, io: Output): Promise<void> {
   let files: string[];
@@ -100,9 +149,7 @@ export async function importLegacyDir(store: Store, dir: string, io: Output): Pr
     throw new CommandError(`cannot read ${dir}: ${(err as Error).message}`, 1);
   }
   if (files.length === 0) throw new CommandError(`no <environment>.json file in ${dir}`, 1);
-  let added = 0;
-  let skipped = 0;
-  let read = 0;
+  const tally: Tally = { read: 0, added: 0, skipped: 0, envs: 0 };
   for (const file of files) {
     const env = basename(file, '.json');
     if (!ENV_PATTERN.test(env)) {
@@ -120,21 +167,56 @@ export async function importLegacyDir(store: Store, dir: string, io: Output): Pr
     }
     if (!Array.isArray(docs))
       throw new CommandError(`${file}: not a JSON array (export with --jsonArray)`, 1);
-    const items: ImportItem[] = [];
-    docs.forEach((doc, i) => {
-      read += 1;
-      try {
-        items.push(legacyItem(env, doc));
-      } catch (err) {
-        skipped += 1;
-        io.err(`${file}[${i}]: skipped: ${(err as Error).message}`);
-      }
-    });
-    for (let i = 0; i < items.length; i += 1000)
-      added += await store.importMany(items.slice(i, i + 1000));
+    await importCollection(store, env, docs, file, tally, io);
   }
-  io.err(
-    `read ${read} documents in ${files.length} environments: ${added} imported, ` +
-      `${read - added - skipped} already present, ${skipped} skipped`,
-  );
+  report(tally, io);
+}
+
+/**
+ * Imports straight from the seed's MongoDB: every collection of database
+ * `dbName` (the seed's `stacks`) is an environment. Documents are read as
+ * relaxed extended JSON, mongoexport's own format, so that both ways give
+ * the same deployments with the same ids.
+ */
+export async function importLegacyMongo(
+  store: Store,
+  url: string,
+  dbName: string,
+  io: Output,
+): Promise<void> {
+  // Ten seconds to find the server, unless the URL says otherwise.
+  const client = new MongoClient(url, {
+    appName: 'svt-import',
+    ...(/[?&]serverSelectionTimeoutMS=/i.test(url) ? {} : { serverSelectionTimeoutMS: 10_000 }),
+  });
+  try {
+    try {
+      await client.connect();
+    } catch (err) {
+      throw new CommandError(`cannot reach MongoDB at --mongodb-url: ${(err as Error).message}`, 1);
+    }
+    const db = client.db(dbName);
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+      .map((c) => c.name)
+      .filter((n) => !n.startsWith('system.'))
+      .sort();
+    if (names.length === 0) throw new CommandError(`database ${dbName} has no collection`, 1);
+    const tally: Tally = { read: 0, added: 0, skipped: 0, envs: 0 };
+    for (const env of names) {
+      if (!ENV_PATTERN.test(env)) {
+        io.err(`${dbName}.${env}: skipped: "${env}" is not a valid environment name`);
+        continue;
+      }
+      const docs = db.collection(env).find({}, { sort: { _id: 1 } });
+      await importCollection(store, env, asExtendedJson(docs), `${dbName}.${env}`, tally, io);
+    }
+    report(tally, io);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Driver documents (ObjectId, Date) as mongoexport writes them. */
+export async function* asExtendedJson(docs: AsyncIterable<Document>): AsyncIterable<unknown> {
+  for await (const doc of docs) yield BSON.EJSON.serialize(doc, { relaxed: true });
 }
