@@ -10,6 +10,7 @@ import { badRequest } from './errors.js';
 import { problemMiddleware } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import { InFlight } from './idempotency.js';
+import { Metrics } from './metrics.js';
 import { Webhooks } from './webhooks.js';
 import { apiV1Routes } from './routes/api-v1.js';
 import { badgeRoutes } from './routes/badge.js';
@@ -31,10 +32,13 @@ export interface AppOptions {
   lifecycle?: Lifecycle;
 }
 
-export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa {
+export function createApp({ store: bare, config, logger, lifecycle }: AppOptions): Koa {
   const app = new Koa();
+  const metrics = new Metrics();
+  const store = metrics.instrument(bare);
   const deps: RouteDeps = {
     store,
+    metrics,
     config,
     logger,
     lifecycle: lifecycle ?? { shuttingDown: false },
@@ -55,6 +59,7 @@ export function createApp({ store, config, logger, lifecycle }: AppOptions): Koa
   flush.unref();
 
   app.use(requestLog(logger));
+  app.use(metrics.middleware());
   app.use(async (ctx, next) => {
     // Every answer: no sniffing, no framing, nothing loaded by a JSON answer.
     // Pages replace the CSP with their own (scripts and styles of this server).

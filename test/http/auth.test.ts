@@ -53,9 +53,18 @@ const READS = [
   '/list/prod',
   '/list?env=prod',
   '/badge/prod/api.svg',
+  '/api/v1/dora?env=prod',
+  '/metrics',
 ];
-const PAGES = ['/', '/env/prod', '/env/prod/changes', '/app/api', '/compare?from=prod&to=prod'];
-const PUBLIC = ['/healthz', '/readyz', '/cli/svt.mjs', '/assets/app.css'];
+const PAGES = [
+  '/',
+  '/env/prod',
+  '/env/prod/changes',
+  '/app/api',
+  '/compare?from=prod&to=prod',
+  '/dora?env=prod',
+];
+const PUBLIC = ['/healthz', '/readyz', '/cli/svt.mjs', '/assets/app.css', '/assets/uplot.js'];
 
 describe('reads open (the default)', () => {
   let s: Awaited<ReturnType<typeof setUp>>;

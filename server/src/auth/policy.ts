@@ -23,22 +23,30 @@ export type Access = 'public' | 'read' | 'page' | 'write' | 'legacy-write';
 
 export const SESSION_COOKIE = 'svt_session';
 
-/** What a request needs, from its method and path alone. */
+/** Paths anyone may GET, whatever SVT_READ_AUTH says: probes, the CLI, assets, the login page. */
+const PUBLIC = new Set(['/healthz', '/readyz', '/cli/svt.mjs', '/login']);
+
+/**
+ * What a request needs, from its method and path alone. Closed by default:
+ * a GET of any path not listed as public or as an API read is a page, so a
+ * page added later is behind the login without anyone remembering to list it.
+ */
 export function accessOf(method: string, path: string): Access {
   if (method === 'POST' && path === '/api/v1/deployments') return 'write';
   if (method === 'POST' && path === '/create') return 'legacy-write';
-  if (method !== 'GET' && method !== 'HEAD') return 'public'; // the router answers 405
+  if (method !== 'GET' && method !== 'HEAD') return 'public'; // /login, /logout; else the router's 405
+  if (PUBLIC.has(path) || path.startsWith('/assets/')) return 'public';
   if (
     path.startsWith('/api/') ||
     path === '/list' ||
     path.startsWith('/list/') ||
-    path.startsWith('/badge/')
+    path.startsWith('/badge/') ||
+    path === '/metrics' ||
+    path === '/openapi.json'
   ) {
     return 'read';
   }
-  if (path === '/' || path === '/env' || path === '/compare' || /^\/(env|app)\//.test(path))
-    return 'page';
-  return 'public'; // /healthz, /readyz, /cli/svt.mjs, /assets/*, /login
+  return 'page';
 }
 
 export interface AuthState {

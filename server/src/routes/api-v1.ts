@@ -41,7 +41,7 @@ const V1 = '/api/v1';
 
 export function apiV1Routes(
   router: Router,
-  { store, config, inFlight, webhooks }: RouteDeps,
+  { store, config, inFlight, webhooks, metrics }: RouteDeps,
 ): void {
   /**
    * Current-state answers, keyed by the deployments bytes the store gave: a
@@ -74,6 +74,7 @@ export function apiV1Routes(
     const input = { ...parsed, recordedBy: authorizeWrite(ctx, parsed.env) };
     const claim = claimFor(ctx.get('idempotency-key'), input.recordedBy ?? '', 'v1', body);
     const result = await inFlight.run(claim, () => store.record(input, claim));
+    if (!result.replayed) metrics.recorded(input);
     // After the commit, off the answer's path; reading the deployment costs a parse, so only with hooks.
     if (!result.replayed && config.webhooks.length > 0)
       webhooks.notify(result.deployment, result.previous);

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { InFlight } from '../idempotency.js';
+import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/types.js';
 import type { Webhooks } from '../webhooks.js';
 
@@ -18,4 +19,5 @@ export interface RouteDeps {
   logger: Logger;
   lifecycle: Lifecycle;
   inFlight: InFlight;
+  metrics: Metrics;
 }

@@ -28,7 +28,7 @@ function toListItem(d: Deployment): LegacyListItem {
 
 export function legacyRoutes(
   router: Router,
-  { store, config, inFlight, webhooks }: RouteDeps,
+  { store, config, inFlight, webhooks, metrics }: RouteDeps,
 ): void {
   router.post('/create', async (ctx) => {
     const body = parseLegacyBody(await readText(ctx));
@@ -40,6 +40,7 @@ export function legacyRoutes(
     const input = { ...parsed, recordedBy: authorizeWrite(ctx, parsed.env) };
     const claim = claimFor(ctx.get('idempotency-key'), input.recordedBy ?? '', 'legacy', body);
     const result = await inFlight.run(claim, () => store.record(input, claim));
+    if (!result.replayed) metrics.recorded(input);
     // After the commit, off the answer's path; reading the deployment costs a parse, so only with hooks.
     if (!result.replayed && config.webhooks.length > 0)
       webhooks.notify(result.deployment, result.previous);

@@ -1,8 +1,8 @@
-/** Probes for orchestrators: liveness without the database, readiness with it. */
+/** Probes for orchestrators (liveness without the database, readiness with it) and Prometheus metrics. */
 import type Router from '@koa/router';
 import type { RouteDeps } from './context.js';
 
-export function opsRoutes(router: Router, { store, lifecycle, logger }: RouteDeps): void {
+export function opsRoutes(router: Router, { store, lifecycle, logger, metrics }: RouteDeps): void {
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
@@ -21,5 +21,11 @@ export function opsRoutes(router: Router, { store, lifecycle, logger }: RouteDep
       ctx.status = 503;
       ctx.body = { status: 'store-unreachable', store: store.kind };
     }
+  });
+
+  // Read access like any read (a token with SVT_READ_AUTH=token): Prometheus sends one as a bearer token.
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
   });
 }

@@ -1,0 +1,49 @@
+// `npm run bench:dora`: GET /api/v1/dora at 2.6 million deployments (ten
+// years, BENCH_DORA_TOTAL to change), sequential requests on 127.0.0.1, for
+// windows of 30 and 365 days over one environment and over all of them.
+// Prints a Markdown table for BENCHMARKS.md.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { start, stop, SERVER_BIN } from './process.mjs';
+import { seedHistory } from './seed.mjs';
+
+const total = Number(process.env.BENCH_DORA_TOTAL ?? 2_600_000);
+const runs = Number(process.env.BENCH_DORA_RUNS ?? 20);
+const work = mkdtempSync(join(tmpdir(), 'svt-bench-dora-'));
+const db = join(work, 'dora.db');
+const seeded = seedHistory(db, total);
+// The seeded history ends 2026-11-26: windows end there.
+const until = '2026-11-26T00:00:00Z';
+const server = await start(SERVER_BIN, { SVT_PORT: '0', SVT_DB: db }, work);
+try {
+  const url = `http://127.0.0.1:${server.port}/api/v1/dora`;
+  console.log(`${total.toLocaleString('en')} deployments seeded in ${seeded.toFixed(0)} s\n`);
+  console.log('| query | deployments read | p50 ms | p99 ms | max ms |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const query of [
+    'env=env-0&window=30d',
+    'env=env-0&app=app-0001&window=365d',
+    'env=env-0&window=365d',
+    'window=30d',
+    'window=365d',
+  ]) {
+    const times = [];
+    let read = 0;
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const res = await fetch(`${url}?${query}&until=${until}`);
+      const body = await res.json();
+      times.push(performance.now() - t0);
+      if (res.status !== 200) throw new Error(`${query}: ${res.status} ${JSON.stringify(body)}`);
+      const d = body.deployments;
+      read = d.success + d.failure + d.rolledBack + d.started;
+    }
+    times.sort((a, b) => a - b);
+    const q = (p) => times[Math.min(times.length - 1, Math.floor(times.length * p))].toFixed(1);
+    console.log(`| \`${query}\` | ${read.toLocaleString('en')} | ${q(0.5)} | ${q(0.99)} | ${q(1)} |`);
+  }
+} finally {
+  await stop(server);
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,150 @@
+/**
+ * Prometheus metrics (prom-client), served at `/metrics`: HTTP requests and
+ * their latency by route, deployments recorded by environment, source and
+ * status, store operation latency, and the process's own metrics. One
+ * registry per app, so that several apps in one process (tests) keep
+ * separate counts.
+ *
+ * Labels come from bounded sets only: the route's template, never its path
+ * (`/env/{env}`, not `/env/prod`); environment and source names as given,
+ * up to LABEL_LIMIT distinct values each, then `other`, so that a caller
+ * cannot grow the registry without bound.
+ */
+import type { Context, Middleware } from 'koa';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Deployment } from '@svt/client';
+import type { Store } from './store/types.js';
+
+export const LABEL_LIMIT = 100;
+
+/** The store methods timed, by name: every method that reads or writes. */
+const STORE_OPERATIONS = [
+  'record',
+  'current',
+  'currentJson',
+  'latest',
+  'history',
+  'environments',
+  'apps',
+  'app',
+  'prune',
+  'importMany',
+  'createToken',
+  'listTokens',
+  'revokeToken',
+  'tokenByHash',
+  'tokenBySession',
+  'hasTokens',
+  'touchTokens',
+  'ping',
+] as const satisfies readonly (keyof Store)[];
+
+/** Up to `limit` distinct values pass as they are; later ones become `other`. */
+class BoundedLabel {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly limit: number) {}
+
+  of(value: string | null): string {
+    if (value === null) return '';
+    if (this.seen.has(value)) return value;
+    if (this.seen.size >= this.limit) return 'other';
+    this.seen.add(value);
+    return value;
+  }
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly requestSeconds: Histogram<'method' | 'route'>;
+  private readonly deployments: Counter<'env' | 'source' | 'status'>;
+  private readonly storeSeconds: Histogram<'operation' | 'outcome'>;
+  private readonly envLabel = new BoundedLabel(LABEL_LIMIT);
+  private readonly sourceLabel = new BoundedLabel(LABEL_LIMIT);
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'svt_' });
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: 'svt_http_requests_total',
+      help: 'HTTP requests answered, by method, route template and status',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.requestSeconds = new Histogram({
+      name: 'svt_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request, by method and route template',
+      labelNames: ['method', 'route'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.deployments = new Counter({
+      name: 'svt_deployments_recorded_total',
+      help: 'Deployments newly recorded (not replays), by environment, source and status',
+      labelNames: ['env', 'source', 'status'],
+      registers,
+    });
+    this.storeSeconds = new Histogram({
+      name: 'svt_store_operation_duration_seconds',
+      help: 'Time of each store operation, by operation and outcome (ok or error)',
+      labelNames: ['operation', 'outcome'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+  }
+
+  /** Counts and times every request; the route label is the matched template, or `unmatched`. */
+  middleware(): Middleware {
+    return async (ctx: Context, next) => {
+      const end = process.hrtime.bigint();
+      try {
+        await next();
+      } finally {
+        const route = routeOf(ctx);
+        const seconds = Number(process.hrtime.bigint() - end) / 1e9;
+        this.requestSeconds.observe({ method: ctx.method, route }, seconds);
+        this.requests.inc({ method: ctx.method, route, status: String(ctx.status) });
+      }
+    };
+  }
+
+  /** A newly recorded deployment (a replay is not counted again). */
+  recorded(d: Pick<Deployment, 'env' | 'source' | 'status'>): void {
+    this.deployments.inc({
+      env: this.envLabel.of(d.env),
+      source: this.sourceLabel.of(d.source),
+      status: d.status,
+    });
+  }
+
+  /** The store with each operation timed; everything else passes through. */
+  instrument(store: Store): Store {
+    const timed: Partial<Record<keyof Store, unknown>> = {};
+    for (const operation of STORE_OPERATIONS) {
+      const method = (store[operation] as (...args: unknown[]) => Promise<unknown>).bind(store);
+      timed[operation] = async (...args: unknown[]) => {
+        const start = process.hrtime.bigint();
+        let outcome = 'error';
+        try {
+          const result = await method(...args);
+          outcome = 'ok';
+          return result;
+        } finally {
+          const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+          this.storeSeconds.observe({ operation, outcome }, seconds);
+        }
+      };
+    }
+    return new Proxy(store, {
+      get: (target, key, receiver) =>
+        key in timed ? timed[key as keyof Store] : (Reflect.get(target, key, receiver) as unknown),
+    });
+  }
+}
+
+/** The route template the router matched (`/api/v1/environments/:env`), else `unmatched`. */
+function routeOf(ctx: Context): string {
+  const matched = (ctx as Context & { _matchedRoute?: unknown })._matchedRoute;
+  return typeof matched === 'string' ? matched : 'unmatched';
+}
