@@ -1,14 +1,14 @@
 /**
- * `svt-server`: starts the server (the default command). Admin commands
- * (tokens, export, import) join it in later issues.
+ * `svt-server`: starts the server (the default command), and the admin
+ * commands: tokens, export, import, import-legacy.
  */
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError, parseConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { exportAll, importFile } from './data-commands.js';
 import { importLegacyDir, importLegacyMongo } from './legacy-import.js';
+import { packageVersion } from './version.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/types.js';
 import {
@@ -42,11 +42,6 @@ Environment variables:
 
 Tokens: svt-server token create --name <name> --scope <read|write:<env glob>|admin>, token list, token revoke <name>
 `;
-
-function packageVersion(): string {
-  const url = new URL('../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-}
 
 async function serve(): Promise<void> {
   let config;

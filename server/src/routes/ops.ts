@@ -1,5 +1,7 @@
 /** Probes for orchestrators (liveness without the database, readiness with it) and Prometheus metrics. */
 import type Router from '@koa/router';
+import { openApiDocument } from '../openapi.js';
+import { packageVersion } from '../version.js';
 import type { RouteDeps } from './context.js';
 
 export function opsRoutes(router: Router, { store, lifecycle, logger, metrics }: RouteDeps): void {
@@ -27,5 +29,12 @@ export function opsRoutes(router: Router, { store, lifecycle, logger, metrics }:
   router.get('/metrics', async (ctx) => {
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
+  });
+
+  // Serialized once: the description does not change while the process runs.
+  const openapi = JSON.stringify(openApiDocument(packageVersion()));
+  router.get('/openapi.json', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = openapi;
   });
 }
