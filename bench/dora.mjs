@@ -41,7 +41,9 @@ try {
     }
     times.sort((a, b) => a - b);
     const q = (p) => times[Math.min(times.length - 1, Math.floor(times.length * p))].toFixed(1);
-    console.log(`| \`${query}\` | ${read.toLocaleString('en')} | ${q(0.5)} | ${q(0.99)} | ${q(1)} |`);
+    console.log(
+      `| \`${query}\` | ${read.toLocaleString('en')} | ${q(0.5)} | ${q(0.99)} | ${q(1)} |`,
+    );
   }
 } finally {
   await stop(server);

@@ -1829,7 +1829,7 @@ function withCiDefaults(request, ctx) {
 }
 
 // client/src/version.ts
-var VERSION = "0.1.0";
+var VERSION = "1.0.0";
 
 // client/src/cli/settings.ts
 var UsageError = class extends Error {

@@ -357,5 +357,5 @@ test('the CLI downloaded from the server runs on its own, and the npm bin is the
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/^Recorded fetched 1 in dl/);
   const bin = await runNode(join(ROOT, 'client', 'bin', 'svt.js'), ['--version'], {});
-  expect(bin.stdout).toBe('0.1.0\n');
+  expect(bin.stdout).toBe('1.0.0\n');
 });
