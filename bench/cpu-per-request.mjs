@@ -7,9 +7,8 @@
 // the server's threads in bench/results/.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { ROOT, SERVER_BIN } from './process.mjs';
+import { postRequests, ROOT, SERVER_BIN, start, stop } from './process.mjs';
 
 const script = process.argv[2] ?? SERVER_BIN;
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -18,28 +17,12 @@ rmSync(dir, { recursive: true, force: true });
 const flags = process.env.PROF
   ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results')}`]
   : [];
-const proc = spawn(process.execPath, [...flags, script], {
-  env: {
-    PATH: process.env.PATH,
-    SVT_PORT: '0',
-    SVT_DB: `${dir}/svt.db`,
-    SVT_RATE_LIMIT: '100000000',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const port = await new Promise((resolve) => {
-  let out = '';
-  const on = (chunk) => {
-    out += chunk;
-    const m = /"port":(\d+)/.exec(out);
-    if (m) {
-      proc.stdout.off('data', on);
-      proc.stdout.resume();
-      resolve(Number(m[1]));
-    }
-  };
-  proc.stdout.on('data', on);
-});
+const { proc, port } = await start(
+  script,
+  { SVT_PORT: '0', SVT_DB: `${dir}/svt.db`, SVT_RATE_LIMIT: '100000000' },
+  undefined,
+  flags,
+);
 
 /** CPU ticks (1/100 s) of each thread of the server, by thread id and name. */
 const ticks = () =>
@@ -52,25 +35,7 @@ const ticks = () =>
     }),
   );
 
-let i = 0;
-const requests = [
-  {
-    method: 'POST',
-    path: '/api/v1/deployments',
-    headers: { 'content-type': 'application/json' },
-    setupRequest: (req) => {
-      i += 1;
-      req.body = JSON.stringify({
-        env: 'bench',
-        app: `app-${i % 100}`,
-        version: `1.0.${i}`,
-        commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
-        attributes: { region: 'eu-west-1' },
-      });
-      return req;
-    },
-  },
-];
+const requests = postRequests();
 const run = (duration) =>
   new Promise((resolve, reject) =>
     autocannon({ url: `http://127.0.0.1:${port}`, connections: 50, duration, requests }, (e, r) =>
@@ -98,4 +63,4 @@ const cannon = mine.user + mine.system;
 console.log(
   `| autocannon | ${((cannon / 1e6 / seconds) * 100).toFixed(0)}% | ${(cannon / n).toFixed(1)} |`,
 );
-proc.kill('SIGTERM');
+await stop({ proc });

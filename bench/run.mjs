@@ -15,7 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { start, stop } from './process.mjs';
+import { postRequests, start, stop } from './process.mjs';
 import { readLatencies } from './read-latency.mjs';
 import { SqliteStore } from '../server/dist/store/sqlite.js';
 
@@ -29,29 +29,6 @@ function cannon(options) {
   return new Promise((resolve, reject) => {
     autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
   });
-}
-
-/** Rotates over 100 apps so that SVT's current-state upkeep touches many rows. */
-function postRequests() {
-  let i = 0;
-  return [
-    {
-      method: 'POST',
-      path: '/api/v1/deployments',
-      headers: { 'content-type': 'application/json' },
-      setupRequest: (req) => {
-        i += 1;
-        req.body = JSON.stringify({
-          env: 'bench',
-          app: `app-${i % 100}`,
-          version: `1.0.${i}`,
-          commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
-          attributes: { region: 'eu-west-1' },
-        });
-        return req;
-      },
-    },
-  ];
 }
 
 async function ingestRound(label, script, env) {
