@@ -144,8 +144,21 @@ describe('any request', () => {
   it('GET routes with any path segment and query', async () => {
     const segment = fc.string().map(encodeURIComponent);
     const query = fc.dictionary(
-      fc.constantFrom('env', 'app', 'status', 'since', 'until', 'limit', 'cursor', 'at', 'x'),
-      fc.string(),
+      fc.constantFrom(
+        'env',
+        'app',
+        'status',
+        'since',
+        'until',
+        'limit',
+        'cursor',
+        'at',
+        'window',
+        'from',
+        'to',
+        'x',
+      ),
+      fc.oneof(fc.string(), fc.constantFrom('30d', '24h', '9999w', '0d', '2026-01-01', 'dev')),
     );
     await fc.assert(
       fc.asyncProperty(segment, query, async (seg, q) => {
@@ -154,8 +167,17 @@ describe('any request', () => {
           const res = await request(t.callback).get(`${path}?${qs}`);
           expect(res.status).toBeLessThan(500);
         }
-        const history = await request(t.callback).get(`/api/v1/deployments?${qs}`);
-        expect(history.status).toBeLessThan(500);
+        for (const path of [
+          '/api/v1/deployments',
+          '/api/v1/changes',
+          '/api/v1/compare',
+          '/api/v1/dora',
+          '/dora',
+          '/compare',
+        ]) {
+          const res = await request(t.callback).get(`${path}?${qs}`);
+          expect([path, qs, res.status < 500]).toEqual([path, qs, true]);
+        }
       }),
       { numRuns: 200 },
     );
