@@ -259,6 +259,60 @@ test('svt compare: differing apps first, JSON with --json', async () => {
   expect((await svtCli(['compare', 'cmp-staging', 'nowhere'])).code).toBe(1);
 });
 
+test('svt dora: the four figures and each app, JSON with --json, a bad window refused', async () => {
+  const at = (h: number) => new Date(Date.UTC(2026, 0, 1, h)).toISOString();
+  const record = (app: string, status: string, h: number) =>
+    svtCli([
+      'record',
+      '--env',
+      'dora-prod',
+      '--app',
+      app,
+      '--version',
+      `1.${h}`,
+      '--status',
+      status,
+      '--deployed-at',
+      at(h),
+      '--committed-at',
+      at(h - 2),
+    ]);
+  for (const [app, status, h] of [
+    ['api', 'success', 10],
+    ['api', 'failure', 20],
+    ['api', 'success', 23],
+    ['web', 'success', 30],
+  ] as const) {
+    expect((await record(app, status, h)).code).toBe(0);
+  }
+  const window = ['--env', 'dora-prod', '--window', '2d', '--until', at(48)];
+  const run = await svtCli(['dora', ...window]);
+  expect(run.code).toBe(0);
+  const lines = run.stdout.split('\n').map((l) => l.split(/\s{2,}/));
+  expect(lines[0]).toEqual([
+    'dora-prod, every application, 2d from 2026-01-01 00:00:00Z to 2026-01-03 00:00:00Z',
+  ]);
+  expect(lines.slice(2, 7)).toEqual([
+    ['FIGURE', 'VALUE', 'DETAIL'],
+    ['deployment frequency', '1.5 a day', '10.5 a week, 3 successes on 2 days'],
+    ['change failure rate', '25%', '1 failed, 0 rolled back, of 4'],
+    ['time to restore', '3 h', 'median of 1 incidents, p90 3 h, 0 not restored'],
+    ['lead time for changes', '2 h', 'median of 3 with committedAt, p90 2 h'],
+  ]);
+  expect(lines.slice(8, 11)).toEqual([
+    ['APP', 'SUCCESSES', 'FAILED', 'FAILURE RATE', 'RESTORE', 'LEAD TIME'],
+    ['api', '2', '1', '33.3%', '3 h', '2 h'],
+    ['web', '1', '0', '0%', '-', '2 h'],
+  ]);
+  const json = JSON.parse((await svtCli(['dora', ...window, '--json'])).stdout) as {
+    changeFailureRate: number;
+  };
+  expect(json.changeFailureRate).toBe(0.25);
+  const bad = await svtCli(['dora', '--window', '2y']);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toMatch(/window: must be a number of hours, days or weeks/);
+});
+
 describe('exit codes', () => {
   test('1: refused by the server, with its message', async () => {
     const run = await svtCli(['record', '--env', 'bad env', '--app', 'x', '--version', '1']);

@@ -1,5 +1,5 @@
 /** Plain-text tables for people; `--json` bypasses all of this. */
-import type { Comparison, Deployment } from '../types.js';
+import type { Comparison, Deployment, DoraReport } from '../types.js';
 
 /** Columns padded to their widest cell; the last column is not padded. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -63,4 +63,67 @@ export function compareTable(c: Comparison): string {
     ['APP', c.from.toUpperCase(), c.to.toUpperCase(), 'STATE'],
     items.map((i) => [i.app, i.from?.version ?? '-', i.to?.version ?? '-', STATE_WORDS[i.state]]),
   );
+}
+
+/** Seconds for people: 45 s, 30 min, 5.5 h, 2.1 d. */
+export function seconds(value: number | null): string {
+  if (value === null) return '-';
+  if (value < 120) return `${Math.round(value)} s`;
+  if (value < 120 * 60) return `${Math.round(value / 60)} min`;
+  if (value < 48 * 3600) return `${+(value / 3600).toFixed(1)} h`;
+  return `${+(value / 86400).toFixed(1)} d`;
+}
+
+const rate = (value: number | null) => (value === null ? '-' : `${+(value * 100).toFixed(1)}%`);
+
+/** The four figures, then each app's (when the report covers several). */
+export function doraText(r: DoraReport): string {
+  const d = r.deployments;
+  const restore = r.timeToRestore;
+  const lines = [
+    `${r.env ?? 'every environment'}, ${r.app ?? 'every application'}, ${r.window} from ${instant(r.since)} to ${instant(r.until)}`,
+    '',
+    table(
+      ['FIGURE', 'VALUE', 'DETAIL'],
+      [
+        [
+          'deployment frequency',
+          `${r.deploymentFrequency.perDay} a day`,
+          `${r.deploymentFrequency.perWeek} a week, ${d.success} successes on ${r.deploymentFrequency.activeDays} days`,
+        ],
+        [
+          'change failure rate',
+          rate(r.changeFailureRate),
+          `${d.failure} failed, ${d.rolledBack} rolled back, of ${d.success + d.failure + d.rolledBack}`,
+        ],
+        [
+          'time to restore',
+          seconds(restore.medianSeconds),
+          `median of ${restore.count} incidents, p90 ${seconds(restore.p90Seconds)}, ${restore.unrestored} not restored`,
+        ],
+        [
+          'lead time for changes',
+          seconds(r.leadTime.medianSeconds),
+          `median of ${r.leadTime.count} with committedAt, p90 ${seconds(r.leadTime.p90Seconds)}`,
+        ],
+      ],
+    ),
+  ];
+  if (r.app === null && r.apps.length > 0) {
+    lines.push(
+      '',
+      table(
+        ['APP', 'SUCCESSES', 'FAILED', 'FAILURE RATE', 'RESTORE', 'LEAD TIME'],
+        r.apps.map((a) => [
+          a.app,
+          String(a.success),
+          String(a.failed),
+          rate(a.changeFailureRate),
+          seconds(a.timeToRestore.medianSeconds),
+          seconds(a.leadTime.medianSeconds),
+        ]),
+      ),
+    );
+  }
+  return lines.join('\n');
 }

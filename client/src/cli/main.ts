@@ -9,7 +9,7 @@ import { SvtClient } from '../client.js';
 import { SvtError } from '../errors.js';
 import type { Deployment } from '../types.js';
 import { VERSION } from '../version.js';
-import { compareTable, currentTable, historyTable, instant } from './format.js';
+import { compareTable, currentTable, doraText, historyTable, instant } from './format.js';
 import { parseConnection, parseRecord, parseStatus, UsageError } from './settings.js';
 import type { ConnectionFlags, RecordFlags } from './settings.js';
 
@@ -217,6 +217,30 @@ function program(io: CliIo): Command {
       if (flags.json === true) io.out(JSON.stringify(comparison, null, 2));
       else if (comparison.items.length === 0) io.out(`Nothing runs in ${from} or ${to}.`);
       else io.out(compareTable(comparison));
+    },
+  );
+  withConnection(
+    svt
+      .command('dora')
+      .description(
+        'DORA figures: deployment frequency, change failure rate, time to restore, lead time',
+      )
+      .option('--env <env>', 'only this environment (default: all)')
+      .option('--app <app>', 'only this application (default: all)')
+      .option('--window <window>', 'how far back: 24h, 30d, 12w', '30d')
+      .option('--until <instant>', 'the end of the window (default: now)'),
+  ).action(
+    async (
+      flags: ConnectionFlags &
+        OutputFlags & { env?: string; app?: string; window: string; until?: string },
+    ) => {
+      const report = await clientFor(flags, io).dora({
+        env: flags.env,
+        app: flags.app,
+        window: flags.window,
+        until: flags.until,
+      });
+      io.out(flags.json === true ? JSON.stringify(report, null, 2) : doraText(report));
     },
   );
   return svt;
