@@ -1,4 +1,4 @@
-/** Probes for orchestrators (liveness without the database, readiness with it) and Prometheus metrics. */
+/** Probes for orchestrators (liveness without the database, readiness with it), Prometheus metrics and the OpenAPI description. */
 import type Router from '@koa/router';
 import { openApiDocument } from '../openapi.js';
 import { packageVersion } from '../version.js';
