@@ -119,7 +119,8 @@ try {
     ['dora', '/dora?env=prod&window=30d&until=2026-06-01T12:00:00Z'],
   ]) {
     await page.goto(url + path);
-    await page.screenshot({ path: join(root, 'docs', `${name}.png`) });
+    // The DORA page whole, charts and per-app table; the others as a first screen.
+    await page.screenshot({ path: join(root, 'docs', `${name}.png`), fullPage: name === 'dora' });
     console.log(`docs/${name}.png`);
   }
 } finally {

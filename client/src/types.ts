@@ -188,6 +188,8 @@ export interface DoraDay {
   date: string;
   success: number;
   failed: number;
+  /** Median lead time of that day's successes that carry committedAt; null without any. */
+  leadTimeMedianSeconds: number | null;
 }
 
 /** One app's DORA figures over the window. */

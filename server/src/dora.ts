@@ -88,14 +88,14 @@ export class DoraAccumulator {
   private readonly byApp = new Map<string, Tally>();
   private readonly pairs = new Map<string, PairState>();
   private readonly counts = { success: 0, failure: 0, rolledBack: 0, started: 0 };
-  private readonly days: Map<string, DoraDay>;
+  private readonly days: Map<string, Omit<DoraDay, 'leadTimeMedianSeconds'> & { lead: Durations }>;
   private last: { at: number; id: string } | null = null;
 
   constructor(private readonly w: DoraWindow) {
     this.days = new Map();
     for (let t = startOfDay(w.since); t < w.until; t += DAY_MS) {
       const date = dayOf(t);
-      this.days.set(date, { date, success: 0, failed: 0 });
+      this.days.set(date, { date, success: 0, failed: 0, lead: new Durations() });
     }
   }
 
@@ -121,6 +121,7 @@ export class DoraAccumulator {
       if (d.committedAt !== null) {
         const lead = at - Date.parse(d.committedAt);
         for (const t of [this.total, app]) t.lead.add(lead);
+        day?.lead.add(lead);
       }
       this.closeIncident(pair);
       pair.nextSuccessAt = at;
@@ -137,7 +138,10 @@ export class DoraAccumulator {
     for (const pair of this.pairs.values()) this.closeIncident(pair);
     const windowDays = (this.w.until - this.w.since) / DAY_MS;
     const perDay = this.total.success / windowDays;
-    const daily = [...this.days.values()];
+    const daily = [...this.days.values()].map(({ lead, ...day }): DoraDay => ({
+      ...day,
+      leadTimeMedianSeconds: lead.summary().medianSeconds,
+    }));
     return {
       env: this.w.env,
       app: this.w.app,

@@ -273,12 +273,13 @@ const schemas: Record<string, Json> = {
         type: 'array',
         items: {
           type: 'object',
-          required: ['date', 'success', 'failed'],
+          required: ['date', 'success', 'failed', 'leadTimeMedianSeconds'],
           additionalProperties: false,
           properties: {
             date: { type: 'string', format: 'date' },
             success: { type: 'integer', minimum: 0 },
             failed: { type: 'integer', minimum: 0 },
+            leadTimeMedianSeconds: nullable({ type: 'number', minimum: 0 }),
           },
         },
       },

@@ -244,8 +244,10 @@ describe('DORA page', () => {
       ['Lead time for changes', '–'],
     ]);
     // uPlot (served from /assets, no CDN) drew into the chart's box.
-    await expect(page.locator('#daily-chart canvas').count()).resolves.toBe(1);
-    expect(await page.locator('#daily-chart').getAttribute('role')).toBe('img');
+    for (const chart of ['#daily-chart', '#lead-chart']) {
+      await expect(page.locator(`${chart} canvas`).count()).resolves.toBe(1);
+      expect(await page.locator(chart).getAttribute('role')).toBe('img');
+    }
     expect((await visibleRows(page, 'dora-apps')).map((t) => t.trim())).toEqual([
       XSS_APP,
       'api',

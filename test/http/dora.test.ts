@@ -73,16 +73,17 @@ describe('GET /api/v1/dora', () => {
       leadTime: { count: 4, medianSeconds: 9000, p90Seconds: 14400 },
     });
     expect(r.daily).toEqual([
-      { date: '2026-01-01', success: 1, failed: 0 },
-      { date: '2026-01-02', success: 0, failed: 0 },
-      { date: '2026-01-03', success: 1, failed: 2 },
-      { date: '2026-01-04', success: 2, failed: 0 },
-      { date: '2026-01-05', success: 1, failed: 1 },
-      { date: '2026-01-06', success: 1, failed: 1 },
-      { date: '2026-01-07', success: 0, failed: 0 },
-      { date: '2026-01-08', success: 0, failed: 0 },
-      { date: '2026-01-09', success: 0, failed: 0 },
-      { date: '2026-01-10', success: 0, failed: 1 },
+      { date: '2026-01-01', success: 1, failed: 0, leadTimeMedianSeconds: 3600 },
+      { date: '2026-01-02', success: 0, failed: 0, leadTimeMedianSeconds: null },
+      { date: '2026-01-03', success: 1, failed: 2, leadTimeMedianSeconds: 10800 },
+      // Two successes of web, 2 h and 4 h from commit to deployment.
+      { date: '2026-01-04', success: 2, failed: 0, leadTimeMedianSeconds: 10800 },
+      { date: '2026-01-05', success: 1, failed: 1, leadTimeMedianSeconds: null },
+      { date: '2026-01-06', success: 1, failed: 1, leadTimeMedianSeconds: null },
+      { date: '2026-01-07', success: 0, failed: 0, leadTimeMedianSeconds: null },
+      { date: '2026-01-08', success: 0, failed: 0, leadTimeMedianSeconds: null },
+      { date: '2026-01-09', success: 0, failed: 0, leadTimeMedianSeconds: null },
+      { date: '2026-01-10', success: 0, failed: 1, leadTimeMedianSeconds: null },
     ]);
     expect(r.apps).toEqual([
       {

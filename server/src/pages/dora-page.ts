@@ -1,8 +1,8 @@
 /**
- * `/dora?env=&app=&window=&until=`: the four DORA figures, a chart of
- * deployments per day, and each app's figures. The chart (dora.js, uPlot)
- * is drawn from the day table, which is what a reader without JavaScript
- * gets instead.
+ * `/dora?env=&app=&window=&until=`: the four DORA figures, charts of
+ * deployments and of median lead time per day, and each app's figures. The
+ * charts (dora.js, uPlot) are drawn from the day table, which is what a
+ * reader without JavaScript gets instead.
  */
 import type { DoraDurations, DoraReport, DoraRestore } from '@svt/client';
 import { html, type Html } from './html.js';
@@ -103,6 +103,8 @@ export function doraPage({ envs, report: r, pastWindow }: DoraPageData): string 
       </dl>
       <h2>Deployments per day</h2>
       <div id="daily-chart" class="chart" aria-hidden="true"></div>
+      <h2>Lead time for changes per day (median)</h2>
+      <div id="lead-chart" class="chart" aria-hidden="true"></div>
       <details>
         <summary>The figures per day</summary>
         <div class="scroll">
@@ -112,6 +114,7 @@ export function doraPage({ envs, report: r, pastWindow }: DoraPageData): string 
                 <th scope="col">Day (UTC)</th>
                 <th scope="col">Successes</th>
                 <th scope="col">Failed changes</th>
+                <th scope="col">Median lead time</th>
               </tr>
             </thead>
             <tbody>
@@ -121,6 +124,9 @@ export function doraPage({ envs, report: r, pastWindow }: DoraPageData): string 
                     <th scope="row">${d.date}</th>
                     <td>${d.success}</td>
                     <td>${d.failed}</td>
+                    <td data-seconds="${d.leadTimeMedianSeconds ?? ''}">
+                      ${duration(d.leadTimeMedianSeconds)}
+                    </td>
                   </tr>`,
               )}
             </tbody>
