@@ -2,7 +2,7 @@
 // `npm run bench` (50 connections, POST /api/v1/deployments over 100 apps)
 // for BENCH_SECONDS (default 8) against one server process, and the CPU
 // each of its threads spent per request, read from /proc/<pid>/task (Linux),
-// with autocannon's own. Default script: the SVT server; pass
+// with autocannon's own. BENCH_SERVER_ENV (JSON) adds server settings. Default script: the SVT server; pass
 // bench/bare-server.mjs for the baseline. PROF=1 adds a V8 CPU profile of
 // the server's threads in bench/results/.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +19,13 @@ const flags = process.env.PROF
   : [];
 const { proc, port } = await start(
   script,
-  { SVT_PORT: '0', SVT_DB: `${dir}/svt.db`, SVT_RATE_LIMIT: '100000000' },
+  {
+    SVT_PORT: '0',
+    SVT_DB: `${dir}/svt.db`,
+    SVT_RATE_LIMIT: '100000000',
+    // More settings for an A/B, e.g. BENCH_SERVER_ENV='{"SVT_AUTH":"off"}'.
+    ...JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}'),
+  },
   undefined,
   flags,
 );

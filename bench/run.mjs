@@ -2,8 +2,9 @@
 //
 // 1. Ingest: POST /api/v1/deployments on the server as shipped (its bin,
 //    default settings and logging, SQLite with synchronous=FULL) next to the
-//    bare Koa JSON POST route (bare-server.mjs), with autocannon on
-//    127.0.0.1, alternating rounds so that both see the same machine state.
+//    bare Koa JSON POST route (bare-server.mjs) and to that route plus one
+//    durable row (durable-baseline-server.mjs), with autocannon on
+//    127.0.0.1, alternating rounds so that all see the same machine state.
 // 2. Reads: GET /api/v1/environments/{env} (and ?at=) for an environment of
 //    1,000 apps, with 260,000 deployments in history across 5 environments.
 //
@@ -52,9 +53,15 @@ async function ingestRound(label, script, env) {
 
 async function ingest() {
   const bare = [];
+  const durable = [];
   const svt = [];
   for (let round = 0; round < rounds; round++) {
     bare.push(await ingestRound('bare', join(root, 'bench', 'bare-server.mjs'), {}));
+    durable.push(
+      await ingestRound('durable', join(root, 'bench', 'durable-baseline-server.mjs'), {
+        SVT_DB: join(work, `durable-${round}.db`),
+      }),
+    );
     const db = join(work, `ingest-${round}.db`);
     svt.push(
       await ingestRound('svt', join(root, 'server', 'bin', 'svt-server.js'), {
@@ -68,7 +75,12 @@ async function ingest() {
   const mean = (xs, key) => xs.reduce((s, x) => s + x[key], 0) / xs.length;
   return {
     bare,
+    durable,
     svt,
+    durableRps: mean(durable, 'rps'),
+    durableP99: mean(durable, 'p99'),
+    durableRatio: mean(durable, 'rps') / mean(bare, 'rps'),
+    svtToDurable: mean(svt, 'rps') / mean(durable, 'rps'),
     rpsRatio: mean(svt, 'rps') / mean(bare, 'rps'),
     p99Ratio: mean(svt, 'p99') / mean(bare, 'p99'),
     bareRps: mean(bare, 'rps'),
@@ -191,7 +203,10 @@ const lines = [
   '| --- | --- | --- | --- |',
   `| bare Koa JSON POST (baseline) | ${f(ing.bareRps, 0)} | ${f(ing.bare.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.bareP99, 1)} |`,
   `| SVT POST /api/v1/deployments (synchronous=FULL) | ${f(ing.svtRps, 0)} | ${f(ing.svt.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.svtP99, 1)} |`,
+  `| bare route + one durable row (group commit, synchronous=FULL) | ${f(ing.durableRps, 0)} | ${f(ing.durable.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.durableP99, 1)} |`,
   `| **ratio SVT / bare** | **${f(ing.rpsRatio)}** | | **${f(ing.p99Ratio)}** |`,
+  `| ratio durable row / bare | ${f(ing.durableRatio)} | | |`,
+  `| ratio SVT / durable row | ${f(ing.svtToDurable)} | | |`,
   '',
   `Reads over ${rd.seeded.total} deployments in 5 environments (env-0: 1,000 apps), seeded in ${f(rd.seeded.seconds, 1)} s:`,
   '',
