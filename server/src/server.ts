@@ -100,8 +100,6 @@ export async function startServer(config: Config, store: Store, logger: Logger):
     `listening on ${scheme}://${config.host}:${port}`,
   );
   await warnAboutAccess(config, store, logger);
-  // Out now, not at the next flush: whoever started the server waits for its port.
-  logger.flush();
   const retention = scheduleRetention(config, store, logger);
 
   let stopping: Promise<void> | null = null;
