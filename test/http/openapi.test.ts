@@ -15,9 +15,8 @@ import { testApp, type TestApp } from '../helpers/app.js';
 import { T0, newDeployment } from '../helpers/deployments.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 
-// ajv-formats is CommonJS: its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+// ajv-formats is CommonJS: under Node's ESM its plugin is the module's `default` property.
+const addFormats = addFormatsModule.default;
 
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
@@ -44,8 +43,8 @@ afterAll(async () => {
 
 /** Every (method, path) the router serves, in OpenAPI's `{param}` form. */
 function routerOperations(): string[] {
-  const layer = t.app.middleware.find((m) => 'router' in m) as unknown as { router: Router };
-  return layer.router.stack
+  const layer = t.app.middleware.find((m): m is typeof m & { router: Router } => 'router' in m);
+  return (layer?.router.stack ?? [])
     .flatMap((l) =>
       l.methods
         .filter((m) => m !== 'HEAD')
