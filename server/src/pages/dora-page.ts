@@ -9,7 +9,7 @@ import { html, type Html } from './html.js';
 import { layout, time } from './layout.js';
 import { envOptions, sortable } from './selectors.js';
 
-export const WINDOWS = ['7d', '30d', '90d', '365d'] as const;
+const WINDOWS = ['7d', '30d', '90d', '365d'] as const;
 
 export interface DoraPageData {
   envs: string[];
@@ -19,7 +19,7 @@ export interface DoraPageData {
 }
 
 /** Seconds as a short duration: 45 s, 30 min, 3 h 5 min, 2 d 4 h. */
-export function duration(seconds: number | null): string {
+function duration(seconds: number | null): string {
   if (seconds === null) return '–';
   if (seconds < 60) return `${Math.round(seconds)} s`;
   const minutes = Math.round(seconds / 60);
