@@ -105,6 +105,19 @@ export function storeContract(
       expect(await versions('dev')).toEqual(['api@2.0.0']);
     });
 
+    it('answers a late arrival with the success before it in deployedAt order, not the current one', async () => {
+      // SQLite takes "previous" from the projection for in-order writes and
+      // searches the per-app index only for these: both paths are covered.
+      await store.record(d({ version: '1.0.0', deployedAt: T0 }));
+      await store.record(d({ version: '1.1.0', status: 'failure', deployedAt: T0 + MINUTE }));
+      await store.record(d({ version: '3.0.0', deployedAt: T0 + 3 * MINUTE }));
+      const late = await store.record(d({ version: '2.0.0', deployedAt: T0 + 2 * MINUTE }));
+      expect(late.previous?.version).toBe('1.0.0');
+      const next = await store.record(d({ version: '4.0.0', deployedAt: T0 + 4 * MINUTE }));
+      expect(next.previous?.version).toBe('3.0.0');
+      expect(await versions('dev')).toEqual(['api@4.0.0']);
+    });
+
     it('never makes failure, started or rolled_back current; a rollback is a new success', async () => {
       await store.record(d({ version: '1.0.0', deployedAt: T0 }));
       await store.record(d({ version: '1.1.0', status: 'started', deployedAt: T0 + 1 * MINUTE }));

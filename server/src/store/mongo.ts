@@ -15,7 +15,7 @@ import {
   MongoClient,
   MongoServerError,
 } from 'mongodb';
-import { monotonicFactory } from 'ulid';
+import { idFactory } from './ids.js';
 import type { Deployment } from '@svt/client';
 import { inFlightProblem } from '../idempotency.js';
 import {
@@ -53,7 +53,7 @@ export class MongoStore implements Store {
   private ready: Promise<void> | null = null;
   private tokenIndexes: Promise<void> | null = null;
   private closed = false;
-  private readonly nextId = monotonicFactory();
+  private readonly nextId = idFactory();
 
   constructor(
     private readonly url: string,

@@ -9,7 +9,7 @@
  * whole batch, none of which was acknowledged.
  */
 import type Database from 'better-sqlite3';
-import { monotonicFactory } from 'ulid';
+import { idFactory } from './ids.js';
 import { deploymentOf } from './shared.js';
 import type { IdempotencyClaim, ImportItem, NewDeployment } from './types.js';
 
@@ -39,6 +39,8 @@ interface EnvAppRow {
   latest_seq: number;
   latest_at: number;
   latest_id: string;
+  /** The current deployment's stored JSON, when there is one. */
+  current_doc: string | null;
 }
 
 interface KeyedRow {
@@ -58,7 +60,7 @@ function isAfter(at1: number, id1: string, at2: number, id2: string): boolean {
 
 export class LedgerWriter {
   private readonly s: ReturnType<typeof prepare>;
-  private readonly nextId = monotonicFactory();
+  private readonly nextId = idFactory();
 
   constructor(private readonly db: Database.Database) {
     this.s = prepare(db);
@@ -117,6 +119,25 @@ export class LedgerWriter {
     return this.insertWith(input, this.nextId(), Date.now(), claim?.key ?? null, claim);
   }
 
+  /**
+   * The latest success of the env and app before (deployedAt, id). A
+   * deployment recorded after its app's current one (nearly every one) has
+   * that one as previous, read with the projection row; only one recorded
+   * out of order searches the per-app index.
+   */
+  private previousSuccess(
+    known: EnvAppRow | undefined,
+    input: NewDeployment,
+    id: string,
+  ): { id: string; doc: string } | undefined {
+    if (known === undefined || known.current_id === null || known.current_at === null)
+      return undefined;
+    if (isAfter(input.deployedAt, id, known.current_at, known.current_id))
+      return { id: known.current_id, doc: known.current_doc ?? '' };
+    return this.s.previousSuccess.get(input.env, input.app, input.deployedAt, id) as
+      { id: string; doc: string } | undefined;
+  }
+
   /** One insert with the projection kept in step; `claim` is what enforces the key (imports have none). */
   private insertWith(
     input: NewDeployment,
@@ -127,8 +148,8 @@ export class LedgerWriter {
   ): WrittenText {
     const s = this.s;
     const at = input.deployedAt;
-    const previous = s.previousSuccess.get(input.env, input.app, at, id) as
-      { id: string; doc: string } | undefined;
+    const known = s.envApp.get(input.env, input.app) as EnvAppRow | undefined;
+    const previous = this.previousSuccess(known, input, id);
     const deployment = deploymentOf(input, id, recordedAt, idempotencyKey);
     const doc = JSON.stringify(deployment);
     const seq = Number(
@@ -146,7 +167,6 @@ export class LedgerWriter {
       ).lastInsertRowid,
     );
     const success = input.status === 'success';
-    const known = s.envApp.get(input.env, input.app) as EnvAppRow | undefined;
     if (known === undefined) {
       s.insertEnvApp.run(
         input.env,
@@ -205,8 +225,10 @@ function prepare(db: Database.Database) {
          idem_hash, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     envApp: db.prepare(
-      `SELECT current_seq, current_at, current_id, latest_seq, latest_at, latest_id
-       FROM env_apps WHERE env = ? AND app = ?`,
+      `SELECT ea.current_seq, ea.current_at, ea.current_id, ea.latest_seq, ea.latest_at,
+         ea.latest_id, d.doc AS current_doc
+       FROM env_apps ea LEFT JOIN deployments d ON d.seq = ea.current_seq
+       WHERE ea.env = ? AND ea.app = ?`,
     ),
     insertEnvApp: db.prepare(
       `INSERT INTO env_apps (env, app, first_seq, current_seq, current_at, current_id, latest_seq,
