@@ -2,9 +2,11 @@
 //
 // 1. Ingest: POST /api/v1/deployments on the server as shipped (its bin,
 //    default settings and logging, SQLite with synchronous=FULL) next to the
-//    bare Koa JSON POST route (bare-server.mjs) and to that route plus one
-//    durable row (durable-baseline-server.mjs), with autocannon on
-//    127.0.0.1, alternating rounds so that all see the same machine state.
+//    bare Koa JSON POST route (bare-server.mjs), to that route plus one
+//    durable row (durable-baseline-server.mjs), and to SVT with a store that
+//    records nothing (noop-store-server.mjs: the HTTP stack's ceiling), with
+//    autocannon on 127.0.0.1, alternating rounds so that all see the same
+//    machine state.
 // 2. Reads: GET /api/v1/environments/{env} (and ?at=) for an environment of
 //    1,000 apps, with 260,000 deployments in history across 5 environments.
 //
@@ -54,12 +56,20 @@ async function ingestRound(label, script, env) {
 async function ingest() {
   const bare = [];
   const durable = [];
+  const noop = [];
   const svt = [];
   for (let round = 0; round < rounds; round++) {
     bare.push(await ingestRound('bare', join(root, 'bench', 'bare-server.mjs'), {}));
     durable.push(
       await ingestRound('durable', join(root, 'bench', 'durable-baseline-server.mjs'), {
         SVT_DB: join(work, `durable-${round}.db`),
+      }),
+    );
+    noop.push(
+      await ingestRound('noop', join(root, 'bench', 'noop-store-server.mjs'), {
+        SVT_PORT: '0',
+        SVT_DB: join(work, `noop-${round}.db`),
+        SVT_RATE_LIMIT: '100000000',
       }),
     );
     const db = join(work, `ingest-${round}.db`);
@@ -81,6 +91,10 @@ async function ingest() {
     durableP99: mean(durable, 'p99'),
     durableRatio: mean(durable, 'rps') / mean(bare, 'rps'),
     svtToDurable: mean(svt, 'rps') / mean(durable, 'rps'),
+    noop,
+    noopRps: mean(noop, 'rps'),
+    noopP99: mean(noop, 'p99'),
+    noopRatio: mean(noop, 'rps') / mean(bare, 'rps'),
     rpsRatio: mean(svt, 'rps') / mean(bare, 'rps'),
     p99Ratio: mean(svt, 'p99') / mean(bare, 'p99'),
     bareRps: mean(bare, 'rps'),
@@ -204,9 +218,13 @@ const lines = [
   `| bare Koa JSON POST (baseline) | ${f(ing.bareRps, 0)} | ${f(ing.bare.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.bareP99, 1)} |`,
   `| SVT POST /api/v1/deployments (synchronous=FULL) | ${f(ing.svtRps, 0)} | ${f(ing.svt.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.svtP99, 1)} |`,
   `| bare route + one durable row (group commit, synchronous=FULL) | ${f(ing.durableRps, 0)} | ${f(ing.durable.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.durableP99, 1)} |`,
+  `| SVT with a store that records nothing (HTTP stack alone) | ${f(ing.noopRps, 0)} | ${f(ing.noop.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.noopP99, 1)} |`,
   `| **ratio SVT / bare** | **${f(ing.rpsRatio)}** | | **${f(ing.p99Ratio)}** |`,
   `| ratio durable row / bare | ${f(ing.durableRatio)} | | |`,
   `| ratio SVT / durable row | ${f(ing.svtToDurable)} | | |`,
+  `| ratio SVT HTTP stack alone / bare (the ceiling) | ${f(ing.noopRatio)} | | |`,
+  '',
+  `Per round (req/s): bare ${ing.bare.map((x) => f(x.rps, 0)).join(' / ')}; SVT ${ing.svt.map((x) => f(x.rps, 0)).join(' / ')}; ratios ${ing.svt.map((x, i) => f(x.rps / ing.bare[i].rps)).join(', ')}.`,
   '',
   `Reads over ${rd.seeded.total} deployments in 5 environments (env-0: 1,000 apps), seeded in ${f(rd.seeded.seconds, 1)} s:`,
   '',

@@ -1,0 +1,36 @@
+// A third baseline: SVT exactly as shipped (config, logging, metrics, auth,
+// rate limit, validation, every middleware and route) but with a store whose
+// record() commits nothing and answers at once, as if storage were free.
+// Its rate is the ceiling of the HTTP stack alone: how close to the bare Koa
+// route SVT could get with any storage design. Reads and tokens still go to
+// a real SQLite file (SVT_DB). Prints its port, as the SVT server does.
+import { parseConfig } from '../server/dist/config.js';
+import { createLogger } from '../server/dist/logger.js';
+import { startServer } from '../server/dist/server.js';
+import { deploymentOf } from '../server/dist/store/shared.js';
+import { createStore } from '../server/dist/store/index.js';
+
+const config = parseConfig(process.env);
+const logger = createLogger(config.logLevel);
+const real = await createStore(config);
+let n = 0;
+const store = new Proxy(real, {
+  get(target, name, receiver) {
+    if (name !== 'record') return Reflect.get(target, name, receiver);
+    // What the SQLite writer hands back: the deployment's JSON text, built the same way.
+    return async (input) => {
+      n += 1;
+      const id = `NOOP${String(n).padStart(22, '0')}`;
+      const deployment = deploymentOf(input, id, Date.now(), null);
+      return {
+        deployment,
+        previous: null,
+        firstInEnv: false,
+        replayed: false,
+        responseJson: `{"deployment":${JSON.stringify(deployment)},"previous":null}`,
+      };
+    };
+  },
+});
+const running = await startServer(config, store, logger);
+process.on('SIGTERM', () => void running.stop('SIGTERM').then(() => process.exit(0)));
