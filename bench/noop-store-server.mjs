@@ -33,4 +33,6 @@ const store = new Proxy(real, {
   },
 });
 const running = await startServer(config, store, logger);
+// The port, whatever SVT_LOG_LEVEL hides (an A/B of log levels needs it).
+console.log(JSON.stringify({ port: running.port }));
 process.on('SIGTERM', () => void running.stop('SIGTERM').then(() => process.exit(0)));
