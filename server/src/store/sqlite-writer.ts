@@ -132,8 +132,11 @@ export class LedgerWriter {
   ): { id: string; doc: string } | undefined {
     if (known === undefined || known.current_id === null || known.current_at === null)
       return undefined;
-    if (isAfter(input.deployedAt, id, known.current_at, known.current_id))
-      return { id: known.current_id, doc: known.current_doc ?? '' };
+    if (
+      known.current_doc !== null &&
+      isAfter(input.deployedAt, id, known.current_at, known.current_id)
+    )
+      return { id: known.current_id, doc: known.current_doc };
     return this.s.previousSuccess.get(input.env, input.app, input.deployedAt, id) as
       { id: string; doc: string } | undefined;
   }
