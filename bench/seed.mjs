@@ -3,7 +3,8 @@
 import { migrate, openDatabase } from '../server/dist/store/sqlite-connection.js';
 import { LedgerWriter } from '../server/dist/store/sqlite-writer.js';
 
-const EMPTY = {
+/** The optional fields of a deployment, all empty. */
+export const EMPTY = {
   commit: null,
   committedAt: null,
   ref: null,

@@ -13,6 +13,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './process.mjs';
+import { EMPTY } from './seed.mjs';
 
 const specs = process.argv.slice(2, 4).map((arg) => JSON.parse(arg));
 if (specs.length !== 2) throw new Error("usage: node bench/writer-pair.mjs '<A json>' '<B json>'");
@@ -51,15 +52,9 @@ function batch(side) {
         version: `1.0.${side.i}`,
         status: 'success',
         deployedAt: Date.now(),
+        ...EMPTY,
         commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
-        committedAt: null,
-        ref: null,
-        url: null,
-        pipelineUrl: null,
-        actor: null,
-        source: null,
         attributes: { region: 'eu-west-1' },
-        recordedBy: null,
       },
     };
   });
