@@ -156,4 +156,22 @@ describe('svt-server process', () => {
     expect(JSON.stringify(s.logs)).not.toContain('secret-app-name');
     expect(JSON.stringify(s.logs)).not.toContain('not json');
   });
+
+  it('writes a quiet server log line out within a moment, without waiting for more', async () => {
+    // Lines are buffered in blocks; a lone line must not wait for the block to fill.
+    const s = await start({ SVT_DB: tempDbPath() });
+    try {
+      await call(s.port, 'GET', '/healthz');
+      const deadline = Date.now() + 2000;
+      const logged = () =>
+        s.logs.some(
+          (l) => (l as { path?: string }).path === '/healthz' && 'reqId' in (l as object),
+        );
+      while (!logged() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(logged()).toBe(true);
+    } finally {
+      s.proc.kill('SIGKILL');
+      await s.exited;
+    }
+  });
 });
