@@ -164,9 +164,10 @@ describe('svt-server process', () => {
       await call(s.port, 'GET', '/healthz');
       const deadline = Date.now() + 2000;
       const logged = () =>
-        s.logs.some(
-          (l) => (l as { path?: string }).path === '/healthz' && 'reqId' in (l as object),
-        );
+        s.logs.some((l) => {
+          const line = l as { msg?: string; path?: string };
+          return line.msg === 'request' && line.path === '/healthz';
+        });
       while (!logged() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(logged()).toBe(true);
     } finally {

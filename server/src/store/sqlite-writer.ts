@@ -57,7 +57,7 @@ type EnvAppTuple = [
 /**
  * The projection row is read once per deployment, as an array: better-sqlite3
  * builds an object per row by interning each column name again, which cost
- * the writer 4% of its CPU (bench/writer-pair.mjs, both orders).
+ * the writer 4-5% of its CPU (bench/writer-pair.mjs, both orders).
  */
 function envAppRow(row: EnvAppTuple | undefined): EnvAppRow | undefined {
   if (row === undefined) return undefined;
