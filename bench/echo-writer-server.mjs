@@ -13,6 +13,7 @@ import { startServer } from '../server/dist/server.js';
 import { deploymentOf } from '../server/dist/store/shared.js';
 import { createStore } from '../server/dist/store/index.js';
 import { WriterClient } from '../server/dist/store/sqlite-writer-client.js';
+import { EMPTY } from './seed.mjs';
 
 const config = parseConfig(process.env);
 const logger = createLogger(config.logLevel);
@@ -27,15 +28,9 @@ const text = JSON.stringify(
       version: '1.0.1',
       status: 'success',
       deployedAt: Date.now(),
+      ...EMPTY,
       commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
-      committedAt: null,
-      ref: null,
-      url: null,
-      pipelineUrl: null,
-      actor: null,
-      source: null,
       attributes: { region: 'eu-west-1' },
-      recordedBy: null,
     },
     '01ECHO00000000000000000000',
     Date.now(),
