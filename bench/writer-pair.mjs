@@ -7,6 +7,9 @@
 //   dist   a server build directory (another checkout's server/dist)
 //   drop   indexes to drop, comma-separated (what each index costs)
 //   cache  PRAGMA cache_size
+//   pragma more pragmas for the writer's connection, e.g.
+//          ["wal_autocheckpoint = 4000", "mmap_size = 268435456"]
+//   pageSize  the page size the file is created with (bytes)
 //   stub   writer statements replaced by no-ops, comma-separated (cost only;
 //          the data is then wrong)
 // BATCHES (default 3000; the first tenth warms up). Needs `npm run build`.
@@ -29,9 +32,18 @@ for (const [k, spec] of specs.entries()) {
   const dir = `/tmp/svt-bench-pair/${k}`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  if (spec.pageSize !== undefined) {
+    // Only a new file takes a page size: made here, before WAL and the schema.
+    const { default: Database } = await import('better-sqlite3');
+    const blank = new Database(join(dir, 'svt.db'));
+    blank.pragma(`page_size = ${Number(spec.pageSize)}`);
+    blank.exec('VACUUM');
+    blank.close();
+  }
   const db = openDatabase(join(dir, 'svt.db'));
   migrate(db);
   if (spec.cache !== undefined) db.pragma(`cache_size = ${Number(spec.cache)}`);
+  for (const pragma of spec.pragma ?? []) db.pragma(pragma);
   for (const index of (spec.drop ?? '').split(',').filter(Boolean)) db.exec(`DROP INDEX ${index}`);
   const writer = new LedgerWriter(db);
   for (const name of (spec.stub ?? '').split(',').filter(Boolean)) {
