@@ -34,6 +34,13 @@ export interface Deployment {
   recordedBy: string | null;
   /** The Idempotency-Key it was recorded with, if any. */
   idempotencyKey: string | null;
+  /**
+   * Derived, never sent: true for a success whose version differs from the
+   * one it replaced and either ranks older than it or ran in that
+   * environment before (a redeploy of the same version is not a rollback).
+   * Recomputed when deployments arrive out of order.
+   */
+  rollback: boolean;
 }
 
 /** Body of `POST /api/v1/deployments`. */
@@ -59,8 +66,19 @@ export interface RecordDeploymentRequest {
 /** Answer to `POST /api/v1/deployments` (201). */
 export interface RecordDeploymentResponse {
   deployment: Deployment;
-  /** The success deployment this one follows for the same env and app, if any. */
+  /**
+   * The success that ran in that env and app before this one, by deployedAt
+   * (what it replaced, when it became current), if any.
+   */
   previous: Deployment | null;
+  /**
+   * Whether it became the app's current deployment in that environment:
+   * false for a status other than success, and for a success dated before
+   * the current one (a back-dated record).
+   */
+  current: boolean;
+  /** Present when `current` is false: the deployment that runs there instead (null when none succeeded). */
+  currentDeployment?: Deployment | null;
 }
 
 /** Answer to `GET /api/v1/environments/{env}`. */

@@ -3,13 +3,14 @@
  * every hook after the write is acknowledged, never on its path: a queue in
  * memory, one delivery at a time per hook, retried with backoff (5
  * attempts, 1 s doubling), 5 s per attempt. A generic hook gets
- * `{event, deployment, previous}`, signed: `X-SVT-Signature: sha256=<hex
+ * `{event, deployment, previous, current, currentDeployment?}` (the write's
+ * answer), signed: `X-SVT-Signature: sha256=<hex
  * HMAC of "<timestamp>.<body>">` with `X-SVT-Timestamp`. A Slack hook gets a
  * `{text}` message. Deliveries still queued when the process stops are lost.
  */
 import { createHmac } from 'node:crypto';
-import type { Deployment } from '@svt/client';
 import type { Logger } from 'pino';
+import type { RecordResult } from './store/types.js';
 
 export interface WebhookConfig {
   url: string;
@@ -25,10 +26,33 @@ export function signature(secret: string, timestamp: string, body: string): stri
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-function slackText(d: Deployment, previous: Deployment | null): string {
-  const verb = d.status === 'success' ? 'deployed to' : `${d.status.replace('_', ' ')} in`;
-  const before = previous === null ? '' : ` (was ${previous.version})`;
-  return `${d.app} ${d.version} ${verb} ${d.env}${before}`;
+/** What a hook is told of: the write's answer (RecordDeploymentResponse). */
+export type Recorded = Pick<
+  RecordResult,
+  'deployment' | 'previous' | 'current' | 'currentDeployment'
+>;
+
+/** One line that says what happened, in the words the CLI uses. */
+export function recordedText({
+  deployment: d,
+  previous,
+  current,
+  currentDeployment,
+}: Recorded): string {
+  const runs =
+    currentDeployment == null
+      ? 'nothing succeeded there yet'
+      : `${currentDeployment.version} runs there`;
+  if (d.status === 'started')
+    return `${d.app} ${d.version} deployment started in ${d.env} (${runs})`;
+  if (d.status !== 'success') {
+    return `${d.app} ${d.version} ${d.status === 'failure' ? 'failed' : 'rolled back'} in ${d.env} (${runs})`;
+  }
+  if (!current) {
+    return `${d.app} ${d.version} recorded in ${d.env}, but not current: ${runs}, deployed later`;
+  }
+  const what = d.rollback ? 'rolled back to' : 'deployed to';
+  return `${d.app} ${d.version} ${what} ${d.env}${previous === null ? '' : ` (was ${previous.version})`}`;
 }
 
 class Hook {
@@ -41,11 +65,18 @@ class Hook {
     private readonly sleep: (ms: number) => Promise<void>,
   ) {}
 
-  push(d: Deployment, previous: Deployment | null): void {
+  push(recorded: Recorded): void {
+    const { deployment, previous, current, currentDeployment } = recorded;
     const body =
       this.config.format === 'slack'
-        ? JSON.stringify({ text: slackText(d, previous) })
-        : JSON.stringify({ event: 'deployment', deployment: d, previous });
+        ? JSON.stringify({ text: recordedText(recorded) })
+        : JSON.stringify({
+            event: 'deployment',
+            deployment,
+            previous,
+            current,
+            ...(current ? {} : { currentDeployment }),
+          });
     if (this.queue.length >= MAX_QUEUE) {
       this.queue.shift();
       this.logger.warn(
@@ -116,7 +147,7 @@ export class Webhooks {
   }
 
   /** Queues the deployment for every hook and returns at once. */
-  notify(d: Deployment, previous: Deployment | null): void {
-    for (const hook of this.hooks) hook.push(d, previous);
+  notify(recorded: Recorded): void {
+    for (const hook of this.hooks) hook.push(recorded);
   }
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { RecordResult, Store } from '../../server/src/store/types.js';
 import { HttpProblem } from '../../server/src/errors.js';
 import { MINUTE, T0, newDeployment as d } from '../helpers/deployments.js';
+import { derivedContract } from './contract-derived.js';
 
 export interface ContractOptions {
   /** Report every test as skipped (an adapter whose server is not reachable here). */
@@ -17,6 +18,7 @@ export function storeContract(
   makeStore: () => Promise<Store>,
   { skip = false }: ContractOptions = {},
 ): void {
+  derivedContract(name, makeStore, skip);
   (skip ? describe.skip : describe)(`${name} store contract`, () => {
     let store: Store;
     beforeEach(async () => {
@@ -66,6 +68,7 @@ export function storeContract(
         attributes: { region: 'eu', replicas: 3, canary: false },
         recordedBy: null,
         idempotencyKey: null,
+        rollback: false,
       });
       expect(Date.parse(deployment.recordedAt)).toBeGreaterThanOrEqual(before - 1);
       expect([previous, firstInEnv, replayed]).toEqual([null, true, false]);
@@ -79,6 +82,7 @@ export function storeContract(
         expect(JSON.parse(result.responseJson)).toEqual({
           deployment: result.deployment,
           previous: result.previous,
+          current: true,
         });
       }
       expect(result.previous?.version).toBe('1.0.0');

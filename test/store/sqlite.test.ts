@@ -96,4 +96,49 @@ describe('sqlite store', () => {
     expect(fromProjection).toEqual(fromEvents);
     await store.close();
   });
+
+  it('migrates a 1.0.0 file: every deployment gains its rollback flag, nothing else changes', async () => {
+    const path = tempDbPath();
+    // A file as release 1.0.0 left it: three migrations, documents without "rollback".
+    const db = new Database(path);
+    for (const m of MIGRATIONS.slice(0, 3)) if (typeof m === 'string') db.exec(m);
+    db.pragma('user_version = 3');
+    const insert = db.prepare(
+      `INSERT INTO deployments (id, env, app, status, deployed_at, doc) VALUES (?, 'dev', 'api', ?, ?, ?)`,
+    );
+    const rows: [string, string, number][] = [
+      ['2.0.0', 'success', 1000],
+      ['1.0.0', 'success', 2000],
+      ['1.1.0', 'failure', 3000],
+    ];
+    rows.forEach(([version, status, at], i) => {
+      const id = `01K00000000000000000000${i}AA`;
+      const doc = { id, env: 'dev', app: 'api', version, status, attributes: { n: 1.5 } };
+      insert.run(id, status, at, JSON.stringify(doc));
+    });
+    db.prepare(
+      `INSERT INTO env_apps VALUES ('dev', 'api', 1, 2, 2000, '01K000000000000000000001AA', 3, 3000, '01K000000000000000000002AA')`,
+    ).run();
+    db.close();
+    const store = new SqliteStore(path);
+    const items = (await store.history({ limit: 10 })).items.reverse();
+    expect(items.map((x) => [x.version, x.rollback])).toEqual([
+      ['2.0.0', false],
+      ['1.0.0', true],
+      ['1.1.0', false],
+    ]);
+    expect(items[0]).toEqual({
+      id: '01K000000000000000000000AA',
+      env: 'dev',
+      app: 'api',
+      version: '2.0.0',
+      status: 'success',
+      attributes: { n: 1.5 },
+      rollback: false,
+    });
+    // The versions that ran are known, so a new write is judged against them.
+    const again = await store.record(d({ version: '2.0.0', deployedAt: 4000 }));
+    expect(again.deployment.rollback).toBe(true);
+    await store.close();
+  });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import type { Deployment } from '@svt/client';
-import { compareEnvironments, newer } from '../../server/src/compare.js';
+import { compareEnvironments } from '../../server/src/compare.js';
 
 let n = 0;
 function d(app: string, version: string, deployedAt = '2026-01-01T00:00:00.000Z'): Deployment {
@@ -23,40 +23,9 @@ function d(app: string, version: string, deployedAt = '2026-01-01T00:00:00.000Z'
     attributes: {},
     recordedBy: null,
     idempotencyKey: null,
+    rollback: false,
   };
 }
-
-describe('which version is newer', () => {
-  test.each([
-    ['1.10.0', '1.9.0'],
-    ['v1.10.0', '1.9.0'],
-    ['2.0.0', 'v1.99.99'],
-    ['1.0.0', '1.0.0-rc.1'],
-    ['1.0.0-rc.10', '1.0.0-rc.9'],
-    ['1.0.0+build.2', '1.0.0+build.1'],
-  ])('semver: %s is newer than %s, whatever the deployment times', (a, b) => {
-    const older = '2026-01-01T00:00:00.000Z';
-    const later = '2026-06-01T00:00:00.000Z';
-    expect(newer(d('a', a, older), d('a', b, later))).toBeGreaterThan(0);
-    expect(newer(d('a', b, later), d('a', a, older))).toBeLessThan(0);
-  });
-
-  test('not semver on either side: the later deployment is newer', () => {
-    const early = d('a', '9fceb02', '2026-01-01T00:00:00.000Z');
-    const late = d('a', 'a1b2c3d', '2026-02-01T00:00:00.000Z');
-    expect(newer(late, early)).toBeGreaterThan(0);
-    expect(newer(early, late)).toBeLessThan(0);
-    // One side semver, the other not: time decides too.
-    expect(
-      newer(d('a', '2026.11.28-3', '2026-03-01T00:00:00.000Z'), d('a', '1.0.0')),
-    ).toBeGreaterThan(0);
-  });
-
-  test('the same string is the same version; v1.2.3 and 1.2.3 are equal in semver, so time decides', () => {
-    expect(newer(d('a', '1.2.3'), d('a', '1.2.3', '2027-01-01T00:00:00.000Z'))).toBe(0);
-    expect(newer(d('a', 'v1.2.3', '2026-05-01T00:00:00.000Z'), d('a', '1.2.3'))).toBeGreaterThan(0);
-  });
-});
 
 test('every app of either side, by name, with its state', () => {
   const staging = [
@@ -77,4 +46,29 @@ test('every app of either side, by name, with its state', () => {
   expect(items[2]?.from).toBeNull();
   expect(items[2]?.to?.version).toBe('7');
   expect(compareEnvironments([], [])).toEqual([]);
+});
+
+test('equal precedence falls back to the later deployment; CalVer builds of a day come after it', () => {
+  const [staging, prod] = [
+    [
+      d('api', '1.4.0+sha.f00d', '2026-01-01T00:00:00.000Z'),
+      d('web', '2026.11.28-3', '2026-11-28T15:00:00.000Z'),
+    ],
+    [
+      d('api', '1.4.0+sha.a11c', '2026-02-01T00:00:00.000Z'),
+      d('web', '2026.11.28', '2026-11-28T09:00:00.000Z'),
+    ],
+  ];
+  expect(compareEnvironments(staging, prod).map((i) => [i.app, i.state])).toEqual([
+    ['api', 'behind'],
+    ['web', 'ahead'],
+  ]);
+});
+
+test('apps are listed as people read names: api before Test app, app-2 before app-10', () => {
+  const items = compareEnvironments(
+    [d('Test app', '1'), d('app-10', '1')],
+    [d('api', '1'), d('app-2', '1')],
+  );
+  expect(items.map((i) => i.app)).toEqual(['api', 'app-2', 'app-10', 'Test app']);
 });

@@ -11,7 +11,6 @@ import type {
   HistoryPage,
   RecordDeploymentResponse,
 } from '@svt/client';
-import { authorizeWrite } from '../auth/policy.js';
 import type { Context } from 'koa';
 import { Readable } from 'node:stream';
 import { CSV_HEADER, csvRow } from '../http/csv.js';
@@ -30,19 +29,17 @@ import {
   parseHistoryQuery,
   single,
 } from '../http/query.js';
-import { claimFor } from '../idempotency.js';
 import type { HistoryQuery } from '../store/types.js';
 import { parseDeployment } from '../validation/deployment.js';
 import type { RouteDeps } from './context.js';
+import { recordWrite } from './record.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 const V1 = '/api/v1';
 
-export function apiV1Routes(
-  router: Router,
-  { store, config, inFlight, webhooks, metrics }: RouteDeps,
-): void {
+export function apiV1Routes(router: Router, deps: RouteDeps): void {
+  const { store, config } = deps;
   /**
    * Current-state answers, keyed by the deployments bytes the store gave: a
    * store that caches current state hands back the same Buffer until a write
@@ -65,20 +62,14 @@ export function apiV1Routes(
   }
 
   router.post(`${V1}/deployments`, async (ctx) => {
+    const receivedAt = Date.now();
     const body = await readJson(ctx);
     const parsed = parseDeployment(body, {
       versionPattern: config.versionPattern,
-      now: Date.now(),
+      now: receivedAt,
       recordedBy: null,
     });
-    const input = { ...parsed, recordedBy: authorizeWrite(ctx, parsed.env) };
-    const claim = claimFor(ctx.get('idempotency-key'), input.recordedBy ?? '', 'v1', body);
-    const result = await inFlight.run(claim, () => store.record(input, claim));
-    if (!result.replayed) metrics.recorded(input);
-    // After the commit, off the answer's path; reading the deployment costs a parse, so only with hooks.
-    if (!result.replayed && config.webhooks.length > 0)
-      webhooks.notify(result.deployment, result.previous);
-    if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
+    const result = await recordWrite(ctx, deps, parsed, receivedAt, 'v1', body);
     ctx.status = 201;
     ctx.type = 'application/json';
     ctx.body =
@@ -86,6 +77,8 @@ export function apiV1Routes(
       JSON.stringify({
         deployment: result.deployment,
         previous: result.previous,
+        current: result.current,
+        ...(result.current ? {} : { currentDeployment: result.currentDeployment }),
       } satisfies RecordDeploymentResponse);
   });
 

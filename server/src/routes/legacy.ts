@@ -6,13 +6,12 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Deployment, LegacyListItem } from '@svt/client';
-import { authorizeWrite } from '../auth/policy.js';
 import { type FieldError, validationProblem } from '../errors.js';
 import { readText } from '../http/body.js';
 import { checkEnv, single } from '../http/query.js';
-import { claimFor } from '../idempotency.js';
 import { parseLegacyBody, parseLegacyDeployment } from '../validation/legacy.js';
 import type { RouteDeps } from './context.js';
+import { recordWrite } from './record.js';
 
 const LIST_KEYS = new Set(['name', 'version', 'date', 'url']);
 
@@ -26,25 +25,17 @@ function toListItem(d: Deployment): LegacyListItem {
   return item;
 }
 
-export function legacyRoutes(
-  router: Router,
-  { store, config, inFlight, webhooks, metrics }: RouteDeps,
-): void {
+export function legacyRoutes(router: Router, deps: RouteDeps): void {
+  const { store, config } = deps;
   router.post('/create', async (ctx) => {
+    const receivedAt = Date.now();
     const body = parseLegacyBody(await readText(ctx));
     const parsed = parseLegacyDeployment(body, {
       versionPattern: config.versionPattern,
-      now: Date.now(),
+      now: receivedAt,
       recordedBy: null,
     });
-    const input = { ...parsed, recordedBy: authorizeWrite(ctx, parsed.env) };
-    const claim = claimFor(ctx.get('idempotency-key'), input.recordedBy ?? '', 'legacy', body);
-    const result = await inFlight.run(claim, () => store.record(input, claim));
-    if (!result.replayed) metrics.recorded(input);
-    // After the commit, off the answer's path; reading the deployment costs a parse, so only with hooks.
-    if (!result.replayed && config.webhooks.length > 0)
-      webhooks.notify(result.deployment, result.previous);
-    if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
+    const result = await recordWrite(ctx, deps, parsed, receivedAt, 'legacy', body);
     ctx.body = {
       message: result.firstInEnv ? 'Creation successful' : 'Update successful',
       deployment: result.deployment,

@@ -69,6 +69,8 @@ export function toDeployment(doc: DeploymentDoc): Deployment {
     attributes: doc.attributes,
     recordedBy: doc.recordedBy,
     idempotencyKey: doc.idem?.key ?? null,
+    // Documents stored before rollbacks were derived have no flag until the backfill at start.
+    rollback: doc.rollback === true,
   };
 }
 
@@ -90,6 +92,8 @@ export async function createIndexes(
       name: 'env_app_status_time',
     },
     { key: { env: 1, deployedAt: -1, _id: -1 }, name: 'env_time' },
+    // Rollback detection: did this version succeed in this env and app before?
+    { key: { env: 1, app: 1, version: 1 }, name: 'env_app_version' },
     { key: { app: 1, deployedAt: -1, _id: -1 }, name: 'app_time' },
     { key: { deployedAt: -1, _id: -1 }, name: 'time' },
     {

@@ -29,6 +29,7 @@ import {
   toDeployment,
 } from './mongo-schema.js';
 import { deploymentOf, idempotencyMismatch, TokenNameTaken } from './shared.js';
+import { isRollback, rollbackFlags } from '../rollback.js';
 import type {
   AppRow,
   EnvironmentRow,
@@ -87,6 +88,7 @@ export class MongoStore implements Store {
         );
       }
       await createIndexes(deployments, envApps);
+      await this.backfillRollbacks(deployments);
     })().catch((err: unknown) => {
       this.ready = null; // the next call tries again
       throw err;
@@ -269,9 +271,22 @@ export class MongoStore implements Store {
         { env: { $eq: earlier.env }, app: { $eq: earlier.app }, _id: { $lt: earlier._id } },
         { session, projection: { _id: 1 } },
       )) === null;
+    // The first answer's "current": the pair's latest success among those recorded up to it.
+    const then = await deployments.findOne(
+      {
+        env: { $eq: earlier.env },
+        app: { $eq: earlier.app },
+        status: { $eq: 'success' },
+        _id: { $lte: earlier._id },
+      },
+      { session, sort: NEWEST_FIRST },
+    );
+    const current = then?._id === earlier._id;
     return {
       deployment: toDeployment(earlier),
       previous: previous === null ? null : toDeployment(previous),
+      current,
+      currentDeployment: current || then === null ? null : toDeployment(then),
       firstInEnv,
       replayed: true,
     };
@@ -290,15 +305,32 @@ export class MongoStore implements Store {
     }
     const id = imported?.id ?? this.nextId();
     const at = new Date(input.deployedAt);
+    const key = { env: { $eq: input.env }, app: { $eq: input.app } };
     const previous = await deployments.findOne(
-      {
-        env: { $eq: input.env },
-        app: { $eq: input.app },
-        status: { $eq: 'success' },
-        ...before(at, id),
-      },
+      { ...key, status: { $eq: 'success' }, ...before(at, id) },
       { session, sort: NEWEST_FIRST },
     );
+    const pair = await envApps.findOne(key, { session });
+    const currentBefore =
+      pair?.currentId == null
+        ? null
+        : await deployments.findOne({ _id: { $eq: pair.currentId } }, { session });
+    const success = input.status === 'success';
+    const becomesCurrent =
+      success &&
+      (currentBefore === null ||
+        at > currentBefore.deployedAt ||
+        (at.getTime() === currentBefore.deployedAt.getTime() && id > currentBefore._id));
+    // A success after every other one is judged against the one it replaces;
+    // one recorded out of order changes later flags too: the pair is recomputed.
+    const ranBefore =
+      becomesCurrent &&
+      (await deployments.findOne(
+        { ...key, status: { $eq: 'success' }, version: { $eq: input.version } },
+        { session, projection: { _id: 1 } },
+      )) !== null;
+    const rollback =
+      becomesCurrent && isRollback(input.version, currentBefore?.version ?? null, ranBefore);
     // Instants are stored as dates so that range queries compare them as such.
     const {
       id: _id,
@@ -312,6 +344,7 @@ export class MongoStore implements Store {
       id,
       imported?.recordedAt ?? Date.now(),
       imported === undefined ? (claim?.key ?? null) : imported.idempotencyKey,
+      rollback,
     );
     const doc: DeploymentDoc = {
       _id,
@@ -325,8 +358,11 @@ export class MongoStore implements Store {
         : { idem: { scope: claim.scope, key: idempotencyKey, hash: claim.fingerprint } }),
     };
     await deployments.insertOne(doc, { session });
+    const reordered =
+      success &&
+      !becomesCurrent &&
+      (await recomputeRollbacks(deployments, input.env, input.app, session));
 
-    const key = { env: { $eq: input.env }, app: { $eq: input.app } };
     const upsert = await envApps.updateOne(
       key,
       {
@@ -343,19 +379,8 @@ export class MongoStore implements Store {
       { upsert: true, session },
     );
     const firstInEnv = upsert.upsertedCount === 1;
-    if (input.status === 'success') {
-      await envApps.updateOne(
-        {
-          ...key,
-          $or: [
-            { currentAt: { $eq: null } },
-            { currentAt: { $lt: at } },
-            { currentAt: { $eq: at }, currentId: { $lt: id } },
-          ],
-        },
-        { $set: { currentId: id, currentAt: at } },
-        { session },
-      );
+    if (becomesCurrent) {
+      await envApps.updateOne(key, { $set: { currentId: id, currentAt: at } }, { session });
     }
     if (!firstInEnv) {
       await envApps.updateOne(
@@ -367,12 +392,40 @@ export class MongoStore implements Store {
         { session },
       );
     }
+    const again = async (d: DeploymentDoc | null): Promise<Deployment | null> => {
+      if (d === null) return null;
+      if (!reordered) return toDeployment(d);
+      const fresh = await deployments.findOne({ _id: { $eq: d._id } }, { session });
+      return fresh === null ? null : toDeployment(fresh);
+    };
     return {
-      deployment: toDeployment(doc),
-      previous: previous === null ? null : toDeployment(previous),
+      deployment: (await again(doc)) ?? toDeployment(doc),
+      previous: await again(previous),
+      current: becomesCurrent,
+      currentDeployment: becomesCurrent ? null : await again(currentBefore),
       firstInEnv,
       replayed: false,
     };
+  }
+
+  /**
+   * Once, for data recorded before rollbacks were derived: every env and
+   * app that holds a deployment without the flag gets its flags computed.
+   */
+  private async backfillRollbacks(deployments: Collection<DeploymentDoc>): Promise<void> {
+    const pairs = await deployments
+      .aggregate<{ _id: { env: string; app: string } }>([
+        { $match: { rollback: { $exists: false } } },
+        { $group: { _id: { env: '$env', app: '$app' } } },
+      ])
+      .toArray();
+    for (const { _id: pair } of pairs) {
+      await deployments.updateMany(
+        { env: { $eq: pair.env }, app: { $eq: pair.app }, rollback: { $exists: false } },
+        { $set: { rollback: false } },
+      );
+      await recomputeRollbacks(deployments, pair.env, pair.app);
+    }
   }
 
   async current(env: string, at?: number): Promise<Deployment[] | null> {
@@ -540,4 +593,36 @@ export class MongoStore implements Store {
     this.ready = null;
     await client?.close();
   }
+}
+
+/**
+ * Recomputes the rollback flags of one env and app's successes, oldest
+ * first (rollback.ts), and writes those that changed; true when any did.
+ */
+async function recomputeRollbacks(
+  deployments: Collection<DeploymentDoc>,
+  env: string,
+  app: string,
+  session?: ClientSession,
+): Promise<boolean> {
+  const rows = await deployments
+    .find(
+      { env: { $eq: env }, app: { $eq: app }, status: { $eq: 'success' } },
+      { session, projection: { _id: 1, version: 1, rollback: 1 } },
+    )
+    .sort({ deployedAt: 1, _id: 1 })
+    .toArray();
+  const flags = rollbackFlags(rows.map((r) => r.version));
+  let changed = false;
+  for (const [i, row] of rows.entries()) {
+    const flag = flags[i] === true;
+    if (row.rollback === flag) continue;
+    await deployments.updateOne(
+      { _id: { $eq: row._id } },
+      { $set: { rollback: flag } },
+      { session },
+    );
+    changed = true;
+  }
+  return changed;
 }

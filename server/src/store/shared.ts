@@ -11,12 +11,17 @@ export function idempotencyMismatch(key: string): HttpProblem {
   });
 }
 
-/** The one way a validated write becomes a deployment: every adapter stores this. */
+/**
+ * The one way a validated write becomes a deployment: every adapter stores
+ * this. `rollback` is derived by the adapter (rollback.ts); instants are
+ * epoch ms in, ISO 8601 UTC out.
+ */
 export function deploymentOf(
   input: NewDeployment,
   id: string,
   recordedAt: number,
   idempotencyKey: string | null,
+  rollback: boolean,
 ): Deployment {
   return {
     id,
@@ -36,6 +41,7 @@ export function deploymentOf(
     attributes: input.attributes,
     recordedBy: input.recordedBy,
     idempotencyKey,
+    rollback,
   };
 }
 

@@ -32,9 +32,10 @@ export function migrate(db: Database.Database): void {
       `the database schema is version ${version}, newer than this server knows (${MIGRATIONS.length}): upgrade SVT`,
     );
   }
-  MIGRATIONS.slice(version).forEach((sql, i) => {
+  MIGRATIONS.slice(version).forEach((migration, i) => {
     db.transaction(() => {
-      db.exec(sql);
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${version + i + 1}`);
     }).immediate();
   });

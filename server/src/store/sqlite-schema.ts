@@ -1,9 +1,15 @@
 /**
  * Versioned schema of the SQLite store. Migration N brings `user_version`
  * from N-1 to N; each runs in its own immediate transaction. Append only:
- * a released migration is never edited.
+ * a released migration is never edited. A migration is SQL, or a function
+ * for what SQL alone cannot compute (the version order of rollbacks).
  */
-export const MIGRATIONS: readonly string[] = [
+import type Database from 'better-sqlite3';
+import { backfillRollbacks } from './sqlite-rollbacks.js';
+
+export type Migration = string | ((db: Database.Database) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   `
   -- The ledger: one immutable row per deployment event. Columns hold what
   -- queries filter and sort on (instants in epoch ms); "doc" holds the
@@ -68,4 +74,19 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE tokens ADD COLUMN session_hash TEXT;
   CREATE UNIQUE INDEX tokens_session ON tokens (session_hash) WHERE session_hash IS NOT NULL;
   `,
+  `
+  -- The versions that succeeded in each env and app, for rollback detection
+  -- (a success of a version that ran there before is a rollback) without
+  -- scanning the pair's history on each write.
+  CREATE TABLE env_app_versions (
+    env      TEXT NOT NULL,
+    app      TEXT NOT NULL,
+    version  TEXT NOT NULL,
+    PRIMARY KEY (env, app, version)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO env_app_versions (env, app, version)
+    SELECT env, app, json_extract(doc, '$.version') FROM deployments WHERE status = 'success';
+  `,
+  // Every stored deployment gains its derived "rollback" flag.
+  backfillRollbacks,
 ];

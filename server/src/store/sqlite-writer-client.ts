@@ -21,17 +21,33 @@ interface Waiter {
 const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 
 /** A RecordResult over the writer's JSON texts: each object is parsed only when asked for. */
+interface Parsed {
+  deployment: Deployment;
+  previous: Deployment | null;
+  currentDeployment: Deployment | null;
+}
+
 class TextRecordResult implements RecordResult {
-  private parsed: { deployment: Deployment; previous: Deployment | null } | null = null;
+  private parsed: Parsed | null = null;
 
   constructor(private readonly text: WrittenText) {}
 
-  private objects(): { deployment: Deployment; previous: Deployment | null } {
+  private objects(): Parsed {
+    const { deployment, previous, currentDeployment } = this.text;
     this.parsed ??= {
-      deployment: parse(this.text.deployment),
-      previous: this.text.previous === null ? null : parse(this.text.previous),
+      deployment: parse(deployment),
+      previous: previous === null ? null : parse(previous),
+      currentDeployment: currentDeployment === null ? null : parse(currentDeployment),
     };
     return this.parsed;
+  }
+
+  get current(): boolean {
+    return this.text.current;
+  }
+
+  get currentDeployment(): Deployment | null {
+    return this.objects().currentDeployment;
   }
 
   get deployment(): Deployment {
@@ -51,7 +67,9 @@ class TextRecordResult implements RecordResult {
   }
 
   get responseJson(): string {
-    return `{"deployment":${this.text.deployment},"previous":${this.text.previous ?? 'null'}}`;
+    const { deployment, previous, current, currentDeployment } = this.text;
+    const instead = current ? '' : `,"currentDeployment":${currentDeployment ?? 'null'}`;
+    return `{"deployment":${deployment},"previous":${previous ?? 'null'},"current":${current}${instead}}`;
   }
 }
 

@@ -9,8 +9,11 @@
  * whole batch, none of which was acknowledged.
  */
 import type Database from 'better-sqlite3';
+import type { Deployment } from '@svt/client';
+import { isRollback } from '../rollback.js';
 import { idFactory } from './ids.js';
 import { deploymentOf } from './shared.js';
+import { recomputeRollbacks } from './sqlite-rollbacks.js';
 import type { IdempotencyClaim, ImportItem, NewDeployment } from './types.js';
 
 export interface WriteRequest {
@@ -23,6 +26,10 @@ export interface WriteRequest {
 export interface WrittenText {
   deployment: string;
   previous: string | null;
+  /** Whether it became (or, replayed, had become) its env and app's current deployment. */
+  current: boolean;
+  /** When not current: the deployment that was current instead, if any. */
+  currentDeployment: string | null;
   firstInEnv: boolean;
   replayed: boolean;
 }
@@ -110,9 +117,15 @@ export class LedgerWriter {
       earlier.previous_id === null
         ? undefined
         : (this.s.docById.get(earlier.previous_id) as string);
+    // The first answer's "current": the pair's latest success among the
+    // deployments recorded up to this one.
+    const then = this.s.currentAsOf.get(earlier.app, earlier.env, earlier.seq) as
+      { seq: number; doc: string } | undefined;
     return {
       deployment: earlier.doc,
       previous: previous ?? null,
+      current: then?.seq === earlier.seq,
+      currentDeployment: then === undefined || then.seq === earlier.seq ? null : then.doc,
       firstInEnv: this.s.earlierInEnv.get(earlier.env, earlier.app, earlier.seq) === undefined,
       replayed: true,
     };
@@ -151,16 +164,21 @@ export class LedgerWriter {
     known: EnvAppRow | undefined,
     input: NewDeployment,
     id: string,
-  ): { id: string; doc: string } | undefined {
-    if (known === undefined || known.current_id === null || known.current_at === null)
+  ): { id: string; seq: number; doc: string } | undefined {
+    if (
+      known === undefined ||
+      known.current_id === null ||
+      known.current_at === null ||
+      known.current_seq === null
+    )
       return undefined;
     if (
       known.current_doc !== null &&
       isAfter(input.deployedAt, id, known.current_at, known.current_id)
     )
-      return { id: known.current_id, doc: known.current_doc };
+      return { id: known.current_id, seq: known.current_seq, doc: known.current_doc };
     return this.s.previousSuccess.get(input.env, input.app, input.deployedAt, id) as
-      { id: string; doc: string } | undefined;
+      { id: string; seq: number; doc: string } | undefined;
   }
 
   /** One insert with the projection kept in step; `claim` is what enforces the key (imports have none). */
@@ -175,8 +193,23 @@ export class LedgerWriter {
     const at = input.deployedAt;
     const known = envAppRow(s.envApp.get(input.env, input.app) as EnvAppTuple | undefined);
     const previous = this.previousSuccess(known, input, id);
-    const deployment = deploymentOf(input, id, recordedAt, idempotencyKey);
-    const doc = JSON.stringify(deployment);
+    const success = input.status === 'success';
+    const becomesCurrent =
+      success &&
+      (known === undefined ||
+        known.current_at === null ||
+        isAfter(at, id, known.current_at, known.current_id ?? ''));
+    // A success after every other one (nearly all) is judged against the one
+    // it replaces; one recorded out of order changes the flags of those after
+    // it too, so the pair is recomputed below.
+    const rollback =
+      becomesCurrent &&
+      isRollback(
+        input.version,
+        known?.current_doc == null ? null : (JSON.parse(known.current_doc) as Deployment).version,
+        s.versionSeen.get(input.env, input.app, input.version) !== undefined,
+      );
+    const deployment = deploymentOf(input, id, recordedAt, idempotencyKey, rollback);
     const seq = Number(
       s.insert.run(
         id,
@@ -188,10 +221,12 @@ export class LedgerWriter {
         claim?.scope ?? null,
         claim?.key ?? null,
         claim?.fingerprint ?? null,
-        doc,
+        JSON.stringify(deployment),
       ).lastInsertRowid,
     );
-    const success = input.status === 'success';
+    if (success) s.addVersion.run(input.env, input.app, input.version);
+    const reordered =
+      success && !becomesCurrent && recomputeRollbacks(this.db, input.env, input.app) > 0;
     if (known === undefined) {
       s.insertEnvApp.run(
         input.env,
@@ -205,9 +240,6 @@ export class LedgerWriter {
         id,
       );
     } else {
-      const becomesCurrent =
-        success &&
-        (known.current_at === null || isAfter(at, id, known.current_at, known.current_id ?? ''));
       const becomesLatest = isAfter(at, id, known.latest_at, known.latest_id);
       if (becomesCurrent || becomesLatest) {
         s.updateEnvApp.run(
@@ -222,9 +254,17 @@ export class LedgerWriter {
         );
       }
     }
+    const docOf = (rowSeq: number) => s.docBySeq.get(rowSeq) as string;
     return {
-      deployment: doc,
-      previous: previous?.doc ?? null,
+      deployment: reordered ? docOf(seq) : JSON.stringify(deployment),
+      previous: previous === undefined ? null : reordered ? docOf(previous.seq) : previous.doc,
+      current: becomesCurrent,
+      currentDeployment:
+        becomesCurrent || known?.current_seq == null
+          ? null
+          : reordered
+            ? docOf(known.current_seq)
+            : known.current_doc,
       firstInEnv: known === undefined,
       replayed: false,
     };
@@ -238,11 +278,22 @@ function prepare(db: Database.Database) {
        WHERE idem_scope = ? AND idem_key = ?`,
     ),
     docById: db.prepare('SELECT doc FROM deployments WHERE id = ?').pluck(),
+    docBySeq: db.prepare('SELECT doc FROM deployments WHERE seq = ?').pluck(),
+    currentAsOf: db.prepare(
+      `SELECT seq, doc FROM deployments WHERE app = ? AND env = ? AND status = 'success'
+         AND seq <= ? ORDER BY deployed_at DESC, id DESC LIMIT 1`,
+    ),
+    versionSeen: db.prepare(
+      'SELECT 1 FROM env_app_versions WHERE env = ? AND app = ? AND version = ?',
+    ),
+    addVersion: db.prepare(
+      'INSERT OR IGNORE INTO env_app_versions (env, app, version) VALUES (?, ?, ?)',
+    ),
     earlierInEnv: db.prepare(
       'SELECT 1 FROM deployments WHERE env = ? AND app = ? AND seq < ? LIMIT 1',
     ),
     previousSuccess: db.prepare(
-      `SELECT id, doc FROM deployments WHERE env = ? AND app = ? AND status = 'success'
+      `SELECT id, seq, doc FROM deployments WHERE env = ? AND app = ? AND status = 'success'
          AND (deployed_at, id) < (?, ?) ORDER BY deployed_at DESC, id DESC LIMIT 1`,
     ),
     insert: db.prepare(

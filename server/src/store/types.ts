@@ -4,7 +4,10 @@
  */
 import type { AttributeValue, Deployment, DeploymentStatus } from '@svt/client';
 
-/** A validated deployment to record. Instants are epoch milliseconds. */
+/**
+ * A validated deployment to record. Instants are epoch milliseconds;
+ * `deployedAt` is never after the server's receipt (routes/record.ts).
+ */
 export interface NewDeployment {
   env: string;
   app: string;
@@ -37,12 +40,16 @@ export interface RecordResult {
   readonly deployment: Deployment;
   /** The latest success of the same env and app ordered before this one. */
   readonly previous: Deployment | null;
+  /** Whether it became the current deployment of its env and app (as of its first answer, replayed). */
+  readonly current: boolean;
+  /** When not current: the env and app's current deployment then, if any; else null. */
+  readonly currentDeployment: Deployment | null;
   /** True when the app had never been recorded in that environment before. */
   readonly firstInEnv: boolean;
   /** True when an earlier request with the same idempotency key recorded it. */
   readonly replayed: boolean;
   /**
-   * `{ deployment, previous }` (a RecordDeploymentResponse) as JSON text, from
+   * The RecordDeploymentResponse as JSON text, from
    * an adapter that holds deployments as text already: the v1 answer passes
    * it on instead of serializing the two objects again.
    */

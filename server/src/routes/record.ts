@@ -1,0 +1,52 @@
+/**
+ * The one path of a write, shared by `POST /api/v1/deployments` and the
+ * seed's `POST /create`: the time model, authorization, idempotency, the
+ * store, metrics and webhooks, in that order.
+ */
+import type { Context } from 'koa';
+import { authorizeWrite } from '../auth/policy.js';
+import { claimFor } from '../idempotency.js';
+import type { NewDeployment, RecordResult } from '../store/types.js';
+import type { RouteDeps } from './context.js';
+
+/**
+ * SVT's time model, one clock for every view: a deployment takes effect at
+ * its `deployedAt`, except that one dated ahead of the server's receipt
+ * (clients' clocks may run up to 5 minutes fast) takes effect at receipt.
+ * So nothing is ever dated in the server's future, and "now", `?at=` any
+ * instant from now on, history, changes, compare, DORA and the badge agree.
+ * @param receivedAt the server's clock when the request arrived, epoch ms
+ */
+export function takesEffect(deployedAt: number, receivedAt: number): number {
+  return Math.min(deployedAt, receivedAt);
+}
+
+/**
+ * Records a validated write: its `recordedBy` comes from the token (which
+ * must allow the environment: 401/403 otherwise), its idempotency claim from
+ * the `Idempotency-Key` header scoped to that token. Sets the
+ * `Idempotent-Replayed` header on a replay.
+ * @param surface the route family, part of the idempotency fingerprint
+ * @param body the parsed body, fingerprinted for the claim
+ */
+export async function recordWrite(
+  ctx: Context,
+  { store, config, inFlight, webhooks, metrics }: RouteDeps,
+  parsed: NewDeployment,
+  receivedAt: number,
+  surface: 'v1' | 'legacy',
+  body: unknown,
+): Promise<RecordResult> {
+  const input: NewDeployment = {
+    ...parsed,
+    deployedAt: takesEffect(parsed.deployedAt, receivedAt),
+    recordedBy: authorizeWrite(ctx, parsed.env),
+  };
+  const claim = claimFor(ctx.get('idempotency-key'), input.recordedBy ?? '', surface, body);
+  const result = await inFlight.run(claim, () => store.record(input, claim));
+  if (!result.replayed) metrics.recorded(input);
+  // After the commit, off the answer's path; reading the deployment costs a parse, so only with hooks.
+  if (!result.replayed && config.webhooks.length > 0) webhooks.notify(result);
+  if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
+  return result;
+}

@@ -1,0 +1,136 @@
+/**
+ * What every adapter derives from the events, part of the store contract:
+ * whether a write became current (and what runs instead when it did not),
+ * and rollbacks, kept right when deployments arrive out of order.
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Store } from '../../server/src/store/types.js';
+import { MINUTE, T0, newDeployment as d } from '../helpers/deployments.js';
+
+export function derivedContract(
+  name: string,
+  makeStore: () => Promise<Store>,
+  skip: boolean,
+): void {
+  (skip ? describe.skip : describe)(`${name} store contract: derived facts`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+      await store.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    /** Each history entry of dev/api oldest first, as version, status and rollback flag. */
+    const ledger = async () =>
+      (await store.history({ env: 'dev', app: 'api', limit: 100 })).items
+        .reverse()
+        .map(
+          (x) =>
+            `${x.version}${x.status === 'success' ? '' : `:${x.status}`}${x.rollback ? ' R' : ''}`,
+        );
+
+    it('says whether each write became current, and what runs instead', async () => {
+      const failedFirst = await store.record(
+        d({ version: '0.9.0', status: 'failure', deployedAt: T0 - MINUTE }),
+      );
+      expect([failedFirst.current, failedFirst.currentDeployment]).toEqual([false, null]);
+      const first = await store.record(d({ version: '1.0.0', deployedAt: T0 }));
+      expect([first.current, first.currentDeployment, first.previous]).toEqual([true, null, null]);
+      const second = await store.record(d({ version: '2.0.0', deployedAt: T0 + 2 * MINUTE }));
+      expect([second.current, second.previous?.version]).toEqual([true, '1.0.0']);
+      // Back-dated between the two: stored, follows 1.0.0, but 2.0.0 still runs.
+      const late = await store.record(d({ version: '1.5.0', deployedAt: T0 + MINUTE }));
+      expect([late.current, late.previous?.version, late.currentDeployment?.version]).toEqual([
+        false,
+        '1.0.0',
+        '2.0.0',
+      ]);
+      for (const status of ['failure', 'started', 'rolled_back'] as const) {
+        const r = await store.record(d({ version: '2.1.0', status, deployedAt: T0 + 3 * MINUTE }));
+        expect([r.current, r.currentDeployment?.version]).toEqual([false, '2.0.0']);
+      }
+      expect((await store.current('dev'))?.map((x) => x.version)).toEqual(['2.0.0']);
+    });
+
+    it('replays the first answer, "current" included', async () => {
+      await store.record(d({ version: '2.0.0', deployedAt: T0 + MINUTE }));
+      const claim = { scope: '', key: 'late', fingerprint: 'f' };
+      const first = await store.record(d({ version: '1.0.0', deployedAt: T0 }), claim);
+      await store.record(d({ version: '3.0.0', deployedAt: T0 + 2 * MINUTE }));
+      const again = await store.record(d({ version: '1.0.0', deployedAt: T0 }), claim);
+      expect(again.replayed).toBe(true);
+      expect([again.current, again.currentDeployment?.version]).toEqual([false, '2.0.0']);
+      expect([first.current, first.currentDeployment?.version]).toEqual([false, '2.0.0']);
+      const claim2 = { scope: '', key: 'new', fingerprint: 'g' };
+      await store.record(d({ version: '4.0.0', deployedAt: T0 + 3 * MINUTE }), claim2);
+      await store.record(d({ version: '5.0.0', deployedAt: T0 + 4 * MINUTE }));
+      const replayed = await store.record(
+        d({ version: '4.0.0', deployedAt: T0 + 3 * MINUTE }),
+        claim2,
+      );
+      expect([replayed.current, replayed.currentDeployment]).toEqual([true, null]);
+    });
+
+    it('flags rollbacks: older than the one replaced, or a version that ran there before', async () => {
+      const versions = [
+        '1.0.0',
+        '2.0.0',
+        '1.0.0',
+        '1.0.0',
+        '2.0.0',
+        'abc1234',
+        'def5678',
+        'abc1234',
+        '3.0.0',
+        '2.5.0',
+      ];
+      const flags: boolean[] = [];
+      for (const [i, version] of versions.entries()) {
+        flags.push(
+          (await store.record(d({ version, deployedAt: T0 + i * MINUTE }))).deployment.rollback,
+        );
+      }
+      // 1.0.0 again after 2.0.0: older and ran before. 1.0.0 twice: a redeploy.
+      // 2.0.0 again: newer, but ran before. SHAs have no rank: only "ran before" counts.
+      // 2.5.0 after 3.0.0: older, though it never ran there.
+      expect(flags).toEqual([false, false, true, false, true, false, false, true, false, true]);
+      // Failures never are; and the flag is on every read.
+      const failed = await store.record(
+        d({ version: '1.0.0', status: 'failure', deployedAt: T0 + 20 * MINUTE }),
+      );
+      expect(failed.deployment.rollback).toBe(false);
+      expect((await store.current('dev'))?.[0]?.rollback).toBe(true);
+      expect(await ledger()).toEqual([
+        '1.0.0',
+        '2.0.0',
+        '1.0.0 R',
+        '1.0.0',
+        '2.0.0 R',
+        'abc1234',
+        'def5678',
+        'abc1234 R',
+        '3.0.0',
+        '2.5.0 R',
+        '1.0.0:failure',
+      ]);
+    });
+
+    it('recomputes rollbacks when a deployment arrives out of order', async () => {
+      await store.record(d({ version: '1.0.0', deployedAt: T0 }));
+      const later = await store.record(d({ version: '1.1.0', deployedAt: T0 + 2 * MINUTE }));
+      expect(later.deployment.rollback).toBe(false);
+      // 1.2.0 dated between them: 1.1.0 now replaces 1.2.0, an older version: a rollback.
+      const between = await store.record(d({ version: '1.2.0', deployedAt: T0 + MINUTE }));
+      expect([between.current, between.deployment.rollback]).toEqual([false, false]);
+      expect(between.currentDeployment).toMatchObject({ version: '1.1.0', rollback: true });
+      expect(await ledger()).toEqual(['1.0.0', '1.2.0', '1.1.0 R']);
+      expect((await store.current('dev'))?.[0]).toMatchObject({ version: '1.1.0', rollback: true });
+      expect((await store.app('api'))?.[0]?.current?.rollback).toBe(true);
+      // And back: one dated before all of them makes nothing a rollback that was not.
+      await store.record(d({ version: '0.1.0', deployedAt: T0 - MINUTE }));
+      expect(await ledger()).toEqual(['0.1.0', '1.0.0', '1.2.0', '1.1.0 R']);
+    });
+  });
+}
