@@ -86,6 +86,12 @@ export interface EnvironmentState {
   env: string;
   /** The instant asked for with `?at=`, or null for now. */
   at: string | null;
+  /**
+   * Each app whose latest deployment (at that instant) is not its current
+   * one, that latest attempt: `started` is in progress; `failure` and
+   * `rolled_back` are the warnings the environment page shows. By app.
+   */
+  attempts: Deployment[];
   /** The current deployment of each app, ordered by app name. */
   deployments: Deployment[];
 }
@@ -200,7 +206,7 @@ export interface DoraRestore extends DoraDurations {
   unrestored: number;
 }
 
-/** One UTC day of a DORA window: successes and failed changes (failure or rolled_back). */
+/** One UTC day of a DORA window: successes and failed changes, by their own instant. */
 export interface DoraDay {
   /** `YYYY-MM-DD` */
   date: string;
@@ -213,7 +219,13 @@ export interface DoraDay {
 /** One app's DORA figures over the window. */
 export interface DoraApp {
   app: string;
+  /** Successful deployments, rollbacks included. */
   success: number;
+  /** Successful deployments that were rollbacks. */
+  rollbacks: number;
+  /** Changes: successes that are not rollbacks, and failures. */
+  changes: number;
+  /** Failed changes, each counted once. */
   failed: number;
   changeFailureRate: number | null;
   timeToRestore: DoraRestore;
@@ -232,7 +244,14 @@ export interface DoraReport {
   since: string;
   /** End of the window, exclusive (now unless `until` was given). */
   until: string;
-  deployments: { success: number; failure: number; rolledBack: number; started: number };
+  /** Events by status; `rollbacks` of the successes were rollbacks. */
+  deployments: {
+    success: number;
+    rollbacks: number;
+    failure: number;
+    rolledBack: number;
+    started: number;
+  };
   deploymentFrequency: {
     /** Successful deployments per day of the window. */
     perDay: number;
@@ -240,10 +259,17 @@ export interface DoraReport {
     /** UTC days with at least one successful deployment. */
     activeDays: number;
   };
-  /** Failed changes / (successes + failed changes), 0-1; null without any. */
+  /** Successes that are not rollbacks, and failures (a `rolled_back` event of no success seen counts too). */
+  changes: number;
+  /**
+   * Failures, and successes rolled back (replaced by a rollback, or marked
+   * by a `rolled_back` event): each bad change once.
+   */
+  failedChanges: number;
+  /** failedChanges / changes, 0-1; null without any. */
   changeFailureRate: number | null;
   timeToRestore: DoraRestore;
-  /** deployedAt - committedAt of the successes that carry committedAt. */
+  /** deployedAt - committedAt of the successes that carry committedAt, rollbacks left out. */
   leadTime: DoraDurations;
   daily: DoraDay[];
   /** Each app's figures, by name. */

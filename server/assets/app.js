@@ -76,7 +76,8 @@ function setUpFilters() {
   }
 }
 
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+// The server's order of names (server/src/names.ts): the same options.
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 function setUpSorting() {
   for (const table of document.querySelectorAll('table.sortable')) {

@@ -5,21 +5,35 @@
  * page at a time, so memory grows with the number of apps and failures, not
  * with the deployments read.
  *
- * Definitions (the README's DORA section says the same):
- * - a failed change is a `failure` or a `rolled_back` deployment; `started`
- *   is an attempt in flight and counts nowhere but in `deployments.started`;
- * - change failure rate = failed changes / (successes + failed changes);
- * - a run of failed changes of one env and app, up to its next success, is
- *   one incident: time to restore runs from its first failure to that
- *   success, and an incident with no success yet is `unrestored`;
- * - lead time = deployedAt - committedAt of each success that carries a
- *   committedAt (a negative one, a clock out of step, counts as 0).
+ * Definitions (the README's DORA section says the same, with a worked example):
+ * - a change is a `success` that is not a rollback, or a `failure`; a
+ *   rollback (rollback.ts) restores an earlier change and is no change of
+ *   its own; `started` is an attempt in flight and counts nowhere but in
+ *   `deployments.started`;
+ * - a failed change is a `failure`, or a success that was rolled back:
+ *   replaced by a rollback, or marked by a later `rolled_back` event of its
+ *   version while it was current; either way, or both, it counts once. A
+ *   `rolled_back` event whose success is not in the window counts as a
+ *   failed change of its own;
+ * - change failure rate = failed changes / changes;
+ * - a run of failed changes of one env and app, up to its next success that
+ *   did not fail, is one incident: time to restore runs from its first
+ *   failed change to that success, and an incident with none yet is
+ *   `unrestored`;
+ * - lead time = deployedAt - committedAt of each change that succeeded and
+ *   carries a committedAt (a negative one within the 5-minute clock skew
+ *   counts as 0; one further off, or before 2000, stored by an older
+ *   release, is left out).
  */
 import type { Deployment, DoraApp, DoraDay, DoraDurations, DoraReport } from '@svt/client';
 import { notFound } from './errors.js';
 import type { HistoryQuery, Store } from './store/types.js';
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Clock skew allowed between a commit and its deployment (the write rule's 5 minutes). */
+const MAX_SKEW_MS = 5 * 60 * 1000;
+/** Commits before this are no real lead time (an older release stored them): 2000-01-01. */
+const MIN_COMMIT_MS = Date.UTC(2000, 0, 1);
 
 /** Durations in seconds, summarised. */
 class Durations {
@@ -51,6 +65,8 @@ function percentile(sorted: number[], q: number): number | null {
 
 interface Tally {
   success: number;
+  rollbacks: number;
+  changes: number;
   failed: number;
   restore: Durations;
   unrestored: number;
@@ -59,6 +75,8 @@ interface Tally {
 
 const newTally = (): Tally => ({
   success: 0,
+  rollbacks: 0,
+  changes: 0,
   failed: 0,
   restore: new Durations(),
   unrestored: 0,
@@ -72,7 +90,14 @@ interface PairState {
   nextSuccessAt: number | null;
   /** The oldest failed change seen since that success: the start of an open incident. */
   incidentStart: number | null;
+  /** A rollback was seen: the next older success is the change it undid. */
+  undone: boolean;
+  /** A `rolled_back` event was seen: the next older success, if of this version, failed. */
+  mark: { version: string; at: number } | null;
 }
+
+/** One UTC day being counted. */
+type DayTally = Omit<DoraDay, 'leadTimeMedianSeconds'> & { lead: Durations };
 
 export interface DoraWindow {
   env: string | null;
@@ -87,8 +112,8 @@ export class DoraAccumulator {
   private readonly total = newTally();
   private readonly byApp = new Map<string, Tally>();
   private readonly pairs = new Map<string, PairState>();
-  private readonly counts = { success: 0, failure: 0, rolledBack: 0, started: 0 };
-  private readonly days: Map<string, Omit<DoraDay, 'leadTimeMedianSeconds'> & { lead: Durations }>;
+  private readonly counts = { success: 0, rollbacks: 0, failure: 0, rolledBack: 0, started: 0 };
+  private readonly days: Map<string, DayTally>;
   private last: { at: number; id: string } | null = null;
 
   constructor(private readonly w: DoraWindow) {
@@ -111,31 +136,74 @@ export class DoraAccumulator {
       this.counts.started += 1;
       return;
     }
-    const app = this.tally(d.app);
     const pair = this.pair(d.env, d.app);
+    if (d.status === 'rolled_back') {
+      this.counts.rolledBack += 1;
+      this.settleMark(pair);
+      pair.mark = { version: d.version, at };
+      return;
+    }
+    const app = this.tally(d.app);
     const day = this.days.get(dayOf(at));
-    if (d.status === 'success') {
-      this.counts.success += 1;
-      for (const t of [this.total, app]) t.success += 1;
-      if (day !== undefined) day.success += 1;
-      if (d.committedAt !== null) {
-        const lead = at - Date.parse(d.committedAt);
-        for (const t of [this.total, app]) t.lead.add(lead);
+    const tallies = [this.total, app];
+    if (d.status === 'failure') {
+      this.counts.failure += 1;
+      this.failedChange(pair, at, day);
+      return;
+    }
+    this.counts.success += 1;
+    for (const t of tallies) t.success += 1;
+    if (day !== undefined) day.success += 1;
+    const marked = pair.mark?.version === d.version;
+    if (marked) pair.mark = null;
+    else this.settleMark(pair);
+    const failed = pair.undone || marked;
+    pair.undone = d.rollback;
+    if (d.rollback) {
+      this.counts.rollbacks += 1;
+      for (const t of tallies) t.rollbacks += 1;
+    } else if (d.committedAt !== null) {
+      const lead = at - Date.parse(d.committedAt);
+      if (lead >= -MAX_SKEW_MS && Date.parse(d.committedAt) >= MIN_COMMIT_MS) {
+        for (const t of tallies) t.lead.add(lead);
         day?.lead.add(lead);
       }
-      this.closeIncident(pair);
-      pair.nextSuccessAt = at;
-    } else {
-      if (d.status === 'failure') this.counts.failure += 1;
-      else this.counts.rolledBack += 1;
-      for (const t of [this.total, app]) t.failed += 1;
-      if (day !== undefined) day.failed += 1;
-      pair.incidentStart = at;
     }
+    if (failed) {
+      this.failedChange(pair, at, day);
+      return;
+    }
+    if (!d.rollback) for (const t of tallies) t.changes += 1;
+    this.closeIncident(pair);
+    pair.nextSuccessAt = at;
+  }
+
+  /** A change that failed, at `at`: counted once, and the start of an incident so far. */
+  private failedChange(pair: PairState, at: number, day: DayTally | undefined): void {
+    for (const t of [this.total, this.tally(pair.app)]) {
+      t.changes += 1;
+      t.failed += 1;
+    }
+    if (day !== undefined) day.failed += 1;
+    pair.incidentStart = at;
+  }
+
+  /** A `rolled_back` event whose success is not the next older one: a failed change of its own. */
+  private settleMark(pair: PairState): void {
+    if (pair.mark === null) return;
+    const { at } = pair.mark;
+    pair.mark = null;
+    const start = pair.incidentStart;
+    this.failedChange(pair, at, this.days.get(dayOf(at)));
+    // Older failed changes of the same run may have been seen already.
+    if (start !== null) pair.incidentStart = start;
   }
 
   report(): DoraReport {
-    for (const pair of this.pairs.values()) this.closeIncident(pair);
+    for (const pair of this.pairs.values()) {
+      this.settleMark(pair);
+      this.closeIncident(pair);
+    }
     const windowDays = (this.w.until - this.w.since) / DAY_MS;
     const perDay = this.total.success / windowDays;
     const daily = [...this.days.values()].map(({ lead, ...day }): DoraDay => ({
@@ -154,6 +222,8 @@ export class DoraAccumulator {
         perWeek: round(perDay * 7, 2),
         activeDays: daily.filter((d) => d.success > 0).length,
       },
+      changes: this.total.changes,
+      failedChanges: this.total.failed,
       changeFailureRate: failureRate(this.total),
       timeToRestore: { ...this.total.restore.summary(), unrestored: this.total.unrestored },
       leadTime: this.total.lead.summary(),
@@ -163,6 +233,8 @@ export class DoraAccumulator {
         .map(([name, t]): DoraApp => ({
           app: name,
           success: t.success,
+          rollbacks: t.rollbacks,
+          changes: t.changes,
           failed: t.failed,
           changeFailureRate: failureRate(t),
           timeToRestore: { ...t.restore.summary(), unrestored: t.unrestored },
@@ -195,7 +267,7 @@ export class DoraAccumulator {
     const key = `${env}\u0000${app}`;
     let p = this.pairs.get(key);
     if (p === undefined) {
-      p = { app, nextSuccessAt: null, incidentStart: null };
+      p = { app, nextSuccessAt: null, incidentStart: null, undone: false, mark: null };
       this.pairs.set(key, p);
     }
     return p;
@@ -203,8 +275,7 @@ export class DoraAccumulator {
 }
 
 function failureRate(t: Tally): number | null {
-  const changes = t.success + t.failed;
-  return changes === 0 ? null : round(t.failed / changes, 4);
+  return t.changes === 0 ? null : round(t.failed / t.changes, 4);
 }
 
 const round = (x: number, digits: number): number => {

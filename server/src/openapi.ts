@@ -40,6 +40,7 @@ const DEPLOYMENT_FIELDS = [
   'attributes',
   'recordedBy',
   'idempotencyKey',
+  'rollback',
 ];
 
 const durations = (extra: Json = {}): Json => ({
@@ -77,6 +78,11 @@ const schemas: Record<string, Json> = {
       attributes: ATTRIBUTES,
       recordedBy: nullable({ type: 'string', description: 'the name of the token that wrote it' }),
       idempotencyKey: nullable({ type: 'string' }),
+      rollback: {
+        type: 'boolean',
+        description:
+          'derived: a success whose version differs from the one it replaced and ranks older or ran there before',
+      },
     },
   },
   RecordDeploymentRequest: {
@@ -101,20 +107,39 @@ const schemas: Record<string, Json> = {
   },
   RecordDeploymentResponse: {
     type: 'object',
-    required: ['deployment', 'previous'],
+    required: ['deployment', 'previous', 'current'],
     additionalProperties: false,
     properties: {
       deployment: ref('Deployment'),
-      previous: { ...nullable(ref('Deployment')), description: 'the success it follows' },
+      previous: {
+        ...nullable(ref('Deployment')),
+        description: 'the success before it in that env and app, by deployedAt',
+      },
+      current: {
+        type: 'boolean',
+        description:
+          'whether it became the current deployment: false for a status other than success, or a success dated before the current one',
+      },
+      currentDeployment: {
+        ...nullable(ref('Deployment')),
+        description:
+          'only when current is false: what runs there instead (null: nothing succeeded)',
+      },
     },
   },
   EnvironmentState: {
     type: 'object',
-    required: ['env', 'at', 'deployments'],
+    required: ['env', 'at', 'attempts', 'deployments'],
     additionalProperties: false,
     properties: {
       env: { type: 'string' },
       at: nullable(instant),
+      attempts: {
+        type: 'array',
+        items: ref('Deployment'),
+        description:
+          "each app's latest deployment where it is not its current one: started (in progress), failure or rolled_back",
+      },
       deployments: { type: 'array', items: ref('Deployment') },
     },
   },
@@ -232,6 +257,8 @@ const schemas: Record<string, Json> = {
       'until',
       'deployments',
       'deploymentFrequency',
+      'changes',
+      'failedChanges',
       'changeFailureRate',
       'timeToRestore',
       'leadTime',
@@ -247,10 +274,10 @@ const schemas: Record<string, Json> = {
       until: instant,
       deployments: {
         type: 'object',
-        required: ['success', 'failure', 'rolledBack', 'started'],
+        required: ['success', 'rollbacks', 'failure', 'rolledBack', 'started'],
         additionalProperties: false,
         properties: Object.fromEntries(
-          ['success', 'failure', 'rolledBack', 'started'].map((k) => [
+          ['success', 'rollbacks', 'failure', 'rolledBack', 'started'].map((k) => [
             k,
             { type: 'integer', minimum: 0 },
           ]),
@@ -265,6 +292,16 @@ const schemas: Record<string, Json> = {
           perWeek: { type: 'number', minimum: 0 },
           activeDays: { type: 'integer', minimum: 0 },
         },
+      },
+      changes: {
+        type: 'integer',
+        minimum: 0,
+        description: 'successes that are not rollbacks, and failures',
+      },
+      failedChanges: {
+        type: 'integer',
+        minimum: 0,
+        description: 'failures, and successes rolled back: each bad change once',
       },
       changeFailureRate: nullable({ type: 'number', minimum: 0, maximum: 1 }),
       timeToRestore: ref('DoraRestore'),
@@ -287,11 +324,22 @@ const schemas: Record<string, Json> = {
         type: 'array',
         items: {
           type: 'object',
-          required: ['app', 'success', 'failed', 'changeFailureRate', 'timeToRestore', 'leadTime'],
+          required: [
+            'app',
+            'success',
+            'rollbacks',
+            'changes',
+            'failed',
+            'changeFailureRate',
+            'timeToRestore',
+            'leadTime',
+          ],
           additionalProperties: false,
           properties: {
             app: { type: 'string' },
             success: { type: 'integer', minimum: 0 },
+            rollbacks: { type: 'integer', minimum: 0 },
+            changes: { type: 'integer', minimum: 0 },
             failed: { type: 'integer', minimum: 0 },
             changeFailureRate: nullable({ type: 'number', minimum: 0, maximum: 1 }),
             timeToRestore: ref('DoraRestore'),

@@ -62,10 +62,13 @@ describe('GET /api/v1/dora', () => {
       window: '10d',
       since: iso(0),
       until: UNTIL,
-      deployments: { success: 6, failure: 4, rolledBack: 1, started: 1 },
+      deployments: { success: 6, rollbacks: 0, failure: 4, rolledBack: 1, started: 1 },
       // 6 successes over 10 days, on 5 distinct days.
       deploymentFrequency: { perDay: 0.6, perWeek: 4.2, activeDays: 5 },
-      // 5 failed changes of 11.
+      // 5 failed changes of 11: the rolled_back event at 120 h names a version
+      // that never succeeded, so it is a failed change of its own.
+      changes: 11,
+      failedChanges: 5,
       changeFailureRate: 0.4545,
       // Incidents of 3 h, 30 min and 2 h; one still open.
       timeToRestore: { count: 3, medianSeconds: 7200, p90Seconds: 10800, unrestored: 1 },
@@ -89,6 +92,8 @@ describe('GET /api/v1/dora', () => {
       {
         app: 'api',
         success: 3,
+        rollbacks: 0,
+        changes: 7,
         failed: 4,
         changeFailureRate: 0.5714,
         timeToRestore: { count: 2, medianSeconds: 6300, p90Seconds: 10800, unrestored: 1 },
@@ -97,6 +102,8 @@ describe('GET /api/v1/dora', () => {
       {
         app: 'web',
         success: 3,
+        rollbacks: 0,
+        changes: 4,
         failed: 1,
         changeFailureRate: 0.25,
         timeToRestore: { count: 1, medianSeconds: 7200, p90Seconds: 7200, unrestored: 0 },
@@ -107,7 +114,13 @@ describe('GET /api/v1/dora', () => {
 
   it('a past window (until): the end is exclusive, so the rollback at 120 h is out', async () => {
     const r = await dora(`env=prod&window=5d&until=${iso(120)}`);
-    expect(r.deployments).toEqual({ success: 5, failure: 3, rolledBack: 0, started: 0 });
+    expect(r.deployments).toEqual({
+      success: 5,
+      rollbacks: 0,
+      failure: 3,
+      rolledBack: 0,
+      started: 0,
+    });
     expect(r.changeFailureRate).toBe(0.375);
     expect(r.timeToRestore).toEqual({
       count: 2,
@@ -123,14 +136,63 @@ describe('GET /api/v1/dora', () => {
     expect(all.deployments.success).toBe(4); // staging's too
     expect(all.leadTime).toEqual({ count: 3, medianSeconds: 10800, p90Seconds: 14400 });
     const one = await dora(`env=prod&app=api&window=10d&until=${UNTIL}`);
-    expect(one.deployments).toEqual({ success: 3, failure: 3, rolledBack: 1, started: 1 });
+    expect(one.deployments).toEqual({
+      success: 3,
+      rollbacks: 0,
+      failure: 3,
+      rolledBack: 1,
+      started: 1,
+    });
     expect(one.apps.map((a) => a.app)).toEqual(['api']);
+  });
+
+  it('counts each bad change once, whether a rollback undid it, a rolled_back event marked it, or both', async () => {
+    // [version, status, deployed hour, committed hour]
+    const rows: [string, DeploymentStatus, number, number][] = [
+      ['1.0.0', 'success', 0, -1], // a change, lead 1 h
+      ['2.0.0', 'success', 10, 9], // a change that goes bad, lead 1 h
+      ['2.0.0', 'rolled_back', 11, 9], // marks it
+      ['1.0.0', 'success', 12, -1], // a rollback (older, ran before): undoes 2.0.0 too
+      ['2.1.0', 'success', 20, 19], // a change that goes bad, lead 1 h
+      ['1.0.0', 'success', 22, -1], // a rollback, unmarked
+      ['2.2.0', 'success', 30, 29], // a good change, lead 1 h
+    ];
+    for (const [version, status, h, committed] of rows) {
+      await t.store.record(
+        newDeployment({
+          env: 'dr',
+          app: 'pay',
+          version,
+          status,
+          deployedAt: T0 + h * HOUR,
+          committedAt: T0 + committed * HOUR,
+        }),
+      );
+    }
+    const r = await dora(`env=dr&window=2d&until=${iso(48)}`);
+    expect(r).toMatchObject({
+      deployments: { success: 6, rollbacks: 2, failure: 0, rolledBack: 1, started: 0 },
+      // Changes: 1.0.0, 2.0.0, 2.1.0, 2.2.0; failed: 2.0.0 (once, though undone and marked) and 2.1.0.
+      changes: 4,
+      failedChanges: 2,
+      changeFailureRate: 0.5,
+      // 2.0.0 from 10 h to the rollback at 12 h; 2.1.0 from 20 h to 22 h.
+      timeToRestore: { count: 2, medianSeconds: 7200, p90Seconds: 7200, unrestored: 0 },
+      // The rollbacks' old commits (13 h and 23 h) are no lead time.
+      leadTime: { count: 4, medianSeconds: 3600, p90Seconds: 3600 },
+    });
+    expect(r.daily[0]).toEqual({
+      date: '2026-01-01',
+      success: 5,
+      failed: 2,
+      leadTimeMedianSeconds: 3600,
+    });
   });
 
   it('a window with nothing in it: zeros and nulls, not errors', async () => {
     const r = await dora(`env=prod&window=24h&until=${iso(-100)}`);
     expect(r).toMatchObject({
-      deployments: { success: 0, failure: 0, rolledBack: 0, started: 0 },
+      deployments: { success: 0, rollbacks: 0, failure: 0, rolledBack: 0, started: 0 },
       deploymentFrequency: { perDay: 0, perWeek: 0, activeDays: 0 },
       changeFailureRate: null,
       timeToRestore: { count: 0, medianSeconds: null, p90Seconds: null, unrestored: 0 },

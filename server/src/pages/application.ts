@@ -1,5 +1,6 @@
 /** `/app/{app}`: the app's version in every environment, then its history across them. */
 import type { Deployment, DeploymentStatus } from '@svt/client';
+import { rollbackMark } from './marks.js';
 import { html, safeUrl, seg } from './html.js';
 import { layout, time } from './layout.js';
 import { envOptions } from './selectors.js';
@@ -43,7 +44,7 @@ export function applicationPage({
     return html`<tr class="status-${d.status}">
       <td>${time(d.deployedAt)}</td>
       <td><a href="/env/${seg(d.env)}">${d.env}</a></td>
-      <td><span class="version">${d.version}</span></td>
+      <td><span class="version">${d.version}</span>${rollbackMark(d)}</td>
       <td>${d.status.replace('_', ' ')}</td>
       <td>
         ${d.commit === null ? '–' : html`<code title="${d.commit}">${d.commit.slice(0, 12)}</code>`}

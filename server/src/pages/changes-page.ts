@@ -1,5 +1,6 @@
 /** `/env/{env}/changes?since=&until=`: every deployment event of an environment in a window, newest first. */
 import type { Deployment } from '@svt/client';
+import { rollbackMark } from './marks.js';
 import { html, safeUrl, seg } from './html.js';
 import { layout, time } from './layout.js';
 
@@ -18,7 +19,7 @@ export function changesPage({ env, since, until, items, nextQuery }: ChangesPage
     return html`<tr class="status-${d.status}">
       <td>${time(d.deployedAt)}</td>
       <th scope="row"><a href="/app/${seg(d.app)}">${d.app}</a></th>
-      <td><span class="version">${d.version}</span></td>
+      <td><span class="version">${d.version}</span>${rollbackMark(d)}</td>
       <td>${d.status.replace('_', ' ')}</td>
       <td>${d.actor ?? '–'}</td>
       <td>

@@ -1,6 +1,8 @@
 /** `/env/{env}`: each application of one environment, now or at a past instant. */
 import type { Deployment } from '@svt/client';
+import { compareNames } from '../names.js';
 import { recordHint } from './empty-state.js';
+import { attemptNote, rollbackMark } from './marks.js';
 import { html, safeUrl, seg, type Html } from './html.js';
 import { layout, time } from './layout.js';
 import { envSelector, filterBox, sortable } from './selectors.js';
@@ -16,13 +18,6 @@ export interface EnvironmentData {
   origin: string;
 }
 
-const WORDS: Record<Deployment['status'], string> = {
-  success: 'succeeded',
-  failure: 'failed',
-  started: 'started',
-  rolled_back: 'rolled back',
-};
-
 function links(d: Deployment): Html {
   const url = safeUrl(d.url);
   const pipeline = safeUrl(d.pipelineUrl);
@@ -31,16 +26,12 @@ function links(d: Deployment): Html {
 
 function row(app: string, d: Deployment | undefined, last: Deployment | undefined): Html {
   const warning =
-    last !== undefined && last.status !== 'success' && last.id !== d?.id
-      ? html` <span class="warn" role="note"
-          >⚠ ${last.version} ${WORDS[last.status]} ${time(last.deployedAt, 'age')}</span
-        >`
-      : '';
+    last !== undefined && last.status !== 'success' && last.id !== d?.id ? attemptNote(last) : '';
   const shown = d ?? last;
   return html`<tr data-search="${app} ${d?.version ?? ''}">
     <th scope="row" data-value="${app}"><a href="/app/${seg(app)}">${app}</a></th>
     <td data-value="${d?.version ?? ''}">
-      ${d === undefined ? html`<span class="none">none succeeded</span>` : html`<span class="version">${d.version}</span>`}${warning}
+      ${d === undefined ? html`<span class="none">none succeeded</span>` : html`<span class="version">${d.version}</span>${rollbackMark(d)}`}${warning}
     </td>
     <td data-value="${d?.deployedAt ?? ''}">
       ${d === undefined ? '–' : time(d.deployedAt, 'age')}
@@ -58,9 +49,7 @@ export function environmentPage(data: EnvironmentData): string {
   const { env, envs, at, current, latest, origin } = data;
   const currentByApp = new Map(current.map((d) => [d.app, d]));
   const latestByApp = new Map(latest.map((d) => [d.app, d]));
-  const apps = [...new Set([...latestByApp.keys(), ...currentByApp.keys()])].sort((a, b) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  );
+  const apps = [...new Set([...latestByApp.keys(), ...currentByApp.keys()])].sort(compareNames);
   const banner =
     at === null
       ? ''

@@ -1,5 +1,6 @@
 /** `/`: every application (rows) in every environment (columns), each cell its version and age. */
 import type { Deployment } from '@svt/client';
+import { compareNames } from '../names.js';
 import { recordHint } from './empty-state.js';
 import { filterBox } from './selectors.js';
 import { html, seg, type Html } from './html.js';
@@ -43,9 +44,7 @@ export function overviewPage({ envs, states, origin }: OverviewData): string {
     });
   }
   const byEnv = envs.map((env) => new Map((states.get(env) ?? []).map((d) => [d.app, d])));
-  const apps = [...new Set(byEnv.flatMap((m) => [...m.keys()]))].sort((a, b) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  );
+  const apps = [...new Set(byEnv.flatMap((m) => [...m.keys()]))].sort(compareNames);
   const rows = apps.map(
     (app) =>
       html`<tr data-search="${app}">

@@ -41,14 +41,13 @@ const V1 = '/api/v1';
 export function apiV1Routes(router: Router, deps: RouteDeps): void {
   const { store, config } = deps;
   /**
-   * Current-state answers, keyed by the deployments bytes the store gave: a
-   * store that caches current state hands back the same Buffer until a write
-   * commits, and the answer is then sent again without assembling (and
-   * allocating) hundreds of kilobytes, which measurably drove GC pauses into
-   * the p99. An entry goes when its key does.
+   * Current-state answers without attempts, keyed by the deployments bytes
+   * the store gave: a store that caches current state hands back the same
+   * Buffer until a write commits, and the answer is then sent again without
+   * assembling (and allocating) hundreds of kilobytes, which measurably drove
+   * GC pauses into the p99. An entry goes when its key does.
    */
   const currentBodies = new WeakMap<Buffer, Buffer>();
-
   /** One page of history, its next cursor, and that page's URL in `Link: rel="next"`. */
   async function historyPage(ctx: Context, query: HistoryQuery) {
     const page = await store.history(query);
@@ -166,7 +165,10 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
       ctx.body = CSV_HEADER + deployments.map(csvRow).join('');
       return;
     }
-    const deployments = await store.currentJson(env, at);
+    const [deployments, attempts] = await Promise.all([
+      store.currentJson(env, at),
+      store.attempts(env, at),
+    ]);
     if (deployments === null) {
       throw notFound(`no deployment was ever recorded in environment "${env}"`);
     }
@@ -174,16 +176,18 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
     const head: Omit<EnvironmentState, 'deployments'> = {
       env,
       at: at === undefined ? null : iso(at),
+      attempts,
     };
     ctx.type = 'application/json';
-    let body = at === undefined ? currentBodies.get(deployments) : undefined;
+    const cacheable = at === undefined && attempts.length === 0;
+    let body = cacheable ? currentBodies.get(deployments) : undefined;
     if (body === undefined) {
       body = Buffer.concat([
         Buffer.from(`${JSON.stringify(head).slice(0, -1)},"deployments":`),
         deployments,
         Buffer.from('}'),
       ]);
-      if (at === undefined) currentBodies.set(deployments, body);
+      if (cacheable) currentBodies.set(deployments, body);
     }
     ctx.body = body;
   });

@@ -1,12 +1,14 @@
 /**
  * `GET /badge/{env}/{app}.svg`: a shields-style badge of what runs, for a
  * README: the environment on the left, the current version on the right;
- * green when the latest attempt succeeded, orange when it did not, grey
- * when nothing succeeded there. Always 200 (an image that says "none"
+ * green when the latest attempt succeeded, blue while a deployment is in
+ * progress (`started`), orange when the latest attempt failed or was rolled
+ * back (attempts.ts), grey when nothing succeeded there. Always 200 (an image that says "none"
  * renders; a 404 shows a broken image), cacheable for a minute.
  */
 import type Router from '@koa/router';
 import { createHash } from 'node:crypto';
+import { attemptKind } from '../attempts.js';
 import { validationProblem } from '../errors.js';
 import { checkApp, checkEnv, onlyParams } from '../http/query.js';
 import { escapeHtml } from '../pages/html.js';
@@ -42,15 +44,17 @@ export function badgeRoutes(router: Router, { store }: RouteDeps): void {
     ];
     onlyParams(ctx, [], errors);
     if (errors.length > 0) throw validationProblem(errors);
-    const [current, latest] = await Promise.all([store.current(env), store.latest(env)]);
+    const [current, attempts] = await Promise.all([store.current(env), store.attempts(env)]);
     const now = current?.find((d) => d.app === app);
-    const last = latest?.find((d) => d.app === app);
+    const attempt = attempts.find((d) => d.app === app);
     const color =
       now === undefined
         ? '#9f9f9f'
-        : last !== undefined && last.id !== now.id && last.status !== 'success'
-          ? '#fe7d37'
-          : '#4c1';
+        : attempt === undefined
+          ? '#4c1'
+          : attemptKind(attempt) === 'in_progress'
+            ? '#007ec6'
+            : '#fe7d37';
     const body = badgeSvg(env, now?.version ?? 'none', color);
     ctx.set('ETag', `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`);
     ctx.set('Cache-Control', 'max-age=60');

@@ -30,6 +30,7 @@ import {
 } from './mongo-schema.js';
 import { deploymentOf, idempotencyMismatch, TokenNameTaken } from './shared.js';
 import { isRollback, rollbackFlags } from '../rollback.js';
+import { openAttempts } from '../attempts.js';
 import type {
   AppRow,
   EnvironmentRow,
@@ -430,6 +431,10 @@ export class MongoStore implements Store {
 
   async current(env: string, at?: number): Promise<Deployment[] | null> {
     return this.perApp(env, 'currentId', at);
+  }
+
+  async attempts(env: string, at?: number): Promise<Deployment[]> {
+    return openAttempts((await this.latest(env, at)) ?? []);
   }
 
   async latest(env: string, at?: number): Promise<Deployment[] | null> {

@@ -10,6 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Deployment } from '@svt/client';
+import { openAttempts } from '../attempts.js';
 import { migrate, openDatabase } from './sqlite-connection.js';
 import { WriterClient } from './sqlite-writer-client.js';
 import { LedgerWriter } from './sqlite-writer.js';
@@ -103,6 +104,11 @@ export class SqliteStore implements Store {
     if (s.envExists.get(env) === undefined) return null;
     const docs = (at === undefined ? s.latest.all(env) : s.latestAt.all({ at, env })) as string[];
     return docs.map(parse);
+  }
+
+  async attempts(env: string, at?: number): Promise<Deployment[]> {
+    if (at !== undefined) return openAttempts((await this.latest(env, at)) ?? []);
+    return (this.connection().attempts.all(env) as string[]).map(parse);
   }
 
   async currentJson(env: string, at?: number): Promise<Buffer | null> {
@@ -387,6 +393,13 @@ function prepare(db: Database.Database) {
              AND x.status = 'success' AND x.deployed_at <= @at
            ORDER BY x.deployed_at DESC, x.id DESC LIMIT 1)
          WHERE ea.env = @env ORDER BY ea.app`,
+      )
+      .pluck(),
+    // Latest deployments that are not the current one: only those rows are read.
+    attempts: db
+      .prepare(
+        `SELECT d.doc FROM env_apps ea JOIN deployments d ON d.seq = ea.latest_seq
+         WHERE ea.env = ? AND ea.latest_seq IS NOT ea.current_seq ORDER BY ea.app`,
       )
       .pluck(),
     latest: db

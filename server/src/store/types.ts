@@ -142,6 +142,12 @@ export interface Store {
    * attempt did not succeed. Null for an environment never recorded.
    */
   latest(env: string, at?: number): Promise<Deployment[] | null>;
+  /**
+   * The latest deployments of `env` (or at instant `at`) that are not
+   * successes, so not current: attempts in progress, failed or rolled back
+   * (attempts.ts reads them). Usually none; ordered by app.
+   */
+  attempts(env: string, at?: number): Promise<Deployment[]>;
   history(query: HistoryQuery): Promise<HistoryResult>;
   /** Every environment, in first-seen order. */
   environments(): Promise<EnvironmentRow[]>;
