@@ -36,6 +36,36 @@ describe('POST /api/v1/deployments', () => {
     expect(next.body.previous).toEqual(res.body.deployment);
   });
 
+  it('says whether the write became current, and what runs instead when it did not', async () => {
+    const post = async (version: string, extra: Record<string, string> = {}) =>
+      (
+        await request(t.callback)
+          .post('/api/v1/deployments')
+          .send({ env: 'qa', app: 'api', version, ...extra })
+          .expect(201)
+      ).body;
+    const first = await post('2.0.0', { deployedAt: '2026-01-01T10:00:00Z' });
+    expect(first).toEqual({ deployment: first.deployment, previous: null, current: true });
+    // Back-dated: stored, follows nothing, but 2.0.0 deployed later still runs.
+    const late = await post('1.9.0', { deployedAt: '2026-01-01T09:00:00Z' });
+    expect(late.current).toBe(false);
+    expect(late.previous).toBeNull();
+    expect(late.currentDeployment).toEqual(first.deployment);
+    const failed = await post('2.1.0', { status: 'failure' });
+    expect([failed.current, failed.previous?.version, failed.currentDeployment?.version]).toEqual([
+      false,
+      '2.0.0',
+      '2.0.0',
+    ]);
+    const never = (
+      await request(t.callback)
+        .post('/api/v1/deployments')
+        .send({ env: 'qa', app: 'web', version: '1.0.0', status: 'started' })
+        .expect(201)
+    ).body;
+    expect([never.current, never.currentDeployment]).toEqual([false, null]);
+  });
+
   it('keeps every optional field, and a client deployedAt with an offset, as UTC', async () => {
     const body = {
       env: 'prod-eu',

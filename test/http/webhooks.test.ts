@@ -82,14 +82,15 @@ describe('webhooks', () => {
             event: string;
             deployment: { version: string };
             previous: { version: string } | null;
+            current: boolean;
           },
       );
       expect(
-        events.map((e) => [e.event, e.deployment.version, e.previous?.version ?? null]),
+        events.map((e) => [e.event, e.deployment.version, e.previous?.version ?? null, e.current]),
       ).toEqual([
-        ['deployment', '1.0.0', null],
-        ['deployment', '1.1.0', '1.0.0'],
-        ['deployment', '2.0.0', null],
+        ['deployment', '1.0.0', null, true],
+        ['deployment', '1.1.0', '1.0.0', true],
+        ['deployment', '2.0.0', null, true],
       ]);
       expect(slack.got.map((g) => JSON.parse(g.body))).toEqual([
         { text: 'api 1.0.0 deployed to prod' },

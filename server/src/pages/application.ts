@@ -34,7 +34,7 @@ export function applicationPage({
       html`<tr>
         <th scope="row"><a href="/env/${seg(env)}">${env}</a></th>
         <td>
-          ${d === null ? html`<span class="none">none succeeded</span>` : html`<span class="version">${d.version}</span>`}
+          ${d === null ? html`<span class="none">none succeeded</span>` : html`<span class="version">${d.version}</span>${rollbackMark(d)}`}
         </td>
         <td>${d === null ? '–' : time(d.deployedAt, 'age')}</td>
       </tr> `,
