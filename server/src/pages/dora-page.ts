@@ -8,6 +8,7 @@ import type { DoraDurations, DoraReport, DoraRestore } from '@svt/client';
 import { html, type Html } from './html.js';
 import { layout, time } from './layout.js';
 import { envOptions, sortable } from './selectors.js';
+import { compareNames } from '../names.js';
 
 const WINDOWS = ['7d', '30d', '90d', '365d'] as const;
 
@@ -92,7 +93,7 @@ export function doraPage({ envs, report: r, pastWindow }: DoraPageData): string 
         ${figure(
           'Change failure rate',
           percent(r.changeFailureRate),
-          `${total.failure} failed and ${total.rolledBack} rolled back of ${total.success + total.failure + total.rolledBack}`,
+          `${r.failedChanges} failed of ${r.changes} changes; ${total.rollbacks} ${total.rollbacks === 1 ? 'rollback' : 'rollbacks'}`,
         )}
         ${figure(
           'Time to restore',
@@ -135,9 +136,12 @@ export function doraPage({ envs, report: r, pastWindow }: DoraPageData): string 
       </details>
       ${appTable(r, pastWindow)}
       <p class="help">
-        A failed change is a <code>failure</code> or <code>rolled_back</code> deployment; time to
-        restore runs from the first failure of a run to the next success of that app in that
-        environment; lead time is <code>deployedAt − committedAt</code>. As JSON:
+        A change is a success that is not a rollback, or a <code>failure</code>. A failed change is
+        a <code>failure</code>, or a success later undone by a rollback or marked
+        <code>rolled_back</code>, counted once. A rollback is a success of an older version, or of
+        one that ran there before. Time to restore runs from the first failed change of a run to the
+        next success that did not fail; lead time is <code>deployedAt − committedAt</code>,
+        rollbacks left out. As JSON:
         <a href="/api/v1/dora?${query(r, pastWindow)}">/api/v1/dora</a>.
       </p>`,
   });
@@ -154,27 +158,30 @@ function appTable(r: DoraReport, pastWindow: boolean): Html {
         </caption>
         <thead>
           <tr>
-            ${sortable('Application', 'app')}${sortable('Successes', 'number')}${sortable('Failed', 'number')}${sortable('Failure rate', 'number')}${sortable('Time to restore', 'number')}${sortable('Lead time', 'number')}
+            ${sortable('Application', 'app')}${sortable('Changes', 'number')}${sortable('Failed', 'number')}${sortable('Rollbacks', 'number')}${sortable('Failure rate', 'number')}${sortable('Time to restore', 'number')}${sortable('Lead time', 'number')}
           </tr>
         </thead>
         <tbody>
-          ${r.apps.map(
-            (a) =>
-              html`<tr>
-                <th scope="row" data-value="${a.app}">
-                  <a href="/dora?${query({ ...r, app: a.app }, pastWindow)}">${a.app}</a>
-                </th>
-                <td>${a.success}</td>
-                <td>${a.failed}</td>
-                <td data-value="${a.changeFailureRate ?? ''}">${percent(a.changeFailureRate)}</td>
-                <td data-value="${a.timeToRestore.medianSeconds ?? ''}">
-                  ${duration(a.timeToRestore.medianSeconds)}${a.timeToRestore.unrestored === 0 ? '' : html` <span class="warn">(${a.timeToRestore.unrestored} open)</span>`}
-                </td>
-                <td data-value="${a.leadTime.medianSeconds ?? ''}">
-                  ${duration(a.leadTime.medianSeconds)}
-                </td>
-              </tr>`,
-          )}
+          ${[...r.apps]
+            .sort((a, b) => compareNames(a.app, b.app))
+            .map(
+              (a) =>
+                html`<tr>
+                  <th scope="row" data-value="${a.app}">
+                    <a href="/dora?${query({ ...r, app: a.app }, pastWindow)}">${a.app}</a>
+                  </th>
+                  <td>${a.changes}</td>
+                  <td>${a.failed}</td>
+                  <td>${a.rollbacks}</td>
+                  <td data-value="${a.changeFailureRate ?? ''}">${percent(a.changeFailureRate)}</td>
+                  <td data-value="${a.timeToRestore.medianSeconds ?? ''}">
+                    ${duration(a.timeToRestore.medianSeconds)}${a.timeToRestore.unrestored === 0 ? '' : html` <span class="warn">(${a.timeToRestore.unrestored} open)</span>`}
+                  </td>
+                  <td data-value="${a.leadTime.medianSeconds ?? ''}">
+                    ${duration(a.leadTime.medianSeconds)}
+                  </td>
+                </tr>`,
+            )}
         </tbody>
       </table>
     </div>`;
