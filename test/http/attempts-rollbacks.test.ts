@@ -96,6 +96,11 @@ describe('rollbacks and names', () => {
       ['3.1.0', false],
       ['3.0.0', false],
     ]);
+    const csv = await request(t.callback)
+      .get('/api/v1/deployments')
+      .query({ app: 'Test app', format: 'csv' })
+      .expect(200);
+    expect(csv.text.split('\r\n')[1]).toMatch(/^"qa","Test app","3\.0\.0","success","true",/);
     const page = (await request(t.callback).get('/app/Test%20app').expect(200)).text;
     expect(page.match(/↩ rollback/g)).toHaveLength(2); // its current version, and the history row
   });

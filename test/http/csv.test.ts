@@ -52,7 +52,9 @@ describe('CSV', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="svt-prod.csv"');
     const [header, row] = lines(res.text);
-    expect(header).toMatch(/^"env","app","version","status","deployedAt",.*"attributes"$/);
+    expect(header).toMatch(
+      /^"env","app","version","status","rollback","deployedAt",.*"attributes"$/,
+    );
     expect(row).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(row).toContain(`"'-1+1"`);
     expect(row).toContain(`"'@SUM(A1)"`);

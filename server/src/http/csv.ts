@@ -19,6 +19,7 @@ const COLUMNS = [
   'app',
   'version',
   'status',
+  'rollback',
   'deployedAt',
   'recordedAt',
   'commit',
