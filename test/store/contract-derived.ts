@@ -54,6 +54,20 @@ export function derivedContract(
       expect((await store.current('dev'))?.map((x) => x.version)).toEqual(['2.0.0']);
     });
 
+    it('lists the attempts that are not current: latest deployments that did not succeed', async () => {
+      await store.record(d({ app: 'api', version: '1.0.0', deployedAt: T0 }));
+      await store.record(
+        d({ app: 'api', version: '1.1.0', status: 'started', deployedAt: T0 + MINUTE }),
+      );
+      await store.record(d({ app: 'web', version: '2.0.0', status: 'failure', deployedAt: T0 }));
+      await store.record(d({ app: 'db', version: '3.0.0', deployedAt: T0 }));
+      expect((await store.attempts('dev')).map((x) => `${x.app}@${x.version}:${x.status}`)).toEqual(
+        ['api@1.1.0:started', 'web@2.0.0:failure'],
+      );
+      expect((await store.attempts('dev', T0)).map((x) => x.app)).toEqual(['web']);
+      expect(await store.attempts('nowhere')).toEqual([]);
+    });
+
     it('replays the first answer, "current" included', async () => {
       await store.record(d({ version: '2.0.0', deployedAt: T0 + MINUTE }));
       const claim = { scope: '', key: 'late', fingerprint: 'f' };

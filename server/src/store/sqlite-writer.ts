@@ -9,7 +9,6 @@
  * whole batch, none of which was acknowledged.
  */
 import type Database from 'better-sqlite3';
-import type { Deployment } from '@svt/client';
 import { isRollback } from '../rollback.js';
 import { idFactory } from './ids.js';
 import { deploymentOf } from './shared.js';
@@ -48,6 +47,8 @@ interface EnvAppRow {
   latest_id: string;
   /** The current deployment's stored JSON, when there is one. */
   current_doc: string | null;
+  /** The current deployment's version, when there is one. */
+  current_version: string | null;
 }
 
 /** The projection row as the statement returns it: columns in EnvAppRow's order. */
@@ -59,6 +60,7 @@ type EnvAppTuple = [
   number,
   string,
   string | null,
+  string | null,
 ];
 
 /**
@@ -68,8 +70,26 @@ type EnvAppTuple = [
  */
 function envAppRow(row: EnvAppTuple | undefined): EnvAppRow | undefined {
   if (row === undefined) return undefined;
-  const [current_seq, current_at, current_id, latest_seq, latest_at, latest_id, current_doc] = row;
-  return { current_seq, current_at, current_id, latest_seq, latest_at, latest_id, current_doc };
+  const [
+    current_seq,
+    current_at,
+    current_id,
+    latest_seq,
+    latest_at,
+    latest_id,
+    current_doc,
+    current_version,
+  ] = row;
+  return {
+    current_seq,
+    current_at,
+    current_id,
+    latest_seq,
+    latest_at,
+    latest_id,
+    current_doc,
+    current_version,
+  };
 }
 
 interface KeyedRow {
@@ -201,14 +221,12 @@ export class LedgerWriter {
         isAfter(at, id, known.current_at, known.current_id ?? ''));
     // A success after every other one (nearly all) is judged against the one
     // it replaces; one recorded out of order changes the flags of those after
-    // it too, so the pair is recomputed below.
+    // it too, so the pair is recomputed below. Adding the version to the set
+    // of those that ran there tells, in one statement, whether it had run.
+    const ranBefore =
+      success && s.addVersion.run(input.env, input.app, input.version).changes === 0;
     const rollback =
-      becomesCurrent &&
-      isRollback(
-        input.version,
-        known?.current_doc == null ? null : (JSON.parse(known.current_doc) as Deployment).version,
-        s.versionSeen.get(input.env, input.app, input.version) !== undefined,
-      );
+      becomesCurrent && isRollback(input.version, known?.current_version ?? null, ranBefore);
     const deployment = deploymentOf(input, id, recordedAt, idempotencyKey, rollback);
     const seq = Number(
       s.insert.run(
@@ -224,7 +242,6 @@ export class LedgerWriter {
         JSON.stringify(deployment),
       ).lastInsertRowid,
     );
-    if (success) s.addVersion.run(input.env, input.app, input.version);
     const reordered =
       success && !becomesCurrent && recomputeRollbacks(this.db, input.env, input.app) > 0;
     if (known === undefined) {
@@ -283,9 +300,6 @@ function prepare(db: Database.Database) {
       `SELECT seq, doc FROM deployments WHERE app = ? AND env = ? AND status = 'success'
          AND seq <= ? ORDER BY deployed_at DESC, id DESC LIMIT 1`,
     ),
-    versionSeen: db.prepare(
-      'SELECT 1 FROM env_app_versions WHERE env = ? AND app = ? AND version = ?',
-    ),
     addVersion: db.prepare(
       'INSERT OR IGNORE INTO env_app_versions (env, app, version) VALUES (?, ?, ?)',
     ),
@@ -303,7 +317,7 @@ function prepare(db: Database.Database) {
     envApp: db
       .prepare(
         `SELECT ea.current_seq, ea.current_at, ea.current_id, ea.latest_seq, ea.latest_at,
-           ea.latest_id, d.doc AS current_doc
+           ea.latest_id, d.doc AS current_doc, json_extract(d.doc, '$.version') AS current_version
          FROM env_apps ea LEFT JOIN deployments d ON d.seq = ea.current_seq
          WHERE ea.env = ? AND ea.app = ?`,
       )
