@@ -37,39 +37,7 @@ export const INSTANT_RULE =
   'must be an ISO 8601 instant with a zone, such as 2026-11-28T09:30:00Z or 2026-11-28T10:30:00+01:00';
 export const QUERY_INSTANT_RULE = `${INSTANT_RULE}, or a date such as 2026-11-28 (00:00 UTC)`;
 
-const INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|([+-])(\d{2}):?(\d{2}))$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-/**
- * Parses an ISO 8601 instant that names its zone (and, with `allowDate`, a
- * plain date meaning 00:00 UTC) into epoch milliseconds; null when it is not
- * one. Every component is range-checked: `Date.parse` alone would accept
- * zone-less strings as local time and roll 2026-02-30 over into March.
- */
-export function parseInstant(text: string, allowDate = false): number | null {
-  const date = allowDate ? DATE.exec(text) : null;
-  const m = date ?? INSTANT.exec(text);
-  if (m === null) return null;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
-  if (date !== null) return Date.UTC(year, month - 1, day);
-  const [hour, minute, second] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
-  if (hour > 23 || minute > 59 || second > 59) return null;
-  const millis = Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3));
-  let offset = 0;
-  if (m[9] !== undefined) {
-    const [oh, om] = [Number(m[10]), Number(m[11])];
-    if (oh > 23 || om > 59) return null;
-    offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
-  }
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset;
-  return Number.isFinite(ms) && ms >= 0 ? ms : null;
-}
+export { parseInstant } from './instants.js';
 
 /** http and https only: a `javascript:` or `data:` link must never be stored. */
 export function isHttpUrl(text: string): boolean {
