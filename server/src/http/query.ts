@@ -8,13 +8,13 @@ import type { DeploymentStatus } from '@svt/client';
 import { type DoraWindow, MAX_WINDOW_DAYS, parseWindow } from '../dora.js';
 import { type FieldError, badRequest, validationProblem } from '../errors.js';
 import type { HistoryPosition, HistoryQuery } from '../store/types.js';
-import { STATUSES } from '../validation/deployment.js';
 import {
   APP_PATTERN,
   APP_RULE,
   ENV_PATTERN,
   ENV_RULE,
-  QUERY_INSTANT_RULE,
+  INSTANT_RULE,
+  STATUSES,
   parseInstant,
 } from '../validation/rules.js';
 
@@ -59,7 +59,12 @@ export function instantParam(ctx: Context, name: string, errors: FieldError[]): 
   const raw = single(ctx, name, errors);
   if (raw === undefined) return undefined;
   const ms = parseInstant(raw, true);
-  if (ms === null) errors.push({ path: name, message: QUERY_INSTANT_RULE });
+  if (ms === null) {
+    errors.push({
+      path: name,
+      message: `${INSTANT_RULE}, or a date such as 2026-11-28 (00:00 UTC)`,
+    });
+  }
   return ms ?? undefined;
 }
 

@@ -34,7 +34,7 @@ import { environmentPage } from '../pages/environment.js';
 import { html } from '../pages/html.js';
 import { layout } from '../pages/layout.js';
 import { overviewPage } from '../pages/overview.js';
-import { STATUSES } from '../validation/deployment.js';
+import { STATUSES } from '../validation/rules.js';
 import type { RouteDeps } from './context.js';
 
 const CSP = [
