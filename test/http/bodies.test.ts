@@ -58,7 +58,7 @@ describe('request bodies', () => {
     const body = new TextEncoder().encode('{"env":"dev","name":"no-type","version":"1.0.0"}');
     const res = await fetch(`${svt().url}/create`, { method: 'POST', body });
     expect(res.status).toBe(200);
-    expect((await res.json()).deployment).toMatchObject({ app: 'no-type', source: 'legacy' });
+    expect(await res.json()).toMatchObject({ deployment: { app: 'no-type', source: 'legacy' } });
   });
 
   it('/create over 64 KB is a 413 too', async () => {

@@ -141,7 +141,7 @@ describe('deployment body instants', () => {
       {
         path: 'committedAt',
         message: expect.stringContaining(
-          'after the time of receipt (deployedAt was not sent) (2026-11-28T12:00:00.000Z)',
+          'after the time of receipt (2026-11-28T12:00:00.000Z; deployedAt was not sent)',
         ),
       },
     ]);

@@ -17,8 +17,6 @@ import {
   historyParams,
 } from '../validation/queries.js';
 
-export { DEFAULT_LIMIT, MAX_LIMIT } from '../validation/queries.js';
-
 /**
  * The query string's values, one each: a repeated parameter is refused
  * rather than silently picking one, and so is one named `__proto__`, which

@@ -25,19 +25,20 @@ export interface SvtJoi extends Joi.Root {
   instant(): InstantSchema;
 }
 
-/** The rule hooks joi calls, including `jsonSchema`, which joi's typings do not declare yet. */
+/** An extension rule, typed for what these rules use. */
 interface Rule {
   method(this: Joi.SchemaInternals, ...args: never[]): Joi.Schema;
   args?: (Joi.RuleArgs | string)[];
   validate(value: unknown, helpers: Joi.CustomHelpers, args: Record<string, unknown>): unknown;
 }
+/** joi's typings do not declare the `jsonSchema` hook yet, which joi 18 calls. */
 interface InstantExtension extends Joi.Extension {
   rules: Record<string, Rule>;
   jsonSchema(schema: Joi.Schema, res: Record<string, unknown>): Record<string, unknown>;
 }
 
 /** A value quoted for a message: JSON string syntax (control characters escaped), cut at 80 characters. */
-export function quote(value: unknown): string {
+function quote(value: unknown): string {
   const text = typeof value === 'string' ? value : String(value);
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
 }
@@ -62,7 +63,7 @@ const instantExtension: InstantExtension = {
       'must be an ISO 8601 instant with a zone, such as 2026-11-28T09:30:00Z (an offset\'s "+" is written %2B in a URL), or a date such as 2026-11-28 (00:00 UTC); got {#got}',
     'instant.floor': 'must not be before 2000-01-01T00:00:00Z; got {#got}',
     'instant.future': `must be at most ${MAX_SKEW_MS / 60_000} minutes in the future`,
-    'instant.afterDeploy': `must be at most ${MAX_SKEW_MS / 60_000} minutes after {#after} ({#limit}): a commit cannot be made after it was deployed; got {#got}`,
+    'instant.afterDeploy': `must be at most ${MAX_SKEW_MS / 60_000} minutes after {#after}: a commit cannot be made after it was deployed; got {#got}`,
   },
   validate(value, helpers) {
     if (typeof value !== 'string') return { value, errors: [helpers.error('instant.base')] };
@@ -115,19 +116,17 @@ const instantExtension: InstantExtension = {
         if (!sent && limit !== undefined && limit !== null) return value;
         const base = sent ? limit : contextNow(helpers);
         if (value <= base + MAX_SKEW_MS) return value;
-        return helpers.error('instant.afterDeploy', {
-          after: sent ? String(key) : `the time of receipt (${String(key)} was not sent)`,
-          limit: iso(base),
-          got: quote(helpers.original),
-        });
+        const after = sent
+          ? `${String(key)} (${iso(base)})`
+          : `the time of receipt (${iso(base)}; ${String(key)} was not sent)`;
+        return helpers.error('instant.afterDeploy', { after, got: quote(helpers.original) });
       },
     },
   },
   jsonSchema(schema, res) {
     res.type = 'string';
-    if (schema.$_getRule('query') !== undefined)
-      res.anyOf = [{ format: 'date-time' }, { format: 'date' }];
-    else res.format = 'date-time';
+    if (schema.$_getRule('query') === undefined) res.format = 'date-time';
+    else res.anyOf = [{ format: 'date-time' }, { format: 'date' }];
     return res;
   },
 };

@@ -7,7 +7,6 @@
 import type { DeploymentStatus } from '@svt/client';
 import type Joi from 'joi';
 import { type InstantSchema, J, wellFormed } from './joi.js';
-import { MAX_SKEW_MS } from './instants.js';
 
 export { parseInstant } from './instants.js';
 
@@ -39,19 +38,13 @@ export const STATUSES: readonly DeploymentStatus[] = [
   'started',
   'rolled_back',
 ];
-export const STATUS_RULE = `must be one of ${STATUSES.join(', ')}`;
+const STATUS_RULE = `must be one of ${STATUSES.join(', ')}`;
 
 /** Keys refused anywhere in a body: they mean something to JavaScript or MongoDB. */
 export function isReservedKey(key: string): boolean {
   return key === '__proto__' || key === 'constructor' || key === 'prototype' || key.startsWith('$');
 }
 export const RESERVED_KEY_RULE = 'is a reserved key and is refused';
-
-/** Deployments may be dated at most this far ahead of the server's clock. */
-export const MAX_FUTURE_MS = MAX_SKEW_MS;
-
-export const INSTANT_RULE =
-  'must be an ISO 8601 instant with a zone, such as 2026-11-28T09:30:00Z or 2026-11-28T10:30:00+01:00';
 
 /** http and https only: a `javascript:` or `data:` link must never be stored. */
 export function isHttpUrl(text: string): boolean {
