@@ -76,7 +76,12 @@ export function legacyItem(env: string, doc: unknown): ImportItem {
   if (typeof d.url === 'string' && isHttpUrl(d.url)) body.url = d.url;
   else if (d.url !== undefined && d.url !== null) attributes.url = String(d.url);
   try {
-    const input = parseDeployment(body, { versionPattern: null, now: at, recordedBy: null });
+    const input = parseDeployment(body, {
+      versionPattern: null,
+      now: at,
+      recordedBy: null,
+      asStored: true, // the seed's dates as it kept them
+    });
     return {
       input,
       id: stableId(at, `${env}\n${idOf(d._id)}\n${String(d.name)}`),

@@ -1,66 +1,51 @@
 /**
- * Query-string parameters of the read routes: one value each, validated with
- * the same rules as writes, and the opaque history cursor.
+ * Reading a request's path parameters and query string with the route's
+ * schemas (validation/queries.ts), and the opaque history cursor.
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
-import type { DeploymentStatus } from '@svt/client';
-import { type DoraWindow, MAX_WINDOW_DAYS, parseWindow } from '../dora.js';
+import { type DoraWindow, parseWindow } from '../dora.js';
 import { type FieldError, badRequest, validationProblem } from '../errors.js';
 import type { HistoryPosition, HistoryQuery } from '../store/types.js';
-import { STATUSES } from '../validation/deployment.js';
+import { EARLIEST_INSTANT } from '../validation/instants.js';
+import { verdict } from '../validation/joi.js';
 import {
-  APP_PATTERN,
-  APP_RULE,
-  ENV_PATTERN,
-  ENV_RULE,
-  QUERY_INSTANT_RULE,
-  parseInstant,
-} from '../validation/rules.js';
+  type HistoryParams,
+  type RouteParams,
+  changesParams,
+  doraParams,
+  historyParams,
+} from '../validation/queries.js';
 
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 100;
-
-/** One query parameter; a repeated one is refused rather than silently picking one. */
-export function single(ctx: Context, name: string, errors: FieldError[]): string | undefined {
-  const value = ctx.query[name];
-  if (Array.isArray(value)) {
-    errors.push({ path: name, message: 'must be given once' });
-    return undefined;
+/**
+ * The query string's values, one each: a repeated parameter is refused
+ * rather than silently picking one, and so is one named `__proto__`, which
+ * no route knows and which a copy of the object would turn into a prototype.
+ */
+function queryValues(ctx: Context, errors: FieldError[]): Record<string, string> {
+  const entries: [string, string][] = [];
+  for (const [name, value] of Object.entries(ctx.query)) {
+    if (Array.isArray(value)) errors.push({ path: name, message: 'must be given once' });
+    else if (name === '__proto__') errors.push({ path: name, message: 'is not a known parameter' });
+    else if (value !== undefined) entries.push([name, value]);
   }
-  return value === undefined || value === '' ? undefined : value;
+  return Object.fromEntries(entries);
 }
 
-/** Refuses query parameters a route does not know, so that a typo is not silently ignored. */
-export function onlyParams(ctx: Context, known: string[], errors: FieldError[]): void {
-  for (const name of Object.keys(ctx.query)) {
-    if (!known.includes(name)) errors.push({ path: name, message: 'is not a known parameter' });
+/**
+ * Validates the path parameters and the query string of a request with its
+ * route's schemas; throws one 400 HttpProblem listing every offending
+ * parameter of both. Instants come back as epoch ms, defaults filled in.
+ */
+export function readParams<P, Q>(ctx: Context, route: RouteParams<P, Q>): { path: P; query: Q } {
+  const errors: FieldError[] = [];
+  const path = verdict(route.path, { ...ctx.params });
+  const values = queryValues(ctx, errors);
+  const query = verdict(route.query, values, { convert: true, errors });
+  if (!path.ok || !query.ok) {
+    throw validationProblem([...(path.ok ? [] : path.errors), ...(query.ok ? [] : query.errors)]);
   }
-}
-
-/** `format`: `json` (the default) or `csv`, for a spreadsheet. */
-export function formatParam(ctx: Context, errors: FieldError[]): 'json' | 'csv' {
-  const raw = single(ctx, 'format', errors);
-  if (raw === undefined || raw === 'json') return 'json';
-  if (raw === 'csv') return 'csv';
-  errors.push({ path: 'format', message: 'must be json or csv' });
-  return 'json';
-}
-
-export function checkEnv(env: string, path = 'env'): FieldError[] {
-  return ENV_PATTERN.test(env) ? [] : [{ path, message: ENV_RULE }];
-}
-
-export function checkApp(app: string, path = 'app'): FieldError[] {
-  return APP_PATTERN.test(app) ? [] : [{ path, message: APP_RULE }];
-}
-
-export function instantParam(ctx: Context, name: string, errors: FieldError[]): number | undefined {
-  const raw = single(ctx, name, errors);
-  if (raw === undefined) return undefined;
-  const ms = parseInstant(raw, true);
-  if (ms === null) errors.push({ path: name, message: QUERY_INSTANT_RULE });
-  return ms ?? undefined;
+  return { path: path.value, query: query.value };
 }
 
 interface CursorBody {
@@ -104,7 +89,7 @@ export function decodeCursor(
     body.v !== 1 ||
     typeof body.t !== 'number' ||
     !Number.isSafeInteger(body.t) ||
-    body.t < 0 ||
+    body.t < EARLIEST_INSTANT ||
     typeof body.i !== 'string' ||
     !CURSOR_ID.test(body.i) ||
     body.f !== filterTag(q)
@@ -114,62 +99,55 @@ export function decodeCursor(
   return { deployedAt: body.t, id: body.i };
 }
 
-/** Parses `GET /api/v1/deployments` parameters; 400 listing every bad one. */
-export function parseHistoryQuery(ctx: Context): HistoryQuery {
-  const errors: FieldError[] = [];
-  const env = single(ctx, 'env', errors);
-  const app = single(ctx, 'app', errors);
-  const status = single(ctx, 'status', errors);
-  const since = instantParam(ctx, 'since', errors);
-  const until = instantParam(ctx, 'until', errors);
-  const limitRaw = single(ctx, 'limit', errors);
-  const cursor = single(ctx, 'cursor', errors);
-  if (env !== undefined) errors.push(...checkEnv(env));
-  if (app !== undefined) errors.push(...checkApp(app));
-  if (status !== undefined && !STATUSES.some((s) => s === status)) {
-    errors.push({ path: 'status', message: `must be one of ${STATUSES.join(', ')}` });
-  }
-  let limit = DEFAULT_LIMIT;
-  if (limitRaw !== undefined) {
-    limit = /^\d{1,3}$/.test(limitRaw) ? Number(limitRaw) : NaN;
-    if (!(limit >= 1 && limit <= MAX_LIMIT)) {
-      errors.push({ path: 'limit', message: `must be an integer 1-${MAX_LIMIT}` });
-    }
-  }
-  formatParam(ctx, errors);
-  onlyParams(ctx, ['env', 'app', 'status', 'since', 'until', 'limit', 'cursor', 'format'], errors);
-  if (errors.length > 0) throw validationProblem(errors);
-  const filters = {
-    env,
-    app,
-    status: status as DeploymentStatus | undefined,
-    since,
-    until,
-  };
+/** A history query from valid parameters, its cursor decoded. */
+function historyQuery(p: HistoryParams): HistoryQuery {
+  const filters = { env: p.env, app: p.app, status: p.status, since: p.since, until: p.until };
   return {
     ...filters,
-    limit,
-    ...(cursor === undefined ? {} : { after: decodeCursor(cursor, filters) }),
+    limit: p.limit,
+    ...(p.cursor === undefined ? {} : { after: decodeCursor(p.cursor, filters) }),
   };
 }
 
-/** Parses `GET /api/v1/dora` parameters (and the DORA page's): env, app, window (30d), until (now). */
-export function parseDoraQuery(ctx: Context, now: number): DoraWindow {
-  const errors: FieldError[] = [];
-  const env = single(ctx, 'env', errors);
-  const app = single(ctx, 'app', errors);
-  const window = single(ctx, 'window', errors) ?? '30d';
-  const until = instantParam(ctx, 'until', errors) ?? now;
-  if (env !== undefined) errors.push(...checkEnv(env));
-  if (app !== undefined) errors.push(...checkApp(app));
-  const span = parseWindow(window);
-  if (span === null) {
-    errors.push({
-      path: 'window',
-      message: `must be a number of hours, days or weeks such as 24h, 30d or 12w, at most ${MAX_WINDOW_DAYS} days`,
-    });
-  }
-  onlyParams(ctx, ['env', 'app', 'window', 'until'], errors);
-  if (errors.length > 0 || span === null) throw validationProblem(errors);
-  return { env: env ?? null, app: app ?? null, window, since: Math.max(0, until - span), until };
+/** Parses `GET /api/v1/deployments` parameters; 400 listing every bad one. */
+export function parseHistoryQuery(ctx: Context): { query: HistoryQuery; format: 'json' | 'csv' } {
+  const { query } = readParams(ctx, historyParams);
+  return { query: historyQuery(query), format: query.format };
+}
+
+/** Parses `GET /api/v1/changes` parameters: history's, with env and since required. */
+export function parseChangesQuery(ctx: Context): {
+  query: HistoryQuery & { env: string; since: number };
+  format: 'json' | 'csv';
+} {
+  const { query } = readParams(ctx, changesParams);
+  return {
+    query: { ...historyQuery(query), env: query.env, since: query.since },
+    format: query.format,
+  };
+}
+
+/**
+ * Parses `GET /api/v1/dora` parameters (and the DORA page's): env, app,
+ * window (30d), until (default `now`, epoch ms); `untilGiven` tells a past
+ * window from the one ending now.
+ */
+export function parseDoraQuery(
+  ctx: Context,
+  now: number,
+): { window: DoraWindow; untilGiven: boolean } {
+  const { query } = readParams(ctx, doraParams);
+  const until = query.until ?? now;
+  const span = parseWindow(query.window) ?? 0; // the schema refused any other window
+  return {
+    window: {
+      env: query.env ?? null,
+      app: query.app ?? null,
+      window: query.window,
+      // No earlier than year 0000, which an ISO 8601 instant can still write.
+      since: Math.max(EARLIEST_INSTANT, until - span),
+      until,
+    },
+    untilGiven: query.until !== undefined,
+  };
 }

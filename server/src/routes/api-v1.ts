@@ -16,21 +16,18 @@ import { Readable } from 'node:stream';
 import { CSV_HEADER, csvRow } from '../http/csv.js';
 import { compareEnvironments } from '../compare.js';
 import { doraReport } from '../dora.js';
-import { type FieldError, notFound, validationProblem } from '../errors.js';
+import { notFound } from '../errors.js';
 import { readJson } from '../http/body.js';
 import {
-  checkApp,
-  checkEnv,
   encodeCursor,
-  formatParam,
-  instantParam,
-  onlyParams,
+  parseChangesQuery,
   parseDoraQuery,
   parseHistoryQuery,
-  single,
+  readParams,
 } from '../http/query.js';
 import type { HistoryQuery } from '../store/types.js';
 import { parseDeployment } from '../validation/deployment.js';
+import { appParams, compareParams, environmentParams, noParams } from '../validation/queries.js';
 import type { RouteDeps } from './context.js';
 import { recordWrite } from './record.js';
 
@@ -99,8 +96,8 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
   }
 
   router.get(`${V1}/deployments`, async (ctx) => {
-    const query = parseHistoryQuery(ctx);
-    if (ctx.query.format === 'csv') {
+    const { query, format } = parseHistoryQuery(ctx);
+    if (format === 'csv') {
       sendCsv(ctx, query, 'svt-history.csv');
       return;
     }
@@ -111,16 +108,8 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
   // What changed in an environment over a window: the list an incident
   // review asks for first. History with the environment and the start required.
   router.get(`${V1}/changes`, async (ctx) => {
-    const query = parseHistoryQuery(ctx);
-    const errors: FieldError[] = [];
-    if (query.env === undefined) errors.push({ path: 'env', message: 'is required' });
-    if (query.since === undefined) {
-      errors.push({ path: 'since', message: 'is required: the start of the window (inclusive)' });
-    }
-    if (errors.length > 0 || query.env === undefined || query.since === undefined) {
-      throw validationProblem(errors);
-    }
-    if (ctx.query.format === 'csv') {
+    const { query, format } = parseChangesQuery(ctx);
+    if (format === 'csv') {
       sendCsv(ctx, query, `svt-${query.env}-changes.csv`);
       return;
     }
@@ -135,9 +124,7 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
   });
 
   router.get(`${V1}/environments`, async (ctx) => {
-    const errors: FieldError[] = [];
-    onlyParams(ctx, [], errors);
-    if (errors.length > 0) throw validationProblem(errors);
+    readParams(ctx, noParams);
     const rows = await store.environments();
     ctx.body = {
       items: rows.map((r) => ({
@@ -149,12 +136,10 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
   });
 
   router.get(`${V1}/environments/:env`, async (ctx) => {
-    const env = ctx.params.env ?? '';
-    const errors = checkEnv(env);
-    const at = instantParam(ctx, 'at', errors);
-    const format = formatParam(ctx, errors);
-    onlyParams(ctx, ['at', 'format'], errors);
-    if (errors.length > 0) throw validationProblem(errors);
+    const {
+      path: { env },
+      query: { at, format },
+    } = readParams(ctx, environmentParams);
     if (format === 'csv') {
       const deployments = await store.current(env, at);
       if (deployments === null) {
@@ -193,9 +178,7 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
   });
 
   router.get(`${V1}/apps`, async (ctx) => {
-    const errors: FieldError[] = [];
-    onlyParams(ctx, [], errors);
-    if (errors.length > 0) throw validationProblem(errors);
+    readParams(ctx, noParams);
     const rows = await store.apps();
     ctx.body = {
       items: rows.map((r) => ({ ...r, lastDeployedAt: iso(r.lastDeployedAt) })),
@@ -203,23 +186,14 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
   });
 
   router.get(`${V1}/apps/:app`, async (ctx) => {
-    const app = ctx.params.app ?? '';
-    const errors = checkApp(app);
-    onlyParams(ctx, [], errors);
-    if (errors.length > 0) throw validationProblem(errors);
+    const { app } = readParams(ctx, appParams).path;
     const environments = await store.app(app);
     if (environments === null) throw notFound(`no deployment of app "${app}" was ever recorded`);
     ctx.body = { app, environments } satisfies AppState;
   });
 
   router.get(`${V1}/compare`, async (ctx) => {
-    const errors: FieldError[] = [];
-    const from = single(ctx, 'from', errors) ?? '';
-    const to = single(ctx, 'to', errors) ?? '';
-    errors.push(...checkEnv(from, 'from'), ...checkEnv(to, 'to'));
-    const at = instantParam(ctx, 'at', errors);
-    onlyParams(ctx, ['from', 'to', 'at'], errors);
-    if (errors.length > 0) throw validationProblem(errors);
+    const { from, to, at } = readParams(ctx, compareParams).query;
     const [fromState, toState] = await Promise.all([
       store.current(from, at),
       store.current(to, at),
@@ -241,7 +215,7 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
 
   // DORA figures of an environment, an app, or both, over a window ending now or at `until`.
   router.get(`${V1}/dora`, async (ctx) => {
-    const w = parseDoraQuery(ctx, Date.now());
-    ctx.body = (await doraReport(store, w)) satisfies DoraReport;
+    const { window } = parseDoraQuery(ctx, Date.now());
+    ctx.body = (await doraReport(store, window)) satisfies DoraReport;
   });
 }

@@ -9,9 +9,9 @@
 import type Router from '@koa/router';
 import { createHash } from 'node:crypto';
 import { attemptKind } from '../attempts.js';
-import { validationProblem } from '../errors.js';
-import { checkApp, checkEnv, onlyParams } from '../http/query.js';
+import { readParams } from '../http/query.js';
 import { escapeHtml } from '../pages/html.js';
+import { badgeParams } from '../validation/queries.js';
 import type { RouteDeps } from './context.js';
 
 /** Verdana 11px is about 6.5 px a character on average; badges need not be exact. */
@@ -35,15 +35,8 @@ export function badgeSvg(label: string, value: string, color: string): string {
 
 export function badgeRoutes(router: Router, { store }: RouteDeps): void {
   router.get('/badge/:env/:file', async (ctx) => {
-    const env = ctx.params.env ?? '';
-    const file = ctx.params.file ?? '';
-    const app = file.endsWith('.svg') ? file.slice(0, -4) : '';
-    const errors = [
-      ...checkEnv(env),
-      ...(file.endsWith('.svg') ? checkApp(app) : [{ path: 'file', message: 'must be <app>.svg' }]),
-    ];
-    onlyParams(ctx, [], errors);
-    if (errors.length > 0) throw validationProblem(errors);
+    const { env, file } = readParams(ctx, badgeParams).path;
+    const app = file.slice(0, -'.svg'.length);
     const [current, attempts] = await Promise.all([store.current(env), store.attempts(env)]);
     const now = current?.find((d) => d.app === app);
     const attempt = attempts.find((d) => d.app === app);

@@ -6,10 +6,10 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Deployment, LegacyListItem } from '@svt/client';
-import { type FieldError, validationProblem } from '../errors.js';
 import { readText } from '../http/body.js';
-import { checkEnv, single } from '../http/query.js';
+import { readParams } from '../http/query.js';
 import { parseLegacyBody, parseLegacyDeployment } from '../validation/legacy.js';
+import { legacyListParams, legacyListPathParams } from '../validation/queries.js';
 import type { RouteDeps } from './context.js';
 import { recordWrite } from './record.js';
 
@@ -42,17 +42,13 @@ export function legacyRoutes(router: Router, deps: RouteDeps): void {
     };
   });
 
-  const list = async (ctx: Context, env: string | undefined, errors: FieldError[]) => {
-    if (env === undefined) errors.push({ path: 'env', message: 'is required' });
-    else errors.push(...checkEnv(env));
-    if (errors.length > 0 || env === undefined) throw validationProblem(errors);
+  const list = async (ctx: Context, env: string) => {
     const current = await store.current(env);
     ctx.body = (current ?? []).map(toListItem);
   };
 
-  router.get('/list/:env', async (ctx) => list(ctx, ctx.params.env, []));
-  router.get('/list', async (ctx) => {
-    const errors: FieldError[] = [];
-    return list(ctx, single(ctx, 'env', errors), errors);
-  });
+  router.get('/list/:env', async (ctx) =>
+    list(ctx, readParams(ctx, legacyListPathParams).path.env),
+  );
+  router.get('/list', async (ctx) => list(ctx, readParams(ctx, legacyListParams).query.env));
 }

@@ -11,20 +11,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { DeploymentStatus } from '@svt/client';
 import { compareEnvironments } from '../compare.js';
 import { doraReport } from '../dora.js';
-import { type FieldError, HttpProblem, notFound, validationProblem } from '../errors.js';
-import {
-  checkApp,
-  checkEnv,
-  decodeCursor,
-  encodeCursor,
-  instantParam,
-  onlyParams,
-  parseDoraQuery,
-  single,
-} from '../http/query.js';
+import { HttpProblem, notFound } from '../errors.js';
+import { decodeCursor, encodeCursor, parseDoraQuery, readParams } from '../http/query.js';
 import { applicationPage } from '../pages/application.js';
 import { changesPage } from '../pages/changes-page.js';
 import { doraPage } from '../pages/dora-page.js';
@@ -34,7 +24,13 @@ import { environmentPage } from '../pages/environment.js';
 import { html } from '../pages/html.js';
 import { layout } from '../pages/layout.js';
 import { overviewPage } from '../pages/overview.js';
-import { STATUSES } from '../validation/deployment.js';
+import {
+  appPageParams,
+  changesPageParams,
+  comparePageParams,
+  envPageParams,
+  envSelectParams,
+} from '../validation/queries.js';
 import type { RouteDeps } from './context.js';
 
 const CSP = [
@@ -143,19 +139,15 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
 
   // The selector's form without JavaScript: /env?name=prod -> /env/prod.
   router.get('/env', asPage, (ctx) => {
-    const errors: FieldError[] = [];
-    const name = single(ctx, 'name', errors) ?? '';
-    errors.push(...checkEnv(name, 'name'));
-    if (errors.length > 0) throw validationProblem(errors);
+    const { name } = readParams(ctx, envSelectParams).query;
     ctx.redirect(`/env/${encodeURIComponent(name)}`);
   });
 
   router.get('/env/:env', asPage, async (ctx) => {
-    const env = ctx.params.env ?? '';
-    const errors = checkEnv(env);
-    const at = instantParam(ctx, 'at', errors);
-    onlyParams(ctx, ['at'], errors);
-    if (errors.length > 0) throw validationProblem(errors);
+    const {
+      path: { env },
+      query: { at },
+    } = readParams(ctx, envPageParams);
     const [envs, current, latest] = await Promise.all([
       orderedEnvs(),
       store.current(env, at),
@@ -179,14 +171,11 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
   });
 
   router.get('/env/:env/changes', asPage, async (ctx) => {
-    const env = ctx.params.env ?? '';
-    const errors = checkEnv(env);
+    const { path, query: q } = readParams(ctx, changesPageParams);
+    const env = path.env;
     // Default window: the last seven days.
-    const since = instantParam(ctx, 'since', errors) ?? Date.now() - 7 * 24 * 3600 * 1000;
-    const until = instantParam(ctx, 'until', errors);
-    const cursor = single(ctx, 'cursor', errors);
-    onlyParams(ctx, ['since', 'until', 'cursor'], errors);
-    if (errors.length > 0) throw validationProblem(errors);
+    const since = q.since ?? Date.now() - 7 * 24 * 3600 * 1000;
+    const { until, cursor } = q;
     const filters = { env, since, until };
     const query = {
       ...filters,
@@ -214,24 +203,16 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
   });
 
   router.get('/app/:app', asPage, async (ctx) => {
-    const app = ctx.params.app ?? '';
-    const errors = checkApp(app);
-    const env = single(ctx, 'env', errors);
-    const statusRaw = single(ctx, 'status', errors);
-    const cursor = single(ctx, 'cursor', errors);
-    if (env !== undefined) errors.push(...checkEnv(env));
-    const status = STATUSES.find((s) => s === statusRaw);
-    if (statusRaw !== undefined && status === undefined) {
-      errors.push({ path: 'status', message: `must be one of ${STATUSES.join(', ')}` });
-    }
-    onlyParams(ctx, ['env', 'status', 'cursor'], errors);
-    if (errors.length > 0) throw validationProblem(errors);
+    const {
+      path: { app },
+      query: { env, status, cursor },
+    } = readParams(ctx, appPageParams);
     const environments = await store.app(app);
     if (environments === null) {
       ctx.state.hint = recordHint(originOf(ctx), 'prod', app);
       throw notFound(`no deployment of app "${app}" was ever recorded`);
     }
-    const filters = { app, env, status: status as DeploymentStatus | undefined };
+    const filters = { app, env, status };
     const query = {
       ...filters,
       limit: 50,
@@ -261,14 +242,10 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
   });
 
   router.get('/compare', asPage, async (ctx) => {
-    const errors: FieldError[] = [];
-    let from = single(ctx, 'from', errors) ?? null;
-    let to = single(ctx, 'to', errors) ?? null;
-    if (from !== null) errors.push(...checkEnv(from, 'from'));
-    if (to !== null) errors.push(...checkEnv(to, 'to'));
-    const at = instantParam(ctx, 'at', errors);
-    onlyParams(ctx, ['from', 'to', 'at'], errors);
-    if (errors.length > 0) throw validationProblem(errors);
+    const query = readParams(ctx, comparePageParams).query;
+    let from = query.from ?? null;
+    let to = query.to ?? null;
+    const at = query.at;
     const envs = await orderedEnvs();
     if (from === null && to === null && envs.length >= 2) {
       // The last promotion step by default: e.g. staging -> prod.
@@ -299,15 +276,8 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
   });
 
   router.get('/dora', asPage, async (ctx) => {
-    const w = parseDoraQuery(ctx, Date.now());
-    const [envs, report] = await Promise.all([orderedEnvs(), doraReport(store, w)]);
-    page(
-      ctx,
-      doraPage({
-        envs,
-        report,
-        pastWindow: ctx.query.until !== undefined && ctx.query.until !== '',
-      }),
-    );
+    const { window, untilGiven } = parseDoraQuery(ctx, Date.now());
+    const [envs, report] = await Promise.all([orderedEnvs(), doraReport(store, window)]);
+    page(ctx, doraPage({ envs, report, pastWindow: untilGiven }));
   });
 }

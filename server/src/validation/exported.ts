@@ -1,31 +1,39 @@
 /**
  * One line of `svt-server export`: a deployment as the API returns it,
- * checked with the same rules as a write before `import` stores it as it
- * was (its id, its instants).
+ * checked with the same field rules as a write before `import` stores it as
+ * it was (its id, its instants). History is taken as it was stored: no 2000
+ * floor and no commit-before-deployment rule (an older release kept both),
+ * years read as written; deployedAt still at most 5 minutes after its own
+ * receipt. Fields the line has beyond these (answers gain fields) are left.
  */
 import { HttpProblem } from '../errors.js';
 import type { ImportItem } from '../store/types.js';
-import { parseDeployment } from './deployment.js';
-import { parseInstant } from './rules.js';
+import { type DeploymentFields, deploymentKeys, toNewDeployment } from './deployment.js';
+import { check, J, takeReservedKeys } from './joi.js';
+import { RESERVED_KEY_RULE, bodyInstant, isReservedKey } from './rules.js';
 
-const ID = /^[0-9A-HJKMNP-TV-Z]{26}$/; // a ULID
-const WRITE_FIELDS = [
-  'env',
-  'app',
-  'version',
-  'status',
-  'deployedAt',
-  'commit',
-  'committedAt',
-  'ref',
-  'url',
-  'pipelineUrl',
-  'actor',
-  'source',
-  'attributes',
-] as const;
+interface ExportedFields extends DeploymentFields {
+  id: string;
+  recordedAt: number;
+  recordedBy?: string | null;
+  idempotencyKey?: string | null;
+}
 
-/** The item to import, or an Error saying what is wrong with the line. */
+/** An exported line: a stored Deployment. */
+export const exportedLine = J.object<ExportedFields>({
+  ...deploymentKeys(false),
+  id: J.string()
+    .pattern(/^[0-9A-HJKMNP-TV-Z]{26}$/)
+    .required()
+    .messages({ 'string.pattern.base': 'must be a ULID' }),
+  recordedAt: bodyInstant().required(),
+  recordedBy: J.string().allow(null).messages({ 'string.base': 'must be a string or null' }),
+  idempotencyKey: J.string().allow(null).messages({ 'string.base': 'must be a string or null' }),
+})
+  .unknown(true)
+  .messages({ 'object.base': 'not a JSON object' });
+
+/** The item to import, or an Error saying what is wrong with the line (`path: message; ...`). */
 export function parseExported(line: string): ImportItem {
   let value: unknown;
   try {
@@ -33,32 +41,16 @@ export function parseExported(line: string): ImportItem {
   } catch {
     throw new Error('not JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error('not a JSON object');
-  }
-  const d = value as Record<string, unknown>;
-  if (typeof d.id !== 'string' || !ID.test(d.id)) throw new Error('id: must be a ULID');
-  const recordedAt = typeof d.recordedAt === 'string' ? parseInstant(d.recordedAt, false) : null;
-  if (recordedAt === null) throw new Error('recordedAt: must be an ISO 8601 instant');
-  for (const name of ['recordedBy', 'idempotencyKey'] as const) {
-    if (d[name] !== null && d[name] !== undefined && typeof d[name] !== 'string') {
-      throw new Error(`${name}: must be a string or null`);
-    }
-  }
-  const body: Record<string, unknown> = {};
-  for (const name of WRITE_FIELDS)
-    if (d[name] !== null && d[name] !== undefined) body[name] = d[name];
   try {
-    const input = parseDeployment(body, {
-      versionPattern: null, // history is imported as it was recorded
-      now: recordedAt, // deployedAt at most 5 minutes after its own receipt
-      recordedBy: typeof d.recordedBy === 'string' ? d.recordedBy : null,
-    });
+    const errors = takeReservedKeys(value, isReservedKey, RESERVED_KEY_RULE);
+    // deployedAt at most 5 minutes after its own receipt: recordedAt is that line's "now".
+    const recordedAt = typeof value === 'object' && value !== null ? recordedAtOf(value) : null;
+    const d = check(exportedLine, value, { context: { now: recordedAt ?? Infinity }, errors });
     return {
-      input,
+      input: toNewDeployment(d, d.recordedAt, d.recordedBy ?? null),
       id: d.id,
-      recordedAt,
-      idempotencyKey: typeof d.idempotencyKey === 'string' ? d.idempotencyKey : null,
+      recordedAt: d.recordedAt,
+      idempotencyKey: d.idempotencyKey ?? null,
     };
   } catch (err) {
     if (err instanceof HttpProblem) {
@@ -68,4 +60,10 @@ export function parseExported(line: string): ImportItem {
     }
     throw err;
   }
+}
+
+function recordedAtOf(line: object): number | null {
+  const raw: unknown = 'recordedAt' in line ? line.recordedAt : undefined;
+  const { value, error } = bodyInstant().validate(raw, { convert: false });
+  return error === undefined && typeof value === 'number' ? value : null;
 }

@@ -1,13 +1,17 @@
 /**
- * The seed's `/create` rules, kept for its callers: `env`, `name`, `version`
- * required, non-empty strings; the seed's version pattern (or the operator's
- * SVT_VERSION_PATTERN); no `$` or `.` in keys; no `<` or `>` in values. `url`
- * goes to the well-known field, other keys become attributes.
+ * The seed's `/create` rules, kept for its callers, as a joi schema: `env`,
+ * `name`, `version` required, non-empty strings; the seed's version pattern
+ * (or the operator's SVT_VERSION_PATTERN); no `$` or `.` in keys; no `<` or
+ * `>` in values. `url` goes to the well-known field, other keys become
+ * attributes. The seed's body has no instants: deployedAt is the time of
+ * receipt, and `date`, its own name for it, is refused.
  */
 import type { AttributeValue } from '@svt/client';
-import { type FieldError, badRequest, validationProblem } from '../errors.js';
+import type Joi from 'joi';
+import { badRequest } from '../errors.js';
 import { parseJson } from '../http/body.js';
 import type { NewDeployment } from '../store/types.js';
+import { check, J, takeReservedKeys, wellFormed } from './joi.js';
 import {
   APP_PATTERN,
   APP_RULE,
@@ -35,21 +39,80 @@ export function parseLegacyBody(text: string): Record<string, unknown> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw badRequest('invalid-body', 'the body must be a JSON object or a form');
     }
-    return body as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(body));
   }
-  const form: Record<string, unknown> = {};
-  const seen = new Set<string>();
+  const form: [string, unknown][] = [];
+  const seen = new Map<string, number>();
   for (const [key, value] of new URLSearchParams(text)) {
     // A repeated field is kept as a list, which the string rule then refuses.
-    form[key] = seen.has(key) ? [form[key], value] : value;
-    seen.add(key);
+    const at = seen.get(key);
+    const kept = at === undefined ? undefined : form[at];
+    if (kept === undefined) {
+      seen.set(key, form.length);
+      form.push([key, value]);
+    } else {
+      kept[1] = [kept[1], value].flat();
+    }
   }
-  return form;
+  return Object.fromEntries(form);
 }
 
 const KNOWN = new Set(['env', 'name', 'version', 'url']);
-// Keys that the seed's `/list` answer itself uses; as attributes they would be hidden.
-const RESERVED = new Set(['date']);
+
+const keyRule = (key: string) => key.includes('$') || key.includes('.') || isReservedKey(key);
+
+/** A value of the seed's body: a string, well-formed, without `<` or `>`. */
+const value = () =>
+  J.string()
+    .custom(wellFormed, 'well-formed Unicode')
+    .custom((v: string, helpers) => (/[<>]/.test(v) ? helpers.error('legacy.angles') : v), 'no <>')
+    .messages({ 'legacy.angles': 'must not contain "<" or ">"' });
+const named = (pattern: RegExp, rule: string) =>
+  value().pattern(pattern).messages({ 'string.pattern.base': rule }).required();
+
+interface LegacyFields {
+  env: string;
+  name: string;
+  version: string;
+  url?: string;
+  [attribute: string]: string | undefined;
+}
+
+/** The body of `POST /create`, JSON or form. */
+export const legacyBody: Joi.ObjectSchema<LegacyFields> = J.object<LegacyFields>({
+  env: named(ENV_PATTERN, ENV_RULE),
+  name: named(APP_PATTERN, APP_RULE),
+  version: value()
+    .custom((v: string, helpers) => {
+      const custom: unknown = helpers.prefs.context?.versionPattern;
+      const pattern = custom instanceof RegExp ? custom : LEGACY_VERSION_PATTERN;
+      if (pattern.test(v)) return v;
+      return helpers.error(custom instanceof RegExp ? 'legacy.custom' : 'legacy.seed');
+    }, 'the seed version pattern')
+    .pattern(VERSION_PATTERN)
+    .messages({
+      'legacy.seed': 'must look like 1.2.3 (the pattern ^[0-9]+\\.[0-9]+\\.[0-9]+[+0-9A-Za-z-]*$)',
+      'legacy.custom': 'must match the pattern set in SVT_VERSION_PATTERN',
+      'string.pattern.base': VERSION_RULE,
+    })
+    .required()
+    .description('like 1.2.3, or the SVT_VERSION_PATTERN'),
+  url: value()
+    .empty('')
+    .custom((v: string, helpers) => (isHttpUrl(v) ? v : helpers.error('string.uri')), 'http URL')
+    .messages({ 'string.uri': 'must be an http or https URL' }),
+  date: J.any().forbidden().messages({ 'any.unknown': 'is set by the server and cannot be sent' }),
+})
+  .pattern(ATTRIBUTE_KEY_PATTERN, value().allow('').max(MAX_ATTRIBUTE_STRING))
+  .custom((body: Record<string, unknown>, helpers) => {
+    const extra = Object.keys(body).filter((k) => !KNOWN.has(k)).length;
+    return extra > MAX_ATTRIBUTES ? helpers.error('legacy.attributes') : body;
+  }, 'at most 20 attributes')
+  .messages({
+    'object.unknown': `extra keys become attributes; a key ${ATTRIBUTE_KEY_RULE}`,
+    'legacy.attributes': `at most ${MAX_ATTRIBUTES} extra keys are kept as attributes`,
+  })
+  .description("The original SVT's body; keys other than these become attributes");
 
 export interface LegacyOptions {
   versionPattern: RegExp | null;
@@ -57,83 +120,37 @@ export interface LegacyOptions {
   recordedBy: string | null;
 }
 
+/**
+ * Validates a `/create` body into a NewDeployment (deployedAt: `now`);
+ * throws a 400 HttpProblem listing every bad key.
+ */
 export function parseLegacyDeployment(
   body: Record<string, unknown>,
   options: LegacyOptions,
 ): NewDeployment {
-  const errors: FieldError[] = [];
-  const strings: Record<string, string> = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (key.includes('$') || key.includes('.') || isReservedKey(key)) {
-      errors.push({ path: key, message: 'keys must not contain "$" or "." nor be reserved words' });
-    } else if (typeof value !== 'string') {
-      errors.push({ path: key, message: 'must be a string' });
-    } else if (value.includes('<') || value.includes('>')) {
-      errors.push({ path: key, message: 'must not contain "<" or ">"' });
-    } else if (!value.isWellFormed()) {
-      errors.push({ path: key, message: 'is not valid Unicode' });
-    } else {
-      strings[key] = value;
-    }
-  }
-  const required = (key: string, pattern: RegExp, rule: string): string => {
-    const value = strings[key];
-    if (body[key] === undefined) errors.push({ path: key, message: 'is required' });
-    else if (value === '') errors.push({ path: key, message: 'must not be empty' });
-    else if (value !== undefined && !pattern.test(value)) errors.push({ path: key, message: rule });
-    return value ?? '';
-  };
-  const env = required('env', ENV_PATTERN, ENV_RULE);
-  const name = required('name', APP_PATTERN, APP_RULE);
-  const version = required(
-    'version',
-    options.versionPattern ?? LEGACY_VERSION_PATTERN,
-    options.versionPattern === null
-      ? 'must look like 1.2.3 (the pattern ^[0-9]+\\.[0-9]+\\.[0-9]+[+0-9A-Za-z-]*$)'
-      : 'must match the pattern set in SVT_VERSION_PATTERN',
+  const errors = takeReservedKeys(
+    body,
+    keyRule,
+    'keys must not contain "$" or "." nor be reserved words',
   );
-  if (version !== '' && !VERSION_PATTERN.test(version)) {
-    errors.push({ path: 'version', message: VERSION_RULE });
-  }
-  const url = strings.url === '' ? undefined : strings.url;
-  if (url !== undefined && !isHttpUrl(url)) {
-    errors.push({ path: 'url', message: 'must be an http or https URL' });
-  }
-
+  const fields = check(legacyBody, body, {
+    context: { versionPattern: options.versionPattern },
+    errors,
+  });
   const attributes: Record<string, AttributeValue> = {};
-  for (const [key, value] of Object.entries(strings)) {
-    if (KNOWN.has(key)) continue;
-    if (RESERVED.has(key)) {
-      errors.push({ path: key, message: 'is set by the server and cannot be sent' });
-    } else if (!ATTRIBUTE_KEY_PATTERN.test(key)) {
-      errors.push({
-        path: key,
-        message: `extra keys become attributes; a key ${ATTRIBUTE_KEY_RULE}`,
-      });
-    } else if (value.length > MAX_ATTRIBUTE_STRING) {
-      errors.push({ path: key, message: `must be at most ${MAX_ATTRIBUTE_STRING} characters` });
-    } else {
-      attributes[key] = value;
-    }
+  for (const [key, v] of Object.entries(fields)) {
+    if (!KNOWN.has(key) && v !== undefined) attributes[key] = v;
   }
-  if (Object.keys(attributes).length > MAX_ATTRIBUTES) {
-    errors.push({
-      path: '',
-      message: `at most ${MAX_ATTRIBUTES} extra keys are kept as attributes`,
-    });
-  }
-  if (errors.length > 0) throw validationProblem(errors);
-
   return {
-    env,
-    app: name,
-    version,
+    env: fields.env,
+    app: fields.name,
+    version: fields.version,
     status: 'success',
     deployedAt: options.now,
     commit: null,
     committedAt: null,
     ref: null,
-    url: url ?? null,
+    url: fields.url ?? null,
     pipelineUrl: null,
     actor: null,
     source: 'legacy',

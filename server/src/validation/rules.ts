@@ -1,7 +1,14 @@
 /**
- * The naming rules of DESIGN.md's data model, in one place for every route.
- * Each pattern comes with the sentence that explains it to a caller.
+ * The naming rules of DESIGN.md's data model, in one place for every route,
+ * every schema and the OpenAPI document derived from them: each pattern
+ * comes with the sentence that explains it to a caller, and each rule with
+ * the joi schema that applies it.
  */
+import type { DeploymentStatus } from '@svt/client';
+import type Joi from 'joi';
+import { type InstantSchema, J, wellFormed } from './joi.js';
+
+export { parseInstant } from './instants.js';
 
 export const ENV_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const ENV_RULE =
@@ -25,51 +32,19 @@ export const ATTRIBUTE_KEY_RULE =
 export const MAX_ATTRIBUTES = 20;
 export const MAX_ATTRIBUTE_STRING = 1024;
 
+export const STATUSES: readonly DeploymentStatus[] = [
+  'success',
+  'failure',
+  'started',
+  'rolled_back',
+];
+const STATUS_RULE = `must be one of ${STATUSES.join(', ')}`;
+
 /** Keys refused anywhere in a body: they mean something to JavaScript or MongoDB. */
 export function isReservedKey(key: string): boolean {
   return key === '__proto__' || key === 'constructor' || key === 'prototype' || key.startsWith('$');
 }
-
-/** Deployments may be dated at most this far ahead of the server's clock. */
-export const MAX_FUTURE_MS = 5 * 60 * 1000;
-
-export const INSTANT_RULE =
-  'must be an ISO 8601 instant with a zone, such as 2026-11-28T09:30:00Z or 2026-11-28T10:30:00+01:00';
-export const QUERY_INSTANT_RULE = `${INSTANT_RULE}, or a date such as 2026-11-28 (00:00 UTC)`;
-
-const INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|([+-])(\d{2}):?(\d{2}))$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-/**
- * Parses an ISO 8601 instant that names its zone (and, with `allowDate`, a
- * plain date meaning 00:00 UTC) into epoch milliseconds; null when it is not
- * one. Every component is range-checked: `Date.parse` alone would accept
- * zone-less strings as local time and roll 2026-02-30 over into March.
- */
-export function parseInstant(text: string, allowDate = false): number | null {
-  const date = allowDate ? DATE.exec(text) : null;
-  const m = date ?? INSTANT.exec(text);
-  if (m === null) return null;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
-  if (date !== null) return Date.UTC(year, month - 1, day);
-  const [hour, minute, second] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
-  if (hour > 23 || minute > 59 || second > 59) return null;
-  const millis = Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3));
-  let offset = 0;
-  if (m[9] !== undefined) {
-    const [oh, om] = [Number(m[10]), Number(m[11])];
-    if (oh > 23 || om > 59) return null;
-    offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
-  }
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset;
-  return Number.isFinite(ms) && ms >= 0 ? ms : null;
-}
+export const RESERVED_KEY_RULE = 'is a reserved key and is refused';
 
 /** http and https only: a `javascript:` or `data:` link must never be stored. */
 export function isHttpUrl(text: string): boolean {
@@ -81,3 +56,66 @@ export function isHttpUrl(text: string): boolean {
     return false;
   }
 }
+
+// The rules as joi schemas. Strings are checked for well-formed Unicode
+// first: a lone surrogate is not printable either, and that would hide
+// what is wrong with it.
+
+const str = () => J.string().custom(wellFormed, 'well-formed Unicode');
+const named = (pattern: RegExp, rule: string, description: string) =>
+  str().pattern(pattern).messages({ 'string.pattern.base': rule }).description(description);
+
+/** An environment name. */
+export const envName = () => named(ENV_PATTERN, ENV_RULE, 'environment: dev, k8s, prod-eu');
+/** An application name. */
+export const appName = () => named(APP_PATTERN, APP_RULE, 'application; spaces inside are fine');
+/** A version: printable, no whitespace. */
+export const versionName = () => named(VERSION_PATTERN, VERSION_RULE, '1.4.2, v2.4.0, a git SHA');
+/** A deployment status. */
+export const statusName = () =>
+  J.string()
+    .valid(...STATUSES)
+    .messages({ 'any.only': STATUS_RULE });
+/** A commit id: a SHA, or whatever the forge calls it, printable. */
+export const commitId = () =>
+  named(VERSION_PATTERN, 'must be 1-128 printable characters without whitespace', 'commit id');
+/** Free text without control characters, at most `max` characters. */
+export const text = (max: number) =>
+  str()
+    .max(max)
+    .pattern(/^[^\p{Cc}]*$/u)
+    .messages({ 'string.pattern.base': 'must not contain control characters' });
+/** An http or https URL: never `javascript:` or `data:`. */
+export const httpUrl = () =>
+  str()
+    .max(2048)
+    .custom((v: string, helpers) => (isHttpUrl(v) ? v : helpers.error('string.uri')), 'http URL')
+    .messages({ 'string.uri': 'must be an http or https URL' })
+    .description('http or https');
+
+/** An attribute value: a string (<= 1024 characters), a finite number or a boolean. */
+const attributeValue = () =>
+  J.alternatives(str().max(MAX_ATTRIBUTE_STRING).allow(''), J.number(), J.boolean()).messages({
+    'alternatives.types': 'must be a string, a number or a boolean',
+  });
+
+/** `attributes`: at most 20 keys, each like `team` or `build-id`, to scalar values. */
+export const attributes = () =>
+  J.object()
+    .pattern(ATTRIBUTE_KEY_PATTERN, attributeValue())
+    .max(MAX_ATTRIBUTES)
+    .messages({ 'object.base': 'must be an object', 'object.unknown': `key ${ATTRIBUTE_KEY_RULE}` })
+    .description('other keys: at most 20, to a string, a number or a boolean');
+
+/**
+ * An instant of a body as written (ISO 8601 with a zone), read into epoch
+ * ms. `plausible()`, `notFuture()` and `notAfter()` add the rules of when.
+ */
+export const bodyInstant = (): InstantSchema => J.instant();
+
+/** An instant of a query string: also a date (00:00 UTC); a `+` that decoded to a space is put back. */
+export const queryInstant = (description: string): InstantSchema =>
+  J.instant().query().description(`${description}: an ISO 8601 instant with a zone, or a date`);
+
+/** The keys of an object schema, for schemas that share fields. */
+export type Keys = Record<string, Joi.Schema>;

@@ -1,0 +1,253 @@
+/**
+ * joi, as SVT uses it: one root extended with an `instant` type (ISO 8601
+ * text in, epoch milliseconds out), the messages every schema shares, and
+ * `check()`, which runs a schema over a request's values and turns joi's
+ * error details into the FieldError list of a 400 problem, one entry per
+ * offending field.
+ */
+import Joi from 'joi';
+import { type FieldError, validationProblem } from '../errors.js';
+import { MAX_SKEW_MS, PLAUSIBLE_FLOOR, parseInstant, repairPastedOffset } from './instants.js';
+
+/** An instant: a string parsed into epoch ms. */
+export interface InstantSchema extends Joi.AnySchema<number> {
+  /** Read as a query parameter: a plain date is allowed, and a `+` decoded to a space is put back. */
+  query(): this;
+  /** Not before 2000-01-01T00:00:00Z (PLAUSIBLE_FLOOR). */
+  plausible(): this;
+  /** At most MAX_SKEW_MS after the server's clock, `now` in the validation context. */
+  notFuture(): this;
+  /** At most MAX_SKEW_MS after the sibling instant `key`, or after `now` when that one is absent. */
+  notAfter(key: string): this;
+}
+
+export interface SvtJoi extends Joi.Root {
+  instant(): InstantSchema;
+}
+
+/** An extension rule, typed for what these rules use. */
+interface Rule {
+  method(this: Joi.SchemaInternals, ...args: never[]): Joi.Schema;
+  args?: (Joi.RuleArgs | string)[];
+  validate(value: unknown, helpers: Joi.CustomHelpers, args: Record<string, unknown>): unknown;
+}
+/** joi's typings do not declare the `jsonSchema` hook yet, which joi 18 calls. */
+interface InstantExtension extends Joi.Extension {
+  rules: Record<string, Rule>;
+  jsonSchema(schema: Joi.Schema, res: Record<string, unknown>): Record<string, unknown>;
+}
+
+/** A value quoted for a message: JSON string syntax (control characters escaped), cut at 80 characters. */
+function quote(value: unknown): string {
+  const text = typeof value === 'string' ? value : String(value);
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function contextNow(helpers: Joi.CustomHelpers): number {
+  const now: unknown = helpers.prefs.context?.now;
+  if (typeof now !== 'number') throw new Error('validation context has no `now`');
+  return now;
+}
+
+const INSTANT_EXAMPLES = 'such as 2026-11-28T09:30:00Z or 2026-11-28T10:30:00+01:00';
+
+const instantExtension: InstantExtension = {
+  type: 'instant',
+  messages: {
+    'instant.base': 'must be a string',
+    'instant.format': `must be an ISO 8601 instant with a zone, ${INSTANT_EXAMPLES}; got {#got}`,
+    // Not the offset example: an unencoded "+" is what makes a pasted one fail here.
+    'instant.query':
+      'must be an ISO 8601 instant with a zone, such as 2026-11-28T09:30:00Z (an offset\'s "+" is written %2B in a URL), or a date such as 2026-11-28 (00:00 UTC); got {#got}',
+    'instant.floor': 'must not be before 2000-01-01T00:00:00Z; got {#got}',
+    'instant.future': `must be at most ${MAX_SKEW_MS / 60_000} minutes in the future`,
+    'instant.afterDeploy': `must be at most ${MAX_SKEW_MS / 60_000} minutes after {#after}: a commit cannot be made after it was deployed; got {#got}`,
+  },
+  validate(value, helpers) {
+    if (typeof value !== 'string') return { value, errors: [helpers.error('instant.base')] };
+    const query = helpers.schema.$_getRule('query') !== undefined;
+    const ms =
+      value.length > 64 ? null : parseInstant(query ? repairPastedOffset(value) : value, query);
+    if (ms === null) {
+      return {
+        value,
+        errors: [helpers.error(query ? 'instant.query' : 'instant.format', { got: quote(value) })],
+      };
+    }
+    return { value: ms };
+  },
+  rules: {
+    // A marker the type's own validation reads; nothing to check once the text is parsed.
+    query: {
+      method() {
+        return this.$_addRule({ name: 'query' });
+      },
+      validate: (value) => value,
+    },
+    plausible: {
+      method() {
+        return this.$_addRule({ name: 'plausible' });
+      },
+      validate(value, helpers) {
+        if (typeof value !== 'number' || value >= PLAUSIBLE_FLOOR) return value;
+        return helpers.error('instant.floor', { got: quote(helpers.original) });
+      },
+    },
+    notFuture: {
+      method() {
+        return this.$_addRule({ name: 'notFuture' });
+      },
+      validate(value, helpers) {
+        if (typeof value !== 'number' || value <= contextNow(helpers) + MAX_SKEW_MS) return value;
+        return helpers.error('instant.future');
+      },
+    },
+    notAfter: {
+      method(key: string) {
+        return this.$_addRule({ name: 'notAfter', args: { key, limit: Joi.ref(key) } });
+      },
+      // The sibling as validated: epoch ms, absent, or (when it was refused) its raw text.
+      args: ['key', { name: 'limit', ref: true, assert: () => true, message: 'any value' }],
+      validate(value, helpers, { key, limit }) {
+        if (typeof value !== 'number') return value;
+        const sent = typeof limit === 'number';
+        if (!sent && limit !== undefined && limit !== null) return value;
+        const base = sent ? limit : contextNow(helpers);
+        if (value <= base + MAX_SKEW_MS) return value;
+        const after = sent
+          ? `${String(key)} (${iso(base)})`
+          : `the time of receipt (${iso(base)}; ${String(key)} was not sent)`;
+        return helpers.error('instant.afterDeploy', { after, got: quote(helpers.original) });
+      },
+    },
+  },
+  jsonSchema(schema, res) {
+    res.type = 'string';
+    if (schema.$_getRule('query') === undefined) res.format = 'date-time';
+    else res.anyOf = [{ format: 'date-time' }, { format: 'date' }];
+    return res;
+  },
+};
+
+/** joi with the `instant` type: the only joi root SVT's schemas use. */
+export const J: SvtJoi = Joi.extend(instantExtension);
+
+/** Messages shared by every schema, without joi's label: the path is reported beside them. */
+const MESSAGES: Joi.LanguageMessages = {
+  'any.required': 'is required',
+  'any.unknown': 'is not allowed',
+  'any.invalid': 'is not allowed',
+  'any.only': 'must be one of {#valids}',
+  'string.base': 'must be a string',
+  'string.empty': 'must not be empty',
+  'string.max': 'must be at most {#limit} characters',
+  'string.unicode': 'is not valid Unicode',
+  'number.base': 'must be a number',
+  'number.infinity': 'must be a finite number',
+  'number.unsafe': 'must be a safe integer or a decimal number',
+  'object.base': 'must be an object',
+  'object.max': 'must have at most {#limit} keys',
+  'object.unknown': 'is not a known field',
+};
+
+/** A string that is well-formed UTF-16: a lone surrogate cannot be stored as UTF-8. */
+export function wellFormed(value: string, helpers: Joi.CustomHelpers): string | Joi.ErrorReport {
+  return value.isWellFormed() ? value : helpers.error('string.unicode');
+}
+
+// The most telling of several errors on one field: absent or of the wrong type first.
+const FIRST = new Set([
+  'any.required',
+  'string.base',
+  'string.empty',
+  'string.unicode',
+  'instant.base',
+]);
+
+/** joi's error details as FieldErrors: one per path (its most telling), in the order met. */
+export function toFieldErrors(details: Joi.ValidationErrorItem[]): FieldError[] {
+  const byPath = new Map<string, Joi.ValidationErrorItem>();
+  for (const d of details) {
+    const path = d.path.join('.');
+    const seen = byPath.get(path);
+    if (seen === undefined || (FIRST.has(d.type) && !FIRST.has(seen.type))) byPath.set(path, d);
+  }
+  return [...byPath].map(([path, d]) => ({ path, message: d.message }));
+}
+
+export interface CheckOptions {
+  /** Values the rules read: `now` (epoch ms), `versionPattern` (RegExp or null). */
+  context?: Record<string, unknown>;
+  /** joi's type conversion: on for query strings (`limit=20` is a number), off for JSON bodies. */
+  convert?: boolean;
+  /** Errors found before the schema ran (repeated parameters, reserved keys), listed first. */
+  errors?: FieldError[];
+}
+
+/** A schema's verdict: the validated value, or every offending field. */
+export type Verdict<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+/** Runs `schema` over `value` (every error, not just the first); never throws a validation error. */
+export function verdict<T>(
+  schema: Joi.ObjectSchema<T>,
+  value: unknown,
+  options: CheckOptions = {},
+): Verdict<T> {
+  const result = schema.validate(value, {
+    abortEarly: false,
+    convert: options.convert ?? false,
+    context: options.context ?? {},
+    messages: MESSAGES,
+    errors: { wrap: { label: false } },
+  });
+  const errors = [...(options.errors ?? []), ...toFieldErrors(result.error?.details ?? [])];
+  if (result.error !== undefined || errors.length > 0) return { ok: false, errors };
+  return { ok: true, value: result.value };
+}
+
+/**
+ * Validates `value` against `schema` and returns joi's result (instants as
+ * epoch ms); throws a 400 HttpProblem listing every offending field, those
+ * of `options.errors` first.
+ */
+export function check<T>(
+  schema: Joi.ObjectSchema<T>,
+  value: unknown,
+  options: CheckOptions = {},
+): T {
+  const v = verdict(schema, value, options);
+  if (!v.ok) throw validationProblem(v.errors);
+  return v.value;
+}
+
+/**
+ * Removes the keys that `reserved` refuses from `body`, at any depth, and
+ * returns one error for each (path, `message`). The keys go before joi sees
+ * the body: joi copies objects key by key, and a `__proto__` key would
+ * become the copy's prototype instead of an error.
+ */
+export function takeReservedKeys(
+  body: unknown,
+  reserved: (key: string) => boolean,
+  message: string,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  // Breadth first with a queue, not recursion: 64 KB of "[[[[" nest 32,000 deep.
+  const queue: [unknown, string][] = [[body, '']];
+  for (let i = 0; i < queue.length; i++) {
+    const [value, path] = queue[i] ?? [null, ''];
+    if (typeof value !== 'object' || value === null) continue;
+    for (const [key, child] of Object.entries(value)) {
+      const at = path === '' ? key : `${path}.${key}`;
+      if (reserved(key)) {
+        errors.push({ path: at, message });
+        Reflect.deleteProperty(value, key);
+      } else {
+        queue.push([child, at]);
+      }
+    }
+  }
+  return errors;
+}
