@@ -76,7 +76,10 @@ async function record(env: NodeJS.ProcessEnv): Promise<{ inputs: Inputs; outcome
         `SVT attempt ${attempt} failed (${reason}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
       ),
   });
-  const outcome = await client.record(withCiDefaults(request, ctx), {
+  const filled = withCiDefaults(request, ctx, Date.now());
+  // A bad derived value (the committer's clock) must not fail the step: left out, and said.
+  for (const warning of filled.warnings) core.warning(`SVT: ${warning}`);
+  const outcome = await client.record(filled.request, {
     idempotencyKey: key ?? undefined,
   });
   return { inputs, outcome };

@@ -14,6 +14,6 @@ export {
   defaultVersion,
   withCiDefaults,
 } from './ci-context.js';
-export type { CiContext, CiProvider } from './ci-context.js';
+export type { CiContext, CiDefaults, CiProvider } from './ci-context.js';
 export { VERSION } from './version.js';
 export { parseAttributes, parseStatus, UsageError } from './cli/settings.js';

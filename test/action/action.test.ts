@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { newDeployment } from '../helpers/deployments.js';
 import { issueToken } from '../helpers/tokens.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ACTION, GITHUB_CONTEXT, runAction } from '../helpers/github-runner.js';
 import { ROOT } from '../helpers/run-node.js';
 import { useListeningApp } from '../helpers/listen.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const svt = useListeningApp();
 let token = '';
@@ -125,6 +126,41 @@ describe('the bundled action, run as the runner runs it', () => {
       url: 'https://billing.example.com',
     });
     expect(explicit.outputs['previous-version']).toBe('');
+  });
+
+  test('a commit time from the push event that the server would refuse is left out with a warning', async () => {
+    const eventPath = join(tempDir('svt-event-'), 'event.json');
+    const event = (timestamp: string) =>
+      writeFileSync(
+        eventPath,
+        JSON.stringify({ head_commit: { id: GITHUB_CONTEXT.GITHUB_SHA, timestamp } }),
+      );
+    const context = { ...GITHUB_CONTEXT, GITHUB_EVENT_PATH: eventPath };
+    const inputs = { 'server-url': svt().url, token, environment: 'clock', app: 'clocked' };
+
+    event('2099-01-01T00:00:00Z');
+    const future = await runAction({ ...inputs, version: '1' }, context);
+    expect(future.code).toBe(0);
+    expect(future.stdout).toContain(
+      '::warning::SVT: committedAt "2099-01-01T00:00:00Z" from the push event\'s head_commit.timestamp left out of the request: it is more than 5 minutes in the future, which the server refuses\n',
+    );
+    event('1970-01-01T00:00:00Z');
+    const zeroed = await runAction({ ...inputs, version: '2' }, context);
+    expect(zeroed.code).toBe(0);
+    expect(zeroed.stdout).toContain(
+      '::warning::SVT: committedAt "1970-01-01T00:00:00Z" from the push event\'s head_commit.timestamp left out of the request: it is before 2000-01-01T00:00:00Z, which the server refuses\n',
+    );
+    event('2026-01-01T00:00:00Z');
+    const plausible = await runAction({ ...inputs, version: '3' }, context);
+    expect(plausible.stdout).not.toContain('::warning');
+
+    const items = (await svt().store.history({ app: 'clocked', limit: 10 })).items;
+    expect(items.map((d) => [d.version, d.commit, d.committedAt])).toEqual([
+      ['3', GITHUB_CONTEXT.GITHUB_SHA, '2026-01-01T00:00:00.000Z'],
+      ['2', GITHUB_CONTEXT.GITHUB_SHA, null],
+      ['1', GITHUB_CONTEXT.GITHUB_SHA, null],
+    ]);
+    expect(zeroed.outputs['deployment-id']).toBe(items[1]?.id);
   });
 
   test('with the server down it warns and succeeds; with fail-on-error it fails', async () => {

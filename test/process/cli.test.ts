@@ -80,6 +80,79 @@ describe('svt record', () => {
     });
   });
 
+  test('a derived commit time the server would refuse is left out with a warning; the rest is recorded', async () => {
+    const sha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+    const gitlab = {
+      GITLAB_CI: 'true',
+      CI_PROJECT_PATH: 'acme/clock',
+      CI_JOB_ID: '5001',
+      CI_COMMIT_SHA: sha,
+      CI_COMMIT_REF_NAME: 'main',
+      // A committer's clock years ahead.
+      CI_COMMIT_TIMESTAMP: '2099-01-01T00:00:00+00:00',
+    };
+    const future = await svtCli(
+      ['record', '--env', 'qa', '--app', 'clock-gl', '--version', '1.0.0'],
+      gitlab,
+    );
+    expect(future.stderr).toBe(
+      'svt: warning: committedAt "2099-01-01T00:00:00+00:00" from CI_COMMIT_TIMESTAMP left out of the request: it is more than 5 minutes in the future, which the server refuses\n',
+    );
+    expect(future.code).toBe(0);
+    expect(future.stdout).toMatch(/^Recorded clock-gl 1\.0\.0 in qa/);
+
+    // GitHub: a push event whose head commit says 1970 (a zeroed clock).
+    const eventPath = join(tempDir('svt-event-'), 'event.json');
+    writeFileSync(
+      eventPath,
+      JSON.stringify({ head_commit: { id: sha, timestamp: '1970-01-01T00:00:00Z' } }),
+    );
+    const github = {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_REPOSITORY: 'acme/clock',
+      GITHUB_RUN_ID: '77',
+      GITHUB_SHA: sha,
+      GITHUB_REF_NAME: 'main',
+      GITHUB_EVENT_PATH: eventPath,
+    };
+    const zeroed = await svtCli(
+      ['record', '--env', 'qa', '--app', 'clock-gh', '--version', '1.0.0'],
+      github,
+    );
+    expect(zeroed.stderr).toBe(
+      `svt: warning: committedAt "1970-01-01T00:00:00Z" from the push event's head_commit.timestamp left out of the request: it is before 2000-01-01T00:00:00Z, which the server refuses\n`,
+    );
+    expect(zeroed.code).toBe(0);
+
+    for (const [app, source] of [
+      ['clock-gl', 'gitlab'],
+      ['clock-gh', 'github'],
+    ]) {
+      const [d] = (await svt().store.history({ app, limit: 10 })).items;
+      expect(d).toMatchObject({ commit: sha, committedAt: null, ref: 'main', source });
+    }
+
+    // A plausible one is sent; one the user gives is sent as given, for the server to judge.
+    const plausible = await svtCli(
+      ['record', '--env', 'qa', '--app', 'clock-ok', '--version', '1.0.0'],
+      { ...gitlab, CI_COMMIT_TIMESTAMP: '2026-01-01T00:00:00Z' },
+    );
+    expect(plausible.stderr).toBe('');
+    expect((await svt().store.history({ app: 'clock-ok', limit: 1 })).items[0]?.committedAt).toBe(
+      '2026-01-01T00:00:00.000Z',
+    );
+    const given = await svtCli(
+      [
+        'record',
+        ...['--env', 'qa', '--app', 'clock-given', '--version', '1.0.0'],
+        ...['--committed-at', '1970-01-01T00:00:00Z', '--dry-run'],
+      ],
+      gitlab,
+    );
+    expect(given.stderr).toBe('');
+    expect(given.stdout).toContain('"committedAt": "1970-01-01T00:00:00Z"');
+  });
+
   test('--dry-run prints the request and sends nothing, even without a server', async () => {
     const run = await runNode(
       CLI,

@@ -107,7 +107,8 @@ function program(io: CliIo): Command {
       )
       .option('--dry-run', 'print the request instead of sending it'),
   ).action(async (flags: RecordFlags & ConnectionFlags & OutputFlags & { dryRun?: boolean }) => {
-    const settings = parseRecord(flags, detectCiContext(io.env));
+    const settings = parseRecord(flags, detectCiContext(io.env), Date.now());
+    for (const warning of settings.warnings) io.err(`svt: warning: ${warning}`);
     if (flags.dryRun === true) {
       const server = flags.server ?? io.env.SVT_URL ?? '$SVT_URL';
       io.out(`POST ${server.replace(/\/+$/, '')}/api/v1/deployments`);
