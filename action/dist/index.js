@@ -1563,8 +1563,14 @@ var SvtClient = class {
     const headers = { "content-type": "application/json" };
     if (options.idempotencyKey !== void 0) headers["idempotency-key"] = options.idempotencyKey;
     const answer = await this.call("POST", "/api/v1/deployments", JSON.stringify(request), headers);
-    const body = parseBody(answer);
-    return { ...body, replayed: answer.headers["idempotent-replayed"] === "true" };
+    const body = parseBody(
+      answer
+    );
+    return {
+      ...body,
+      current: body.current ?? body.deployment.status === "success",
+      replayed: answer.headers["idempotent-replayed"] === "true"
+    };
   }
   /** What runs in `env` now, or at instant `at`. */
   current(env, options = {}) {
@@ -1875,6 +1881,29 @@ function withCiDefaults(request, ctx, now = Date.now()) {
   return { request: filled, warnings };
 }
 
+// client/src/recorded-text.ts
+function recordedText({
+  deployment: d,
+  previous,
+  current,
+  currentDeployment
+}) {
+  const runs = currentDeployment == null ? "nothing succeeded there yet" : `${currentDeployment.version} runs there`;
+  if (d.status === "started") {
+    return `${d.app} ${d.version} deployment started in ${d.env} (${runs})`;
+  }
+  if (d.status !== "success") {
+    const what2 = d.status === "failure" ? "failed" : "rolled back";
+    return `${d.app} ${d.version} ${what2} in ${d.env} (${runs})`;
+  }
+  if (!current) {
+    return `${d.app} ${d.version} recorded in ${d.env}, but not current: ${runs}, deployed later`;
+  }
+  const what = d.rollback ? "rolled back to" : "deployed to";
+  const was = previous === null ? "the first success there" : `was ${previous.version}`;
+  return `${d.app} ${d.version} ${what} ${d.env} (${was})`;
+}
+
 // client/src/version.ts
 var VERSION = "1.0.0";
 
@@ -1942,21 +1971,40 @@ function parseInputs() {
 }
 
 // action/src/main.ts
+function escapeHtml(text) {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c
+  );
+}
+function currentCell(outcome) {
+  if (outcome.current) return "yes";
+  const runs = outcome.currentDeployment;
+  return runs == null ? "no: nothing succeeded there yet" : `no: ${runs.version} runs there`;
+}
 async function summarize(inputs, outcome) {
   const d = outcome.deployment;
   const base = inputs.serverUrl.replace(/\/+$/, "");
-  await summary.addHeading(`SVT: ${d.app} ${d.version} in ${d.env}`, 3).addTable([
+  await summary.addHeading(escapeHtml(`SVT: ${d.app} ${d.version} in ${d.env}`), 3).addRaw(`<p>${escapeHtml(recordedText(outcome))}</p>`, true).addTable([
     [
       { data: "App", header: true },
       { data: "Environment", header: true },
       { data: "Version", header: true },
       { data: "Previous version", header: true },
-      { data: "Status", header: true }
+      { data: "Status", header: true },
+      { data: "Current", header: true }
     ],
-    [d.app, d.env, d.version, outcome.previous?.version ?? "(none)", d.status]
+    [
+      d.app,
+      d.env,
+      d.rollback ? `${d.version} (rollback)` : d.version,
+      outcome.previous?.version ?? "(none)",
+      d.status,
+      currentCell(outcome)
+    ].map(escapeHtml)
   ]).addRaw(
     outcome.replayed ? "Already recorded by an earlier attempt of this job; nothing new stored. " : ""
-  ).addLink(`${d.app} in SVT`, `${base}/app/${encodeURIComponent(d.app)}`).addEOL().write();
+  ).addLink(`${escapeHtml(d.app)} in SVT`, `${base}/app/${encodeURIComponent(d.app)}`).addEOL().write();
 }
 async function record(env) {
   const inputs = parseInputs();
@@ -2012,11 +2060,12 @@ async function run(env = process.env) {
   const { inputs, outcome } = recorded;
   const d = outcome.deployment;
   info(
-    `${outcome.replayed ? "Already recorded" : "Recorded"} ${d.app} ${d.version} in ${d.env}` + (outcome.previous === null ? " (first in this environment)" : ` (previous: ${outcome.previous.version})`)
+    `${outcome.replayed ? "Already recorded in SVT, nothing new stored" : "Recorded in SVT"}: ${recordedText(outcome)}`
   );
   try {
     setOutput("deployment-id", d.id);
     setOutput("previous-version", outcome.previous?.version ?? "");
+    setOutput("current", String(outcome.current));
     await summarize(inputs, outcome);
   } catch (err) {
     report(

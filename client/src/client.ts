@@ -161,8 +161,15 @@ export class SvtClient {
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     // Serialised once: every attempt sends the very same bytes.
     const answer = await this.call('POST', '/api/v1/deployments', JSON.stringify(request), headers);
-    const body = parseBody<RecordDeploymentResponse>(answer);
-    return { ...body, replayed: answer.headers['idempotent-replayed'] === 'true' };
+    // A 1.0 server says nothing of `current`: then only a success could have become current.
+    const body = parseBody<Omit<RecordDeploymentResponse, 'current'> & { current?: boolean }>(
+      answer,
+    );
+    return {
+      ...body,
+      current: body.current ?? body.deployment.status === 'success',
+      replayed: answer.headers['idempotent-replayed'] === 'true',
+    };
   }
 
   /** What runs in `env` now, or at instant `at`. */

@@ -21,7 +21,7 @@ describe('svt record', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(
-      /^Recorded api 1\.4\.1 in prod \(success, deployed .*\)\.\nFirst successful deployment of api in prod\.\n$/,
+      /^Recorded api 1\.4\.1 in prod \(success, deployed .*\)\.\napi 1\.4\.1 deployed to prod \(the first success there\)\n$/,
     );
 
     const second = await svtCli([
@@ -47,11 +47,56 @@ describe('svt record', () => {
       replayed: boolean;
     };
     expect(outcome.previous.version).toBe('1.4.1');
+    expect(outcome).toMatchObject({ current: true });
+    expect(outcome).not.toHaveProperty('currentDeployment');
     expect(outcome.replayed).toBe(false);
     expect(outcome.deployment).toMatchObject({
       url: 'https://api.example.com',
       attributes: { region: 'eu-west-1', replicas: '3' },
     });
+  });
+
+  test('says whether it became current: a back-dated record, a failure, a rollback, in progress', async () => {
+    const record = (version: string, ...more: string[]) =>
+      svtCli(['record', '--env', 'qa', '--app', 'ledger', '--version', version, ...more]);
+    expect((await record('2.0.0')).stdout).toMatch(
+      /\nledger 2\.0\.0 deployed to qa \(the first success there\)\n$/,
+    );
+
+    const backDated = await record('1.8.0', '--deployed-at', '2026-01-01T00:00:00Z');
+    expect(backDated.code).toBe(0);
+    expect(backDated.stdout).toMatch(
+      /^Recorded ledger 1\.8\.0 in qa \(success, deployed 2026-01-01 00:00:00Z\)\.\nledger 1\.8\.0 recorded in qa, but not current: 2\.0\.0 runs there, deployed later\n$/,
+    );
+    expect(backDated.stdout).not.toMatch(/Previous/);
+    // --json: the server's answer as is.
+    const json = await record('1.7.0', '--deployed-at', '2025-12-01T00:00:00Z', '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      deployment: { version: '1.7.0', rollback: false },
+      previous: null,
+      current: false,
+      currentDeployment: { version: '2.0.0' },
+      replayed: false,
+    });
+
+    const failed = await record('2.1.0', '--status', 'failure');
+    expect(failed.code).toBe(0);
+    expect(failed.stdout).toMatch(/\nledger 2\.1\.0 failed in qa \(2\.0\.0 runs there\)\n$/);
+    const started = await record('2.1.1', '--status', 'started');
+    expect(started.stdout).toMatch(
+      /\nledger 2\.1\.1 deployment started in qa \(2\.0\.0 runs there\)\n$/,
+    );
+    // 1.8.0 ran there before 2.0.0 and ranks older: a rollback.
+    const rollback = await record('1.8.0');
+    expect(rollback.stdout).toMatch(/\nledger 1\.8\.0 rolled back to qa \(was 2\.0\.0\)\n$/);
+
+    const nothing = await svtCli([
+      'record',
+      ...['--env', 'qa', '--app', 'fresh', '--version', '0.1.0', '--status', 'failure'],
+    ]);
+    expect(nothing.stdout).toMatch(
+      /\nfresh 0\.1\.0 failed in qa \(nothing succeeded there yet\)\n$/,
+    );
   });
 
   test('inside a CI job it fills the context and dedupes a repeated call', async () => {

@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { detectCiContext } from '../ci-context.js';
 import { SvtClient } from '../client.js';
 import { SvtError } from '../errors.js';
+import { recordedText } from '../recorded-text.js';
 import type { Deployment } from '../types.js';
 import { VERSION } from '../version.js';
 import { compareTable, currentTable, doraText, historyTable, instant } from './format.js';
@@ -127,11 +128,8 @@ function program(io: CliIo): Command {
     io.out(
       outcome.replayed ? `Already recorded: ${what}; nothing new stored.` : `Recorded ${what}.`,
     );
-    io.out(
-      outcome.previous === null
-        ? `First successful deployment of ${outcome.deployment.app} in ${outcome.deployment.env}.`
-        : `Previous: ${describeDeployment(outcome.previous)}.`,
-    );
+    // Whether it became current, in the words of the server's Slack webhook.
+    io.out(recordedText(outcome));
   });
 
   withConnection(
