@@ -1572,9 +1572,12 @@ var SvtClient = class {
       replayed: answer.headers["idempotent-replayed"] === "true"
     };
   }
-  /** What runs in `env` now, or at instant `at`. */
-  current(env, options = {}) {
-    return this.get(`/api/v1/environments/${segment(env)}${query({ at: options.at })}`);
+  /** What runs in `env` now, or at instant `at`, with each app's open attempt. */
+  async current(env, options = {}) {
+    const state = await this.get(
+      `/api/v1/environments/${segment(env)}${query({ at: options.at })}`
+    );
+    return { ...state, attempts: state.attempts ?? [] };
   }
   /** One page of history, newest first. */
   history(filters = {}) {
@@ -1880,6 +1883,9 @@ function withCiDefaults(request, ctx, now = Date.now()) {
   if (filled.source === void 0 && ctx.source !== null) filled.source = ctx.source;
   return { request: filled, warnings };
 }
+
+// client/src/names.ts
+var collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
 
 // client/src/recorded-text.ts
 function recordedText({

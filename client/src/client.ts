@@ -12,6 +12,7 @@ import type {
   AppState,
   ChangesPage,
   Comparison,
+  Deployment,
   DoraReport,
   DeploymentStatus,
   EnvironmentList,
@@ -172,9 +173,13 @@ export class SvtClient {
     };
   }
 
-  /** What runs in `env` now, or at instant `at`. */
-  current(env: string, options: { at?: string | undefined } = {}): Promise<EnvironmentState> {
-    return this.get(`/api/v1/environments/${segment(env)}${query({ at: options.at })}`);
+  /** What runs in `env` now, or at instant `at`, with each app's open attempt. */
+  async current(env: string, options: { at?: string | undefined } = {}): Promise<EnvironmentState> {
+    const state = await this.get<Omit<EnvironmentState, 'attempts'> & { attempts?: Deployment[] }>(
+      `/api/v1/environments/${segment(env)}${query({ at: options.at })}`,
+    );
+    // A 1.0 server lists no attempts.
+    return { ...state, attempts: state.attempts ?? [] };
   }
 
   /** One page of history, newest first. */

@@ -297,7 +297,7 @@ describe('svt list and history', () => {
     const table = await svtCli(['list', 'list-env']);
     expect(table.code).toBe(0);
     const lines = table.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^APP\s+VERSION\s+DEPLOYED\s+COMMIT\s+ACTOR$/);
+    expect(lines[0]).toMatch(/^APP\s+VERSION\s+DEPLOYED\s+COMMIT\s+ACTOR\s+NOTE$/);
     expect(lines[1]).toMatch(
       /^web\s+2\.0\.0\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+0123456789ab\s+-$/,
     );
@@ -337,21 +337,74 @@ describe('svt list and history', () => {
     expect(items[103]?.app).toBe('app-103');
   });
 
-  test('an environment with nothing current says so', async () => {
-    await svtCli([
-      'record',
-      '--env',
-      'broken',
-      '--app',
-      'x',
-      '--version',
-      '1',
-      '--status',
-      'failure',
-    ]);
-    const run = await svtCli(['list', 'broken']);
+  test("in flight is not failed: each app's open attempt, rollbacks marked, names as people read them", async () => {
+    const record = (app: string, version: string, at: string, status = 'success') =>
+      svtCli([
+        'record',
+        ...['--env', 'attempts', '--app', app, '--version', version],
+        ...['--status', status, '--deployed-at', at],
+      ]);
+    for (const [app, version, at, status] of [
+      ['api', '2.0.0', '2026-01-01T10:00:00Z', 'success'],
+      ['api', '1.9.0', '2026-01-01T11:00:00Z', 'success'], // older than 2.0.0: a rollback
+      ['app-2', '1.0.0', '2026-01-01T10:00:00Z', 'success'],
+      ['app-2', '1.1.0', '2026-01-01T12:00:00Z', 'started'],
+      ['app-10', '3.0.0', '2026-01-01T10:00:00Z', 'success'],
+      ['app-10', '3.1.0', '2026-01-01T12:30:00Z', 'failure'],
+      ['Test app', '0.1.0', '2026-01-01T13:00:00Z', 'failure'],
+    ] as const) {
+      expect((await record(app, version, at, status)).code).toBe(0);
+    }
+    const run = await svtCli(['list', 'attempts']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe('Nothing runs in broken: no successful deployment.\n');
+    expect(
+      run.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(/\s{2,}/)),
+    ).toEqual([
+      ['APP', 'VERSION', 'DEPLOYED', 'COMMIT', 'ACTOR', 'NOTE'],
+      ['api', '1.9.0 (rollback)', '2026-01-01 11:00:00Z', '-', '-'],
+      [
+        'app-2',
+        '1.0.0',
+        '2026-01-01 10:00:00Z',
+        '-',
+        '-',
+        'deploying 1.1.0 since 2026-01-01 12:00:00Z',
+      ],
+      ['app-10', '3.0.0', '2026-01-01 10:00:00Z', '-', '-', '! 3.1.0 failed 2026-01-01 12:30:00Z'],
+      ['Test app', '-', '-', '-', '-', '! 0.1.0 failed 2026-01-01 13:00:00Z'],
+    ]);
+    // --json is the server's answer as is (its order, its attempts).
+    const json = JSON.parse((await svtCli(['list', 'attempts', '--json'])).stdout) as {
+      deployments: { app: string }[];
+      attempts: { app: string; status: string }[];
+    };
+    expect(json.deployments.map((d) => d.app)).toEqual(['api', 'app-10', 'app-2']);
+    expect(json.attempts.map((d) => [d.app, d.status]).sort()).toEqual([
+      ['Test app', 'failure'],
+      ['app-10', 'failure'],
+      ['app-2', 'started'],
+    ]);
+
+    const history = await svtCli(['history', '--env', 'attempts', '--app', 'api']);
+    expect(
+      history.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(/\s{2,}/)),
+    ).toEqual([
+      ['DEPLOYED', 'ENV', 'APP', 'VERSION', 'STATUS', 'ACTOR'],
+      ['2026-01-01 11:00:00Z', 'attempts', 'api', '1.9.0 (rollback)', 'success', '-'],
+      ['2026-01-01 10:00:00Z', 'attempts', 'api', '2.0.0', 'success', '-'],
+    ]);
+
+    // Before anything ran there: nothing, and no attempt either.
+    const before = await svtCli(['list', 'attempts', '--at', '2025-12-31']);
+    expect(before.stdout).toBe(
+      'Nothing runs in attempts at 2025-12-31: no successful deployment.\n',
+    );
   });
 });
 

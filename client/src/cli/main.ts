@@ -142,12 +142,12 @@ function program(io: CliIo): Command {
     const state = await clientFor(flags, io).current(env, { at: flags.at });
     if (flags.json === true) {
       io.out(JSON.stringify(state, null, 2));
-    } else if (state.deployments.length === 0) {
+    } else if (state.deployments.length === 0 && state.attempts.length === 0) {
       io.out(
         `Nothing runs in ${env}${flags.at === undefined ? '' : ` at ${flags.at}`}: no successful deployment.`,
       );
     } else {
-      io.out(currentTable(state.deployments));
+      io.out(currentTable(state));
     }
   });
 
