@@ -135,7 +135,9 @@ function program(io: CliIo): Command {
   withConnection(
     svt
       .command('list')
-      .description('what runs in an environment, now or at a past instant')
+      .description(
+        'what runs in an environment, now or at a past instant, with deployments in progress and failed attempts noted',
+      )
       .argument('<env>', 'environment')
       .option('--at <instant>', 'as it was then (ISO 8601 instant, or a date)'),
   ).action(async (env: string, flags: ConnectionFlags & OutputFlags & { at?: string }) => {
