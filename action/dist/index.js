@@ -1563,12 +1563,21 @@ var SvtClient = class {
     const headers = { "content-type": "application/json" };
     if (options.idempotencyKey !== void 0) headers["idempotency-key"] = options.idempotencyKey;
     const answer = await this.call("POST", "/api/v1/deployments", JSON.stringify(request), headers);
-    const body = parseBody(answer);
-    return { ...body, replayed: answer.headers["idempotent-replayed"] === "true" };
+    const body = parseBody(
+      answer
+    );
+    return {
+      ...body,
+      current: body.current ?? body.deployment.status === "success",
+      replayed: answer.headers["idempotent-replayed"] === "true"
+    };
   }
-  /** What runs in `env` now, or at instant `at`. */
-  current(env, options = {}) {
-    return this.get(`/api/v1/environments/${segment(env)}${query({ at: options.at })}`);
+  /** What runs in `env` now, or at instant `at`, with each app's open attempt. */
+  async current(env, options = {}) {
+    const state = await this.get(
+      `/api/v1/environments/${segment(env)}${query({ at: options.at })}`
+    );
+    return { ...state, attempts: state.attempts ?? [] };
   }
   /** One page of history, newest first. */
   history(filters = {}) {
@@ -1813,11 +1822,58 @@ function defaultIdempotencyKey(ctx, parts) {
 function defaultVersion(ctx) {
   return ctx.tag ?? ctx.commit?.slice(0, 7) ?? null;
 }
-function withCiDefaults(request, ctx) {
+var MAX_COMMIT_AFTER_DEPLOY_MS = 5 * 60 * 1e3;
+var MIN_COMMITTED_AT = "2000-01-01T00:00:00Z";
+var MIN_COMMITTED_MS = Date.parse(MIN_COMMITTED_AT);
+var INSTANT = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:[Zz]|([+-])(\d{2}):?(\d{2}))$/;
+function instantMs(text) {
+  const m = INSTANT.exec(text);
+  if (m === null) return NaN;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, oh = 0, om = 0] = [
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    9,
+    10
+  ].map((group) => Number(m[group] ?? 0));
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return NaN;
+  if (hour > 23 || minute > 59 || second > 59 || oh > 23 || om > 59) return NaN;
+  const millis = Number((m[7] ?? "0").padEnd(3, "0").slice(0, 3));
+  const offset = (m[8] === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset;
+}
+var COMMITTED_AT_FROM = {
+  github: "the push event's head_commit.timestamp",
+  gitlab: "CI_COMMIT_TIMESTAMP"
+};
+function committedAtProblem(committedAt, deployedAt, now) {
+  const commitMs = instantMs(committedAt);
+  if (Number.isNaN(commitMs)) return "it is not an ISO 8601 instant with a zone";
+  if (commitMs < MIN_COMMITTED_MS) return `it is before ${MIN_COMMITTED_AT}`;
+  const deployedMs = deployedAt === void 0 ? NaN : instantMs(deployedAt);
+  if (Number.isNaN(deployedMs)) {
+    return commitMs > now + MAX_COMMIT_AFTER_DEPLOY_MS ? "it is more than 5 minutes in the future" : null;
+  }
+  return commitMs > deployedMs + MAX_COMMIT_AFTER_DEPLOY_MS ? `it is more than 5 minutes after the deployment (deployedAt ${deployedAt})` : null;
+}
+function withCiDefaults(request, ctx, now = Date.now()) {
   const filled = { ...request };
+  const warnings = [];
   if (filled.commit === void 0 && ctx.commit !== null) filled.commit = ctx.commit;
   if (filled.committedAt === void 0 && ctx.committedAt !== null && filled.commit === ctx.commit) {
-    filled.committedAt = ctx.committedAt;
+    const problem = committedAtProblem(ctx.committedAt, filled.deployedAt, now);
+    if (problem === null) {
+      filled.committedAt = ctx.committedAt;
+    } else {
+      const from = (ctx.provider === null ? void 0 : COMMITTED_AT_FROM[ctx.provider]) ?? "the CI";
+      warnings.push(
+        `committedAt ${JSON.stringify(ctx.committedAt)} from ${from} left out of the request: ${problem}, which the server refuses`
+      );
+    }
   }
   if (filled.ref === void 0 && ctx.ref !== null) filled.ref = ctx.ref;
   if (filled.pipelineUrl === void 0 && ctx.pipelineUrl !== null) {
@@ -1825,7 +1881,33 @@ function withCiDefaults(request, ctx) {
   }
   if (filled.actor === void 0 && ctx.actor !== null) filled.actor = ctx.actor;
   if (filled.source === void 0 && ctx.source !== null) filled.source = ctx.source;
-  return filled;
+  return { request: filled, warnings };
+}
+
+// client/src/names.ts
+var collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+
+// client/src/recorded-text.ts
+function recordedText({
+  deployment: d,
+  previous,
+  current,
+  currentDeployment
+}) {
+  const runs = currentDeployment == null ? "nothing succeeded there yet" : `${currentDeployment.version} runs there`;
+  if (d.status === "started") {
+    return `${d.app} ${d.version} deployment started in ${d.env} (${runs})`;
+  }
+  if (d.status !== "success") {
+    const what2 = d.status === "failure" ? "failed" : "rolled back";
+    return `${d.app} ${d.version} ${what2} in ${d.env} (${runs})`;
+  }
+  if (!current) {
+    return `${d.app} ${d.version} recorded in ${d.env}, but not current: ${runs}, deployed later`;
+  }
+  const what = d.rollback ? "rolled back to" : "deployed to";
+  const was = previous === null ? "the first success there" : `was ${previous.version}`;
+  return `${d.app} ${d.version} ${what} ${d.env} (${was})`;
 }
 
 // client/src/version.ts
@@ -1895,21 +1977,40 @@ function parseInputs() {
 }
 
 // action/src/main.ts
+function escapeHtml(text) {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c
+  );
+}
+function currentCell(outcome) {
+  if (outcome.current) return "yes";
+  const runs = outcome.currentDeployment;
+  return runs == null ? "no: nothing succeeded there yet" : `no: ${runs.version} runs there`;
+}
 async function summarize(inputs, outcome) {
   const d = outcome.deployment;
   const base = inputs.serverUrl.replace(/\/+$/, "");
-  await summary.addHeading(`SVT: ${d.app} ${d.version} in ${d.env}`, 3).addTable([
+  await summary.addHeading(escapeHtml(`SVT: ${d.app} ${d.version} in ${d.env}`), 3).addRaw(`<p>${escapeHtml(recordedText(outcome))}</p>`, true).addTable([
     [
       { data: "App", header: true },
       { data: "Environment", header: true },
       { data: "Version", header: true },
       { data: "Previous version", header: true },
-      { data: "Status", header: true }
+      { data: "Status", header: true },
+      { data: "Current", header: true }
     ],
-    [d.app, d.env, d.version, outcome.previous?.version ?? "(none)", d.status]
+    [
+      d.app,
+      d.env,
+      d.rollback ? `${d.version} (rollback)` : d.version,
+      outcome.previous?.version ?? "(none)",
+      d.status,
+      currentCell(outcome)
+    ].map(escapeHtml)
   ]).addRaw(
     outcome.replayed ? "Already recorded by an earlier attempt of this job; nothing new stored. " : ""
-  ).addLink(`${d.app} in SVT`, `${base}/app/${encodeURIComponent(d.app)}`).addEOL().write();
+  ).addLink(`${escapeHtml(d.app)} in SVT`, `${base}/app/${encodeURIComponent(d.app)}`).addEOL().write();
 }
 async function record(env) {
   const inputs = parseInputs();
@@ -1939,7 +2040,9 @@ async function record(env) {
       `SVT attempt ${attempt} failed (${reason}); retrying in ${(delayMs / 1e3).toFixed(1)} s`
     )
   });
-  const outcome = await client.record(withCiDefaults(request, ctx), {
+  const filled = withCiDefaults(request, ctx, Date.now());
+  for (const warning2 of filled.warnings) warning(`SVT: ${warning2}`);
+  const outcome = await client.record(filled.request, {
     idempotencyKey: key ?? void 0
   });
   return { inputs, outcome };
@@ -1963,11 +2066,12 @@ async function run(env = process.env) {
   const { inputs, outcome } = recorded;
   const d = outcome.deployment;
   info(
-    `${outcome.replayed ? "Already recorded" : "Recorded"} ${d.app} ${d.version} in ${d.env}` + (outcome.previous === null ? " (first in this environment)" : ` (previous: ${outcome.previous.version})`)
+    `${outcome.replayed ? "Already recorded in SVT, nothing new stored" : "Recorded in SVT"}: ${recordedText(outcome)}`
   );
   try {
     setOutput("deployment-id", d.id);
     setOutput("previous-version", outcome.previous?.version ?? "");
+    setOutput("current", String(outcome.current));
     await summarize(inputs, outcome);
   } catch (err) {
     report(

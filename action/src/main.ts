@@ -1,14 +1,15 @@
 /**
- * The action: record one deployment, set the outputs, write the job
- * summary. A failure to record warns (an annotation) and leaves the step
- * green unless `fail-on-error` is true: a tracker outage must not fail a
- * deployment that succeeded.
+ * The action: record one deployment, set the outputs (deployment-id,
+ * previous-version, current), write the job summary. A failure to record
+ * warns (an annotation) and leaves the step green unless `fail-on-error` is
+ * true: a tracker outage must not fail a deployment that succeeded.
  */
 import * as core from '@actions/core';
 import {
   defaultIdempotencyKey,
   defaultVersion,
   detectCiContext,
+  recordedText,
   SvtClient,
   VERSION,
   withCiDefaults,
@@ -17,11 +18,27 @@ import type { RecordDeploymentRequest, RecordOutcome } from '@svt/client';
 import { failOnError, parseInputs } from './inputs.js';
 import type { Inputs } from './inputs.js';
 
+/** Names and versions are the user's: the job summary is HTML. */
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}
+
+/** "yes", or "no" and what runs there instead. */
+function currentCell(outcome: RecordOutcome): string {
+  if (outcome.current) return 'yes';
+  const runs = outcome.currentDeployment;
+  return runs == null ? 'no: nothing succeeded there yet' : `no: ${runs.version} runs there`;
+}
+
 async function summarize(inputs: Inputs, outcome: RecordOutcome): Promise<void> {
   const d = outcome.deployment;
   const base = inputs.serverUrl.replace(/\/+$/, '');
   await core.summary
-    .addHeading(`SVT: ${d.app} ${d.version} in ${d.env}`, 3)
+    .addHeading(escapeHtml(`SVT: ${d.app} ${d.version} in ${d.env}`), 3)
+    .addRaw(`<p>${escapeHtml(recordedText(outcome))}</p>`, true)
     .addTable([
       [
         { data: 'App', header: true },
@@ -29,15 +46,23 @@ async function summarize(inputs: Inputs, outcome: RecordOutcome): Promise<void> 
         { data: 'Version', header: true },
         { data: 'Previous version', header: true },
         { data: 'Status', header: true },
+        { data: 'Current', header: true },
       ],
-      [d.app, d.env, d.version, outcome.previous?.version ?? '(none)', d.status],
+      [
+        d.app,
+        d.env,
+        d.rollback ? `${d.version} (rollback)` : d.version,
+        outcome.previous?.version ?? '(none)',
+        d.status,
+        currentCell(outcome),
+      ].map(escapeHtml),
     ])
     .addRaw(
       outcome.replayed
         ? 'Already recorded by an earlier attempt of this job; nothing new stored. '
         : '',
     )
-    .addLink(`${d.app} in SVT`, `${base}/app/${encodeURIComponent(d.app)}`)
+    .addLink(`${escapeHtml(d.app)} in SVT`, `${base}/app/${encodeURIComponent(d.app)}`)
     .addEOL()
     .write();
 }
@@ -76,7 +101,10 @@ async function record(env: NodeJS.ProcessEnv): Promise<{ inputs: Inputs; outcome
         `SVT attempt ${attempt} failed (${reason}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
       ),
   });
-  const outcome = await client.record(withCiDefaults(request, ctx), {
+  const filled = withCiDefaults(request, ctx, Date.now());
+  // A bad derived value (the committer's clock) must not fail the step: left out, and said.
+  for (const warning of filled.warnings) core.warning(`SVT: ${warning}`);
+  const outcome = await client.record(filled.request, {
     idempotencyKey: key ?? undefined,
   });
   return { inputs, outcome };
@@ -102,14 +130,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { inputs, outcome } = recorded;
   const d = outcome.deployment;
   core.info(
-    `${outcome.replayed ? 'Already recorded' : 'Recorded'} ${d.app} ${d.version} in ${d.env}` +
-      (outcome.previous === null
-        ? ' (first in this environment)'
-        : ` (previous: ${outcome.previous.version})`),
+    `${outcome.replayed ? 'Already recorded in SVT, nothing new stored' : 'Recorded in SVT'}: ${recordedText(outcome)}`,
   );
   try {
     core.setOutput('deployment-id', d.id);
     core.setOutput('previous-version', outcome.previous?.version ?? '');
+    core.setOutput('current', String(outcome.current));
     await summarize(inputs, outcome);
   } catch (err) {
     report(

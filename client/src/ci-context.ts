@@ -177,23 +177,107 @@ export function defaultVersion(ctx: CiContext): string | null {
   return ctx.tag ?? ctx.commit?.slice(0, 7) ?? null;
 }
 
+/** What withCiDefaults gives: the request to send, and what it left out and why. */
+export interface CiDefaults {
+  request: RecordDeploymentRequest;
+  /** One sentence per derived value left out, naming the value and why; empty when none. */
+  warnings: string[];
+}
+
+/** The server refuses a committedAt later than this after the deployment (its clock-skew allowance). */
+const MAX_COMMIT_AFTER_DEPLOY_MS = 5 * 60 * 1000;
+/** ... and one before this: no real commit is older (a zeroed clock gives 1970). */
+const MIN_COMMITTED_AT = '2000-01-01T00:00:00Z';
+const MIN_COMMITTED_MS = Date.parse(MIN_COMMITTED_AT);
+/** An ISO 8601 instant that names its zone, in the forms the server accepts. */
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:[Zz]|([+-])(\d{2}):?(\d{2}))$/;
+
+/**
+ * Epoch ms of an ISO 8601 instant with a zone, or NaN. Strict where
+ * `Date.parse` is not (it takes 2026-02-30 as March 2nd, and forms without
+ * a zone as local time), so that a value kept here is one the server takes.
+ */
+function instantMs(text: string): number {
+  const m = INSTANT.exec(text);
+  if (m === null) return NaN;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, oh = 0, om = 0] = [
+    1, 2, 3, 4, 5, 6, 9, 10,
+  ].map((group) => Number(m[group] ?? 0));
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return NaN;
+  if (hour > 23 || minute > 59 || second > 59 || oh > 23 || om > 59) return NaN;
+  const millis = Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3));
+  const offset = (m[8] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset;
+}
+
+/** Where each CI's commit time comes from, for messages. */
+const COMMITTED_AT_FROM: Partial<Record<CiProvider, string>> = {
+  github: "the push event's head_commit.timestamp",
+  gitlab: 'CI_COMMIT_TIMESTAMP',
+};
+
+/**
+ * Why the server would refuse `committedAt` for a deployment at `deployedAt`
+ * (the request's, else now), or null when it would take it: not an instant
+ * with a zone, before 2000-01-01, or more than 5 minutes after the
+ * deployment.
+ */
+function committedAtProblem(
+  committedAt: string,
+  deployedAt: string | undefined,
+  now: number,
+): string | null {
+  const commitMs = instantMs(committedAt);
+  if (Number.isNaN(commitMs)) return 'it is not an ISO 8601 instant with a zone';
+  if (commitMs < MIN_COMMITTED_MS) return `it is before ${MIN_COMMITTED_AT}`;
+  // An unreadable deployedAt is the user's to fix: the server names it.
+  const deployedMs = deployedAt === undefined ? NaN : instantMs(deployedAt);
+  if (Number.isNaN(deployedMs)) {
+    return commitMs > now + MAX_COMMIT_AFTER_DEPLOY_MS
+      ? 'it is more than 5 minutes in the future'
+      : null;
+  }
+  return commitMs > deployedMs + MAX_COMMIT_AFTER_DEPLOY_MS
+    ? `it is more than 5 minutes after the deployment (deployedAt ${deployedAt})`
+    : null;
+}
+
 /**
  * `request` with the CI context's commit, ref, pipeline URL, actor and
  * source filled in where the caller gave none; the commit time too, when the
- * commit is the CI's (a time of another commit would skew lead time).
+ * commit is the CI's (a time of another commit would skew lead time) and the
+ * server would take it. A derived commit time it would refuse (a committer's
+ * clock in the future or at 1970) is left out with a warning, so a bad
+ * value the user never typed cannot fail the pipeline; one the caller gave
+ * in `request` is kept as given, for the server to judge.
+ * @param now the client's clock, epoch ms (default: Date.now()), for a
+ *   request without deployedAt
  */
 export function withCiDefaults(
   request: RecordDeploymentRequest,
   ctx: CiContext,
-): RecordDeploymentRequest {
+  now: number = Date.now(),
+): CiDefaults {
   const filled: RecordDeploymentRequest = { ...request };
+  const warnings: string[] = [];
   if (filled.commit === undefined && ctx.commit !== null) filled.commit = ctx.commit;
   if (
     filled.committedAt === undefined &&
     ctx.committedAt !== null &&
     filled.commit === ctx.commit
   ) {
-    filled.committedAt = ctx.committedAt;
+    const problem = committedAtProblem(ctx.committedAt, filled.deployedAt, now);
+    if (problem === null) {
+      filled.committedAt = ctx.committedAt;
+    } else {
+      const from =
+        (ctx.provider === null ? undefined : COMMITTED_AT_FROM[ctx.provider]) ?? 'the CI';
+      warnings.push(
+        `committedAt ${JSON.stringify(ctx.committedAt)} from ${from} left out of the request: ${problem}, which the server refuses`,
+      );
+    }
   }
   if (filled.ref === undefined && ctx.ref !== null) filled.ref = ctx.ref;
   if (filled.pipelineUrl === undefined && ctx.pipelineUrl !== null) {
@@ -201,5 +285,5 @@ export function withCiDefaults(
   }
   if (filled.actor === undefined && ctx.actor !== null) filled.actor = ctx.actor;
   if (filled.source === undefined && ctx.source !== null) filled.source = ctx.source;
-  return filled;
+  return { request: filled, warnings };
 }

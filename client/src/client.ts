@@ -12,6 +12,7 @@ import type {
   AppState,
   ChangesPage,
   Comparison,
+  Deployment,
   DoraReport,
   DeploymentStatus,
   EnvironmentList,
@@ -161,13 +162,24 @@ export class SvtClient {
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     // Serialised once: every attempt sends the very same bytes.
     const answer = await this.call('POST', '/api/v1/deployments', JSON.stringify(request), headers);
-    const body = parseBody<RecordDeploymentResponse>(answer);
-    return { ...body, replayed: answer.headers['idempotent-replayed'] === 'true' };
+    // A 1.0 server says nothing of `current`: then only a success could have become current.
+    const body = parseBody<Omit<RecordDeploymentResponse, 'current'> & { current?: boolean }>(
+      answer,
+    );
+    return {
+      ...body,
+      current: body.current ?? body.deployment.status === 'success',
+      replayed: answer.headers['idempotent-replayed'] === 'true',
+    };
   }
 
-  /** What runs in `env` now, or at instant `at`. */
-  current(env: string, options: { at?: string | undefined } = {}): Promise<EnvironmentState> {
-    return this.get(`/api/v1/environments/${segment(env)}${query({ at: options.at })}`);
+  /** What runs in `env` now, or at instant `at`, with each app's open attempt. */
+  async current(env: string, options: { at?: string | undefined } = {}): Promise<EnvironmentState> {
+    const state = await this.get<Omit<EnvironmentState, 'attempts'> & { attempts?: Deployment[] }>(
+      `/api/v1/environments/${segment(env)}${query({ at: options.at })}`,
+    );
+    // A 1.0 server lists no attempts.
+    return { ...state, attempts: state.attempts ?? [] };
   }
 
   /** One page of history, newest first. */

@@ -14,6 +14,8 @@ export {
   defaultVersion,
   withCiDefaults,
 } from './ci-context.js';
-export type { CiContext, CiProvider } from './ci-context.js';
+export type { CiContext, CiDefaults, CiProvider } from './ci-context.js';
+export { compareNames } from './names.js';
+export { recordedText } from './recorded-text.js';
 export { VERSION } from './version.js';
 export { parseAttributes, parseStatus, UsageError } from './cli/settings.js';

@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { newDeployment } from '../helpers/deployments.js';
 import { issueToken } from '../helpers/tokens.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ACTION, GITHUB_CONTEXT, runAction } from '../helpers/github-runner.js';
 import { ROOT } from '../helpers/run-node.js';
 import { useListeningApp } from '../helpers/listen.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const svt = useListeningApp();
 let token = '';
@@ -30,7 +31,7 @@ test('action.yml runs the bundle on node24 and declares what the README document
     'timeout',
     'fail-on-error',
   ]);
-  expect(Object.keys(ACTION.outputs)).toEqual(['deployment-id', 'previous-version']);
+  expect(Object.keys(ACTION.outputs)).toEqual(['deployment-id', 'previous-version', 'current']);
   expect(ACTION.inputs['fail-on-error']?.default).toBe('false');
 });
 
@@ -73,14 +74,24 @@ describe('the bundled action, run as the runner runs it', () => {
       attributes: { region: 'eu-west-1', team: 'payments' },
     });
     expect(d?.idempotencyKey).toMatch(/^github-[0-9a-f]{40}$/);
-    expect(run.outputs).toEqual({ 'deployment-id': d?.id, 'previous-version': '0.9.0' });
+    expect(run.outputs).toEqual({
+      'deployment-id': d?.id,
+      'previous-version': '0.9.0',
+      current: 'true',
+    });
+    expect(run.stdout).toContain('Recorded in SVT: shop 9fceb02 deployed to prod (was 0.9.0)\n');
     expect(run.summary).toContain('<h3>SVT: shop 9fceb02 in prod</h3>');
-    expect(run.summary).toContain('<td>0.9.0</td>');
+    expect(run.summary).toContain('<p>shop 9fceb02 deployed to prod (was 0.9.0)</p>');
+    expect(run.summary).toContain(
+      '<td>shop</td><td>prod</td><td>9fceb02</td><td>0.9.0</td><td>success</td><td>yes</td>',
+    );
     expect(run.summary).toContain(`<a href="${svt().url}/app/shop">`);
 
     const again = await runAction(inputs);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('Already recorded shop 9fceb02 in prod');
+    expect(again.stdout).toContain(
+      'Already recorded in SVT, nothing new stored: shop 9fceb02 deployed to prod (was 0.9.0)',
+    );
     expect(again.outputs['deployment-id']).toBe(d?.id);
     expect((await svt().store.history({ app: 'shop', limit: 10 })).items).toHaveLength(2);
 
@@ -125,6 +136,69 @@ describe('the bundled action, run as the runner runs it', () => {
       url: 'https://billing.example.com',
     });
     expect(explicit.outputs['previous-version']).toBe('');
+  });
+
+  test('says whether the deployment became current: a failure, and a success dated before what runs', async () => {
+    await svt().store.record(
+      newDeployment({ env: 'qa', app: 'shop', version: '2.0.0', deployedAt: Date.now() - 60_000 }),
+    );
+    const inputs = { 'server-url': svt().url, token, environment: 'qa' };
+    const failed = await runAction({ ...inputs, version: '2.1.0', status: 'failure' });
+    expect(failed.code).toBe(0);
+    expect(failed.outputs).toMatchObject({ 'previous-version': '2.0.0', current: 'false' });
+    expect(failed.stdout).toContain(
+      'Recorded in SVT: shop 2.1.0 failed in qa (2.0.0 runs there)\n',
+    );
+    expect(failed.summary).toContain('<p>shop 2.1.0 failed in qa (2.0.0 runs there)</p>');
+    expect(failed.summary).toContain('<td>failure</td><td>no: 2.0.0 runs there</td>');
+
+    // The action never sends deployedAt, so its success is dated at receipt: a deployment
+    // stored with a later date (as by an import) stands for one that ran after it.
+    await svt().store.record(
+      newDeployment({ env: 'qa', app: 'shop', version: '3.0.0', deployedAt: Date.now() + 120_000 }),
+    );
+    const backDated = await runAction({ ...inputs, version: '2.2.0' });
+    expect(backDated.code).toBe(0);
+    expect(backDated.outputs).toMatchObject({ 'previous-version': '2.0.0', current: 'false' });
+    const words = 'shop 2.2.0 recorded in qa, but not current: 3.0.0 runs there, deployed later';
+    expect(backDated.stdout).toContain(`Recorded in SVT: ${words}\n`);
+    expect(backDated.summary).toContain(`<p>${words}</p>`);
+    expect(backDated.summary).toContain('<td>success</td><td>no: 3.0.0 runs there</td>');
+  });
+
+  test('a commit time from the push event that the server would refuse is left out with a warning', async () => {
+    const eventPath = join(tempDir('svt-event-'), 'event.json');
+    const event = (timestamp: string) =>
+      writeFileSync(
+        eventPath,
+        JSON.stringify({ head_commit: { id: GITHUB_CONTEXT.GITHUB_SHA, timestamp } }),
+      );
+    const context = { ...GITHUB_CONTEXT, GITHUB_EVENT_PATH: eventPath };
+    const inputs = { 'server-url': svt().url, token, environment: 'clock', app: 'clocked' };
+
+    event('2099-01-01T00:00:00Z');
+    const future = await runAction({ ...inputs, version: '1' }, context);
+    expect(future.code).toBe(0);
+    expect(future.stdout).toContain(
+      '::warning::SVT: committedAt "2099-01-01T00:00:00Z" from the push event\'s head_commit.timestamp left out of the request: it is more than 5 minutes in the future, which the server refuses\n',
+    );
+    event('1970-01-01T00:00:00Z');
+    const zeroed = await runAction({ ...inputs, version: '2' }, context);
+    expect(zeroed.code).toBe(0);
+    expect(zeroed.stdout).toContain(
+      '::warning::SVT: committedAt "1970-01-01T00:00:00Z" from the push event\'s head_commit.timestamp left out of the request: it is before 2000-01-01T00:00:00Z, which the server refuses\n',
+    );
+    event('2026-01-01T00:00:00Z');
+    const plausible = await runAction({ ...inputs, version: '3' }, context);
+    expect(plausible.stdout).not.toContain('::warning');
+
+    const items = (await svt().store.history({ app: 'clocked', limit: 10 })).items;
+    expect(items.map((d) => [d.version, d.commit, d.committedAt])).toEqual([
+      ['3', GITHUB_CONTEXT.GITHUB_SHA, '2026-01-01T00:00:00.000Z'],
+      ['2', GITHUB_CONTEXT.GITHUB_SHA, null],
+      ['1', GITHUB_CONTEXT.GITHUB_SHA, null],
+    ]);
+    expect(zeroed.outputs['deployment-id']).toBe(items[1]?.id);
   });
 
   test('with the server down it warns and succeeds; with fail-on-error it fails', async () => {

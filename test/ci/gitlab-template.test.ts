@@ -91,6 +91,10 @@ describe('gitlab-template/svt.yml', () => {
     );
     const run = await pipeline(dir, { CI_COMMIT_TAG: 'v3.1.0' });
     expect(run.output).toMatch(/svt-record\s+> Recorded shop v3\.1\.0 in prod/);
+    // The job log says whether it became current, as the CLI does.
+    expect(run.output).toMatch(
+      /svt-record\s+> shop v3\.1\.0 deployed to prod \(the first success there\)\n/,
+    );
     expect(run.code).toBe(0);
     const [d] = (await svt().store.history({ env: 'prod', app: 'shop', limit: 10 })).items;
     expect(d).toMatchObject({
@@ -113,10 +117,22 @@ describe('gitlab-template/svt.yml', () => {
         `      server_url: ${svt().url}/\n      environment: staging\n      needs: [deploy-prod]\n      app: billing\n      status: failure`,
       ),
     );
-    const run = await pipeline(dir, {});
+    // A committer's clock at 1970: GitLab passes it on as CI_COMMIT_TIMESTAMP.
+    const run = await pipeline(dir, { CI_COMMIT_TIMESTAMP: '1970-01-01T00:00:00+00:00' });
     expect(run.code).toBe(0);
+    const version = head.slice(0, 8);
+    expect(run.output).toMatch(
+      /svt-record\s+> svt: warning: committedAt "1970-01-01T00:00:00\+00:00" from CI_COMMIT_TIMESTAMP left out of the request: it is before 2000-01-01T00:00:00Z, which the server refuses\n/,
+    );
+    expect(run.output).toMatch(
+      new RegExp(
+        `svt-record\\s+> billing ${version} failed in staging \\(nothing succeeded there yet\\)\\n`,
+      ),
+    );
+    expect(run.output).not.toMatch(/WARN\s+svt-record/); // the job itself succeeded
     const [d] = (await svt().store.history({ env: 'staging', app: 'billing', limit: 1 })).items;
-    expect(d).toMatchObject({ version: head.slice(0, 8), status: 'failure', ref: 'main' });
+    expect(d).toMatchObject({ version, status: 'failure', ref: 'main', committedAt: null });
+    expect(d?.commit).toBe(head);
   });
 
   test('a team that wants only the hidden job turns the ready one off and extends .svt-record', async () => {

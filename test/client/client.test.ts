@@ -3,6 +3,7 @@ import { createServer as createTcpServer, type Socket } from 'node:net';
 import { SvtClient } from '../../client/src/client.js';
 import { SvtError } from '../../client/src/errors.js';
 import { faultProxy } from '../helpers/fault-proxy.js';
+import { clientDeployment } from '../helpers/deployments.js';
 import { useListeningApp } from '../helpers/listen.js';
 
 const svt = useListeningApp();
@@ -209,6 +210,35 @@ describe('retries', () => {
     } finally {
       await redirect.close();
       await html.close();
+    }
+  });
+
+  test('a 1.0 server, which says nothing of current or attempts: a success is taken as current, no attempts', async () => {
+    // The answers of a 1.0 server (hand-written: this one is newer), then the real one.
+    // No rollback field: JSON leaves undefined out.
+    const old = { ...clientDeployment({ status: 'failure' }), rollback: undefined };
+    const json = { 'content-type': 'application/json' };
+    const proxy = await faultProxy(svt().port, [
+      { status: 201, headers: json, body: JSON.stringify({ deployment: old, previous: null }) },
+      {
+        status: 201,
+        headers: json,
+        body: JSON.stringify({ deployment: { ...old, status: 'success' }, previous: null }),
+      },
+      {
+        status: 200,
+        headers: json,
+        body: JSON.stringify({ env: 'prod', at: null, deployments: [old] }),
+      },
+    ]);
+    try {
+      const client = new SvtClient({ baseUrl: proxy.url });
+      const request = { env: 'prod', app: 'api', version: '1.0.0' };
+      expect((await client.record({ ...request, status: 'failure' })).current).toBe(false);
+      expect((await client.record(request)).current).toBe(true);
+      expect((await client.current('prod')).attempts).toEqual([]);
+    } finally {
+      await proxy.close();
     }
   });
 

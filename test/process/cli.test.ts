@@ -21,7 +21,7 @@ describe('svt record', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(
-      /^Recorded api 1\.4\.1 in prod \(success, deployed .*\)\.\nFirst successful deployment of api in prod\.\n$/,
+      /^Recorded api 1\.4\.1 in prod \(success, deployed .*\)\.\napi 1\.4\.1 deployed to prod \(the first success there\)\n$/,
     );
 
     const second = await svtCli([
@@ -47,11 +47,56 @@ describe('svt record', () => {
       replayed: boolean;
     };
     expect(outcome.previous.version).toBe('1.4.1');
+    expect(outcome).toMatchObject({ current: true });
+    expect(outcome).not.toHaveProperty('currentDeployment');
     expect(outcome.replayed).toBe(false);
     expect(outcome.deployment).toMatchObject({
       url: 'https://api.example.com',
       attributes: { region: 'eu-west-1', replicas: '3' },
     });
+  });
+
+  test('says whether it became current: a back-dated record, a failure, a rollback, in progress', async () => {
+    const record = (version: string, ...more: string[]) =>
+      svtCli(['record', '--env', 'qa', '--app', 'ledger', '--version', version, ...more]);
+    expect((await record('2.0.0')).stdout).toMatch(
+      /\nledger 2\.0\.0 deployed to qa \(the first success there\)\n$/,
+    );
+
+    const backDated = await record('1.8.0', '--deployed-at', '2026-01-01T00:00:00Z');
+    expect(backDated.code).toBe(0);
+    expect(backDated.stdout).toMatch(
+      /^Recorded ledger 1\.8\.0 in qa \(success, deployed 2026-01-01 00:00:00Z\)\.\nledger 1\.8\.0 recorded in qa, but not current: 2\.0\.0 runs there, deployed later\n$/,
+    );
+    expect(backDated.stdout).not.toMatch(/Previous/);
+    // --json: the server's answer as is.
+    const json = await record('1.7.0', '--deployed-at', '2025-12-01T00:00:00Z', '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      deployment: { version: '1.7.0', rollback: false },
+      previous: null,
+      current: false,
+      currentDeployment: { version: '2.0.0' },
+      replayed: false,
+    });
+
+    const failed = await record('2.1.0', '--status', 'failure');
+    expect(failed.code).toBe(0);
+    expect(failed.stdout).toMatch(/\nledger 2\.1\.0 failed in qa \(2\.0\.0 runs there\)\n$/);
+    const started = await record('2.1.1', '--status', 'started');
+    expect(started.stdout).toMatch(
+      /\nledger 2\.1\.1 deployment started in qa \(2\.0\.0 runs there\)\n$/,
+    );
+    // 1.8.0 ran there before 2.0.0 and ranks older: a rollback.
+    const rollback = await record('1.8.0');
+    expect(rollback.stdout).toMatch(/\nledger 1\.8\.0 rolled back to qa \(was 2\.0\.0\)\n$/);
+
+    const nothing = await svtCli([
+      'record',
+      ...['--env', 'qa', '--app', 'fresh', '--version', '0.1.0', '--status', 'failure'],
+    ]);
+    expect(nothing.stdout).toMatch(
+      /\nfresh 0\.1\.0 failed in qa \(nothing succeeded there yet\)\n$/,
+    );
   });
 
   test('inside a CI job it fills the context and dedupes a repeated call', async () => {
@@ -78,6 +123,79 @@ describe('svt record', () => {
       actor: 'alice',
       source: 'gitlab',
     });
+  });
+
+  test('a derived commit time the server would refuse is left out with a warning; the rest is recorded', async () => {
+    const sha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+    const gitlab = {
+      GITLAB_CI: 'true',
+      CI_PROJECT_PATH: 'acme/clock',
+      CI_JOB_ID: '5001',
+      CI_COMMIT_SHA: sha,
+      CI_COMMIT_REF_NAME: 'main',
+      // A committer's clock years ahead.
+      CI_COMMIT_TIMESTAMP: '2099-01-01T00:00:00+00:00',
+    };
+    const future = await svtCli(
+      ['record', '--env', 'qa', '--app', 'clock-gl', '--version', '1.0.0'],
+      gitlab,
+    );
+    expect(future.stderr).toBe(
+      'svt: warning: committedAt "2099-01-01T00:00:00+00:00" from CI_COMMIT_TIMESTAMP left out of the request: it is more than 5 minutes in the future, which the server refuses\n',
+    );
+    expect(future.code).toBe(0);
+    expect(future.stdout).toMatch(/^Recorded clock-gl 1\.0\.0 in qa/);
+
+    // GitHub: a push event whose head commit says 1970 (a zeroed clock).
+    const eventPath = join(tempDir('svt-event-'), 'event.json');
+    writeFileSync(
+      eventPath,
+      JSON.stringify({ head_commit: { id: sha, timestamp: '1970-01-01T00:00:00Z' } }),
+    );
+    const github = {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_REPOSITORY: 'acme/clock',
+      GITHUB_RUN_ID: '77',
+      GITHUB_SHA: sha,
+      GITHUB_REF_NAME: 'main',
+      GITHUB_EVENT_PATH: eventPath,
+    };
+    const zeroed = await svtCli(
+      ['record', '--env', 'qa', '--app', 'clock-gh', '--version', '1.0.0'],
+      github,
+    );
+    expect(zeroed.stderr).toBe(
+      `svt: warning: committedAt "1970-01-01T00:00:00Z" from the push event's head_commit.timestamp left out of the request: it is before 2000-01-01T00:00:00Z, which the server refuses\n`,
+    );
+    expect(zeroed.code).toBe(0);
+
+    for (const [app, source] of [
+      ['clock-gl', 'gitlab'],
+      ['clock-gh', 'github'],
+    ]) {
+      const [d] = (await svt().store.history({ app, limit: 10 })).items;
+      expect(d).toMatchObject({ commit: sha, committedAt: null, ref: 'main', source });
+    }
+
+    // A plausible one is sent; one the user gives is sent as given, for the server to judge.
+    const plausible = await svtCli(
+      ['record', '--env', 'qa', '--app', 'clock-ok', '--version', '1.0.0'],
+      { ...gitlab, CI_COMMIT_TIMESTAMP: '2026-01-01T00:00:00Z' },
+    );
+    expect(plausible.stderr).toBe('');
+    expect((await svt().store.history({ app: 'clock-ok', limit: 1 })).items[0]?.committedAt).toBe(
+      '2026-01-01T00:00:00.000Z',
+    );
+    const given = await svtCli(
+      [
+        'record',
+        ...['--env', 'qa', '--app', 'clock-given', '--version', '1.0.0'],
+        ...['--committed-at', '1970-01-01T00:00:00Z', '--dry-run'],
+      ],
+      gitlab,
+    );
+    expect(given.stderr).toBe('');
+    expect(given.stdout).toContain('"committedAt": "1970-01-01T00:00:00Z"');
   });
 
   test('--dry-run prints the request and sends nothing, even without a server', async () => {
@@ -179,7 +297,7 @@ describe('svt list and history', () => {
     const table = await svtCli(['list', 'list-env']);
     expect(table.code).toBe(0);
     const lines = table.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^APP\s+VERSION\s+DEPLOYED\s+COMMIT\s+ACTOR$/);
+    expect(lines[0]).toMatch(/^APP\s+VERSION\s+DEPLOYED\s+COMMIT\s+ACTOR\s+NOTE$/);
     expect(lines[1]).toMatch(
       /^web\s+2\.0\.0\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+0123456789ab\s+-$/,
     );
@@ -219,21 +337,74 @@ describe('svt list and history', () => {
     expect(items[103]?.app).toBe('app-103');
   });
 
-  test('an environment with nothing current says so', async () => {
-    await svtCli([
-      'record',
-      '--env',
-      'broken',
-      '--app',
-      'x',
-      '--version',
-      '1',
-      '--status',
-      'failure',
-    ]);
-    const run = await svtCli(['list', 'broken']);
+  test("in flight is not failed: each app's open attempt, rollbacks marked, names as people read them", async () => {
+    const record = (app: string, version: string, at: string, status = 'success') =>
+      svtCli([
+        'record',
+        ...['--env', 'attempts', '--app', app, '--version', version],
+        ...['--status', status, '--deployed-at', at],
+      ]);
+    for (const [app, version, at, status] of [
+      ['api', '2.0.0', '2026-01-01T10:00:00Z', 'success'],
+      ['api', '1.9.0', '2026-01-01T11:00:00Z', 'success'], // older than 2.0.0: a rollback
+      ['app-2', '1.0.0', '2026-01-01T10:00:00Z', 'success'],
+      ['app-2', '1.1.0', '2026-01-01T12:00:00Z', 'started'],
+      ['app-10', '3.0.0', '2026-01-01T10:00:00Z', 'success'],
+      ['app-10', '3.1.0', '2026-01-01T12:30:00Z', 'failure'],
+      ['Test app', '0.1.0', '2026-01-01T13:00:00Z', 'failure'],
+    ] as const) {
+      expect((await record(app, version, at, status)).code).toBe(0);
+    }
+    const run = await svtCli(['list', 'attempts']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe('Nothing runs in broken: no successful deployment.\n');
+    expect(
+      run.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(/\s{2,}/)),
+    ).toEqual([
+      ['APP', 'VERSION', 'DEPLOYED', 'COMMIT', 'ACTOR', 'NOTE'],
+      ['api', '1.9.0 (rollback)', '2026-01-01 11:00:00Z', '-', '-'],
+      [
+        'app-2',
+        '1.0.0',
+        '2026-01-01 10:00:00Z',
+        '-',
+        '-',
+        'deploying 1.1.0 since 2026-01-01 12:00:00Z',
+      ],
+      ['app-10', '3.0.0', '2026-01-01 10:00:00Z', '-', '-', '! 3.1.0 failed 2026-01-01 12:30:00Z'],
+      ['Test app', '-', '-', '-', '-', '! 0.1.0 failed 2026-01-01 13:00:00Z'],
+    ]);
+    // --json is the server's answer as is (its order, its attempts).
+    const json = JSON.parse((await svtCli(['list', 'attempts', '--json'])).stdout) as {
+      deployments: { app: string }[];
+      attempts: { app: string; status: string }[];
+    };
+    expect(json.deployments.map((d) => d.app)).toEqual(['api', 'app-10', 'app-2']);
+    expect(json.attempts.map((d) => [d.app, d.status]).sort()).toEqual([
+      ['Test app', 'failure'],
+      ['app-10', 'failure'],
+      ['app-2', 'started'],
+    ]);
+
+    const history = await svtCli(['history', '--env', 'attempts', '--app', 'api']);
+    expect(
+      history.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(/\s{2,}/)),
+    ).toEqual([
+      ['DEPLOYED', 'ENV', 'APP', 'VERSION', 'STATUS', 'ACTOR'],
+      ['2026-01-01 11:00:00Z', 'attempts', 'api', '1.9.0 (rollback)', 'success', '-'],
+      ['2026-01-01 10:00:00Z', 'attempts', 'api', '2.0.0', 'success', '-'],
+    ]);
+
+    // Before anything ran there: nothing, and no attempt either.
+    const before = await svtCli(['list', 'attempts', '--at', '2025-12-31']);
+    expect(before.stdout).toBe(
+      'Nothing runs in attempts at 2025-12-31: no successful deployment.\n',
+    );
   });
 });
 
@@ -295,14 +466,14 @@ test('svt dora: the four figures and each app, JSON with --json, a bad window re
   expect(lines.slice(2, 7)).toEqual([
     ['FIGURE', 'VALUE', 'DETAIL'],
     ['deployment frequency', '1.5 a day', '10.5 a week, 3 successes on 2 days'],
-    ['change failure rate', '25%', '1 failed, 0 rolled back, of 4'],
+    ['change failure rate', '25%', '1 failed of 4 changes, 0 rollbacks'],
     ['time to restore', '3 h', 'median of 1 incidents, p90 3 h, 0 not restored'],
     ['lead time for changes', '2 h', 'median of 3 with committedAt, p90 2 h'],
   ]);
   expect(lines.slice(8, 11)).toEqual([
-    ['APP', 'SUCCESSES', 'FAILED', 'FAILURE RATE', 'RESTORE', 'LEAD TIME'],
-    ['api', '2', '1', '33.3%', '3 h', '2 h'],
-    ['web', '1', '0', '0%', '-', '2 h'],
+    ['APP', 'CHANGES', 'FAILED', 'ROLLBACKS', 'FAILURE RATE', 'RESTORE', 'LEAD TIME'],
+    ['api', '3', '1', '0', '33.3%', '3 h', '2 h'],
+    ['web', '1', '0', '0', '0%', '-', '2 h'],
   ]);
   const json = JSON.parse((await svtCli(['dora', ...window, '--json'])).stdout) as {
     changeFailureRate: number;

@@ -176,19 +176,101 @@ describe('commit time, for lead time', () => {
   test('GitLab: CI_COMMIT_TIMESTAMP, sent only with the commit it belongs to', () => {
     const ctx = detectCiContext({ ...GITLAB, CI_COMMIT_TIMESTAMP: '2026-11-27T17:02:11+00:00' });
     expect(ctx.committedAt).toBe('2026-11-27T17:02:11+00:00');
-    expect(withCiDefaults({ env: 'p', app: 'a', version: '1' }, ctx)).toMatchObject({
-      commit: GITLAB.CI_COMMIT_SHA,
-      committedAt: '2026-11-27T17:02:11+00:00',
+    expect(withCiDefaults({ env: 'p', app: 'a', version: '1' }, ctx, NOW)).toMatchObject({
+      request: { commit: GITLAB.CI_COMMIT_SHA, committedAt: '2026-11-27T17:02:11+00:00' },
+      warnings: [],
     });
-    const other = withCiDefaults({ env: 'p', app: 'a', version: '1', commit: 'abc1234' }, ctx);
-    expect(other.committedAt).toBeUndefined();
+    const other = withCiDefaults({ env: 'p', app: 'a', version: '1', commit: 'abc1234' }, ctx, NOW);
+    expect(other.request.committedAt).toBeUndefined();
+    expect(other.warnings).toEqual([]);
     expect(detectCiContext(JENKINS).committedAt).toBeNull();
+  });
+});
+
+// The server's rules: committedAt at most 5 minutes after deployedAt (or now), and not before 2000.
+const NOW = Date.parse('2026-11-28T10:00:00Z');
+
+describe('a derived commit time the server would refuse is left out, with a warning', () => {
+  const derive = (committedAt: string, request: { deployedAt?: string } = {}) =>
+    withCiDefaults(
+      { env: 'p', app: 'a', version: '1', ...request },
+      detectCiContext({ ...GITLAB, CI_COMMIT_TIMESTAMP: committedAt }),
+      NOW,
+    );
+
+  test.each([
+    // now + 5 min exactly, the same instant at +01:00, 2000-01-01 exactly: kept.
+    ['2026-11-28T10:05:00Z'],
+    ['2026-11-28T11:05:00+01:00'],
+    ['2026-11-28T10:05:00.000Z'],
+    ['2000-01-01T00:00:00Z'],
+    ['2026-11-27 17:02:11+0000'],
+  ])('kept: %s', (committedAt) => {
+    expect(derive(committedAt)).toMatchObject({ request: { committedAt }, warnings: [] });
+  });
+
+  test.each([
+    ['2026-11-28T10:05:00.001Z', 'it is more than 5 minutes in the future'],
+    ['2026-11-28T10:05:01+00:00', 'it is more than 5 minutes in the future'],
+    ['2099-01-01T00:00:00Z', 'it is more than 5 minutes in the future'],
+    ['1970-01-01T00:00:00Z', 'it is before 2000-01-01T00:00:00Z'],
+    // 1999-12-31T23:30:00Z
+    ['2000-01-01T00:30:00+01:00', 'it is before 2000-01-01T00:00:00Z'],
+    ['2026-02-30T10:00:00Z', 'it is not an ISO 8601 instant with a zone'],
+    ['2026-11-27T17:02:11', 'it is not an ISO 8601 instant with a zone'],
+    ['yesterday', 'it is not an ISO 8601 instant with a zone'],
+  ])('left out: %s (%s)', (committedAt, why) => {
+    const { request, warnings } = derive(committedAt);
+    expect(request.committedAt).toBeUndefined();
+    expect(request.commit).toBe(GITLAB.CI_COMMIT_SHA); // the rest is kept
+    expect(warnings).toEqual([
+      `committedAt ${JSON.stringify(committedAt)} from CI_COMMIT_TIMESTAMP left out of the request: ${why}, which the server refuses`,
+    ]);
+  });
+
+  test("against the request's deployedAt when it has one, not the clock", () => {
+    const deployedAt = { deployedAt: '2026-01-01T00:00:00Z' };
+    expect(derive('2026-01-01T00:05:00Z', deployedAt).request.committedAt).toBe(
+      '2026-01-01T00:05:00Z',
+    );
+    expect(derive('2026-01-01T00:06:00Z', deployedAt).warnings).toEqual([
+      'committedAt "2026-01-01T00:06:00Z" from CI_COMMIT_TIMESTAMP left out of the request: it is more than 5 minutes after the deployment (deployedAt 2026-01-01T00:00:00Z), which the server refuses',
+    ]);
+    // A back-dated deployment of a commit made before it is fine, however old the deployment.
+    expect(derive('2025-12-31T23:00:00Z', deployedAt).warnings).toEqual([]);
+  });
+
+  test("GitHub's message names the push event's timestamp", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'svt-event-'));
+    const path = join(dir, 'event.json');
+    writeFileSync(
+      path,
+      JSON.stringify({ head_commit: { id: GITHUB.GITHUB_SHA, timestamp: '1970-01-01T00:00:00Z' } }),
+    );
+    const ctx = detectCiContext({ ...GITHUB, GITHUB_EVENT_PATH: path });
+    expect(withCiDefaults({ env: 'p', app: 'a', version: '1' }, ctx, NOW).warnings).toEqual([
+      `committedAt "1970-01-01T00:00:00Z" from the push event's head_commit.timestamp left out of the request: it is before 2000-01-01T00:00:00Z, which the server refuses`,
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a commit time the caller gave is sent as given: the server judges it', () => {
+    const ctx = detectCiContext({ ...GITLAB, CI_COMMIT_TIMESTAMP: '2099-01-01T00:00:00Z' });
+    expect(
+      withCiDefaults(
+        { env: 'p', app: 'a', version: '1', committedAt: '1970-01-01T00:00:00Z' },
+        ctx,
+        NOW,
+      ),
+    ).toMatchObject({ request: { committedAt: '1970-01-01T00:00:00Z' }, warnings: [] });
   });
 });
 
 test('CI defaults fill only what the caller left out', () => {
   const ctx = detectCiContext(GITLAB);
-  expect(withCiDefaults({ env: 'prod', app: 'api', version: '1', actor: 'bob' }, ctx)).toEqual({
+  expect(
+    withCiDefaults({ env: 'prod', app: 'api', version: '1', actor: 'bob' }, ctx).request,
+  ).toEqual({
     env: 'prod',
     app: 'api',
     version: '1',
@@ -199,8 +281,7 @@ test('CI defaults fill only what the caller left out', () => {
     source: 'gitlab',
   });
   expect(withCiDefaults({ env: 'p', app: 'a', version: '1' }, detectCiContext({}))).toEqual({
-    env: 'p',
-    app: 'a',
-    version: '1',
+    request: { env: 'p', app: 'a', version: '1' },
+    warnings: [],
   });
 });

@@ -99,6 +99,23 @@ describe('svt record request', () => {
     expect(parseRecord(flags, detectCiContext({})).idempotencyKey).toBeNull();
   });
 
+  test('a derived commit time from 1970 is left out with a warning; --committed-at is sent as given', () => {
+    const ctx = detectCiContext({
+      GITLAB_CI: 'true',
+      CI_COMMIT_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+      CI_COMMIT_TIMESTAMP: '1970-01-01T00:00:00Z',
+    });
+    const flags = { env: 'prod', app: 'api', version: '1' };
+    const derived = parseRecord(flags, ctx, Date.parse('2026-11-28T10:00:00Z'));
+    expect(derived.request.committedAt).toBeUndefined();
+    expect(derived.warnings).toEqual([
+      'committedAt "1970-01-01T00:00:00Z" from CI_COMMIT_TIMESTAMP left out of the request: it is before 2000-01-01T00:00:00Z, which the server refuses',
+    ]);
+    const given = parseRecord({ ...flags, committedAt: '1970-01-01T00:00:00Z' }, ctx);
+    expect(given.request.committedAt).toBe('1970-01-01T00:00:00Z');
+    expect(given.warnings).toEqual([]);
+  });
+
   test('refuses an unknown status', () => {
     expect(() => parseRecord({ env: 'p', app: 'a', version: '1', status: 'ok' }, gitlab)).toThrow(
       '--status must be one of success, failure, started, rolled_back, got "ok"',

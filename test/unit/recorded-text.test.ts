@@ -1,69 +1,74 @@
-/** The one-line account of a write that Slack hooks get (server/src/webhooks.ts). */
+/** What `svt record` and the action say a write did, in the words of the server's Slack webhook. */
 import { expect, test } from '@jest/globals';
-import type { Deployment } from '@svt/client';
-import { recordedText } from '../../server/src/webhooks.js';
+import { recordedText } from '../../client/src/recorded-text.js';
+import { recordedText as serverRecordedText } from '../../server/src/webhooks.js';
+import { clientDeployment as dep } from '../helpers/deployments.js';
 
-const d = (
-  version: string,
-  status: Deployment['status'] = 'success',
-  rollback = false,
-): Deployment => ({
-  id: '01K0000000000000000000000A',
-  env: 'qa',
-  app: 'api',
-  version,
-  status,
-  deployedAt: '2026-01-01T00:00:00.000Z',
-  recordedAt: '2026-01-01T00:00:00.000Z',
-  commit: null,
-  committedAt: null,
-  ref: null,
-  url: null,
-  pipelineUrl: null,
-  actor: null,
-  source: null,
-  attributes: {},
-  recordedBy: null,
-  idempotencyKey: null,
-  rollback,
-});
-
+const was = dep({ version: '1.9.0' });
+const runs = dep({ version: '2.0.0' });
 test.each([
   [
-    { deployment: d('2.0.0'), previous: d('1.9.0'), current: true },
-    'api 2.0.0 deployed to qa (was 1.9.0)',
-  ],
-  [{ deployment: d('1.0.0'), previous: null, current: true }, 'api 1.0.0 deployed to qa'],
-  [
-    { deployment: d('1.9.0', 'success', true), previous: d('2.0.0'), current: true },
-    'api 1.9.0 rolled back to qa (was 2.0.0)',
+    'api 2.0.0 deployed to prod (was 1.9.0)',
+    { deployment: dep({ version: '2.0.0' }), previous: was, current: true },
   ],
   [
-    { deployment: d('1.8.0'), previous: null, current: false, currentDeployment: d('2.0.0') },
-    'api 1.8.0 recorded in qa, but not current: 2.0.0 runs there, deployed later',
+    'api 1.4.1 deployed to prod (the first success there)',
+    { deployment: dep({ version: '1.4.1' }), previous: null, current: true },
   ],
   [
+    'api 1.9.0 rolled back to prod (was 2.0.0)',
+    { deployment: dep({ version: '1.9.0', rollback: true }), previous: runs, current: true },
+  ],
+  [
+    'api 1.8.0 recorded in prod, but not current: 2.0.0 runs there, deployed later',
     {
-      deployment: d('2.1.0', 'started'),
-      previous: d('2.0.0'),
+      deployment: dep({ version: '1.8.0' }),
+      previous: was,
       current: false,
-      currentDeployment: d('2.0.0'),
+      currentDeployment: runs,
     },
-    'api 2.1.0 deployment started in qa (2.0.0 runs there)',
   ],
   [
-    { deployment: d('2.1.0', 'failure'), previous: null, current: false, currentDeployment: null },
-    'api 2.1.0 failed in qa (nothing succeeded there yet)',
-  ],
-  [
+    'api 2.1.0 deployment started in prod (2.0.0 runs there)',
     {
-      deployment: d('2.1.0', 'rolled_back'),
-      previous: d('2.1.0'),
+      deployment: dep({ version: '2.1.0', status: 'started' }),
+      previous: runs,
       current: false,
-      currentDeployment: d('2.1.0'),
+      currentDeployment: runs,
     },
-    'api 2.1.0 rolled back in qa (2.1.0 runs there)',
   ],
-])('%#: %s', (recorded, text) => {
-  expect(recordedText({ currentDeployment: null, ...recorded })).toBe(text);
+  [
+    'api 2.1.0 failed in prod (2.0.0 runs there)',
+    {
+      deployment: dep({ version: '2.1.0', status: 'failure' }),
+      previous: runs,
+      current: false,
+      currentDeployment: runs,
+    },
+  ],
+  [
+    'api 2.1.0 rolled back in prod (2.0.0 runs there)',
+    {
+      deployment: dep({ version: '2.1.0', status: 'rolled_back' }),
+      previous: runs,
+      current: false,
+      currentDeployment: runs,
+    },
+  ],
+  [
+    'api 0.1.0 failed in prod (nothing succeeded there yet)',
+    {
+      deployment: dep({ version: '0.1.0', status: 'failure' }),
+      previous: null,
+      current: false,
+      currentDeployment: null,
+    },
+  ],
+])('%s', (words, answer) => {
+  expect(recordedText(answer)).toBe(words);
+  // The server's Slack text says the same, except that it is silent on a first success.
+  const slack = serverRecordedText({ currentDeployment: null, ...answer });
+  expect(
+    answer.previous === null && answer.current ? `${slack} (the first success there)` : slack,
+  ).toBe(words);
 });

@@ -1,5 +1,9 @@
-/** Plain-text tables for people; `--json` bypasses all of this. */
-import type { Comparison, Deployment, DoraReport } from '../types.js';
+/**
+ * Plain-text tables for people; `--json` bypasses all of this. Names are
+ * sorted as people read them (compareNames); history stays newest first.
+ */
+import { compareNames } from '../names.js';
+import type { Comparison, Deployment, DoraReport, EnvironmentState } from '../types.js';
 
 /** Columns padded to their widest cell; the last column is not padded. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -19,19 +23,50 @@ export function instant(iso: string): string {
 
 const dash = (value: string | null) => value ?? '-';
 
-export function currentTable(deployments: readonly Deployment[]): string {
+/** A version as the tables show it: a rollback is marked, as on the pages. */
+export function versionCell(d: Deployment): string {
+  return d.rollback ? `${d.version} (rollback)` : d.version;
+}
+
+/**
+ * The note beside an app whose latest attempt is not what runs, worded as
+ * the environment page does: a `started` one is in progress, not a failure;
+ * `failure` and `rolled_back` are warnings (`!`).
+ */
+export function attemptNote(attempt: Deployment): string {
+  const since = instant(attempt.deployedAt);
+  if (attempt.status === 'started') return `deploying ${attempt.version} since ${since}`;
+  const what = attempt.status === 'rolled_back' ? 'rolled back' : 'failed';
+  return `! ${attempt.version} ${what} ${since}`;
+}
+
+/**
+ * What runs in an environment, one row per app by name: its current
+ * deployment and the note of its open attempt; an app with attempts only
+ * (nothing succeeded yet) shows `-` and its note.
+ */
+export function currentTable(state: Pick<EnvironmentState, 'deployments' | 'attempts'>): string {
+  const current = new Map(state.deployments.map((d) => [d.app, d]));
+  const attempts = new Map(state.attempts.map((d) => [d.app, d]));
+  const apps = [...new Set([...current.keys(), ...attempts.keys()])].sort(compareNames);
   return table(
-    ['APP', 'VERSION', 'DEPLOYED', 'COMMIT', 'ACTOR'],
-    deployments.map((d) => [
-      d.app,
-      d.version,
-      instant(d.deployedAt),
-      dash(d.commit?.slice(0, 12) ?? null),
-      dash(d.actor),
-    ]),
+    ['APP', 'VERSION', 'DEPLOYED', 'COMMIT', 'ACTOR', 'NOTE'],
+    apps.map((app) => {
+      const d = current.get(app);
+      const attempt = attempts.get(app);
+      return [
+        app,
+        d === undefined ? '-' : versionCell(d),
+        d === undefined ? '-' : instant(d.deployedAt),
+        dash(d?.commit?.slice(0, 12) ?? null),
+        dash(d?.actor ?? null),
+        attempt === undefined ? '' : attemptNote(attempt),
+      ];
+    }),
   );
 }
 
+/** Deployments in the order given (the server's: newest first). */
 export function historyTable(deployments: readonly Deployment[]): string {
   return table(
     ['DEPLOYED', 'ENV', 'APP', 'VERSION', 'STATUS', 'ACTOR'],
@@ -39,7 +74,7 @@ export function historyTable(deployments: readonly Deployment[]): string {
       instant(d.deployedAt),
       d.env,
       d.app,
-      d.version,
+      versionCell(d),
       d.status,
       dash(d.actor),
     ]),
@@ -57,7 +92,7 @@ const STATE_WORDS = {
 /** Differing apps first, then the same ones, each group by app name. */
 export function compareTable(c: Comparison): string {
   const items = [...c.items].sort(
-    (a, b) => Number(a.state === 'same') - Number(b.state === 'same'),
+    (a, b) => Number(a.state === 'same') - Number(b.state === 'same') || compareNames(a.app, b.app),
   );
   return table(
     ['APP', c.from.toUpperCase(), c.to.toUpperCase(), 'STATE'],
@@ -94,7 +129,7 @@ export function doraText(r: DoraReport): string {
         [
           'change failure rate',
           rate(r.changeFailureRate),
-          `${d.failure} failed, ${d.rolledBack} rolled back, of ${d.success + d.failure + d.rolledBack}`,
+          `${r.failedChanges} failed of ${r.changes} changes, ${d.rollbacks} rollbacks`,
         ],
         [
           'time to restore',
@@ -113,15 +148,18 @@ export function doraText(r: DoraReport): string {
     lines.push(
       '',
       table(
-        ['APP', 'SUCCESSES', 'FAILED', 'FAILURE RATE', 'RESTORE', 'LEAD TIME'],
-        r.apps.map((a) => [
-          a.app,
-          String(a.success),
-          String(a.failed),
-          rate(a.changeFailureRate),
-          seconds(a.timeToRestore.medianSeconds),
-          seconds(a.leadTime.medianSeconds),
-        ]),
+        ['APP', 'CHANGES', 'FAILED', 'ROLLBACKS', 'FAILURE RATE', 'RESTORE', 'LEAD TIME'],
+        [...r.apps]
+          .sort((a, b) => compareNames(a.app, b.app))
+          .map((a) => [
+            a.app,
+            String(a.changes),
+            String(a.failed),
+            String(a.rollbacks),
+            rate(a.changeFailureRate),
+            seconds(a.timeToRestore.medianSeconds),
+            seconds(a.leadTime.medianSeconds),
+          ]),
       ),
     );
   }

@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { detectCiContext } from '../ci-context.js';
 import { SvtClient } from '../client.js';
 import { SvtError } from '../errors.js';
+import { recordedText } from '../recorded-text.js';
 import type { Deployment } from '../types.js';
 import { VERSION } from '../version.js';
 import { compareTable, currentTable, doraText, historyTable, instant } from './format.js';
@@ -107,7 +108,8 @@ function program(io: CliIo): Command {
       )
       .option('--dry-run', 'print the request instead of sending it'),
   ).action(async (flags: RecordFlags & ConnectionFlags & OutputFlags & { dryRun?: boolean }) => {
-    const settings = parseRecord(flags, detectCiContext(io.env));
+    const settings = parseRecord(flags, detectCiContext(io.env), Date.now());
+    for (const warning of settings.warnings) io.err(`svt: warning: ${warning}`);
     if (flags.dryRun === true) {
       const server = flags.server ?? io.env.SVT_URL ?? '$SVT_URL';
       io.out(`POST ${server.replace(/\/+$/, '')}/api/v1/deployments`);
@@ -126,29 +128,28 @@ function program(io: CliIo): Command {
     io.out(
       outcome.replayed ? `Already recorded: ${what}; nothing new stored.` : `Recorded ${what}.`,
     );
-    io.out(
-      outcome.previous === null
-        ? `First successful deployment of ${outcome.deployment.app} in ${outcome.deployment.env}.`
-        : `Previous: ${describeDeployment(outcome.previous)}.`,
-    );
+    // Whether it became current, in the words of the server's Slack webhook.
+    io.out(recordedText(outcome));
   });
 
   withConnection(
     svt
       .command('list')
-      .description('what runs in an environment, now or at a past instant')
+      .description(
+        'what runs in an environment, now or at a past instant, with deployments in progress and failed attempts noted',
+      )
       .argument('<env>', 'environment')
       .option('--at <instant>', 'as it was then (ISO 8601 instant, or a date)'),
   ).action(async (env: string, flags: ConnectionFlags & OutputFlags & { at?: string }) => {
     const state = await clientFor(flags, io).current(env, { at: flags.at });
     if (flags.json === true) {
       io.out(JSON.stringify(state, null, 2));
-    } else if (state.deployments.length === 0) {
+    } else if (state.deployments.length === 0 && state.attempts.length === 0) {
       io.out(
         `Nothing runs in ${env}${flags.at === undefined ? '' : ` at ${flags.at}`}: no successful deployment.`,
       );
     } else {
-      io.out(currentTable(state.deployments));
+      io.out(currentTable(state));
     }
   });
 

@@ -121,10 +121,21 @@ export interface RecordSettings {
   request: RecordDeploymentRequest;
   /** The key sent; null sends none (outside CI, with no --idempotency-key). */
   idempotencyKey: string | null;
+  /** Values derived from the CI context that were left out, and why: printed as warnings. */
+  warnings: string[];
 }
 
-/** The request `svt record` sends: flags first, then the CI context's defaults. */
-export function parseRecord(flags: RecordFlags, ctx: CiContext): RecordSettings {
+/**
+ * The request `svt record` sends: flags first, then the CI context's
+ * defaults. A flag is sent as given; a derived value the server would
+ * refuse is left out with a warning instead (see withCiDefaults).
+ * @param now the client's clock, epoch ms (default: Date.now())
+ */
+export function parseRecord(
+  flags: RecordFlags,
+  ctx: CiContext,
+  now: number = Date.now(),
+): RecordSettings {
   const status = parseStatus('--status', flags.status ?? 'success');
   const request: RecordDeploymentRequest = {
     env: flags.env,
@@ -146,5 +157,6 @@ export function parseRecord(flags: RecordFlags, ctx: CiContext): RecordSettings 
   const key =
     flags.idempotencyKey ??
     defaultIdempotencyKey(ctx, { env: flags.env, app: flags.app, version: flags.version, status });
-  return { request: withCiDefaults(request, ctx), idempotencyKey: key };
+  const filled = withCiDefaults(request, ctx, now);
+  return { request: filled.request, idempotencyKey: key, warnings: filled.warnings };
 }
