@@ -1,30 +1,20 @@
 import { expect, test } from '@jest/globals';
 import type { Deployment } from '@svt/client';
 import { compareEnvironments } from '../../server/src/compare.js';
+import { clientDeployment } from '../helpers/deployments.js';
 
 let n = 0;
+/** A success of `app` at `version`, each with its own id (in order of creation). */
 function d(app: string, version: string, deployedAt = '2026-01-01T00:00:00.000Z'): Deployment {
   n += 1;
-  return {
+  return clientDeployment({
     id: `01K${String(n).padStart(23, '0')}`,
     env: 'x',
     app,
     version,
-    status: 'success',
     deployedAt,
     recordedAt: deployedAt,
-    commit: null,
-    committedAt: null,
-    ref: null,
-    url: null,
-    pipelineUrl: null,
-    actor: null,
-    source: null,
-    attributes: {},
-    recordedBy: null,
-    idempotencyKey: null,
-    rollback: false,
-  };
+  });
 }
 
 test('every app of either side, by name, with its state', () => {
