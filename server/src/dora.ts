@@ -11,15 +11,19 @@
  *   its own; `started` is an attempt in flight and counts nowhere but in
  *   `deployments.started`;
  * - a failed change is a `failure`, or a success that was rolled back:
- *   replaced by a rollback, or marked by a later `rolled_back` event of its
- *   version while it was current; either way, or both, it counts once. A
- *   `rolled_back` event whose success is not in the window counts as a
- *   failed change of its own;
+ *   replaced by a rollback, or marked by a later `rolled_back` event (which
+ *   names the latest deployment of its version before it, whenever the mark
+ *   comes); either way, or both, it counts once. A rollback undone by
+ *   another rollback is no change, so no failed change either;
+ * - at the window's start: a rollback whose undone change lies before the
+ *   window counts as one failed change (with the marks of that env and app
+ *   there), and a mark whose deployment is not in the window as a failed
+ *   change of its own; what is undone after the window's end is not known;
  * - change failure rate = failed changes / changes;
- * - a run of failed changes of one env and app, up to its next success that
- *   did not fail, is one incident: time to restore runs from its first
- *   failed change to that success, and an incident with none yet is
- *   `unrestored`;
+ * - the failed changes that one success restores (the next success after
+ *   them that did not fail) are one incident: time to restore runs from the
+ *   first of them to that success; an incident with none yet is
+ *   `unrestored`, and a rollback of a change before the window opens none;
  * - lead time = deployedAt - committedAt of each change that succeeded and
  *   carries a committedAt (a negative one within the 5-minute clock skew
  *   counts as 0; one further off, or before 2000, stored by an older
@@ -86,14 +90,21 @@ const newTally = (): Tally => ({
 /** Where one env and app stands, walking back in time. */
 interface PairState {
   app: string;
-  /** The success that follows the deployments still to come (older ones), if any. */
-  nextSuccessAt: number | null;
-  /** The oldest failed change seen since that success: the start of an open incident. */
-  incidentStart: number | null;
-  /** A rollback was seen: the next older success is the change it undid. */
-  undone: boolean;
-  /** A `rolled_back` event was seen: the next older success, if of this version, failed. */
-  mark: { version: string; at: number } | null;
+  /**
+   * The oldest success seen so far that did not fail: the one that restores
+   * every failed change older than it and newer than the next such success.
+   */
+  restoredAt: number | null;
+  /** The instant of a rollback seen last: the next older success is the change it undid. */
+  undoneBy: number | null;
+  /** `rolled_back` events waiting for the deployment of their version that they mark. */
+  marks: Map<string, { at: number; restoredAt: number | null }>;
+  /**
+   * Incidents: for each restoring success (or 'open' for none yet), the
+   * earliest failed change it restores. Failed changes restored by the same
+   * success are one run, one incident.
+   */
+  runs: Map<number | 'open', number>;
 }
 
 /** One UTC day being counted. */
@@ -139,26 +150,26 @@ export class DoraAccumulator {
     const pair = this.pair(d.env, d.app);
     if (d.status === 'rolled_back') {
       this.counts.rolledBack += 1;
-      this.settleMark(pair);
-      pair.mark = { version: d.version, at };
+      // Older events come next: an older mark of the same version replaces this one.
+      pair.marks.set(d.version, { at, restoredAt: pair.restoredAt });
       return;
     }
     const app = this.tally(d.app);
     const day = this.days.get(dayOf(at));
     const tallies = [this.total, app];
+    // A mark names the latest deployment of its version before it.
+    const marked = pair.marks.delete(d.version);
     if (d.status === 'failure') {
       this.counts.failure += 1;
-      this.failedChange(pair, at, day);
+      this.failedChange(pair, at);
       return;
     }
     this.counts.success += 1;
     for (const t of tallies) t.success += 1;
     if (day !== undefined) day.success += 1;
-    const marked = pair.mark?.version === d.version;
-    if (marked) pair.mark = null;
-    else this.settleMark(pair);
-    const failed = pair.undone || marked;
-    pair.undone = d.rollback;
+    // A rollback is no change, so one undone by another rollback is no failed change either.
+    const failed = !d.rollback && (pair.undoneBy !== null || marked);
+    pair.undoneBy = d.rollback ? at : null;
     if (d.rollback) {
       this.counts.rollbacks += 1;
       for (const t of tallies) t.rollbacks += 1;
@@ -170,40 +181,59 @@ export class DoraAccumulator {
       }
     }
     if (failed) {
-      this.failedChange(pair, at, day);
+      this.failedChange(pair, at);
       return;
     }
     if (!d.rollback) for (const t of tallies) t.changes += 1;
-    this.closeIncident(pair);
-    pair.nextSuccessAt = at;
+    pair.restoredAt = at;
   }
 
-  /** A change that failed, at `at`: counted once, and the start of an incident so far. */
-  private failedChange(pair: PairState, at: number, day: DayTally | undefined): void {
+  /**
+   * A change that failed at `at`: counted once, in the run of the success
+   * that restores it (`restoredAt`, by default the pair's so far), unless
+   * `incident` is false.
+   */
+  private failedChange(
+    pair: PairState,
+    at: number,
+    restoredAt = pair.restoredAt,
+    incident = true,
+  ): void {
     for (const t of [this.total, this.tally(pair.app)]) {
       t.changes += 1;
       t.failed += 1;
     }
+    const day = this.days.get(dayOf(at));
     if (day !== undefined) day.failed += 1;
-    pair.incidentStart = at;
+    if (!incident) return;
+    const key = restoredAt ?? 'open';
+    pair.runs.set(key, Math.min(at, pair.runs.get(key) ?? Infinity));
   }
 
-  /** A `rolled_back` event whose success is not the next older one: a failed change of its own. */
-  private settleMark(pair: PairState): void {
-    if (pair.mark === null) return;
-    const { at } = pair.mark;
-    pair.mark = null;
-    const start = pair.incidentStart;
-    this.failedChange(pair, at, this.days.get(dayOf(at)));
-    // Older failed changes of the same run may have been seen already.
-    if (start !== null) pair.incidentStart = start;
+  /**
+   * What the window could not match: a rollback whose undone change lies
+   * before the window is one failed change (it and the marks of that app
+   * there name the same change, so they count once, with no incident: it
+   * began before the window); a mark whose deployment is not in the window
+   * is a failed change of its own, restored by the next success after it.
+   */
+  private settle(pair: PairState): void {
+    if (pair.undoneBy !== null) {
+      this.failedChange(pair, pair.undoneBy, null, false);
+      pair.marks.clear();
+    }
+    for (const mark of pair.marks.values()) this.failedChange(pair, mark.at, mark.restoredAt);
+    const app = this.tally(pair.app);
+    for (const [restoredAt, start] of pair.runs) {
+      for (const t of [this.total, app]) {
+        if (restoredAt === 'open') t.unrestored += 1;
+        else t.restore.add(restoredAt - start);
+      }
+    }
   }
 
   report(): DoraReport {
-    for (const pair of this.pairs.values()) {
-      this.settleMark(pair);
-      this.closeIncident(pair);
-    }
+    for (const pair of this.pairs.values()) this.settle(pair);
     const windowDays = (this.w.until - this.w.since) / DAY_MS;
     const perDay = this.total.success / windowDays;
     const daily = [...this.days.values()].map(({ lead, ...day }): DoraDay => ({
@@ -243,17 +273,6 @@ export class DoraAccumulator {
     };
   }
 
-  /** Ends the open incident of a pair, if any, at its next success (or as unrestored). */
-  private closeIncident(pair: PairState): void {
-    if (pair.incidentStart === null) return;
-    const app = this.tally(pair.app);
-    for (const t of [this.total, app]) {
-      if (pair.nextSuccessAt === null) t.unrestored += 1;
-      else t.restore.add(pair.nextSuccessAt - pair.incidentStart);
-    }
-    pair.incidentStart = null;
-  }
-
   private tally(app: string): Tally {
     let t = this.byApp.get(app);
     if (t === undefined) {
@@ -267,7 +286,7 @@ export class DoraAccumulator {
     const key = `${env}\u0000${app}`;
     let p = this.pairs.get(key);
     if (p === undefined) {
-      p = { app, nextSuccessAt: null, incidentStart: null, undone: false, mark: null };
+      p = { app, restoredAt: null, undoneBy: null, marks: new Map(), runs: new Map() };
       this.pairs.set(key, p);
     }
     return p;

@@ -189,6 +189,102 @@ describe('GET /api/v1/dora', () => {
     });
   });
 
+  /** Records [version, status, hour] rows of one app in `env`, then reads DORA over 2 days. */
+  async function scenario(env: string, rows: [string, DeploymentStatus, number][], until = 48) {
+    for (const [version, status, h] of rows) {
+      await t.store.record(
+        newDeployment({ env, app: 'a', version, status, deployedAt: T0 + h * HOUR }),
+      );
+    }
+    const r = await dora(`env=${env}&window=2d&until=${iso(until)}`);
+    return {
+      changes: r.changes,
+      failed: r.failedChanges,
+      restore: [r.timeToRestore.count, r.timeToRestore.medianSeconds, r.timeToRestore.unrestored],
+    };
+  }
+
+  it.each<[string, string, [string, DeploymentStatus, number][], object]>([
+    [
+      'a rolled_back mark that comes after the rollback names the same bad change',
+      'late-mark',
+      [
+        ['1.0.0', 'success', 0],
+        ['2.0.0', 'success', 1],
+        ['1.0.0', 'success', 2],
+        ['2.0.0', 'rolled_back', 2.1],
+      ],
+      // Changes 1.0.0 and 2.0.0; 2.0.0 failed once; restored by the rollback after 1 h.
+      { changes: 2, failed: 1, restore: [1, 3600, 0] },
+    ],
+    [
+      'a late mark, then a fix forward',
+      'fix-forward',
+      [
+        ['1.0.0', 'success', 0],
+        ['2.0.0', 'success', 1],
+        ['1.0.0', 'success', 2],
+        ['2.0.0', 'rolled_back', 2.1],
+        ['2.0.1', 'success', 5],
+      ],
+      { changes: 3, failed: 1, restore: [1, 3600, 0] },
+    ],
+    [
+      'a rollback undone by another rollback is no change and no failed change',
+      'undone-rollback',
+      [
+        ['1.0.0', 'success', 0],
+        ['2.0.0', 'success', 1],
+        ['1.0.0', 'success', 2], // a rollback: 2.0.0 failed, restored after 1 h
+        ['2.0.0', 'success', 3], // ran before, so a rollback too: undoes the rollback
+      ],
+      { changes: 2, failed: 1, restore: [1, 3600, 0] },
+    ],
+    [
+      'a failure and a rolled_back mark of the same version are one failed change',
+      'failed-and-marked',
+      [
+        ['2.0.0', 'success', 0],
+        ['2.1.0', 'failure', 1],
+        ['2.1.0', 'rolled_back', 2],
+        ['2.2.0', 'success', 3],
+      ],
+      { changes: 3, failed: 1, restore: [1, 7200, 0] },
+    ],
+  ])('%s', async (_name, env, rows, expected) => {
+    expect(await scenario(env, rows)).toEqual(expected);
+  });
+
+  it('at the window edges, a detected rollback and a mark count the same', async () => {
+    // 2.0.0 on the first day, its rollback on the second: two one-day windows.
+    const rows: [string, DeploymentStatus, number][] = [
+      ['1.0.0', 'success', 0],
+      ['2.0.0', 'success', 23],
+      ['1.0.0', 'success', 25],
+    ];
+    for (const env of ['edge-detected', 'edge-marked']) {
+      const extra: [string, DeploymentStatus, number][] =
+        env === 'edge-marked' ? [['2.0.0', 'rolled_back', 24.5]] : [];
+      for (const [version, status, h] of [...rows, ...extra]) {
+        await t.store.record(
+          newDeployment({ env, app: 'a', version, status, deployedAt: T0 + h * HOUR }),
+        );
+      }
+      const first = await dora(`env=${env}&window=1d&until=${iso(24)}`);
+      const second = await dora(`env=${env}&window=1d&until=${iso(48)}`);
+      // The first day cannot know what the second undoes; the second counts the change
+      // it saw undone as one failed change, whether detected, marked or both.
+      expect([first.changes, first.failedChanges]).toEqual([2, 0]);
+      expect([second.changes, second.failedChanges]).toEqual([1, 1]);
+      expect(second.timeToRestore).toEqual({
+        count: 0,
+        medianSeconds: null,
+        p90Seconds: null,
+        unrestored: 0,
+      });
+    }
+  });
+
   it('a window with nothing in it: zeros and nulls, not errors', async () => {
     const r = await dora(`env=prod&window=24h&until=${iso(-100)}`);
     expect(r).toMatchObject({
