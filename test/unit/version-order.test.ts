@@ -4,6 +4,7 @@
  * they rank equal or no scheme reads both (then the later deployment wins).
  */
 import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
 import { compareVersions, newerDeployment } from '../../server/src/version-order.js';
 
 const TABLE: [string, string, number][] = [
@@ -31,7 +32,17 @@ const TABLE: [string, string, number][] = [
   ['2026.11.29', '2026.11.28-40', 1],
   ['2026.01.05', '2025.12.31-9', 1],
   ['v2026.11.28-1', '2026.11.28', 1],
-  ['2026.11.28-rc.1', '2026.11.28', -1], // not a build counter: a SemVer pre-release
+  ['2026.11.28-rc.1', '2026.11.28', -1], // not a build counter: a pre-release of the day
+  ['2026.11.28-rc.1', '2026.11.28-3', -1], // before every build of the day, never a cycle
+  ['2026.11.28-rc.2', '2026.11.28-rc.1', 1],
+  ['2026.11.28-rc.1', '2026.11.27-5', 1],
+  ['2026.11.28+b', '2026.11.28-3', -1], // build metadata takes no part
+  ['2026.11.28+b', '2026.11.28', 0],
+  ['2026.11.28-01', '2026.11.28-1', 0],
+  // a capital V too
+  ['V1.10.0', 'V1.9.0', 1],
+  ['V1.2.3', 'v1.2.3', 0],
+  ['V2026.11.28-2', '2026.11.28-1', 1],
   // 4-part and other dotted numbers, component by component
   ['1.2.3.10', '1.2.3.4', 1],
   ['1.2.3.0', '1.2.3', 0],
@@ -50,6 +61,24 @@ describe('compareVersions', () => {
     expect(compareVersions(a, b)).toBe(expected);
     expect(compareVersions(b, a)).toBe(-expected || 0);
   });
+});
+
+test('is an order: antisymmetric, and transitive wherever it ranks', () => {
+  const pool = [...new Set(TABLE.flatMap(([a, b]) => [a, b]))];
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...pool),
+      fc.constantFrom(...pool),
+      fc.constantFrom(...pool),
+      (a, b, c) => {
+        expect(compareVersions(a, b)).toBe(-compareVersions(b, a) || 0);
+        if (compareVersions(a, b) < 0 && compareVersions(b, c) < 0) {
+          expect(compareVersions(a, c)).not.toBeGreaterThan(0);
+        }
+      },
+    ),
+    { numRuns: 5000 },
+  );
 });
 
 describe('newerDeployment', () => {
