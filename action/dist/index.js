@@ -1858,7 +1858,7 @@ function committedAtProblem(committedAt, deployedAt, now) {
   if (Number.isNaN(deployedMs)) {
     return commitMs > now + MAX_COMMIT_AFTER_DEPLOY_MS ? "it is more than 5 minutes in the future" : null;
   }
-  return commitMs > deployedMs + MAX_COMMIT_AFTER_DEPLOY_MS ? `it is more than 5 minutes after the deployment (deployedAt ${deployedAt})` : null;
+  return commitMs > Math.min(deployedMs, now) + MAX_COMMIT_AFTER_DEPLOY_MS ? deployedMs > now ? `it is more than 5 minutes after the deployment, which takes effect now (deployedAt ${deployedAt} is ahead of this clock)` : `it is more than 5 minutes after the deployment (deployedAt ${deployedAt})` : null;
 }
 function withCiDefaults(request, ctx, now = Date.now()) {
   const filled = { ...request };

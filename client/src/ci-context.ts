@@ -222,7 +222,8 @@ const COMMITTED_AT_FROM: Partial<Record<CiProvider, string>> = {
  * Why the server would refuse `committedAt` for a deployment at `deployedAt`
  * (the request's, else now), or null when it would take it: not an instant
  * with a zone, before 2000-01-01, or more than 5 minutes after the
- * deployment.
+ * deployment as it takes effect (a deployedAt ahead of the clock takes
+ * effect at receipt, so the earlier of it and now).
  */
 function committedAtProblem(
   committedAt: string,
@@ -239,8 +240,10 @@ function committedAtProblem(
       ? 'it is more than 5 minutes in the future'
       : null;
   }
-  return commitMs > deployedMs + MAX_COMMIT_AFTER_DEPLOY_MS
-    ? `it is more than 5 minutes after the deployment (deployedAt ${deployedAt})`
+  return commitMs > Math.min(deployedMs, now) + MAX_COMMIT_AFTER_DEPLOY_MS
+    ? deployedMs > now
+      ? `it is more than 5 minutes after the deployment, which takes effect now (deployedAt ${deployedAt} is ahead of this clock)`
+      : `it is more than 5 minutes after the deployment (deployedAt ${deployedAt})`
     : null;
 }
 

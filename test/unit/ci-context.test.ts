@@ -240,6 +240,15 @@ describe('a derived commit time the server would refuse is left out, with a warn
     expect(derive('2025-12-31T23:00:00Z', deployedAt).warnings).toEqual([]);
   });
 
+  test('against now when the deployedAt is ahead of the clock: it takes effect at receipt', () => {
+    // NOW is 10:00; a deployedAt of 10:04 takes effect at 10:00, so 10:05 is the latest commit.
+    const ahead = { deployedAt: '2026-11-28T10:04:00Z' };
+    expect(derive('2026-11-28T10:05:00Z', ahead).warnings).toEqual([]);
+    expect(derive('2026-11-28T10:08:00Z', ahead).warnings).toEqual([
+      'committedAt "2026-11-28T10:08:00Z" from CI_COMMIT_TIMESTAMP left out of the request: it is more than 5 minutes after the deployment, which takes effect now (deployedAt 2026-11-28T10:04:00Z is ahead of this clock), which the server refuses',
+    ]);
+  });
+
   test("GitHub's message names the push event's timestamp", () => {
     const dir = mkdtempSync(join(tmpdir(), 'svt-event-'));
     const path = join(dir, 'event.json');

@@ -93,15 +93,33 @@ describe('deployment body instants', () => {
 
   it('keeps the sent deployedAt, or takes now; neither is clamped', () => {
     const sent = parseDeployment(
-      { ...base, deployedAt: '2026-11-28T12:04:59Z', committedAt: '2026-11-28T12:09:59Z' },
+      { ...base, deployedAt: '2026-11-28T12:04:59Z', committedAt: '2026-11-28T12:04:59Z' },
       { versionPattern: null, now, recordedBy: 'ci' },
     );
     expect(sent.deployedAt).toBe(Date.parse('2026-11-28T12:04:59Z'));
-    expect(sent.committedAt).toBe(Date.parse('2026-11-28T12:09:59Z'));
+    expect(sent.committedAt).toBe(Date.parse('2026-11-28T12:04:59Z'));
     expect(sent.recordedBy).toBe('ci');
     const absent = parseDeployment(base, { versionPattern: null, now, recordedBy: null });
     expect(absent.deployedAt).toBe(now);
     expect(absent.committedAt).toBeNull();
+  });
+
+  it('holds a commit to its deployment as it takes effect: at receipt when dated ahead', () => {
+    // deployedAt 4 min ahead takes effect at receipt (12:00), so a commit may be 12:05 at most.
+    const ahead = { ...base, deployedAt: '2026-11-28T12:04:00Z' };
+    expect(refusal({ ...ahead, committedAt: '2026-11-28T12:05:01Z' })).toEqual([
+      {
+        path: 'committedAt',
+        message:
+          'must be at most 5 minutes after deployedAt as it takes effect, at receipt (2026-11-28T12:00:00.000Z): a commit cannot be made after it was deployed; got "2026-11-28T12:05:01Z"',
+      },
+    ]);
+    expect(
+      parseDeployment(
+        { ...ahead, committedAt: '2026-11-28T12:05:00Z' },
+        { versionPattern: null, now, recordedBy: null },
+      ).committedAt,
+    ).toBe(Date.parse('2026-11-28T12:05:00Z'));
   });
 
   it('refuses a year before 2000, naming the field, the value and the floor', () => {

@@ -114,11 +114,16 @@ const instantExtension: InstantExtension = {
         if (typeof value !== 'number') return value;
         const sent = typeof limit === 'number';
         if (!sent && limit !== undefined && limit !== null) return value;
-        const base = sent ? limit : contextNow(helpers);
+        // The sibling as it takes effect: one dated ahead of the server's
+        // clock takes effect at receipt (routes/record.ts), and so must its commit.
+        const now = contextNow(helpers);
+        const base = sent ? Math.min(limit, now) : now;
         if (value <= base + MAX_SKEW_MS) return value;
-        const after = sent
-          ? `${String(key)} (${iso(base)})`
-          : `the time of receipt (${iso(base)}; ${String(key)} was not sent)`;
+        const after = !sent
+          ? `the time of receipt (${iso(base)}; ${String(key)} was not sent)`
+          : limit > now
+            ? `${String(key)} as it takes effect, at receipt (${iso(base)})`
+            : `${String(key)} (${iso(base)})`;
         return helpers.error('instant.afterDeploy', { after, got: quote(helpers.original) });
       },
     },
