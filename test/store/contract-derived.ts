@@ -68,6 +68,25 @@ export function derivedContract(
       expect(await store.attempts('nowhere')).toEqual([]);
     });
 
+    it('imports a deployment dated after now as taking effect now (one clock)', async () => {
+      const before = Date.now();
+      await store.importMany([
+        {
+          input: d({ version: '9.0.0', deployedAt: Date.parse('2027-06-01T00:00:00Z') }),
+          id: '01K0000000000000000000000A',
+          recordedAt: Date.parse('2027-06-01T00:00:00Z'),
+          idempotencyKey: null,
+        },
+      ]);
+      const [stored] = (await store.history({ limit: 1 })).items;
+      const at = Date.parse(stored?.deployedAt ?? '');
+      expect(at).toBeGreaterThanOrEqual(before);
+      expect(at).toBeLessThanOrEqual(Date.now());
+      // So a deployment recorded now comes after it and runs.
+      const next = await store.record(d({ version: '9.1.0', deployedAt: Date.now() + 1 }));
+      expect(next.current).toBe(true);
+    });
+
     it('replays the first answer, "current" included', async () => {
       await store.record(d({ version: '2.0.0', deployedAt: T0 + MINUTE }));
       const claim = { scope: '', key: 'late', fingerprint: 'f' };

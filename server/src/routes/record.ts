@@ -1,25 +1,14 @@
 /**
  * The one path of a write, shared by `POST /api/v1/deployments` and the
- * seed's `POST /create`: the time model, authorization, idempotency, the
+ * seed's `POST /create`: the time model (clock.ts), authorization, idempotency, the
  * store, metrics and webhooks, in that order.
  */
 import type { Context } from 'koa';
 import { authorizeWrite } from '../auth/policy.js';
+import { takesEffect } from '../clock.js';
 import { claimFor } from '../idempotency.js';
 import type { NewDeployment, RecordResult } from '../store/types.js';
 import type { RouteDeps } from './context.js';
-
-/**
- * SVT's time model, one clock for every view: a deployment takes effect at
- * its `deployedAt`, except that one dated ahead of the server's receipt
- * (clients' clocks may run up to 5 minutes fast) takes effect at receipt.
- * So nothing is ever dated in the server's future, and "now", `?at=` any
- * instant from now on, history, changes, compare, DORA and the badge agree.
- * @param receivedAt the server's clock when the request arrived, epoch ms
- */
-export function takesEffect(deployedAt: number, receivedAt: number): number {
-  return Math.min(deployedAt, receivedAt);
-}
 
 /**
  * Records a validated write: its `recordedBy` comes from the token (which

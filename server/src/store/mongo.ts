@@ -29,6 +29,7 @@ import {
   toDeployment,
 } from './mongo-schema.js';
 import { deploymentOf, idempotencyMismatch, TokenNameTaken } from './shared.js';
+import { takesEffect } from '../clock.js';
 import { isRollback, rollbackFlags } from '../rollback.js';
 import { openAttempts } from '../attempts.js';
 import type {
@@ -135,8 +136,10 @@ export class MongoStore implements Store {
       }
       const session = client.startSession();
       try {
+        // One clock (clock.ts): a deployment dated after now takes effect now.
+        const input = { ...item.input, deployedAt: takesEffect(item.input.deployedAt, Date.now()) };
         await session.withTransaction(async () => {
-          await this.recordIn(session, item.input, undefined, item);
+          await this.recordIn(session, input, undefined, item);
         }, TRANSACTION);
         added += 1;
       } finally {

@@ -9,6 +9,7 @@
  * whole batch, none of which was acknowledged.
  */
 import type Database from 'better-sqlite3';
+import { takesEffect } from '../clock.js';
 import { isRollback } from '../rollback.js';
 import { idFactory } from './ids.js';
 import { deploymentOf } from './shared.js';
@@ -153,16 +154,19 @@ export class LedgerWriter {
 
   /**
    * Imports deployments exported from an SVT store, keeping their ids and
-   * instants, in one transaction; one already present (same id) is skipped.
-   * Returns how many were added.
+   * instants (one dated after now takes effect now: clock.ts), in one
+   * transaction; one already present (same id) is skipped. Returns how many
+   * were added.
    */
   importMany(items: readonly ImportItem[]): number {
     return this.db
       .transaction(() => {
         let added = 0;
+        const now = Date.now();
         for (const item of items) {
           if (this.s.docById.get(item.id) !== undefined) continue;
-          this.insertWith(item.input, item.id, item.recordedAt, item.idempotencyKey, undefined);
+          const input = { ...item.input, deployedAt: takesEffect(item.input.deployedAt, now) };
+          this.insertWith(input, item.id, item.recordedAt, item.idempotencyKey, undefined);
           added += 1;
         }
         return added;

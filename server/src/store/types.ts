@@ -162,7 +162,10 @@ export interface Store {
   prune(before: number): Promise<number>;
   /** Every deployment as its JSON text, in order of arrival, streamed (constant memory). */
   exportJson(): AsyncIterable<string>;
-  /** Adds the deployments whose id is not stored yet, as they were (id, instants); returns how many. */
+  /**
+   * Adds the deployments whose id is not stored yet, as they were (id,
+   * instants; one dated after now takes effect now, clock.ts); returns how many.
+   */
   importMany(items: readonly ImportItem[]): Promise<number>;
   /** Stores a new token; throws TokenNameTaken when an active token has that name (a revoked one is replaced). */
   createToken(token: TokenRecord): Promise<void>;
