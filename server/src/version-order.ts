@@ -116,3 +116,13 @@ export function newerDeployment(a: Ranked, b: Ranked): number {
   if (a.deployedAt !== b.deployedAt) return a.deployedAt > b.deployedAt ? 1 : -1;
   return a.id > b.id ? 1 : a.id < b.id ? -1 : 0;
 }
+
+/**
+ * Each deployment's place in the version order, oldest first (0, 1, ...),
+ * by id: what the pages put in a version cell's `data-value`, so that
+ * sorting the column in the browser follows this order too.
+ */
+export function versionRanks(deployments: readonly Ranked[]): Map<string, number> {
+  const sorted = [...deployments].sort(newerDeployment);
+  return new Map(sorted.map((d, i) => [d.id, i]));
+}

@@ -290,3 +290,42 @@ describe('empty states and errors', () => {
     ]);
   });
 });
+
+// Last: its environment would change the other pages' defaults.
+describe('environment page, versions', () => {
+  test('sorts versions by the version order, and shows a deployment in progress as such', async () => {
+    const rows: [string, string, string?][] = [
+      ['rc', '1.3.0-rc.1'],
+      ['release', '1.3.0'],
+      ['ten', 'v1.10.0'],
+      ['build', '2026.11.28-3'],
+      ['day', '2026.11.28'],
+    ];
+    for (const [app, version] of rows) {
+      await svt().store.record(newDeployment({ env: 'order', app, version, deployedAt: T0 }));
+    }
+    await svt().store.record(
+      newDeployment({ env: 'order', app: 'day', version: '2026.11.29', status: 'started' }),
+    );
+    const { page, problems } = await open('/env/order');
+    await page.locator('button[data-sort="version"]').click();
+    // Text order would put 1.3.0 before 1.3.0-rc.1 and 2026.11.28 before 2026.11.28-3's build.
+    expect((await visibleRows(page, 'apps')).map((t) => t.trim())).toEqual([
+      'rc',
+      'release',
+      'ten',
+      'day',
+      'build',
+    ]);
+    const day = page.locator('#apps tbody tr', { hasText: 'day' });
+    expect(await day.locator('.progress').textContent()).toMatch(/2026\.11\.29 deploying since/);
+    expect(await day.locator('.warn').count()).toBe(0);
+    const colors = await page
+      .locator('#apps tbody tr:has-text("day") .progress, body')
+      .evaluateAll((els) => els.map((e) => e.ownerDocument.defaultView?.getComputedStyle(e).color));
+    expect(colors).toHaveLength(2);
+    expect(colors[0]).toMatch(/^rgb/);
+    expect(colors[0]).not.toBe(colors[1]); // the in-progress colour, not the text's
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 /** `/env/{env}`: each application of one environment, now or at a past instant. */
 import type { Deployment } from '@svt/client';
 import { compareNames } from '../names.js';
+import { versionRanks } from '../version-order.js';
 import { recordHint } from './empty-state.js';
 import { attemptNote, rollbackMark } from './marks.js';
 import { html, safeUrl, seg, type Html } from './html.js';
@@ -24,13 +25,18 @@ function links(d: Deployment): Html {
   return html`${url === null ? '' : html`<a href="${url}" rel="noopener noreferrer">app</a>`}${url !== null && pipeline !== null ? ' · ' : ''}${pipeline === null ? '' : html`<a href="${pipeline}" rel="noopener noreferrer">pipeline</a>`}`;
 }
 
-function row(app: string, d: Deployment | undefined, last: Deployment | undefined): Html {
+function row(
+  app: string,
+  d: Deployment | undefined,
+  last: Deployment | undefined,
+  rank: number | undefined,
+): Html {
   const warning =
     last !== undefined && last.status !== 'success' && last.id !== d?.id ? attemptNote(last) : '';
   const shown = d ?? last;
   return html`<tr data-search="${app} ${d?.version ?? ''}">
     <th scope="row" data-value="${app}"><a href="/app/${seg(app)}">${app}</a></th>
-    <td data-value="${d?.version ?? ''}">
+    <td data-value="${rank === undefined ? '' : String(rank).padStart(6, '0')}">
       ${d === undefined ? html`<span class="none">none succeeded</span>` : html`<span class="version">${d.version}</span>${rollbackMark(d)}`}${warning}
     </td>
     <td data-value="${d?.deployedAt ?? ''}">
@@ -48,6 +54,8 @@ function row(app: string, d: Deployment | undefined, last: Deployment | undefine
 export function environmentPage(data: EnvironmentData): string {
   const { env, envs, at, current, latest, origin } = data;
   const currentByApp = new Map(current.map((d) => [d.app, d]));
+  // The Version column sorts by the one version order, not by the text.
+  const ranks = versionRanks(current);
   const latestByApp = new Map(latest.map((d) => [d.app, d]));
   const apps = [...new Set([...latestByApp.keys(), ...currentByApp.keys()])].sort(compareNames);
   const banner =
@@ -74,7 +82,10 @@ export function environmentPage(data: EnvironmentData): string {
                 </tr>
               </thead>
               <tbody>
-                ${apps.map((app) => row(app, currentByApp.get(app), latestByApp.get(app)))}
+                ${apps.map((app) => {
+                  const d = currentByApp.get(app);
+                  return row(app, d, latestByApp.get(app), d && ranks.get(d.id));
+                })}
               </tbody>
             </table>
           </div>`;
