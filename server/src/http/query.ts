@@ -99,8 +99,25 @@ export function decodeCursor(
   return { deployedAt: body.t, id: body.i };
 }
 
+/**
+ * 400 unless the window `since` (inclusive) .. `until` (exclusive) holds
+ * something: an empty or inverted window is a caller's mistake, not a quiet
+ * empty answer.
+ */
+export function checkWindow(since: number | undefined, until: number | undefined): void {
+  if (since === undefined || until === undefined || since < until) return;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  throw validationProblem([
+    {
+      path: 'until',
+      message: `must be after since (${iso(since)}), the window's start; got ${iso(until)}`,
+    },
+  ]);
+}
+
 /** A history query from valid parameters, its cursor decoded. */
 function historyQuery(p: HistoryParams): HistoryQuery {
+  checkWindow(p.since, p.until);
   const filters = { env: p.env, app: p.app, status: p.status, since: p.since, until: p.until };
   return {
     ...filters,

@@ -51,5 +51,12 @@ export function safeUrl(url: string | null): string | null {
   }
 }
 
-/** A path segment of ours, e.g. `/env/${seg(env)}`. */
-export const seg = encodeURIComponent;
+/**
+ * A path segment of ours, e.g. `/env/${seg(env)}`. A name that is all dots
+ * (`.`, `..`) is a valid app name but a dot segment to browsers and URL
+ * parsers, which remove it: its dots are percent-encoded too, and the
+ * router decodes them back.
+ */
+export function seg(name: string): string {
+  return /^\.+$/.test(name) ? name.replace(/\./g, '%2E') : encodeURIComponent(name);
+}

@@ -14,7 +14,13 @@ import { pathToFileURL } from 'node:url';
 import { compareEnvironments } from '../compare.js';
 import { doraReport } from '../dora.js';
 import { HttpProblem, notFound } from '../errors.js';
-import { decodeCursor, encodeCursor, parseDoraQuery, readParams } from '../http/query.js';
+import {
+  checkWindow,
+  decodeCursor,
+  encodeCursor,
+  parseDoraQuery,
+  readParams,
+} from '../http/query.js';
 import { applicationPage } from '../pages/application.js';
 import { changesPage } from '../pages/changes-page.js';
 import { doraPage } from '../pages/dora-page.js';
@@ -173,9 +179,10 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
   router.get('/env/:env/changes', asPage, async (ctx) => {
     const { path, query: q } = readParams(ctx, changesPageParams);
     const env = path.env;
-    // Default window: the last seven days.
-    const since = q.since ?? Date.now() - 7 * 24 * 3600 * 1000;
+    // Default window: the seven days before its end (now, or until).
     const { until, cursor } = q;
+    const since = q.since ?? (until ?? Date.now()) - 7 * 24 * 3600 * 1000;
+    checkWindow(since, until);
     const filters = { env, since, until };
     const query = {
       ...filters,

@@ -14,10 +14,15 @@ export const ENV_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const ENV_RULE =
   'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit';
 
-// 1-128 code points, no control character, no space at either end.
-export const APP_PATTERN = /^(?=[^\s])[^\p{Cc}]{1,128}(?<=[^\s])$/u;
+// 1-128 code points, no control character, no space at either end, and none
+// of the invisible or direction-changing characters that make one name look
+// like another on a page (zero-width spaces and joiners' kin, bidi
+// embeddings, overrides, isolates and marks, the BOM). U+200D, which joins
+// emoji, stays allowed.
+export const APP_PATTERN =
+  /^(?=[^\s])[^\p{Cc}\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u061C]{1,128}(?<=[^\s])$/u;
 export const APP_RULE =
-  'must be 1-128 characters, without control characters or leading or trailing spaces';
+  'must be 1-128 characters, without control characters, invisible or direction-changing characters, or leading or trailing spaces';
 
 // Printable: no whitespace, no control, format, private-use or unassigned code point.
 export const VERSION_PATTERN = /^[^\s\p{C}]{1,128}$/u;
