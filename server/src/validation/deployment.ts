@@ -6,7 +6,7 @@
  */
 import type { AttributeValue, DeploymentStatus } from '@svt/client';
 import type { NewDeployment } from '../store/types.js';
-import { check, J, takeReservedKeys } from './joi.js';
+import { check, contextValue, J, takeReservedKeys } from './joi.js';
 import {
   type Keys,
   RESERVED_KEY_RULE,
@@ -56,10 +56,12 @@ export function deploymentKeys(plausible: boolean): Keys {
     app: appName().required(),
     version: versionName()
       .custom((v: string, helpers) => {
-        const pattern: unknown = helpers.prefs.context?.versionPattern;
+        const pattern: unknown = contextValue('versionPattern');
         return pattern instanceof RegExp && !pattern.test(v) ? helpers.error('version.pattern') : v;
       }, 'SVT_VERSION_PATTERN')
-      .messages({ 'version.pattern': 'must match the pattern set in SVT_VERSION_PATTERN' })
+      .meta({
+        messages: { 'version.pattern': 'must match the pattern set in SVT_VERSION_PATTERN' },
+      })
       .required(),
     status: statusName().allow(null).description('default: success'),
     deployedAt: (plausible ? deployedAt.plausible() : deployedAt).allow(null),
@@ -77,9 +79,11 @@ export function deploymentKeys(plausible: boolean): Keys {
 }
 
 const bodyOf = (plausible: boolean) =>
-  J.object<DeploymentFields>(deploymentKeys(plausible)).messages({
-    'object.base': 'the body must be a JSON object',
-    'object.unknown': 'is not a known field (extra data goes under "attributes")',
+  J.object<DeploymentFields>(deploymentKeys(plausible)).meta({
+    messages: {
+      'object.base': 'the body must be a JSON object',
+      'object.unknown': 'is not a known field (extra data goes under "attributes")',
+    },
   });
 
 /** The body of `POST /api/v1/deployments`. */

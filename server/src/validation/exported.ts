@@ -25,13 +25,17 @@ export const exportedLine = J.object<ExportedFields>({
   id: J.string()
     .pattern(/^[0-9A-HJKMNP-TV-Z]{26}$/)
     .required()
-    .messages({ 'string.pattern.base': 'must be a ULID' }),
+    .meta({ messages: { 'string.pattern.base': 'must be a ULID' } }),
   recordedAt: bodyInstant().required(),
-  recordedBy: J.string().allow(null).messages({ 'string.base': 'must be a string or null' }),
-  idempotencyKey: J.string().allow(null).messages({ 'string.base': 'must be a string or null' }),
+  recordedBy: J.string()
+    .allow(null)
+    .meta({ messages: { 'string.base': 'must be a string or null' } }),
+  idempotencyKey: J.string()
+    .allow(null)
+    .meta({ messages: { 'string.base': 'must be a string or null' } }),
 })
   .unknown(true)
-  .messages({ 'object.base': 'not a JSON object' });
+  .meta({ messages: { 'object.base': 'not a JSON object' } });
 
 /** The item to import, or an Error saying what is wrong with the line (`path: message; ...`). */
 export function parseExported(line: string): ImportItem {

@@ -45,8 +45,22 @@ function quote(value: unknown): string {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function contextNow(helpers: Joi.CustomHelpers): number {
-  const now: unknown = helpers.prefs.context?.now;
+/**
+ * The values the rules read during one `verdict()`: set around its single
+ * synchronous `validate()` call, rather than passed as joi's `context`
+ * option, because joi recompiles every schema's messages and clones its
+ * preferences on each call that passes any option (it caches them only for
+ * option-less calls): that was two thirds of the write route's CPU.
+ */
+let active: Record<string, unknown> = {};
+
+/** A value of the running validation's context (see `active`). */
+export function contextValue(key: string): unknown {
+  return active[key];
+}
+
+function contextNow(): number {
+  const now = contextValue('now');
   if (typeof now !== 'number') throw new Error('validation context has no `now`');
   return now;
 }
@@ -100,7 +114,7 @@ const instantExtension: InstantExtension = {
         return this.$_addRule({ name: 'notFuture' });
       },
       validate(value, helpers) {
-        if (typeof value !== 'number' || value <= contextNow(helpers) + MAX_SKEW_MS) return value;
+        if (typeof value !== 'number' || value <= contextNow() + MAX_SKEW_MS) return value;
         return helpers.error('instant.future');
       },
     },
@@ -116,7 +130,7 @@ const instantExtension: InstantExtension = {
         if (!sent && limit !== undefined && limit !== null) return value;
         // The sibling as it takes effect: one dated ahead of the server's
         // clock takes effect at receipt (routes/record.ts), and so must its commit.
-        const now = contextNow(helpers);
+        const now = contextNow();
         const base = sent ? Math.min(limit, now) : now;
         if (value <= base + MAX_SKEW_MS) return value;
         const after = !sent
@@ -172,14 +186,48 @@ const FIRST = new Set([
 ]);
 
 /** joi's error details as FieldErrors: one per path (its most telling), in the order met. */
-export function toFieldErrors(details: Joi.ValidationErrorItem[]): FieldError[] {
+export function toFieldErrors(
+  details: Joi.ValidationErrorItem[],
+  schema?: Joi.Schema,
+): FieldError[] {
   const byPath = new Map<string, Joi.ValidationErrorItem>();
   for (const d of details) {
     const path = d.path.join('.');
     const seen = byPath.get(path);
     if (seen === undefined || (FIRST.has(d.type) && !FIRST.has(seen.type))) byPath.set(path, d);
   }
-  return [...byPath].map(([path, d]) => ({ path, message: d.message }));
+  return [...byPath].map(([path, d]) => ({
+    path,
+    message: (schema && ownMessage(schema, d)) ?? d.message,
+  }));
+}
+
+/**
+ * A field's own message for an error, from `.meta({ messages })` on its
+ * schema or the nearest enclosing one that has one for that code. SVT keeps
+ * per-field messages in metadata rather than in joi's `.messages()`: joi
+ * merges a schema's own preferences, and compiles their messages, on every
+ * validation of it, which tripled the cost of a valid body. Looked up only
+ * when there is an error. `{#key}` is filled from the error's context.
+ */
+function ownMessage(schema: Joi.Schema, d: Joi.ValidationErrorItem): string | undefined {
+  for (let n = d.path.length; n >= 0; n--) {
+    let at: Joi.Schema;
+    try {
+      at = n === 0 ? schema : schema.extract(d.path.slice(0, n).map(String));
+    } catch {
+      continue; // a key under .pattern(): its enclosing object speaks for it
+    }
+    for (const meta of at.describe().metas ?? []) {
+      const messages: unknown = (meta as { messages?: unknown }).messages;
+      if (typeof messages !== 'object' || messages === null) continue;
+      const message: unknown = (messages as Record<string, unknown>)[d.type];
+      if (typeof message === 'string') {
+        return message.replace(/\{#(\w+)\}/g, (_, key: string) => String(d.context?.[key] ?? ''));
+      }
+    }
+  }
+  return undefined;
 }
 
 export interface CheckOptions {
@@ -194,20 +242,47 @@ export interface CheckOptions {
 /** A schema's verdict: the validated value, or every offending field. */
 export type Verdict<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
+/**
+ * Each schema with SVT's preferences baked in, once per schema and
+ * `convert`, so that `validate()` runs without options and joi reuses its
+ * merged preferences (see `active`).
+ */
+const prepared = new WeakMap<Joi.Schema, Map<boolean, Joi.Schema>>();
+
+function withPrefs<T>(schema: Joi.ObjectSchema<T>, convert: boolean): Joi.ObjectSchema<T> {
+  let byConvert = prepared.get(schema);
+  if (byConvert === undefined) {
+    byConvert = new Map();
+    prepared.set(schema, byConvert);
+  }
+  let ready = byConvert.get(convert);
+  if (ready === undefined) {
+    ready = schema.prefs({
+      abortEarly: false,
+      convert,
+      messages: MESSAGES,
+      errors: { wrap: { label: false } },
+    });
+    byConvert.set(convert, ready);
+  }
+  return ready as Joi.ObjectSchema<T>;
+}
+
 /** Runs `schema` over `value` (every error, not just the first); never throws a validation error. */
 export function verdict<T>(
   schema: Joi.ObjectSchema<T>,
   value: unknown,
   options: CheckOptions = {},
 ): Verdict<T> {
-  const result = schema.validate(value, {
-    abortEarly: false,
-    convert: options.convert ?? false,
-    context: options.context ?? {},
-    messages: MESSAGES,
-    errors: { wrap: { label: false } },
-  });
-  const errors = [...(options.errors ?? []), ...toFieldErrors(result.error?.details ?? [])];
+  const ready = withPrefs(schema, options.convert ?? false);
+  active = options.context ?? {};
+  let result: Joi.ValidationResult<T>;
+  try {
+    result = ready.validate(value);
+  } finally {
+    active = {};
+  }
+  const errors = [...(options.errors ?? []), ...toFieldErrors(result.error?.details ?? [], schema)];
   if (result.error !== undefined || errors.length > 0) return { ok: false, errors };
   return { ok: true, value: result.value };
 }

@@ -11,7 +11,7 @@ import type Joi from 'joi';
 import { badRequest } from '../errors.js';
 import { parseJson } from '../http/body.js';
 import type { NewDeployment } from '../store/types.js';
-import { check, J, takeReservedKeys, wellFormed } from './joi.js';
+import { check, contextValue, J, takeReservedKeys, wellFormed } from './joi.js';
 import {
   APP_PATTERN,
   APP_RULE,
@@ -66,9 +66,12 @@ const value = () =>
   J.string()
     .custom(wellFormed, 'well-formed Unicode')
     .custom((v: string, helpers) => (/[<>]/.test(v) ? helpers.error('legacy.angles') : v), 'no <>')
-    .messages({ 'legacy.angles': 'must not contain "<" or ">"' });
+    .meta({ messages: { 'legacy.angles': 'must not contain "<" or ">"' } });
 const named = (pattern: RegExp, rule: string) =>
-  value().pattern(pattern).messages({ 'string.pattern.base': rule }).required();
+  value()
+    .pattern(pattern)
+    .meta({ messages: { 'string.pattern.base': rule } })
+    .required();
 
 interface LegacyFields {
   env: string;
@@ -84,33 +87,40 @@ export const legacyBody: Joi.ObjectSchema<LegacyFields> = J.object<LegacyFields>
   name: named(APP_PATTERN, APP_RULE),
   version: value()
     .custom((v: string, helpers) => {
-      const custom: unknown = helpers.prefs.context?.versionPattern;
+      const custom: unknown = contextValue('versionPattern');
       const pattern = custom instanceof RegExp ? custom : LEGACY_VERSION_PATTERN;
       if (pattern.test(v)) return v;
       return helpers.error(custom instanceof RegExp ? 'legacy.custom' : 'legacy.seed');
     }, 'the seed version pattern')
     .pattern(VERSION_PATTERN)
-    .messages({
-      'legacy.seed': 'must look like 1.2.3 (the pattern ^[0-9]+\\.[0-9]+\\.[0-9]+[+0-9A-Za-z-]*$)',
-      'legacy.custom': 'must match the pattern set in SVT_VERSION_PATTERN',
-      'string.pattern.base': VERSION_RULE,
+    .meta({
+      messages: {
+        'legacy.seed':
+          'must look like 1.2.3 (the pattern ^[0-9]+\\.[0-9]+\\.[0-9]+[+0-9A-Za-z-]*$)',
+        'legacy.custom': 'must match the pattern set in SVT_VERSION_PATTERN',
+        'string.pattern.base': VERSION_RULE,
+      },
     })
     .required()
     .description('like 1.2.3, or the SVT_VERSION_PATTERN'),
   url: value()
     .empty('')
     .custom((v: string, helpers) => (isHttpUrl(v) ? v : helpers.error('string.uri')), 'http URL')
-    .messages({ 'string.uri': 'must be an http or https URL' }),
-  date: J.any().forbidden().messages({ 'any.unknown': 'is set by the server and cannot be sent' }),
+    .meta({ messages: { 'string.uri': 'must be an http or https URL' } }),
+  date: J.any()
+    .forbidden()
+    .meta({ messages: { 'any.unknown': 'is set by the server and cannot be sent' } }),
 })
   .pattern(ATTRIBUTE_KEY_PATTERN, value().allow('').max(MAX_ATTRIBUTE_STRING))
   .custom((body: Record<string, unknown>, helpers) => {
     const extra = Object.keys(body).filter((k) => !KNOWN.has(k)).length;
     return extra > MAX_ATTRIBUTES ? helpers.error('legacy.attributes') : body;
   }, 'at most 20 attributes')
-  .messages({
-    'object.unknown': `extra keys become attributes; a key ${ATTRIBUTE_KEY_RULE}`,
-    'legacy.attributes': `at most ${MAX_ATTRIBUTES} extra keys are kept as attributes`,
+  .meta({
+    messages: {
+      'object.unknown': `extra keys become attributes; a key ${ATTRIBUTE_KEY_RULE}`,
+      'legacy.attributes': `at most ${MAX_ATTRIBUTES} extra keys are kept as attributes`,
+    },
   })
   .description("The original SVT's body; keys other than these become attributes");
 

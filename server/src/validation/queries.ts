@@ -24,10 +24,12 @@ const optional = <T extends Joi.AnySchema>(schema: T): T => schema.empty('');
 
 /** A query string of these keys; any other parameter is refused, so a typo is not silently ignored. */
 const queryOf = <Q>(keys: Keys) =>
-  J.object<Q>(keys).messages({ 'object.unknown': 'is not a known parameter' });
+  J.object<Q>(keys).meta({ messages: { 'object.unknown': 'is not a known parameter' } });
 const pathOf = <P>(keys: Keys) => J.object<P>(keys);
-const none = J.object<Record<string, never>>({}).messages({
-  'object.unknown': 'is not a known parameter',
+const none = J.object<Record<string, never>>({}).meta({
+  messages: {
+    'object.unknown': 'is not a known parameter',
+  },
 });
 
 const ENV = { env: envName().required() };
@@ -37,7 +39,7 @@ const format = () =>
   J.string()
     .valid('json', 'csv')
     .default('json')
-    .messages({ 'any.only': 'must be json or csv' })
+    .meta({ messages: { 'any.only': 'must be json or csv' } })
     .description('`csv` for a spreadsheet');
 const limit = () =>
   J.number()
@@ -45,11 +47,13 @@ const limit = () =>
     .min(1)
     .max(MAX_LIMIT)
     .default(DEFAULT_LIMIT)
-    .messages({
-      'number.base': `must be an integer 1-${MAX_LIMIT}`,
-      'number.integer': `must be an integer 1-${MAX_LIMIT}`,
-      'number.min': `must be an integer 1-${MAX_LIMIT}`,
-      'number.max': `must be an integer 1-${MAX_LIMIT}`,
+    .meta({
+      messages: {
+        'number.base': `must be an integer 1-${MAX_LIMIT}`,
+        'number.integer': `must be an integer 1-${MAX_LIMIT}`,
+        'number.min': `must be an integer 1-${MAX_LIMIT}`,
+        'number.max': `must be an integer 1-${MAX_LIMIT}`,
+      },
     })
     .description('page size');
 
@@ -88,7 +92,7 @@ export const changesParams: RouteParams<object, HistoryParams & { env: string; s
     env: envName().required(),
     since: queryInstant('start of the window, inclusive')
       .required()
-      .messages({ 'any.required': 'is required: the start of the window (inclusive)' }),
+      .meta({ messages: { 'any.required': 'is required: the start of the window (inclusive)' } }),
   }),
 };
 
@@ -153,9 +157,11 @@ export const doraParams: RouteParams<object, DoraParams> = {
           parseWindow(v) === null ? helpers.error('any.invalid') : v,
         )
         .default('30d')
-        .messages({
-          'string.pattern.base': `must be a number of hours, days or weeks such as 24h, 30d or 12w, at most ${MAX_WINDOW_DAYS} days`,
-          'any.invalid': `must be a number of hours, days or weeks such as 24h, 30d or 12w, at most ${MAX_WINDOW_DAYS} days`,
+        .meta({
+          messages: {
+            'string.pattern.base': `must be a number of hours, days or weeks such as 24h, 30d or 12w, at most ${MAX_WINDOW_DAYS} days`,
+            'any.invalid': `must be a number of hours, days or weeks such as 24h, 30d or 12w, at most ${MAX_WINDOW_DAYS} days`,
+          },
         })
         .description(`24h, 30d, 12w; at most ${MAX_WINDOW_DAYS} days`),
     ),
@@ -183,7 +189,9 @@ export const badgeParams: RouteParams<{ env: string; file: string }, Record<stri
         const { error } = appName().validate(v.slice(0, -4));
         return error === undefined ? v : helpers.error('badge.app');
       })
-      .messages({ 'string.pattern.base': 'must be <app>.svg', 'badge.app': `<app> ${APP_RULE}` })
+      .meta({
+        messages: { 'string.pattern.base': 'must be <app>.svg', 'badge.app': `<app> ${APP_RULE}` },
+      })
       .description('`<app>.svg`')
       .required(),
   }),

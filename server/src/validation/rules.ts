@@ -68,7 +68,10 @@ export function isHttpUrl(text: string): boolean {
 
 const str = () => J.string().custom(wellFormed, 'well-formed Unicode');
 const named = (pattern: RegExp, rule: string, description: string) =>
-  str().pattern(pattern).messages({ 'string.pattern.base': rule }).description(description);
+  str()
+    .pattern(pattern)
+    .meta({ messages: { 'string.pattern.base': rule } })
+    .description(description);
 
 /** An environment name. */
 export const envName = () => named(ENV_PATTERN, ENV_RULE, 'environment: dev, k8s, prod-eu');
@@ -80,7 +83,7 @@ export const versionName = () => named(VERSION_PATTERN, VERSION_RULE, '1.4.2, v2
 export const statusName = () =>
   J.string()
     .valid(...STATUSES)
-    .messages({ 'any.only': STATUS_RULE });
+    .meta({ messages: { 'any.only': STATUS_RULE } });
 /** A commit id: a SHA, or whatever the forge calls it, printable. */
 export const commitId = () =>
   named(VERSION_PATTERN, 'must be 1-128 printable characters without whitespace', 'commit id');
@@ -89,27 +92,32 @@ export const text = (max: number) =>
   str()
     .max(max)
     .pattern(/^[^\p{Cc}]*$/u)
-    .messages({ 'string.pattern.base': 'must not contain control characters' });
+    .meta({ messages: { 'string.pattern.base': 'must not contain control characters' } });
 /** An http or https URL: never `javascript:` or `data:`. */
 export const httpUrl = () =>
   str()
     .max(2048)
     .custom((v: string, helpers) => (isHttpUrl(v) ? v : helpers.error('string.uri')), 'http URL')
-    .messages({ 'string.uri': 'must be an http or https URL' })
+    .meta({ messages: { 'string.uri': 'must be an http or https URL' } })
     .description('http or https');
 
 /** An attribute value: a string (<= 1024 characters), a finite number or a boolean. */
 const attributeValue = () =>
-  J.alternatives(str().max(MAX_ATTRIBUTE_STRING).allow(''), J.number(), J.boolean()).messages({
-    'alternatives.types': 'must be a string, a number or a boolean',
-  });
+  J.alternatives(str().max(MAX_ATTRIBUTE_STRING).allow(''), J.number(), J.boolean());
 
 /** `attributes`: at most 20 keys, each like `team` or `build-id`, to scalar values. */
 export const attributes = () =>
   J.object()
     .pattern(ATTRIBUTE_KEY_PATTERN, attributeValue())
     .max(MAX_ATTRIBUTES)
-    .messages({ 'object.base': 'must be an object', 'object.unknown': `key ${ATTRIBUTE_KEY_RULE}` })
+    .meta({
+      // A value's message too: keys under .pattern() have no schema of their own to look up.
+      messages: {
+        'object.base': 'must be an object',
+        'object.unknown': `key ${ATTRIBUTE_KEY_RULE}`,
+        'alternatives.types': 'must be a string, a number or a boolean',
+      },
+    })
     .description('other keys: at most 20, to a string, a number or a boolean');
 
 /**
