@@ -35,6 +35,7 @@ const text = JSON.stringify(
     '01ECHO00000000000000000000',
     Date.now(),
     null,
+    false,
   ),
 );
 

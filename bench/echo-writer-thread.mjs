@@ -16,7 +16,14 @@ function flush() {
     outcomes: batch.map((req) => ({
       n: req.n,
       ok: true,
-      written: { deployment: text, previous: text, firstInEnv: false, replayed: false },
+      written: {
+        deployment: text,
+        previous: text,
+        current: true,
+        currentDeployment: null,
+        firstInEnv: false,
+        replayed: false,
+      },
     })),
   });
 }

@@ -23,14 +23,22 @@ const store = new Proxy(real, {
     if (name !== 'record') return Reflect.get(target, name, receiver);
     return async (input) => {
       if (answer === null) {
-        const deployment = deploymentOf(input, '01NOOP0000000000000000000', Date.now(), null);
+        const deployment = deploymentOf(
+          input,
+          '01NOOP0000000000000000000',
+          Date.now(),
+          null,
+          false,
+        );
         const text = JSON.stringify(deployment);
         answer = {
           deployment,
           previous: deployment,
+          current: true,
+          currentDeployment: null,
           firstInEnv: false,
           replayed: false,
-          responseJson: `{"deployment":${text},"previous":${text}}`,
+          responseJson: `{"deployment":${text},"previous":${text},"current":true}`,
         };
       }
       return answer;
