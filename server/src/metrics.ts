@@ -33,9 +33,13 @@ const STORE_OPERATIONS = [
   'listTokens',
   'revokeToken',
   'tokenByHash',
-  'tokenBySession',
-  'hasTokens',
+  'everHadTokens',
   'touchTokens',
+  'createSession',
+  'tokenBySession',
+  'deleteSession',
+  'purgeSessions',
+  'serverKey',
   'ping',
 ] as const satisfies readonly (keyof Store)[];
 

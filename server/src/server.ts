@@ -30,9 +30,9 @@ async function warnAboutAccess(config: Config, store: Store, logger: Logger): Pr
     logger.warn('SVT_AUTH=off: anyone who reaches this server can record and read deployments');
     return;
   }
-  if (!(await store.hasTokens())) {
+  if (!(await store.everHadTokens())) {
     logger.warn(
-      'no API token exists: writes are accepted from this machine (loopback) only; ' +
+      'no API token was ever created: writes are accepted from this machine (loopback) only; ' +
         'create one with: npx svt-server token create --name <name> --scope write:<env>',
     );
   }

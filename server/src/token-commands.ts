@@ -3,13 +3,7 @@
  * access to the database (the same SVT_DB or SVT_MONGODB_URL as the server),
  * never over HTTP. A running server sees a change at its next request.
  */
-import {
-  generateToken,
-  hashToken,
-  parseScopes,
-  sessionKey,
-  TOKEN_NAME_PATTERN,
-} from './auth/tokens.js';
+import { generateToken, hashToken, parseScopes, TOKEN_NAME_PATTERN } from './auth/tokens.js';
 import { TokenNameTaken } from './store/shared.js';
 import type { Store } from './store/types.js';
 
@@ -51,7 +45,6 @@ export async function createToken(
     await store.createToken({
       name,
       hash: hashToken(token),
-      sessionHash: hashToken(sessionKey(token)),
       scopes,
       createdAt: Date.now(),
       lastUsedAt: null,
@@ -100,5 +93,7 @@ export async function revokeToken(store: Store, name: string, io: Output): Promi
   if (!(await store.revokeToken(name, Date.now()))) {
     throw new CommandError(`no active token named ${JSON.stringify(name)}`, 1);
   }
-  io.err(`Token "${name}" revoked: requests with it are refused from now on.`);
+  io.err(
+    `Token "${name}" revoked: requests with it, and its login sessions, are refused from now on.`,
+  );
 }

@@ -1,5 +1,5 @@
 /** Real API tokens in a test store, made the way `svt-server token create` makes them. */
-import { generateToken, hashToken, sessionKey } from '../../server/src/auth/tokens.js';
+import { generateToken, hashToken } from '../../server/src/auth/tokens.js';
 import type { Store } from '../../server/src/store/types.js';
 
 export async function issueToken(store: Store, name: string, scopes: string[]): Promise<string> {
@@ -7,7 +7,6 @@ export async function issueToken(store: Store, name: string, scopes: string[]): 
   await store.createToken({
     name,
     hash: hashToken(token),
-    sessionHash: hashToken(sessionKey(token)),
     scopes,
     createdAt: Date.now(),
     lastUsedAt: null,

@@ -141,4 +141,49 @@ describe('sqlite store', () => {
     expect(again.deployment.rollback).toBe(true);
     await store.close();
   });
+
+  it('migrates 1.0.0 tokens: each still works by its hash; its fixed login-cookie hash is gone', async () => {
+    const path = tempDbPath();
+    const db = new Database(path);
+    for (const m of MIGRATIONS.slice(0, 3)) if (typeof m === 'string') db.exec(m);
+    db.pragma('user_version = 3');
+    db.prepare(
+      `INSERT INTO tokens (name, hash, scopes, session_hash, created_at) VALUES ('reader', ?, '["read"]', ?, 1)`,
+    ).run('a'.repeat(64), 'b'.repeat(64));
+    db.close();
+    const store = new SqliteStore(path);
+    expect((await store.tokenByHash('a'.repeat(64)))?.name).toBe('reader');
+    expect(await store.tokenBySession('b'.repeat(64), Date.now())).toBeNull();
+    await store.close();
+    const probe = new Database(path, { readonly: true });
+    const columns = probe.prepare('PRAGMA table_info(tokens)').all() as { name: string }[];
+    expect(columns.map((c) => c.name)).not.toContain('session_hash');
+    probe.close();
+  });
+
+  it('keeps sessions and server keys across reopening the file', async () => {
+    const path = tempDbPath();
+    const first = new SqliteStore(path);
+    await first.createToken({
+      name: 'reader',
+      hash: 'a'.repeat(64),
+      scopes: ['read'],
+      createdAt: 1,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    const now = Date.now();
+    await first.createSession({
+      hash: 'c'.repeat(64),
+      tokenHash: 'a'.repeat(64),
+      createdAt: now,
+      expiresAt: now + 60_000,
+    });
+    const key = await first.serverKey('history-cursor');
+    await first.close();
+    const again = new SqliteStore(path);
+    expect((await again.tokenBySession('c'.repeat(64), now))?.name).toBe('reader');
+    expect((await again.serverKey('history-cursor')).equals(key)).toBe(true);
+    await again.close();
+  });
 });

@@ -4,10 +4,12 @@
  * - `SVT_AUTH=off`: everything open (warned at start).
  * - Writes: with a token, it must be valid and (checked by the route, which
  *   knows the environment) have a scope for that environment. Without one:
- *   refused once any token exists; before that, accepted from loopback only.
+ *   refused once any token was ever created (revoked ones count); before
+ *   that, accepted from loopback only. A session cookie never counts.
  *   `SVT_LEGACY_AUTH=off` leaves the seed's /create open.
  * - Reads: open, unless `SVT_READ_AUTH=token`: then a `read` or `admin`
- *   token, or a session cookie from the login page.
+ *   token, or a session cookie from the login page (pages and API reads
+ *   alike, so that the pages' own CSV and JSON links work).
  * - A token that is sent is always checked: a bad one is a 401 even where
  *   none is needed, so that a misconfigured pipeline finds out.
  */
@@ -17,11 +19,10 @@ import type { Config } from '../config.js';
 import { HttpProblem } from '../errors.js';
 import type { Store, TokenRecord } from '../store/types.js';
 import type { Limits } from './rate-limits.js';
+import { SESSION_COOKIE, sessionToken } from './sessions.js';
 import { canRead, canWrite, hashToken, sameHash, TOKEN_PATTERN } from './tokens.js';
 
 export type Access = 'public' | 'read' | 'page' | 'write' | 'legacy-write';
-
-export const SESSION_COOKIE = 'svt_session';
 
 /** Paths anyone may GET, whatever SVT_READ_AUTH says: probes, the CLI, assets, the login page. */
 const PUBLIC = new Set(['/healthz', '/readyz', '/cli/svt.mjs', '/login']);
@@ -105,18 +106,19 @@ export interface PolicyDeps {
 }
 
 /**
- * Whether any token exists, asked of the store at most once a second: it is
- * on the path of every tokenless write. Being a second late is harmless
- * either way (a first token: tokenless writes from loopback a second
- * longer; the last one revoked: refused a second longer).
+ * Whether any token was ever created, asked of the store at most once a
+ * second while none was: it is on the path of every tokenless write. Once
+ * true it stays true (tokens are revoked, never deleted), so it is never
+ * asked again. A first token is seen at most a second late: tokenless
+ * writes from loopback a second longer.
  */
 class TokenPresence {
   private known: { value: boolean; at: number } | null = null;
   constructor(private readonly store: Store) {}
   async any(): Promise<boolean> {
     const now = Date.now();
-    if (this.known === null || now - this.known.at > 1000) {
-      this.known = { value: await this.store.hasTokens(), at: now };
+    if (this.known === null || (!this.known.value && now - this.known.at > 1000)) {
+      this.known = { value: await this.store.everHadTokens(), at: now };
     }
     return this.known.value;
   }
@@ -143,10 +145,9 @@ export function authPolicy({ store, config, logger, limits, usage }: PolicyDeps)
     return found;
   }
 
+  /** The token of the request's live session cookie, when it may read; else null. */
   async function session(ctx: Context): Promise<TokenRecord | null> {
-    const value = ctx.cookies.get(SESSION_COOKIE) ?? '';
-    if (!/^[0-9a-f]{64}$/.test(value)) return null;
-    const found = await store.tokenBySession(hashToken(value));
+    const found = await sessionToken(store, ctx.cookies.get(SESSION_COOKIE) ?? '', Date.now());
     return found !== null && canRead(found) ? found : null;
   }
 
@@ -161,7 +162,8 @@ export function authPolicy({ store, config, logger, limits, usage }: PolicyDeps)
 
     if (access === 'read' || access === 'page') {
       if (config.readAuth === 'token') {
-        if (state.principal === null && access === 'page') state.principal = await session(ctx);
+        // A session counts for every read (pages, and the API they link to), never for a write.
+        if (state.principal === null) state.principal = await session(ctx);
         if (state.principal === null) {
           if (access === 'page') {
             ctx.redirect(`/login?next=${encodeURIComponent(ctx.originalUrl)}`);

@@ -19,15 +19,6 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/**
- * The login cookie's value for a token: derived from it, not the stored
- * hash, so that someone who reads the database cannot mint a session. The
- * store keeps only `hashToken(sessionKey(token))`.
- */
-export function sessionKey(token: string): string {
-  return createHash('sha256').update(`svt-session\n${token}`).digest('hex');
-}
-
 /** Equal hashes, compared in constant time. */
 export function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');

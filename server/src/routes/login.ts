@@ -1,15 +1,17 @@
 /**
- * The login form of SVT_READ_AUTH=token: a valid read token becomes an
- * HttpOnly, SameSite=Strict session cookie holding a key derived from the
- * token (never the token, nor anything the database holds: the store keeps
- * the key's hash), good for reads only and checked against the store on
- * each request, so that revoking the token ends the session.
+ * The login form of SVT_READ_AUTH=token: a valid read token opens a new
+ * session (auth/sessions.ts) whose random id goes in an HttpOnly,
+ * SameSite=Strict cookie (never the token, nor anything the database
+ * holds: the store keeps the id's hash). The session is good for reads
+ * only, and is checked against the store on each request, so that logout,
+ * expiry and the token's revocation each end it.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { clientAddress, SESSION_COOKIE } from '../auth/policy.js';
+import { clientAddress } from '../auth/policy.js';
 import type { Limits } from '../auth/rate-limits.js';
-import { canRead, hashToken, sessionKey, TOKEN_PATTERN } from '../auth/tokens.js';
+import { endSession, openSession, SESSION_COOKIE } from '../auth/sessions.js';
+import { canRead, hashToken, TOKEN_PATTERN } from '../auth/tokens.js';
 import { readText } from '../http/body.js';
 import { loginPage } from '../pages/login.js';
 import type { RouteDeps } from './context.js';
@@ -18,8 +20,6 @@ import type { RouteDeps } from './context.js';
 function localPath(next: string | null | undefined): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
 }
-
-const SESSION_MS = 12 * 3600 * 1000;
 
 export function loginRoutes(router: Router, { store, config }: RouteDeps, limits: Limits): void {
   const show = (ctx: Context, next: string, failed: boolean) => {
@@ -49,19 +49,31 @@ export function loginRoutes(router: Router, { store, config }: RouteDeps, limits
       show(ctx, next, true);
       return;
     }
-    ctx.cookies.set(SESSION_COOKIE, sessionKey(token), {
+    // A login replaces the browser's previous session rather than leaving it open.
+    await endSession(store, ctx.cookies.get(SESSION_COOKIE) ?? '');
+    const now = Date.now();
+    const session = await openSession(store, found, now);
+    ctx.cookies.set(SESSION_COOKIE, session.id, {
       httpOnly: true,
       sameSite: 'strict',
       secure: ctx.secure,
-      maxAge: SESSION_MS,
+      maxAge: session.expiresAt - now,
       overwrite: true,
     });
     ctx.status = 303;
     ctx.redirect(next);
   });
 
-  router.post('/logout', (ctx) => {
-    ctx.cookies.set(SESSION_COOKIE, null, { httpOnly: true, sameSite: 'strict' });
+  // Ends the session in the store, not only in this browser: a copy of the
+  // cookie opens nothing afterwards.
+  router.post('/logout', async (ctx) => {
+    await endSession(store, ctx.cookies.get(SESSION_COOKIE) ?? '');
+    ctx.cookies.set(SESSION_COOKIE, null, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: ctx.secure,
+      overwrite: true,
+    });
     ctx.status = 303;
     ctx.redirect('/');
   });

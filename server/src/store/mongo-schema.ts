@@ -33,17 +33,6 @@ export interface EnvAppDoc {
   latestAt: Date;
 }
 
-/** An API token: its SHA-256, never the token. */
-export interface TokenDoc {
-  name: string;
-  hash: string;
-  scopes: string[];
-  sessionHash: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-  revokedAt: number | null;
-}
-
 export const TRANSACTION: TransactionOptions = {
   readConcern: { level: 'snapshot' },
   writeConcern: { w: 'majority' },

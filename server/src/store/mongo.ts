@@ -21,14 +21,14 @@ import { inFlightProblem } from '../idempotency.js';
 import {
   type DeploymentDoc,
   type EnvAppDoc,
-  type TokenDoc,
   NEWEST_FIRST,
   TRANSACTION,
   before,
   createIndexes,
   toDeployment,
 } from './mongo-schema.js';
-import { deploymentOf, idempotencyMismatch, TokenNameTaken } from './shared.js';
+import { MongoAuth } from './mongo-auth.js';
+import { deploymentOf, idempotencyMismatch } from './shared.js';
 import { takesEffect } from '../clock.js';
 import { isRollback, rollbackFlags } from '../rollback.js';
 import { openAttempts } from '../attempts.js';
@@ -41,22 +41,18 @@ import type {
   ImportItem,
   NewDeployment,
   RecordResult,
+  SessionRecord,
   Store,
   TokenRecord,
 } from './types.js';
-
-function tokenOf(doc: TokenDoc): TokenRecord {
-  const { name, hash, scopes, sessionHash, createdAt, lastUsedAt, revokedAt } = doc;
-  return { name, hash, scopes, sessionHash, createdAt, lastUsedAt, revokedAt };
-}
 
 export class MongoStore implements Store {
   readonly kind = 'mongodb';
   private client: MongoClient | null = null;
   private ready: Promise<void> | null = null;
-  private tokenIndexes: Promise<void> | null = null;
   private closed = false;
   private readonly nextId = idFactory();
+  private readonly auth = new MongoAuth(async () => (await this.connect()).client.db(this.dbName));
 
   constructor(
     private readonly url: string,
@@ -149,87 +145,50 @@ export class MongoStore implements Store {
     return added;
   }
 
-  /** API tokens: one document per name, the token's SHA-256 only; indexes made on first use. */
-  private async tokens(): Promise<Collection<TokenDoc>> {
-    const { client } = await this.connect();
-    const tokens = client.db(this.dbName).collection<TokenDoc>('tokens');
-    this.tokenIndexes ??= tokens
-      .createIndexes([
-        { key: { name: 1 }, name: 'name', unique: true },
-        { key: { hash: 1 }, name: 'hash', unique: true },
-        { key: { sessionHash: 1 }, name: 'sessionHash', unique: true },
-      ])
-      .then(() => undefined);
-    await this.tokenIndexes;
-    return tokens;
-  }
+  // Tokens, sessions and keys: mongo-auth.ts.
 
   async createToken(token: TokenRecord): Promise<void> {
-    const tokens = await this.tokens();
-    const existing = await tokens.findOne({ name: { $eq: token.name } });
-    if (existing !== null && existing.revokedAt === null) throw new TokenNameTaken(token.name);
-    try {
-      await tokens.replaceOne(
-        { name: { $eq: token.name }, revokedAt: { $ne: null } },
-        { ...token },
-        { upsert: true },
-      );
-    } catch (err) {
-      // The unique index on name: an active token of that name appeared meanwhile.
-      if ((err as { code?: unknown }).code === 11000) throw new TokenNameTaken(token.name);
-      throw err;
-    }
+    return this.auth.createToken(token);
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    const docs = await (await this.tokens()).find({}).sort({ name: 1 }).toArray();
-    return docs.map(({ name, hash, scopes, sessionHash, createdAt, lastUsedAt, revokedAt }) => ({
-      name,
-      hash,
-      scopes,
-      sessionHash,
-      createdAt,
-      lastUsedAt,
-      revokedAt,
-    }));
+    return this.auth.listTokens();
   }
 
   async revokeToken(name: string, at: number): Promise<boolean> {
-    const result = await (
-      await this.tokens()
-    ).updateOne({ name: { $eq: name }, revokedAt: { $eq: null } }, { $set: { revokedAt: at } });
-    return result.modifiedCount === 1;
+    return this.auth.revokeToken(name, at);
   }
 
   async tokenByHash(hash: string): Promise<TokenRecord | null> {
-    const doc = await (
-      await this.tokens()
-    ).findOne({ hash: { $eq: hash }, revokedAt: { $eq: null } });
-    return doc === null ? null : tokenOf(doc);
+    return this.auth.tokenByHash(hash);
   }
 
-  async tokenBySession(sessionHash: string): Promise<TokenRecord | null> {
-    const doc = await (
-      await this.tokens()
-    ).findOne({ sessionHash: { $eq: sessionHash }, revokedAt: { $eq: null } });
-    return doc === null ? null : tokenOf(doc);
-  }
-
-  async hasTokens(): Promise<boolean> {
-    return (await (await this.tokens()).findOne({ revokedAt: { $eq: null } })) !== null;
+  async everHadTokens(): Promise<boolean> {
+    return this.auth.everHadTokens();
   }
 
   async touchTokens(uses: ReadonlyMap<string, number>): Promise<void> {
-    const tokens = await this.tokens();
-    for (const [name, at] of uses) {
-      await tokens.updateOne(
-        {
-          name: { $eq: name },
-          $or: [{ lastUsedAt: { $eq: null } }, { lastUsedAt: { $lt: at } }],
-        },
-        { $set: { lastUsedAt: at } },
-      );
-    }
+    return this.auth.touchTokens(uses);
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    return this.auth.createSession(session);
+  }
+
+  async tokenBySession(hash: string, now: number): Promise<TokenRecord | null> {
+    return this.auth.tokenBySession(hash, now);
+  }
+
+  async deleteSession(hash: string): Promise<boolean> {
+    return this.auth.deleteSession(hash);
+  }
+
+  async purgeSessions(now: number): Promise<number> {
+    return this.auth.purgeSessions(now);
+  }
+
+  async serverKey(purpose: string): Promise<Buffer> {
+    return this.auth.serverKey(purpose);
   }
 
   async record(input: NewDeployment, claim?: IdempotencyClaim): Promise<RecordResult> {

@@ -45,6 +45,21 @@ export function deploymentOf(
   };
 }
 
+/** How many sessions a token keeps at most (Store.createSession): opening one more ends its oldest. */
+export const SESSIONS_PER_TOKEN = 100;
+
+/** What a server key's purpose may be (Store.serverKey). */
+export const KEY_PURPOSE = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** Throws unless `purpose` is a well-formed key purpose. */
+export function checkKeyPurpose(purpose: string): void {
+  if (!KEY_PURPOSE.test(purpose)) {
+    throw new Error(
+      `a server key purpose must match ${KEY_PURPOSE}, got ${JSON.stringify(purpose)}`,
+    );
+  }
+}
+
 export class TokenNameTaken extends Error {
   override name = 'TokenNameTaken';
   constructor(tokenName: string) {

@@ -89,4 +89,28 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   // Every stored deployment gains its derived "rollback" flag.
   backfillRollbacks,
+  `
+  -- Login sessions: a random id per login, kept only as its SHA-256, tied to
+  -- the token it was opened with (by the token's hash, not its name), and
+  -- ending at expires_at (epoch ms) whatever the browser keeps.
+  CREATE TABLE sessions (
+    hash        TEXT PRIMARY KEY,
+    token_hash  TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX sessions_token ON sessions (token_hash, created_at);
+  CREATE INDEX sessions_expiry ON sessions (expires_at);
+  -- 1.0.0's login cookie was a fixed function of its token, so no logout
+  -- could end it: its hash goes, and such a cookie opens nothing any more.
+  DROP INDEX tokens_session;
+  ALTER TABLE tokens DROP COLUMN session_hash;
+  -- The server's secret keys (the HMAC key of history cursors), each made
+  -- once, so that they survive restarts.
+  CREATE TABLE server_keys (
+    purpose     TEXT PRIMARY KEY,
+    key         BLOB NOT NULL,
+    created_at  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -23,10 +23,11 @@ import type {
   ImportItem,
   NewDeployment,
   RecordResult,
+  SessionRecord,
   Store,
   TokenRecord,
 } from './types.js';
-import { TokenNameTaken } from './shared.js';
+import { SqliteAuth } from './sqlite-auth.js';
 
 const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 
@@ -47,6 +48,7 @@ export class SqliteStore implements Store {
   private readonly writer: WriterClient;
   private closed = false;
   private importer: LedgerWriter | null = null;
+  private authTables: SqliteAuth | null = null;
   /** Current state of each environment as served, valid while data_version stays the same. */
   private cache: { version: number; bytes: number; envs: Map<string, Buffer> } = {
     version: -1,
@@ -255,56 +257,54 @@ export class SqliteStore implements Store {
     return this.importer.importMany(items);
   }
 
-  // Tokens are read and written on this connection: writes are rare (an
-  // admin's command, a last-use flush a minute), and SQLite serializes them
-  // with the writer thread's commits (busy_timeout).
+  /** Tokens, sessions and keys (sqlite-auth.ts), on this connection. */
+  private auth(): SqliteAuth {
+    this.authTables ??= new SqliteAuth(this.connection().db);
+    return this.authTables;
+  }
 
   async createToken(token: TokenRecord): Promise<void> {
-    const s = this.connection();
-    s.db
-      .transaction(() => {
-        const existing = s.tokenByName.get(token.name) as TokenRow | undefined;
-        if (existing !== undefined && existing.revoked_at === null)
-          throw new TokenNameTaken(token.name);
-        s.deleteToken.run(token.name);
-        s.insertToken.run(
-          token.name,
-          token.hash,
-          JSON.stringify(token.scopes),
-          token.sessionHash,
-          token.createdAt,
-        );
-      })
-      .immediate();
+    this.auth().createToken(token);
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    return (this.connection().allTokens.all() as TokenRow[]).map(tokenOf);
+    return this.auth().listTokens();
   }
 
   async revokeToken(name: string, at: number): Promise<boolean> {
-    return this.connection().revokeToken.run(at, name).changes === 1;
+    return this.auth().revokeToken(name, at);
   }
 
   async tokenByHash(hash: string): Promise<TokenRecord | null> {
-    const row = this.connection().tokenByHash.get(hash) as TokenRow | undefined;
-    return row === undefined ? null : tokenOf(row);
+    return this.auth().tokenByHash(hash);
   }
 
-  async tokenBySession(sessionHash: string): Promise<TokenRecord | null> {
-    const row = this.connection().tokenBySession.get(sessionHash) as TokenRow | undefined;
-    return row === undefined ? null : tokenOf(row);
-  }
-
-  async hasTokens(): Promise<boolean> {
-    return this.connection().anyToken.get() !== undefined;
+  async everHadTokens(): Promise<boolean> {
+    return this.auth().everHadTokens();
   }
 
   async touchTokens(uses: ReadonlyMap<string, number>): Promise<void> {
-    const s = this.connection();
-    s.db.transaction(() => {
-      for (const [name, at] of uses) s.touchToken.run({ at, name });
-    })();
+    this.auth().touchTokens(uses);
+  }
+
+  async createSession(session: SessionRecord): Promise<void> {
+    this.auth().createSession(session);
+  }
+
+  async tokenBySession(hash: string, now: number): Promise<TokenRecord | null> {
+    return this.auth().tokenBySession(hash, now);
+  }
+
+  async deleteSession(hash: string): Promise<boolean> {
+    return this.auth().deleteSession(hash);
+  }
+
+  async purgeSessions(now: number): Promise<number> {
+    return this.auth().purgeSessions(now);
+  }
+
+  async serverKey(purpose: string): Promise<Buffer> {
+    return this.auth().serverKey(purpose);
   }
 
   async ping(): Promise<void> {
@@ -319,32 +319,11 @@ export class SqliteStore implements Store {
     this.db?.close();
     this.db = null;
     this.statements = null;
+    this.authTables = null;
   }
 }
 
 type Statements = ReturnType<typeof prepare>;
-
-interface TokenRow {
-  name: string;
-  hash: string;
-  scopes: string;
-  session_hash: string | null;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
-}
-
-function tokenOf(row: TokenRow): TokenRecord {
-  return {
-    name: row.name,
-    hash: row.hash,
-    scopes: JSON.parse(row.scopes) as string[],
-    sessionHash: row.session_hash ?? '',
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-    revokedAt: row.revoked_at,
-  };
-}
 
 function prepare(db: Database.Database) {
   return {
@@ -357,24 +336,6 @@ function prepare(db: Database.Database) {
            AND seq NOT IN (SELECT current_seq FROM env_apps WHERE current_seq IS NOT NULL)
            AND seq NOT IN (SELECT latest_seq FROM env_apps)
          LIMIT 5000)`,
-    ),
-    tokenByName: db.prepare('SELECT * FROM tokens WHERE name = ?'),
-    tokenByHash: db.prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL'),
-    tokenBySession: db.prepare(
-      'SELECT * FROM tokens WHERE session_hash = ? AND revoked_at IS NULL',
-    ),
-    allTokens: db.prepare('SELECT * FROM tokens ORDER BY name'),
-    anyToken: db.prepare('SELECT 1 FROM tokens WHERE revoked_at IS NULL LIMIT 1'),
-    deleteToken: db.prepare('DELETE FROM tokens WHERE name = ?'),
-    insertToken: db.prepare(
-      'INSERT INTO tokens (name, hash, scopes, session_hash, created_at) VALUES (?, ?, ?, ?, ?)',
-    ),
-    revokeToken: db.prepare(
-      'UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL',
-    ),
-    touchToken: db.prepare(
-      `UPDATE tokens SET last_used_at = @at WHERE name = @name
-         AND (last_used_at IS NULL OR last_used_at < @at)`,
     ),
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     envExists: db.prepare('SELECT 1 FROM env_apps WHERE env = ? LIMIT 1'),

@@ -99,11 +99,28 @@ export interface TokenRecord {
   /** SHA-256 of the token, hex. */
   hash: string;
   scopes: string[];
-  /** SHA-256 of the token's login-cookie value (see auth/tokens.ts sessionKey), hex. */
-  sessionHash: string;
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+}
+
+/**
+ * A login session as stored: never its id (the cookie's value), only the
+ * id's SHA-256, so that a copy of the database opens no session.
+ */
+export interface SessionRecord {
+  /** SHA-256 of the session id, hex. */
+  hash: string;
+  /**
+   * The `hash` of the token it was opened with: a session belongs to that
+   * token, not to its name, so that a new token given a revoked one's name
+   * inherits none of its sessions.
+   */
+  tokenHash: string;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms; the session works strictly before this instant only. */
+  expiresAt: number;
 }
 
 /** A deployment exported from an SVT store, validated, ready to import as it was. */
@@ -171,16 +188,45 @@ export interface Store {
   createToken(token: TokenRecord): Promise<void>;
   /** Every token, revoked ones included, by name. */
   listTokens(): Promise<TokenRecord[]>;
-  /** Revokes the active token of that name; false when there is none. */
+  /**
+   * Revokes the active token of that name and ends its sessions; false when
+   * there is none. The revoked token stays listed (and keeps
+   * `everHadTokens` true).
+   */
   revokeToken(name: string, at: number): Promise<boolean>;
   /** The active token with this hash, or null. */
   tokenByHash(hash: string): Promise<TokenRecord | null>;
-  /** The active token whose login cookie hashes to this, or null. */
-  tokenBySession(sessionHash: string): Promise<TokenRecord | null>;
-  /** Whether any active token exists: once one does, every write needs a token. */
-  hasTokens(): Promise<boolean>;
+  /**
+   * Whether any token was ever stored here, revoked ones included: once one
+   * was, every write needs a token, even after every token is revoked (the
+   * loopback rule never comes back). Tokens are never deleted, only revoked.
+   */
+  everHadTokens(): Promise<boolean>;
   /** Records when tokens were last used (name to instant), keeping the later instant. */
   touchTokens(uses: ReadonlyMap<string, number>): Promise<void>;
+  /**
+   * Stores a new login session. A token keeps at most SESSIONS_PER_TOKEN
+   * sessions (shared.ts): beyond that, its oldest are deleted, so that
+   * logging in again and again cannot grow the store without bound.
+   */
+  createSession(session: SessionRecord): Promise<void>;
+  /**
+   * The token of the session whose id hashes to `hash`, when that session
+   * has not expired at `now` (epoch ms; `now < expiresAt`) and its token is
+   * still active; else null. Never extends the session.
+   */
+  tokenBySession(hash: string, now: number): Promise<TokenRecord | null>;
+  /** Deletes the session whose id hashes to `hash` (a logout); false when there was none. */
+  deleteSession(hash: string): Promise<boolean>;
+  /** Deletes every session expired at `now` (epoch ms, `expiresAt <= now`); returns how many. */
+  purgeSessions(now: number): Promise<number>;
+  /**
+   * The server's secret key for `purpose` (`^[a-z][a-z0-9-]{0,31}$`, e.g.
+   * `history-cursor`): 32 random bytes made on first ask and kept in the
+   * store, so that it survives restarts and every instance over the same
+   * store gets the same key. Throws on a malformed purpose.
+   */
+  serverKey(purpose: string): Promise<Buffer>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   /** Finishes pending writes and releases the database. Safe to call twice. */
