@@ -7,6 +7,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { badRequest } from './errors.js';
+import { HistoryCursors } from './http/cursor.js';
 import { problemMiddleware } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import { InFlight } from './idempotency.js';
@@ -44,6 +45,7 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
     lifecycle: lifecycle ?? { shuttingDown: false },
     inFlight: new InFlight(),
     webhooks: new Webhooks(config.webhooks, logger),
+    cursors: new HistoryCursors(store),
   };
 
   // Client addresses (rate limits, the loopback rule) come from the socket,

@@ -1,12 +1,12 @@
 /**
  * Reading a request's path parameters and query string with the route's
- * schemas (validation/queries.ts), and the opaque history cursor.
+ * schemas (validation/queries.ts), history cursors checked (cursor.ts).
  */
-import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import { type DoraWindow, parseWindow } from '../dora.js';
-import { type FieldError, badRequest, validationProblem } from '../errors.js';
-import type { HistoryPosition, HistoryQuery } from '../store/types.js';
+import { type FieldError, validationProblem } from '../errors.js';
+import type { HistoryQuery } from '../store/types.js';
+import type { HistoryCursors } from './cursor.js';
 import { EARLIEST_INSTANT } from '../validation/instants.js';
 import { verdict } from '../validation/joi.js';
 import {
@@ -48,57 +48,6 @@ export function readParams<P, Q>(ctx: Context, route: RouteParams<P, Q>): { path
   return { path: path.value, query: query.value };
 }
 
-interface CursorBody {
-  v: 1;
-  t: number;
-  i: string;
-  f: string;
-}
-
-const CURSOR_ID = /^[0-9A-Za-z]{1,64}$/;
-
-/** Ties a cursor to the filters it was issued for, so it cannot be replayed on another query. */
-function filterTag(q: Omit<HistoryQuery, 'after' | 'limit'>): string {
-  const key = JSON.stringify([q.env, q.app, q.status, q.since, q.until]);
-  return createHash('sha256').update(key).digest('base64url').slice(0, 12);
-}
-
-export function encodeCursor(position: HistoryPosition, q: HistoryQuery): string {
-  const body: CursorBody = { v: 1, t: position.deployedAt, i: position.id, f: filterTag(q) };
-  return Buffer.from(JSON.stringify(body)).toString('base64url');
-}
-
-export function decodeCursor(
-  raw: string,
-  q: Omit<HistoryQuery, 'after' | 'limit'>,
-): HistoryPosition {
-  const invalid = badRequest(
-    'invalid-cursor',
-    'cursor is not one this server issued for this query; start again without it',
-  );
-  let body: Partial<CursorBody>;
-  try {
-    if (!/^[A-Za-z0-9_-]{1,400}$/.test(raw)) throw invalid;
-    body = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<CursorBody>;
-  } catch {
-    throw invalid;
-  }
-  if (
-    typeof body !== 'object' ||
-    body === null ||
-    body.v !== 1 ||
-    typeof body.t !== 'number' ||
-    !Number.isSafeInteger(body.t) ||
-    body.t < EARLIEST_INSTANT ||
-    typeof body.i !== 'string' ||
-    !CURSOR_ID.test(body.i) ||
-    body.f !== filterTag(q)
-  ) {
-    throw invalid;
-  }
-  return { deployedAt: body.t, id: body.i };
-}
-
 /**
  * 400 unless the window `since` (inclusive) .. `until` (exclusive) holds
  * something: an empty or inverted window is a caller's mistake, not a quiet
@@ -115,31 +64,37 @@ export function checkWindow(since: number | undefined, until: number | undefined
   ]);
 }
 
-/** A history query from valid parameters, its cursor decoded. */
-function historyQuery(p: HistoryParams): HistoryQuery {
+/** A history query from valid parameters, its cursor checked and decoded. */
+async function historyQuery(p: HistoryParams, cursors: HistoryCursors): Promise<HistoryQuery> {
   checkWindow(p.since, p.until);
   const filters = { env: p.env, app: p.app, status: p.status, since: p.since, until: p.until };
   return {
     ...filters,
     limit: p.limit,
-    ...(p.cursor === undefined ? {} : { after: decodeCursor(p.cursor, filters) }),
+    ...(p.cursor === undefined ? {} : { after: await cursors.decode(p.cursor, filters) }),
   };
 }
 
-/** Parses `GET /api/v1/deployments` parameters; 400 listing every bad one. */
-export function parseHistoryQuery(ctx: Context): { query: HistoryQuery; format: 'json' | 'csv' } {
+/** Parses `GET /api/v1/deployments` parameters; 400 listing every bad one, or naming a bad cursor. */
+export async function parseHistoryQuery(
+  ctx: Context,
+  cursors: HistoryCursors,
+): Promise<{ query: HistoryQuery; format: 'json' | 'csv' }> {
   const { query } = readParams(ctx, historyParams);
-  return { query: historyQuery(query), format: query.format };
+  return { query: await historyQuery(query, cursors), format: query.format };
 }
 
 /** Parses `GET /api/v1/changes` parameters: history's, with env and since required. */
-export function parseChangesQuery(ctx: Context): {
+export async function parseChangesQuery(
+  ctx: Context,
+  cursors: HistoryCursors,
+): Promise<{
   query: HistoryQuery & { env: string; since: number };
   format: 'json' | 'csv';
-} {
+}> {
   const { query } = readParams(ctx, changesParams);
   return {
-    query: { ...historyQuery(query), env: query.env, since: query.since },
+    query: { ...(await historyQuery(query, cursors)), env: query.env, since: query.since },
     format: query.format,
   };
 }

@@ -18,13 +18,7 @@ import { compareEnvironments } from '../compare.js';
 import { doraReport } from '../dora.js';
 import { notFound } from '../errors.js';
 import { readJson } from '../http/body.js';
-import {
-  encodeCursor,
-  parseChangesQuery,
-  parseDoraQuery,
-  parseHistoryQuery,
-  readParams,
-} from '../http/query.js';
+import { parseChangesQuery, parseDoraQuery, parseHistoryQuery, readParams } from '../http/query.js';
 import type { HistoryQuery } from '../store/types.js';
 import { parseDeployment } from '../validation/deployment.js';
 import { appParams, compareParams, environmentParams, noParams } from '../validation/queries.js';
@@ -36,7 +30,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const V1 = '/api/v1';
 
 export function apiV1Routes(router: Router, deps: RouteDeps): void {
-  const { store, config } = deps;
+  const { store, config, cursors } = deps;
   /**
    * Current-state answers without attempts, keyed by the deployments bytes
    * the store gave: a store that caches current state hands back the same
@@ -48,7 +42,7 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
   /** One page of history, its next cursor, and that page's URL in `Link: rel="next"`. */
   async function historyPage(ctx: Context, query: HistoryQuery) {
     const page = await store.history(query);
-    const next = page.next === null ? null : encodeCursor(page.next, query);
+    const next = page.next === null ? null : await cursors.encode(page.next, query);
     if (next !== null) {
       const params = new URLSearchParams(ctx.querystring);
       params.set('cursor', next);
@@ -96,7 +90,7 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
   }
 
   router.get(`${V1}/deployments`, async (ctx) => {
-    const { query, format } = parseHistoryQuery(ctx);
+    const { query, format } = await parseHistoryQuery(ctx, cursors);
     if (format === 'csv') {
       sendCsv(ctx, query, 'svt-history.csv');
       return;
@@ -108,7 +102,7 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
   // What changed in an environment over a window: the list an incident
   // review asks for first. History with the environment and the start required.
   router.get(`${V1}/changes`, async (ctx) => {
-    const { query, format } = parseChangesQuery(ctx);
+    const { query, format } = await parseChangesQuery(ctx, cursors);
     if (format === 'csv') {
       sendCsv(ctx, query, `svt-${query.env}-changes.csv`);
       return;

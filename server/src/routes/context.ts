@@ -1,6 +1,7 @@
 /** What every route module is given by createApp. */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { HistoryCursors } from '../http/cursor.js';
 import type { InFlight } from '../idempotency.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/types.js';
@@ -20,4 +21,6 @@ export interface RouteDeps {
   lifecycle: Lifecycle;
   inFlight: InFlight;
   metrics: Metrics;
+  /** Signs and checks history cursors with the store's key, loaded once. */
+  cursors: HistoryCursors;
 }

@@ -14,13 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { compareEnvironments } from '../compare.js';
 import { doraReport } from '../dora.js';
 import { HttpProblem, notFound } from '../errors.js';
-import {
-  checkWindow,
-  decodeCursor,
-  encodeCursor,
-  parseDoraQuery,
-  readParams,
-} from '../http/query.js';
+import { checkWindow, parseDoraQuery, readParams } from '../http/query.js';
 import { applicationPage } from '../pages/application.js';
 import { changesPage } from '../pages/changes-page.js';
 import { doraPage } from '../pages/dora-page.js';
@@ -108,7 +102,7 @@ function loadAssets(): Map<string, Asset> {
   return assets;
 }
 
-export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
+export function pageRoutes(router: Router, { store, config, cursors }: RouteDeps): void {
   const assets = loadAssets();
 
   /** Environments in display order: SVT_ENV_ORDER's first, then the rest as first seen. */
@@ -187,14 +181,14 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
     const query = {
       ...filters,
       limit: 100,
-      ...(cursor === undefined ? {} : { after: decodeCursor(cursor, filters) }),
+      ...(cursor === undefined ? {} : { after: await cursors.decode(cursor, filters) }),
     };
     const result = await store.history(query);
     let nextQuery: string | null = null;
     if (result.next !== null) {
       const params = new URLSearchParams({ since: new Date(since).toISOString() });
       if (until !== undefined) params.set('until', new Date(until).toISOString());
-      params.set('cursor', encodeCursor(result.next, query));
+      params.set('cursor', await cursors.encode(result.next, query));
       nextQuery = params.toString();
     }
     page(
@@ -223,7 +217,7 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
     const query = {
       ...filters,
       limit: 50,
-      ...(cursor === undefined ? {} : { after: decodeCursor(cursor, filters) }),
+      ...(cursor === undefined ? {} : { after: await cursors.decode(cursor, filters) }),
     };
     const result = await store.history(query);
     let nextQuery: string | null = null;
@@ -231,7 +225,7 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
       const params = new URLSearchParams();
       if (env !== undefined) params.set('env', env);
       if (status !== undefined) params.set('status', status);
-      params.set('cursor', encodeCursor(result.next, query));
+      params.set('cursor', await cursors.encode(result.next, query));
       nextQuery = params.toString();
     }
     const order = await orderedEnvs();
