@@ -187,8 +187,12 @@ export function authPolicy({ store, config, logger, limits, usage }: PolicyDeps)
         'legacy write accepted without a token (SVT_LEGACY_AUTH=off)',
       );
     } else if (state.principal === null) {
-      if (await presence.any())
-        throw unauthorized(`this server requires a token for writes: ${HOW_TO}`);
+      // Revoked tokens count: revoking every token never reopens tokenless writes.
+      if (await presence.any()) {
+        throw unauthorized(
+          `this server requires a token for writes, since tokens were created on it (revoked ones too): ${HOW_TO}`,
+        );
+      }
       if (!isLoopback(clientAddress(ctx))) {
         throw unauthorized(
           `no token exists yet, so writes are accepted from the server's own machine only; ${HOW_TO}`,
