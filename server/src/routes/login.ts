@@ -5,7 +5,7 @@
  * the key's hash), good for reads only and checked against the store on
  * each request, so that revoking the token ends the session.
  */
-import type Router from '@koa/router';
+import type { Routes } from './table.js';
 import type { Context } from 'koa';
 import { clientAddress, SESSION_COOKIE } from '../auth/policy.js';
 import type { Limits } from '../auth/rate-limits.js';
@@ -21,13 +21,13 @@ function localPath(next: string | null | undefined): string {
 
 const SESSION_MS = 12 * 3600 * 1000;
 
-export function loginRoutes(router: Router, { store, config }: RouteDeps, limits: Limits): void {
+export function loginRoutes(routes: Routes, { store, config }: RouteDeps, limits: Limits): void {
   const show = (ctx: Context, next: string, failed: boolean) => {
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = loginPage(next, failed);
   };
 
-  router.get('/login', (ctx) => {
+  routes.get('/login', 'public', (ctx) => {
     const next = localPath(typeof ctx.query.next === 'string' ? ctx.query.next : null);
     if (config.readAuth !== 'token' || !config.auth) {
       ctx.redirect(next);
@@ -36,7 +36,7 @@ export function loginRoutes(router: Router, { store, config }: RouteDeps, limits
     show(ctx, next, false);
   });
 
-  router.post('/login', async (ctx) => {
+  routes.post('/login', 'login', async (ctx) => {
     const form = new URLSearchParams(await readText(ctx));
     const next = localPath(form.get('next'));
     const address = clientAddress(ctx);
@@ -60,7 +60,7 @@ export function loginRoutes(router: Router, { store, config }: RouteDeps, limits
     ctx.redirect(next);
   });
 
-  router.post('/logout', (ctx) => {
+  routes.post('/logout', 'login', (ctx) => {
     ctx.cookies.set(SESSION_COOKIE, null, { httpOnly: true, sameSite: 'strict' });
     ctx.status = 303;
     ctx.redirect('/');

@@ -4,7 +4,7 @@
  * air-gapped). Every page answers with a Content-Security-Policy that allows
  * no inline script or style.
  */
-import type Router from '@koa/router';
+import type { Routes } from './table.js';
 import type { Context, Next } from 'koa';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -108,7 +108,7 @@ function loadAssets(): Map<string, Asset> {
   return assets;
 }
 
-export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
+export function pageRoutes(routes: Routes, { store, config }: RouteDeps): void {
   const assets = loadAssets();
 
   /** Environments in display order: SVT_ENV_ORDER's first, then the rest as first seen. */
@@ -123,7 +123,7 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
     ctx.body = text;
   };
 
-  router.get('/assets/:name', (ctx) => {
+  routes.get('/assets/:name', 'public', (ctx) => {
     const asset = assets.get(ctx.params.name ?? '');
     if (asset === undefined) throw notFound(`no asset ${JSON.stringify(ctx.params.name)}`);
     secure(ctx);
@@ -135,7 +135,7 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
     else ctx.body = asset.body;
   });
 
-  router.get('/', asPage, async (ctx) => {
+  routes.get('/', 'page', asPage, async (ctx) => {
     const envs = await orderedEnvs();
     const states = new Map(
       await Promise.all(envs.map(async (env) => [env, (await store.current(env)) ?? []] as const)),
@@ -144,12 +144,12 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
   });
 
   // The selector's form without JavaScript: /env?name=prod -> /env/prod.
-  router.get('/env', asPage, (ctx) => {
+  routes.get('/env', 'page', asPage, (ctx) => {
     const { name } = readParams(ctx, envSelectParams).query;
     ctx.redirect(`/env/${encodeURIComponent(name)}`);
   });
 
-  router.get('/env/:env', asPage, async (ctx) => {
+  routes.get('/env/:env', 'page', asPage, async (ctx) => {
     const {
       path: { env },
       query: { at },
@@ -176,7 +176,7 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
     );
   });
 
-  router.get('/env/:env/changes', asPage, async (ctx) => {
+  routes.get('/env/:env/changes', 'page', asPage, async (ctx) => {
     const { path, query: q } = readParams(ctx, changesPageParams);
     const env = path.env;
     // Default window: the seven days before its end (now, or until).
@@ -209,7 +209,7 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
     );
   });
 
-  router.get('/app/:app', asPage, async (ctx) => {
+  routes.get('/app/:app', 'page', asPage, async (ctx) => {
     const {
       path: { app },
       query: { env, status, cursor },
@@ -248,7 +248,7 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
     );
   });
 
-  router.get('/compare', asPage, async (ctx) => {
+  routes.get('/compare', 'page', asPage, async (ctx) => {
     const query = readParams(ctx, comparePageParams).query;
     let from = query.from ?? null;
     let to = query.to ?? null;
@@ -282,7 +282,7 @@ export function pageRoutes(router: Router, { store, config }: RouteDeps): void {
     );
   });
 
-  router.get('/dora', asPage, async (ctx) => {
+  routes.get('/dora', 'page', asPage, async (ctx) => {
     const { window, untilGiven } = parseDoraQuery(ctx, Date.now());
     const [envs, report] = await Promise.all([orderedEnvs(), doraReport(store, window)]);
     page(ctx, doraPage({ envs, report, pastWindow: untilGiven }));
