@@ -7,6 +7,10 @@
  * never disagree about which route a path is.
  *
  * - `SVT_AUTH=off`: every token check is off (warned at start).
+ * - Writes (`write`, `legacy-write`, and the login form's `login`): refused
+ *   with 403 when a browser sent them from a page of another origin, and on
+ *   the JSON API when the body is a form type (http/origin.ts), whatever
+ *   the token state and even with SVT_AUTH=off.
  * - Writes with a token: it must be valid and (checked by the route, which
  *   knows the environment) have a scope for that environment. Without one:
  *   refused once any token exists; before that, accepted from loopback only.
@@ -21,6 +25,7 @@ import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { HttpProblem } from '../errors.js';
+import { hasFormBody, isCrossOrigin } from '../http/origin.js';
 import type { Store, TokenRecord } from '../store/types.js';
 import type { Limits } from './rate-limits.js';
 import { canRead, canWrite, hashToken, sameHash, TOKEN_PATTERN } from './tokens.js';
@@ -36,7 +41,8 @@ export type ReadAccess = 'public' | 'read' | 'page';
 /**
  * What a POST route needs: `write` (the JSON API: a token with a scope for
  * the environment), `legacy-write` (the seed's /create: the same, unless
- * SVT_LEGACY_AUTH=off) or `login` (the login form and logout: no token).
+ * SVT_LEGACY_AUTH=off) or `login` (the login form and logout: no token,
+ * but never from a page of another origin).
  */
 export type WriteAccess = 'write' | 'legacy-write' | 'login';
 
@@ -66,6 +72,27 @@ function unauthorized(detail: string): HttpProblem {
 
 export function forbidden(detail: string): HttpProblem {
   return new HttpProblem(403, { code: 'forbidden', title: 'Forbidden', detail });
+}
+
+/**
+ * 403 for a write a browser sent from a page of another origin, and for a
+ * JSON API write with a form-type body (http/origin.ts): before any token
+ * is looked at, since a browser attaches its visitor's cookies and network
+ * position whatever the token state.
+ */
+function refuseBrowserForgery(ctx: Context, access: WriteAccess): void {
+  if (isCrossOrigin(ctx)) {
+    throw forbidden(
+      "writes from a web page must come from this server's own origin; this one names another " +
+        'in its Origin or Referer header (CI clients send neither)',
+    );
+  }
+  if (access === 'write' && hasFormBody(ctx)) {
+    throw forbidden(
+      'the API takes JSON ("Content-Type: application/json"), never a form-type body ' +
+        '(application/x-www-form-urlencoded, multipart/form-data or text/plain), which any web page can send',
+    );
+  }
 }
 
 /** The client's address: the socket's, or with SVT_TRUST_PROXY the one the proxy appended. */
@@ -157,6 +184,9 @@ export function accessGuards({ store, config, logger, limits, usage }: PolicyDep
   return (access) => async (ctx, next) => {
     const state: AuthState = { access, principal: null };
     ctx.state.auth = state;
+    if (access === 'write' || access === 'legacy-write' || access === 'login') {
+      refuseBrowserForgery(ctx, access);
+    }
     if (!config.auth || access === 'public' || access === 'login') return next();
 
     const header = ctx.get('authorization');
