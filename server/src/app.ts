@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { badRequest } from './errors.js';
 import { problemMiddleware } from './http/problem.js';
+import { hostAllowList, hostCheck } from './http/hosts.js';
 import { requestLog } from './http/request-log.js';
 import { InFlight } from './idempotency.js';
 import { Metrics } from './metrics.js';
@@ -76,6 +77,9 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
     }
   });
   app.use(problemMiddleware(logger));
+  // Against DNS rebinding, before anything else answers (http/hosts.ts).
+  const hosts = hostCheck(hostAllowList(config.host, config.allowedHosts), config.trustProxy);
+  if (hosts !== null) app.use(hosts);
   app.use(async (ctx, next) => {
     // The router decodes path parameters leniently; a malformed escape is the caller's error.
     try {
