@@ -2,13 +2,13 @@
  * The Koa application, with its dependencies passed in. Listening lives in
  * server.ts; tests drive `app.callback()`.
  */
-import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { badRequest } from './errors.js';
 import { HistoryCursors } from './http/cursor.js';
 import { problemMiddleware } from './http/problem.js';
+import { hostAllowList, hostCheck } from './http/hosts.js';
 import { requestLog } from './http/request-log.js';
 import { InFlight } from './idempotency.js';
 import { Metrics } from './metrics.js';
@@ -18,11 +18,12 @@ import { badgeRoutes } from './routes/badge.js';
 import { cliDownloadRoutes } from './routes/cli-download.js';
 import type { Lifecycle, RouteDeps } from './routes/context.js';
 import { legacyRoutes } from './routes/legacy.js';
-import { authPolicy, TokenUsage } from './auth/policy.js';
+import { accessGuards, TokenUsage } from './auth/policy.js';
 import { Limits } from './auth/rate-limits.js';
 import { loginRoutes } from './routes/login.js';
 import { opsRoutes } from './routes/ops.js';
 import { pageRoutes } from './routes/pages.js';
+import { RouteTable } from './routes/table.js';
 import type { Store } from './store/types.js';
 
 export interface AppOptions {
@@ -78,6 +79,9 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
     }
   });
   app.use(problemMiddleware(logger));
+  // Against DNS rebinding, before anything else answers (http/hosts.ts).
+  const hosts = hostCheck(hostAllowList(config.host, config.allowedHosts), config.trustProxy);
+  if (hosts !== null) app.use(hosts);
   app.use(async (ctx, next) => {
     // The router decodes path parameters leniently; a malformed escape is the caller's error.
     try {
@@ -87,18 +91,19 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
     }
     await next();
   });
-  app.use(authPolicy({ store, config, logger, limits, usage }));
-  // One router for every route: each router is a middleware layer of its own.
-  const router = new Router();
-  opsRoutes(router, deps);
-  apiV1Routes(router, deps);
-  legacyRoutes(router, deps);
-  cliDownloadRoutes(router);
-  badgeRoutes(router, deps);
-  pageRoutes(router, deps);
-  loginRoutes(router, deps, limits);
-  app.use(router.routes());
-  app.use(router.allowedMethods());
+  // One router for every route (each router is a middleware layer of its
+  // own), each route behind the guard of the access it declares.
+  const routes = new RouteTable(accessGuards({ store, config, logger, limits, usage }));
+  opsRoutes(routes, deps);
+  apiV1Routes(routes, deps);
+  legacyRoutes(routes, deps);
+  cliDownloadRoutes(routes);
+  badgeRoutes(routes, deps);
+  pageRoutes(routes, deps);
+  loginRoutes(routes, deps, limits);
+  routes.verify();
+  app.use(routes.router.routes());
+  app.use(routes.router.allowedMethods());
   // Errors are all answered by the problem middleware; what reaches here is a socket error.
   app.on('error', (err: unknown) => logger.debug({ err }, 'connection error'));
   return app;

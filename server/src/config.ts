@@ -2,6 +2,7 @@
  * Server settings, parsed and validated once at start from the environment.
  * Nothing else in the server reads `process.env`.
  */
+import { normalizeHost } from './http/hosts.js';
 import { ENV_PATTERN, isHttpUrl } from './validation/rules.js';
 import type { WebhookConfig } from './webhooks.js';
 
@@ -40,8 +41,20 @@ export interface Config {
   legacyAuth: boolean;
   /** `SVT_TLS_CERT` and `SVT_TLS_KEY`, default unset: PEM files; both set, the server speaks HTTPS. */
   tls: { certPath: string; keyPath: string } | null;
-  /** `SVT_TRUST_PROXY`, default off; on: the client address comes from X-Forwarded-For. */
+  /**
+   * `SVT_TRUST_PROXY`, default off; on: the client address comes from the
+   * last X-Forwarded-For entry, and the server's own origin (for the
+   * cross-origin check of writes) from X-Forwarded-Proto and X-Forwarded-Host.
+   */
   trustProxy: boolean;
+  /**
+   * `SVT_ALLOWED_HOSTS`, default unset: host names (comma-separated, no
+   * scheme or port; normalized to lower case) that requests may name in
+   * `Host`, besides the loopback names. Unset: a server bound to a loopback
+   * SVT_HOST accepts only loopback names (against DNS rebinding), one bound
+   * elsewhere any name. See http/hosts.ts.
+   */
+  allowedHosts: string[] | null;
   /** `SVT_RATE_LIMIT`, default 6000: writes per minute per token (or address without one); 0 off. */
   rateLimit: number;
   /** `SVT_AUTH_FAIL_LIMIT`, default 10: failed authentications per minute per address; 0 off. */
@@ -165,6 +178,26 @@ function parseTls(env: Env): Config['tls'] {
   return { certPath, keyPath };
 }
 
+function parseAllowedHosts(env: Env): string[] | null {
+  const raw = value(env, 'SVT_ALLOWED_HOSTS');
+  if (raw === undefined) return null;
+  const names = raw.split(',').map((entry) => {
+    const trimmed = entry.trim();
+    // A port (`name:8080`, `[::1]:8080`) is refused, not dropped: the check ignores ports.
+    const colons = trimmed.split(':').length - 1;
+    const port = colons === 1 || /\]:/.test(trimmed);
+    const name = port || /[/@]/.test(trimmed) ? null : normalizeHost(trimmed);
+    if (name === null) {
+      throw new ConfigError(
+        'SVT_ALLOWED_HOSTS must be host names separated by commas, without scheme, port or path ' +
+          `(e.g. svt.example.com,10.0.0.5), got ${JSON.stringify(raw)}: ${JSON.stringify(trimmed)} is not a host name`,
+      );
+    }
+    return name;
+  });
+  return [...new Set(names)];
+}
+
 function parsePerMinute(env: Env, name: string, fallback: number): number {
   const raw = value(env, name);
   if (raw === undefined) return fallback;
@@ -225,6 +258,7 @@ export function parseConfig(env: Env): Config {
     legacyAuth: parseSwitch(env, 'SVT_LEGACY_AUTH', true),
     tls: parseTls(env),
     trustProxy: parseSwitch(env, 'SVT_TRUST_PROXY', false),
+    allowedHosts: parseAllowedHosts(env),
     rateLimit: parsePerMinute(env, 'SVT_RATE_LIMIT', 6000),
     authFailLimit: parsePerMinute(env, 'SVT_AUTH_FAIL_LIMIT', 10),
     retentionDays: parseRetention(env),

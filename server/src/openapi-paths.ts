@@ -128,7 +128,9 @@ const READ_ERRORS = {
 const WRITE_ERRORS = {
   '400': problem('invalid body, each field named'),
   '401': problem('a token is needed, or the one sent is not valid'),
-  '403': problem("the token's scopes do not cover this environment"),
+  '403': problem(
+    "the token's scopes do not cover this environment; or a browser's write from a page of another origin (Origin or Referer), or a form-type body on the JSON API",
+  ),
   '409': problem('the same Idempotency-Key is being written; retry after Retry-After'),
   '413': problem('body over 64 KB'),
   '415': problem('not JSON'),
@@ -350,6 +352,7 @@ export const paths: Record<string, Json> = {
       responses: {
         '303': { description: 'signed in; to `next`' },
         '401': html('not a token that may read'),
+        '403': problem('sent from a page of another origin (Origin or Referer)'),
         '429': html('too many failed attempts'),
       },
     },
@@ -358,7 +361,10 @@ export const paths: Record<string, Json> = {
     post: {
       summary: 'End the session',
       tags: ['pages'],
-      responses: { '303': { description: 'to the overview' } },
+      responses: {
+        '303': { description: 'to the overview' },
+        '403': problem('sent from a page of another origin (Origin or Referer)'),
+      },
     },
   },
 };

@@ -11,6 +11,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { hostAllowList } from './http/hosts.js';
 import type { Config } from './config.js';
 import type { Lifecycle } from './routes/context.js';
 import type { Store } from './store/types.js';
@@ -38,6 +39,13 @@ async function warnAboutAccess(config: Config, store: Store, logger: Logger): Pr
   }
   if (!config.legacyAuth) {
     logger.warn('SVT_LEGACY_AUTH=off: POST /create accepts writes without a token');
+  }
+  // Said once, since a proxy on this machine that passes its own Host on gets 400s until it is listed.
+  if (hostAllowList(config.host, config.allowedHosts) !== null) {
+    logger.info(
+      { allowedHosts: config.allowedHosts ?? [] },
+      'requests must name this server in Host by a loopback name or one in SVT_ALLOWED_HOSTS (against DNS rebinding)',
+    );
   }
 }
 

@@ -50,11 +50,21 @@ describe('bad input', () => {
   );
 
   it('a body that is not JSON by its Content-Type', async () => {
-    expectProblem(
-      await post('env=dev', 'application/x-www-form-urlencoded'),
-      415,
-      /application\/json/,
-    );
+    expectProblem(await post('<env>dev</env>', 'application/xml'), 415, /application\/json/);
+  });
+
+  // Form types are what a page on any origin can send without asking (a
+  // form, a no-cors fetch): refused as forgeries, whatever the token state.
+  it.each([
+    ['application/x-www-form-urlencoded', 'env=dev&app=api&version=1.0.0'],
+    [
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="env"\r\n\r\ndev\r\n--x--',
+    ],
+    ['text/plain', JSON.stringify(valid)],
+    ['Text/Plain; charset=UTF-8', JSON.stringify(valid)],
+  ])('a form-type body (%s) is a 403', async (type, body) => {
+    expectProblem(await post(body, type), 403, /never a form-type body/);
   });
 
   it.each([

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import Router from '@koa/router';
 import Koa from 'koa';
 import { pino } from 'pino';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { problemMiddleware } from '../../server/src/http/problem.js';
 import { cliDownloadRoutes } from '../../server/src/routes/cli-download.js';
+import { RouteTable } from '../../server/src/routes/table.js';
 import { testApp } from '../helpers/app.js';
 import { CLI } from '../helpers/run-node.js';
 import { removeTempDirs } from '../helpers/tmp.js';
@@ -41,10 +41,11 @@ describe('GET /cli/svt.mjs', () => {
 
   it('answers a clear 404 when the CLI was never built', async () => {
     const app = new Koa();
-    const router = new Router();
-    cliDownloadRoutes(router, '/nonexistent/svt.mjs');
+    // The route alone, behind a guard that lets everything through.
+    const routes = new RouteTable(() => (_ctx, next) => next());
+    cliDownloadRoutes(routes, '/nonexistent/svt.mjs');
     app.use(problemMiddleware(pino({ level: 'silent' })));
-    app.use(router.routes());
+    app.use(routes.router.routes());
     const res = await request(app.callback()).get('/cli/svt.mjs').expect(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({

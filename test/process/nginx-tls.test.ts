@@ -5,7 +5,9 @@
  * certificate paths are rewritten for this machine. Through it: HTTPS
  * answers with HSTS (SVT sees the scheme nginx forwards), a write from
  * loopback passes the loopback rule, a forged X-Forwarded-For from another
- * address does not, and plain HTTP is redirected to HTTPS.
+ * address does not, a browser write must come from the origin the browser
+ * used (scheme, host and port, as nginx forwards them), a Host not in
+ * SVT_ALLOWED_HOSTS is refused, and plain HTTP is redirected to HTTPS.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -110,7 +112,12 @@ beforeAll(async () => {
     { stdio: 'ignore' },
   );
   cert = readFileSync(join(dir, 'svt.crt'), 'utf8');
-  svt = await startServer({ SVT_DB: join(dir, 'svt.db'), SVT_TRUST_PROXY: '1' });
+  // Bound to loopback on this machine, as behind an nginx of its own: the public name is listed.
+  svt = await startServer({
+    SVT_DB: join(dir, 'svt.db'),
+    SVT_TRUST_PROXY: '1',
+    SVT_ALLOWED_HOSTS: 'svt.example.com',
+  });
   [httpsPort, httpPort] = [await freePort(), await freePort()];
 
   const site = readFileSync(join(ROOT, 'deploy', 'nginx.conf'), 'utf8')
@@ -182,11 +189,32 @@ test('the client address is the one nginx saw: loopback writes pass, a forged X-
     outside ?? '',
     'POST',
     '/api/v1/deployments',
-    { ...json, 'x-forwarded-for': '127.0.0.1' },
+    { ...json, host: `svt.example.com:${httpsPort}`, 'x-forwarded-for': '127.0.0.1' },
     body,
   );
   expect(forged.status).toBe(401);
   expect(forged.headers['content-type']).toBe('application/problem+json');
+});
+
+test("a browser's write is checked against the origin it used, port included; the Host against SVT_ALLOWED_HOSTS", async () => {
+  const site = `svt.example.com:${httpsPort}`;
+  const write = (headers: Record<string, string>) =>
+    send(
+      true,
+      '127.0.0.1',
+      'POST',
+      '/api/v1/deployments',
+      { 'content-type': 'application/json', host: site, ...headers },
+      JSON.stringify({ env: 'prod', app: 'web', version: '1.0.0' }),
+    );
+  expect((await write({ origin: `https://${site}` })).status).toBe(201);
+  for (const origin of [`http://${site}`, 'https://svt.example.com', 'https://evil.example']) {
+    const res = await write({ origin });
+    expect([origin, res.status]).toEqual([origin, 403]);
+  }
+  const rebound = await write({ host: `attacker.example:${httpsPort}` });
+  expect(rebound.status).toBe(400);
+  expect(JSON.parse(rebound.body)).toMatchObject({ type: 'urn:svt:problem:host-not-allowed' });
 });
 
 test('plain HTTP is redirected to HTTPS', async () => {

@@ -17,6 +17,7 @@ describe('parseConfig', () => {
       legacyAuth: true,
       tls: null,
       trustProxy: false,
+      allowedHosts: null,
       rateLimit: 6000,
       authFailLimit: 10,
       retentionDays: null,
@@ -59,6 +60,7 @@ describe('parseConfig', () => {
         SVT_TRUST_PROXY: 'on',
         SVT_RATE_LIMIT: '0',
         SVT_AUTH_FAIL_LIMIT: '100',
+        SVT_ALLOWED_HOSTS: 'SVT.example.com, 10.0.0.5,svt.internal.,[FD00::5],fd00::6',
       }),
     ).toMatchObject({
       auth: false,
@@ -68,6 +70,7 @@ describe('parseConfig', () => {
       trustProxy: true,
       rateLimit: 0,
       authFailLimit: 100,
+      allowedHosts: ['svt.example.com', '10.0.0.5', 'svt.internal', '[fd00::5]', '[fd00::6]'],
     });
   });
 
@@ -108,6 +111,18 @@ describe('parseConfig', () => {
       'a/b',
       'SVT_MONGODB_DB must be a database name of 1-63 letters, digits, "_" or "-", got "a/b"',
     ],
+    ...[
+      'svt.example.com:443',
+      'https://svt.example.com',
+      'svt.example.com/x',
+      'a,,b',
+      '*',
+      'a b',
+    ].map((value) => [
+      'SVT_ALLOWED_HOSTS',
+      value,
+      `SVT_ALLOWED_HOSTS must be host names separated by commas, without scheme, port or path (e.g. svt.example.com,10.0.0.5), got ${JSON.stringify(value)}`,
+    ]),
     ['SVT_VERSION_PATTERN', '([0-9', 'SVT_VERSION_PATTERN must be a valid regular expression'],
     [
       'SVT_MONGODB_URL',

@@ -1,15 +1,25 @@
 /**
- * Who may do what, decided once per request before the routes run:
+ * Who may do what, decided per route: each route declares its Access where
+ * it is registered (routes/table.ts), and the guard of that access runs
+ * first among the route's own middleware, once the router has matched it.
+ * A request the router matches to no route reaches no guard and no
+ * handler: a 404 (or the router's 405). So the policy and the router can
+ * never disagree about which route a path is.
  *
- * - `SVT_AUTH=off`: everything open (warned at start).
- * - Writes: with a token, it must be valid and (checked by the route, which
+ * - `SVT_AUTH=off`: every token check is off (warned at start).
+ * - Writes (`write`, `legacy-write`, and the login form's `login`): refused
+ *   with 403 when a browser sent them from a page of another origin, and on
+ *   the JSON API when the body is a form type (http/origin.ts), whatever
+ *   the token state and even with SVT_AUTH=off.
+ * - Writes with a token: it must be valid and (checked by the route, which
  *   knows the environment) have a scope for that environment. Without one:
  *   refused once any token was ever created (revoked ones count); before
  *   that, accepted from loopback only. A session cookie never counts.
  *   `SVT_LEGACY_AUTH=off` leaves the seed's /create open.
- * - Reads: open, unless `SVT_READ_AUTH=token`: then a `read` or `admin`
- *   token, or a session cookie from the login page (pages and API reads
- *   alike, so that the pages' own CSV and JSON links work).
+ * - Reads (`read`, `page`): open, unless `SVT_READ_AUTH=token`: then a
+ *   `read` or `admin` token, or a session cookie from the login page (pages
+ *   and API reads alike, so that the pages' own CSV and JSON links work).
+ * - `public`: anyone (probes, the CLI, assets, the login page).
  * - A token that is sent is always checked: a bad one is a 401 even where
  *   none is needed, so that a misconfigured pipeline finds out.
  */
@@ -17,38 +27,31 @@ import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { HttpProblem } from '../errors.js';
+import { hasFormBody, isCrossOrigin } from '../http/origin.js';
 import type { Store, TokenRecord } from '../store/types.js';
 import type { Limits } from './rate-limits.js';
 import { SESSION_COOKIE, sessionToken } from './sessions.js';
 import { canRead, canWrite, hashToken, sameHash, TOKEN_PATTERN } from './tokens.js';
 
-export type Access = 'public' | 'read' | 'page' | 'write' | 'legacy-write';
-
-/** Paths anyone may GET, whatever SVT_READ_AUTH says: probes, the CLI, assets, the login page. */
-const PUBLIC = new Set(['/healthz', '/readyz', '/cli/svt.mjs', '/login']);
+/**
+ * What a GET route needs: `public` (anyone, whatever SVT_READ_AUTH says),
+ * `read` (the API and machine-read routes: a read token under
+ * SVT_READ_AUTH=token) or `page` (HTML: a read token or a session, else a
+ * redirect to the login page).
+ */
+export type ReadAccess = 'public' | 'read' | 'page';
 
 /**
- * What a request needs, from its method and path alone. Closed by default:
- * a GET of any path not listed as public or as an API read is a page, so a
- * page added later is behind the login without anyone remembering to list it.
+ * What a POST route needs: `write` (the JSON API: a token with a scope for
+ * the environment), `legacy-write` (the seed's /create: the same, unless
+ * SVT_LEGACY_AUTH=off) or `login` (the login form and logout: no token,
+ * but never from a page of another origin).
  */
-export function accessOf(method: string, path: string): Access {
-  if (method === 'POST' && path === '/api/v1/deployments') return 'write';
-  if (method === 'POST' && path === '/create') return 'legacy-write';
-  if (method !== 'GET' && method !== 'HEAD') return 'public'; // /login, /logout; else the router's 405
-  if (PUBLIC.has(path) || path.startsWith('/assets/')) return 'public';
-  if (
-    path.startsWith('/api/') ||
-    path === '/list' ||
-    path.startsWith('/list/') ||
-    path.startsWith('/badge/') ||
-    path === '/metrics' ||
-    path === '/openapi.json'
-  ) {
-    return 'read';
-  }
-  return 'page';
-}
+export type WriteAccess = 'write' | 'legacy-write' | 'login';
+
+/** What a route needs, declared where it is registered. */
+export type Access = ReadAccess | WriteAccess;
+
 
 export interface AuthState {
   access: Access;
@@ -71,6 +74,27 @@ function unauthorized(detail: string): HttpProblem {
 
 export function forbidden(detail: string): HttpProblem {
   return new HttpProblem(403, { code: 'forbidden', title: 'Forbidden', detail });
+}
+
+/**
+ * 403 for a write a browser sent from a page of another origin, and for a
+ * JSON API write with a form-type body (http/origin.ts): before any token
+ * is looked at, since a browser attaches its visitor's cookies and network
+ * position whatever the token state.
+ */
+function refuseBrowserForgery(ctx: Context, access: WriteAccess): void {
+  if (isCrossOrigin(ctx)) {
+    throw forbidden(
+      "writes from a web page must come from this server's own origin; this one names another " +
+        'in its Origin or Referer header (CI clients send neither)',
+    );
+  }
+  if (access === 'write' && hasFormBody(ctx)) {
+    throw forbidden(
+      'the API takes JSON ("Content-Type: application/json"), never a form-type body ' +
+        '(application/x-www-form-urlencoded, multipart/form-data or text/plain), which any web page can send',
+    );
+  }
 }
 
 /** The client's address: the socket's, or with SVT_TRUST_PROXY the one the proxy appended. */
@@ -124,7 +148,15 @@ class TokenPresence {
   }
 }
 
-export function authPolicy({ store, config, logger, limits, usage }: PolicyDeps): Middleware {
+/** The guard of one access level: middleware that runs first in each route declaring it. */
+export type Guard = (access: Access) => Middleware;
+
+/**
+ * The guards of an app, sharing its token lookups and limits. Each answers
+ * for its route alone: 401, 403 or 429 problems, or a redirect to the login
+ * page, else it hands on to the route's handlers.
+ */
+export function accessGuards({ store, config, logger, limits, usage }: PolicyDeps): Guard {
   const presence = new TokenPresence(store);
   /** The token of an Authorization header; 401 (counted against the address) when it is not a live one. */
   async function bearer(ctx: Context, header: string): Promise<TokenRecord> {
@@ -151,11 +183,13 @@ export function authPolicy({ store, config, logger, limits, usage }: PolicyDeps)
     return found !== null && canRead(found) ? found : null;
   }
 
-  return async (ctx, next) => {
-    const access = accessOf(ctx.method, ctx.path);
+  return (access) => async (ctx, next) => {
     const state: AuthState = { access, principal: null };
     ctx.state.auth = state;
-    if (!config.auth || access === 'public') return next();
+    if (access === 'write' || access === 'legacy-write' || access === 'login') {
+      refuseBrowserForgery(ctx, access);
+    }
+    if (!config.auth || access === 'public' || access === 'login') return next();
 
     const header = ctx.get('authorization');
     if (header !== '') state.principal = await bearer(ctx, header);

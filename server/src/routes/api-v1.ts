@@ -1,5 +1,5 @@
 /** The versioned JSON API, `/api/v1`. */
-import type Router from '@koa/router';
+import type { Routes } from './table.js';
 import type {
   AppList,
   AppState,
@@ -29,7 +29,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 const V1 = '/api/v1';
 
-export function apiV1Routes(router: Router, deps: RouteDeps): void {
+export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
   const { store, config, cursors } = deps;
   /**
    * Current-state answers without attempts, keyed by the deployments bytes
@@ -51,7 +51,7 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
     return { page, next };
   }
 
-  router.post(`${V1}/deployments`, async (ctx) => {
+  routes.post(`${V1}/deployments`, 'write', async (ctx) => {
     const receivedAt = Date.now();
     const body = await readJson(ctx);
     const parsed = parseDeployment(body, {
@@ -89,7 +89,7 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
     ctx.body = Readable.from(rows());
   }
 
-  router.get(`${V1}/deployments`, async (ctx) => {
+  routes.get(`${V1}/deployments`, 'read', async (ctx) => {
     const { query, format } = await parseHistoryQuery(ctx, cursors);
     if (format === 'csv') {
       sendCsv(ctx, query, 'svt-history.csv');
@@ -101,7 +101,7 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
 
   // What changed in an environment over a window: the list an incident
   // review asks for first. History with the environment and the start required.
-  router.get(`${V1}/changes`, async (ctx) => {
+  routes.get(`${V1}/changes`, 'read', async (ctx) => {
     const { query, format } = await parseChangesQuery(ctx, cursors);
     if (format === 'csv') {
       sendCsv(ctx, query, `svt-${query.env}-changes.csv`);
@@ -117,7 +117,7 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
     } satisfies ChangesPage;
   });
 
-  router.get(`${V1}/environments`, async (ctx) => {
+  routes.get(`${V1}/environments`, 'read', async (ctx) => {
     readParams(ctx, noParams);
     const rows = await store.environments();
     ctx.body = {
@@ -129,7 +129,7 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
     } satisfies EnvironmentList;
   });
 
-  router.get(`${V1}/environments/:env`, async (ctx) => {
+  routes.get(`${V1}/environments/:env`, 'read', async (ctx) => {
     const {
       path: { env },
       query: { at, format },
@@ -171,7 +171,7 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
     ctx.body = body;
   });
 
-  router.get(`${V1}/apps`, async (ctx) => {
+  routes.get(`${V1}/apps`, 'read', async (ctx) => {
     readParams(ctx, noParams);
     const rows = await store.apps();
     ctx.body = {
@@ -179,14 +179,14 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
     } satisfies AppList;
   });
 
-  router.get(`${V1}/apps/:app`, async (ctx) => {
+  routes.get(`${V1}/apps/:app`, 'read', async (ctx) => {
     const { app } = readParams(ctx, appParams).path;
     const environments = await store.app(app);
     if (environments === null) throw notFound(`no deployment of app "${app}" was ever recorded`);
     ctx.body = { app, environments } satisfies AppState;
   });
 
-  router.get(`${V1}/compare`, async (ctx) => {
+  routes.get(`${V1}/compare`, 'read', async (ctx) => {
     const { from, to, at } = readParams(ctx, compareParams).query;
     const [fromState, toState] = await Promise.all([
       store.current(from, at),
@@ -208,7 +208,7 @@ export function apiV1Routes(router: Router, deps: RouteDeps): void {
   });
 
   // DORA figures of an environment, an app, or both, over a window ending now or at `until`.
-  router.get(`${V1}/dora`, async (ctx) => {
+  routes.get(`${V1}/dora`, 'read', async (ctx) => {
     const { window } = parseDoraQuery(ctx, Date.now());
     ctx.body = (await doraReport(store, window)) satisfies DoraReport;
   });

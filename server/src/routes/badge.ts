@@ -6,7 +6,7 @@
  * back (attempts.ts), grey when nothing succeeded there. Always 200 (an image that says "none"
  * renders; a 404 shows a broken image), cacheable for a minute.
  */
-import type Router from '@koa/router';
+import type { Routes } from './table.js';
 import { createHash } from 'node:crypto';
 import { attemptKind } from '../attempts.js';
 import { readParams } from '../http/query.js';
@@ -33,8 +33,8 @@ export function badgeSvg(label: string, value: string, color: string): string {
 `;
 }
 
-export function badgeRoutes(router: Router, { store }: RouteDeps): void {
-  router.get('/badge/:env/:file', async (ctx) => {
+export function badgeRoutes(routes: Routes, { store }: RouteDeps): void {
+  routes.get('/badge/:env/:file', 'read', async (ctx) => {
     const { env, file } = readParams(ctx, badgeParams).path;
     const app = file.slice(0, -'.svg'.length);
     const [current, attempts] = await Promise.all([store.current(env), store.attempts(env)]);

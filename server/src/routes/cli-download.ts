@@ -4,7 +4,7 @@
  * that matches its server (`node svt.mjs record ...`), as Jenkins serves its
  * own CLI jar.
  */
-import type Router from '@koa/router';
+import type { Routes } from './table.js';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -34,7 +34,7 @@ function bundlePath(): string | null {
   }
 }
 
-export function cliDownloadRoutes(router: Router, path: string | null = bundlePath()): void {
+export function cliDownloadRoutes(routes: Routes, path: string | null = bundlePath()): void {
   let cached: Bundle | undefined;
 
   /** The bundle, read again only when the file changed (a rebuild while serving). */
@@ -54,7 +54,7 @@ export function cliDownloadRoutes(router: Router, path: string | null = bundlePa
     return cached;
   }
 
-  router.get('/cli/svt.mjs', (ctx) => {
+  routes.get('/cli/svt.mjs', 'public', (ctx) => {
     const bundle = load();
     ctx.set('ETag', bundle.etag);
     // Revalidate every time: a runner must never run a CLI older than its server.

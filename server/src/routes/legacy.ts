@@ -3,7 +3,7 @@
  * `GET /list/{env}` and `GET /list?env=`. Names match exactly; nothing a
  * caller sends is ever used as a pattern.
  */
-import type Router from '@koa/router';
+import type { Routes } from './table.js';
 import type { Context } from 'koa';
 import type { Deployment, LegacyListItem } from '@svt/client';
 import { readText } from '../http/body.js';
@@ -25,9 +25,9 @@ function toListItem(d: Deployment): LegacyListItem {
   return item;
 }
 
-export function legacyRoutes(router: Router, deps: RouteDeps): void {
+export function legacyRoutes(routes: Routes, deps: RouteDeps): void {
   const { store, config } = deps;
-  router.post('/create', async (ctx) => {
+  routes.post('/create', 'legacy-write', async (ctx) => {
     const receivedAt = Date.now();
     const body = parseLegacyBody(await readText(ctx));
     const parsed = parseLegacyDeployment(body, {
@@ -47,8 +47,10 @@ export function legacyRoutes(router: Router, deps: RouteDeps): void {
     ctx.body = (current ?? []).map(toListItem);
   };
 
-  router.get('/list/:env', async (ctx) =>
+  routes.get('/list/:env', 'read', async (ctx) =>
     list(ctx, readParams(ctx, legacyListPathParams).path.env),
   );
-  router.get('/list', async (ctx) => list(ctx, readParams(ctx, legacyListParams).query.env));
+  routes.get('/list', 'read', async (ctx) =>
+    list(ctx, readParams(ctx, legacyListParams).query.env),
+  );
 }

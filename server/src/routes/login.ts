@@ -6,7 +6,7 @@
  * only, and is checked against the store on each request, so that logout,
  * expiry and the token's revocation each end it.
  */
-import type Router from '@koa/router';
+import type { Routes } from './table.js';
 import type { Context } from 'koa';
 import { clientAddress } from '../auth/policy.js';
 import type { Limits } from '../auth/rate-limits.js';
@@ -21,13 +21,13 @@ function localPath(next: string | null | undefined): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
 }
 
-export function loginRoutes(router: Router, { store, config }: RouteDeps, limits: Limits): void {
+export function loginRoutes(routes: Routes, { store, config }: RouteDeps, limits: Limits): void {
   const show = (ctx: Context, next: string, failed: boolean) => {
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = loginPage(next, failed);
   };
 
-  router.get('/login', (ctx) => {
+  routes.get('/login', 'public', (ctx) => {
     const next = localPath(typeof ctx.query.next === 'string' ? ctx.query.next : null);
     if (config.readAuth !== 'token' || !config.auth) {
       ctx.redirect(next);
@@ -36,7 +36,7 @@ export function loginRoutes(router: Router, { store, config }: RouteDeps, limits
     show(ctx, next, false);
   });
 
-  router.post('/login', async (ctx) => {
+  routes.post('/login', 'login', async (ctx) => {
     const form = new URLSearchParams(await readText(ctx));
     const next = localPath(form.get('next'));
     const address = clientAddress(ctx);
@@ -66,7 +66,7 @@ export function loginRoutes(router: Router, { store, config }: RouteDeps, limits
 
   // Ends the session in the store, not only in this browser: a copy of the
   // cookie opens nothing afterwards.
-  router.post('/logout', async (ctx) => {
+  routes.post('/logout', 'login', async (ctx) => {
     await endSession(store, ctx.cookies.get(SESSION_COOKIE) ?? '');
     ctx.cookies.set(SESSION_COOKIE, null, {
       httpOnly: true,

@@ -1,15 +1,15 @@
 /** Probes for orchestrators (liveness without the database, readiness with it), Prometheus metrics and the OpenAPI description. */
-import type Router from '@koa/router';
+import type { Routes } from './table.js';
 import { openApiDocument } from '../openapi.js';
 import { packageVersion } from '../version.js';
 import type { RouteDeps } from './context.js';
 
-export function opsRoutes(router: Router, { store, lifecycle, logger, metrics }: RouteDeps): void {
-  router.get('/healthz', (ctx) => {
+export function opsRoutes(routes: Routes, { store, lifecycle, logger, metrics }: RouteDeps): void {
+  routes.get('/healthz', 'public', (ctx) => {
     ctx.body = { status: 'ok' };
   });
 
-  router.get('/readyz', async (ctx) => {
+  routes.get('/readyz', 'public', async (ctx) => {
     if (lifecycle.shuttingDown) {
       ctx.status = 503;
       ctx.body = { status: 'shutting-down' };
@@ -26,14 +26,14 @@ export function opsRoutes(router: Router, { store, lifecycle, logger, metrics }:
   });
 
   // Read access like any read (a token with SVT_READ_AUTH=token): Prometheus sends one as a bearer token.
-  router.get('/metrics', async (ctx) => {
+  routes.get('/metrics', 'read', async (ctx) => {
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   });
 
   // Serialized once: the description does not change while the process runs.
   const openapi = JSON.stringify(openApiDocument(packageVersion()));
-  router.get('/openapi.json', (ctx) => {
+  routes.get('/openapi.json', 'read', (ctx) => {
     ctx.type = 'application/json';
     ctx.body = openapi;
   });

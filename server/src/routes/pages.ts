@@ -4,7 +4,7 @@
  * air-gapped). Every page answers with a Content-Security-Policy that allows
  * no inline script or style.
  */
-import type Router from '@koa/router';
+import type { Routes } from './table.js';
 import type { Context, Next } from 'koa';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -102,7 +102,7 @@ function loadAssets(): Map<string, Asset> {
   return assets;
 }
 
-export function pageRoutes(router: Router, { store, config, cursors }: RouteDeps): void {
+export function pageRoutes(routes: Routes, { store, config, cursors }: RouteDeps): void {
   const assets = loadAssets();
 
   /** Environments in display order: SVT_ENV_ORDER's first, then the rest as first seen. */
@@ -117,7 +117,7 @@ export function pageRoutes(router: Router, { store, config, cursors }: RouteDeps
     ctx.body = text;
   };
 
-  router.get('/assets/:name', (ctx) => {
+  routes.get('/assets/:name', 'public', (ctx) => {
     const asset = assets.get(ctx.params.name ?? '');
     if (asset === undefined) throw notFound(`no asset ${JSON.stringify(ctx.params.name)}`);
     secure(ctx);
@@ -129,7 +129,7 @@ export function pageRoutes(router: Router, { store, config, cursors }: RouteDeps
     else ctx.body = asset.body;
   });
 
-  router.get('/', asPage, async (ctx) => {
+  routes.get('/', 'page', asPage, async (ctx) => {
     const envs = await orderedEnvs();
     const states = new Map(
       await Promise.all(envs.map(async (env) => [env, (await store.current(env)) ?? []] as const)),
@@ -138,12 +138,12 @@ export function pageRoutes(router: Router, { store, config, cursors }: RouteDeps
   });
 
   // The selector's form without JavaScript: /env?name=prod -> /env/prod.
-  router.get('/env', asPage, (ctx) => {
+  routes.get('/env', 'page', asPage, (ctx) => {
     const { name } = readParams(ctx, envSelectParams).query;
     ctx.redirect(`/env/${encodeURIComponent(name)}`);
   });
 
-  router.get('/env/:env', asPage, async (ctx) => {
+  routes.get('/env/:env', 'page', asPage, async (ctx) => {
     const {
       path: { env },
       query: { at },
@@ -170,7 +170,7 @@ export function pageRoutes(router: Router, { store, config, cursors }: RouteDeps
     );
   });
 
-  router.get('/env/:env/changes', asPage, async (ctx) => {
+  routes.get('/env/:env/changes', 'page', asPage, async (ctx) => {
     const { path, query: q } = readParams(ctx, changesPageParams);
     const env = path.env;
     // Default window: the seven days before its end (now, or until).
@@ -203,7 +203,7 @@ export function pageRoutes(router: Router, { store, config, cursors }: RouteDeps
     );
   });
 
-  router.get('/app/:app', asPage, async (ctx) => {
+  routes.get('/app/:app', 'page', asPage, async (ctx) => {
     const {
       path: { app },
       query: { env, status, cursor },
@@ -242,7 +242,7 @@ export function pageRoutes(router: Router, { store, config, cursors }: RouteDeps
     );
   });
 
-  router.get('/compare', asPage, async (ctx) => {
+  routes.get('/compare', 'page', asPage, async (ctx) => {
     const query = readParams(ctx, comparePageParams).query;
     let from = query.from ?? null;
     let to = query.to ?? null;
@@ -276,7 +276,7 @@ export function pageRoutes(router: Router, { store, config, cursors }: RouteDeps
     );
   });
 
-  router.get('/dora', asPage, async (ctx) => {
+  routes.get('/dora', 'page', asPage, async (ctx) => {
     const { window, untilGiven } = parseDoraQuery(ctx, Date.now());
     const [envs, report] = await Promise.all([orderedEnvs(), doraReport(store, window)]);
     page(ctx, doraPage({ envs, report, pastWindow: untilGiven }));
