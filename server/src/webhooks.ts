@@ -6,7 +6,8 @@
  * `{event, deployment, previous, current, currentDeployment?}` (the write's
  * answer), signed: `X-SVT-Signature: sha256=<hex
  * HMAC of "<timestamp>.<body>">` with `X-SVT-Timestamp`. A Slack hook gets a
- * `{text}` message. Deliveries still queued when the process stops are lost.
+ * `{text}` message, escaped (slackText). Deliveries still queued when the
+ * process stops are lost.
  */
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -55,6 +56,21 @@ export function recordedText({
   return `${d.app} ${d.version} ${what} ${d.env}${previous === null ? '' : ` (was ${previous.version})`}`;
 }
 
+const SLACK_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * Text as Slack's message formatting reads it literally: `&`, `<` and `>`
+ * are its control characters (`<!channel>`, `<https://x|label>`), so each
+ * becomes its entity, and only those three, as Slack's "Escaping text"
+ * asks: it decodes no other entity. The names in a message are recorded by
+ * any pipeline with a write token; unescaped, an app named
+ * `<!channel> <https://evil.example|Approve>` would ping the channel with
+ * a disguised link.
+ */
+export function slackText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => SLACK_ESCAPES[c] ?? c);
+}
+
 class Hook {
   private readonly queue: { body: string }[] = [];
   private busy = false;
@@ -69,7 +85,7 @@ class Hook {
     const { deployment, previous, current, currentDeployment } = recorded;
     const body =
       this.config.format === 'slack'
-        ? JSON.stringify({ text: recordedText(recorded) })
+        ? JSON.stringify({ text: slackText(recordedText(recorded)) })
         : JSON.stringify({
             event: 'deployment',
             deployment,

@@ -105,6 +105,28 @@ describe('webhooks', () => {
     }
   });
 
+  it("escapes Slack's control characters: a name cannot mention a channel or disguise a link", async () => {
+    const slack = await receiver((_, res) => res.end('ok'));
+    const t = await testApp({
+      SVT_WEBHOOKS: JSON.stringify([{ url: slack.url, format: 'slack' }]),
+    });
+    try {
+      await request(t.callback)
+        .post('/api/v1/deployments')
+        .send({ env: 'prod', app: '<!channel> <https://evil.example|Approve>', version: 'a&lt;b>' })
+        .expect(201);
+      await until(() => slack.got.length === 1);
+      // By hand: each &, < and > as its entity, nothing else touched (an & already
+      // followed by "lt;" included, or Slack would decode it into a "<").
+      expect(JSON.parse(slack.got[0]?.body ?? '')).toEqual({
+        text: '&lt;!channel&gt; &lt;https://evil.example|Approve&gt; a&amp;lt;b&gt; deployed to prod',
+      });
+    } finally {
+      await t.store.close();
+      await slack.close();
+    }
+  });
+
   it('a receiver that never answers holds back no write; a failing one is retried until it answers', async () => {
     const stuck = await receiver(() => undefined); // never answers
     const flaky = await receiver((n, res) => {
