@@ -38,7 +38,9 @@ export async function recordWrite(
   const result = await inFlight.run(claim, () => store.record(input, claim));
   if (!result.replayed) metrics.recorded(input);
   // After the commit, off the answer's path; reading the deployment costs a parse, so only with hooks.
-  if (!result.replayed && config.webhooks.length > 0) webhooks.notify(result);
+  if (!result.replayed && config.webhooks.length > 0) {
+    for (const { name, dropped } of webhooks.notify(result)) metrics.webhookDropped(name, dropped);
+  }
   if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
   return result;
 }
