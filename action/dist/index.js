@@ -1910,6 +1910,15 @@ function recordedText({
   return `${d.app} ${d.version} ${what} ${d.env} (${was})`;
 }
 
+// client/src/cli/terminal.ts
+var HIDDEN = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+function terminalText(text) {
+  return text.replace(
+    HIDDEN,
+    (c) => c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+
 // client/src/version.ts
 var VERSION = "1.0.0";
 
@@ -1977,11 +1986,21 @@ function parseInputs() {
 }
 
 // action/src/main.ts
+function summaryText(text) {
+  return escapeHtml(oneLine(text));
+}
 function escapeHtml(text) {
   return text.replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c
   );
+}
+function oneLine(text) {
+  return terminalText(text).replace(/\n/g, "\\u000a");
+}
+function appPage(base, app) {
+  const segment2 = /^\.+$/.test(app) ? app.replace(/\./g, "%2E") : encodeURIComponent(app);
+  return `${base}/app/${segment2}`;
 }
 function currentCell(outcome) {
   if (outcome.current) return "yes";
@@ -1991,7 +2010,7 @@ function currentCell(outcome) {
 async function summarize(inputs, outcome) {
   const d = outcome.deployment;
   const base = inputs.serverUrl.replace(/\/+$/, "");
-  await summary.addHeading(escapeHtml(`SVT: ${d.app} ${d.version} in ${d.env}`), 3).addRaw(`<p>${escapeHtml(recordedText(outcome))}</p>`, true).addTable([
+  await summary.addHeading(summaryText(`SVT: ${d.app} ${d.version} in ${d.env}`), 3).addRaw(`<p>${summaryText(recordedText(outcome))}</p>`, true).addTable([
     [
       { data: "App", header: true },
       { data: "Environment", header: true },
@@ -2007,10 +2026,10 @@ async function summarize(inputs, outcome) {
       outcome.previous?.version ?? "(none)",
       d.status,
       currentCell(outcome)
-    ].map(escapeHtml)
+    ].map(summaryText)
   ]).addRaw(
     outcome.replayed ? "Already recorded by an earlier attempt of this job; nothing new stored. " : ""
-  ).addLink(`${escapeHtml(d.app)} in SVT`, `${base}/app/${encodeURIComponent(d.app)}`).addEOL().write();
+  ).addLink(`${summaryText(d.app)} in SVT`, escapeHtml(appPage(base, d.app))).addEOL().write();
 }
 async function record(env) {
   const inputs = parseInputs();
@@ -2066,7 +2085,7 @@ async function run(env = process.env) {
   const { inputs, outcome } = recorded;
   const d = outcome.deployment;
   info(
-    `${outcome.replayed ? "Already recorded in SVT, nothing new stored" : "Recorded in SVT"}: ${recordedText(outcome)}`
+    `${outcome.replayed ? "Already recorded in SVT, nothing new stored" : "Recorded in SVT"}: ${oneLine(recordedText(outcome))}`
   );
   try {
     setOutput("deployment-id", d.id);

@@ -11,6 +11,7 @@ import {
   detectCiContext,
   recordedText,
   SvtClient,
+  terminalText,
   VERSION,
   withCiDefaults,
 } from '@svt/client';
@@ -18,12 +19,37 @@ import type { RecordDeploymentRequest, RecordOutcome } from '@svt/client';
 import { failOnError, parseInputs } from './inputs.js';
 import type { Inputs } from './inputs.js';
 
-/** Names and versions are the user's: the job summary is HTML. */
+/**
+ * Text of the job summary. The summary is Markdown, but everything in it is
+ * written inside one HTML block (no blank line: Markdown is not read
+ * there), so HTML escaping is what keeps a recorded name text; control
+ * characters, a line break among them (which would end the block), are
+ * shown as `\uXXXX` escapes.
+ */
+function summaryText(text: string): string {
+  return escapeHtml(oneLine(text));
+}
+
 function escapeHtml(text: string): string {
   return text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
+}
+
+/**
+ * One line of log or summary: control characters and the line feed
+ * escaped, so that nothing the server sends starts a line of its own (the
+ * runner reads a line starting with `::` as a workflow command).
+ */
+function oneLine(text: string): string {
+  return terminalText(text).replace(/\n/g, '\\u000a');
+}
+
+/** The app's page on the server: its name one path segment (dot-only names encoded, as browsers drop `.` and `..`). */
+function appPage(base: string, app: string): string {
+  const segment = /^\.+$/.test(app) ? app.replace(/\./g, '%2E') : encodeURIComponent(app);
+  return `${base}/app/${segment}`;
 }
 
 /** "yes", or "no" and what runs there instead. */
@@ -37,8 +63,8 @@ async function summarize(inputs: Inputs, outcome: RecordOutcome): Promise<void> 
   const d = outcome.deployment;
   const base = inputs.serverUrl.replace(/\/+$/, '');
   await core.summary
-    .addHeading(escapeHtml(`SVT: ${d.app} ${d.version} in ${d.env}`), 3)
-    .addRaw(`<p>${escapeHtml(recordedText(outcome))}</p>`, true)
+    .addHeading(summaryText(`SVT: ${d.app} ${d.version} in ${d.env}`), 3)
+    .addRaw(`<p>${summaryText(recordedText(outcome))}</p>`, true)
     .addTable([
       [
         { data: 'App', header: true },
@@ -55,14 +81,15 @@ async function summarize(inputs: Inputs, outcome: RecordOutcome): Promise<void> 
         outcome.previous?.version ?? '(none)',
         d.status,
         currentCell(outcome),
-      ].map(escapeHtml),
+      ].map(summaryText),
     ])
     .addRaw(
       outcome.replayed
         ? 'Already recorded by an earlier attempt of this job; nothing new stored. '
         : '',
     )
-    .addLink(`${escapeHtml(d.app)} in SVT`, `${base}/app/${encodeURIComponent(d.app)}`)
+    // The toolkit writes attributes as they are: the href is escaped here.
+    .addLink(`${summaryText(d.app)} in SVT`, escapeHtml(appPage(base, d.app)))
     .addEOL()
     .write();
 }
@@ -130,7 +157,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { inputs, outcome } = recorded;
   const d = outcome.deployment;
   core.info(
-    `${outcome.replayed ? 'Already recorded in SVT, nothing new stored' : 'Recorded in SVT'}: ${recordedText(outcome)}`,
+    `${outcome.replayed ? 'Already recorded in SVT, nothing new stored' : 'Recorded in SVT'}: ${oneLine(recordedText(outcome))}`,
   );
   try {
     core.setOutput('deployment-id', d.id);

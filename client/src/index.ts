@@ -17,5 +17,6 @@ export {
 export type { CiContext, CiDefaults, CiProvider } from './ci-context.js';
 export { compareNames } from './names.js';
 export { recordedText } from './recorded-text.js';
+export { terminalText } from './cli/terminal.js';
 export { VERSION } from './version.js';
 export { parseAttributes, parseStatus, UsageError } from './cli/settings.js';

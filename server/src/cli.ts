@@ -18,6 +18,7 @@ import {
   revokeToken,
   type Output,
 } from './token-commands.js';
+import { terminalText } from './terminal.js';
 
 const ENVIRONMENT_HELP = `
 Environment variables:
@@ -82,9 +83,10 @@ async function serve(): Promise<void> {
 
 /** Opens the configured store for an admin command, runs it, closes it; exit 0, 1 or 2. */
 async function withStore(command: (store: Store, io: Output) => Promise<void>): Promise<void> {
+  // Messages quote names and keys read from files and databases: no control sequence gets through.
   const io: Output = {
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    out: (text) => process.stdout.write(`${terminalText(text)}\n`),
+    err: (text) => process.stderr.write(`${terminalText(text)}\n`),
   };
   let config;
   try {

@@ -64,6 +64,7 @@ export class Metrics {
   private readonly requestSeconds: Histogram<'method' | 'route'>;
   private readonly deployments: Counter<'env' | 'source' | 'status'>;
   private readonly storeSeconds: Histogram<'operation' | 'outcome'>;
+  private readonly webhookDrops: Counter<'hook' | 'host'>;
   private readonly envLabel = new BoundedLabel(LABEL_LIMIT);
   private readonly sourceLabel = new BoundedLabel(LABEL_LIMIT);
 
@@ -96,6 +97,12 @@ export class Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     });
+    this.webhookDrops = new Counter({
+      name: 'svt_webhook_dropped_total',
+      help: 'Webhook deliveries dropped from a full queue (oldest first), by hook index in SVT_WEBHOOKS and host',
+      labelNames: ['hook', 'host'],
+      registers,
+    });
   }
 
   /** Counts and times every request; the route label is the matched template, or `unmatched`. */
@@ -120,6 +127,15 @@ export class Metrics {
       source: this.sourceLabel.of(d.source),
       status: d.status,
     });
+  }
+
+  /**
+   * Deliveries a hook dropped to make room in its queue (webhooks.ts); 0
+   * still creates the hook's series, so that it exists before the first drop.
+   * Labels: the hook's index and host, never its URL (which holds secrets).
+   */
+  webhookDropped(hook: { hook: number; host: string }, dropped: number): void {
+    this.webhookDrops.inc({ hook: String(hook.hook), host: hook.host }, dropped);
   }
 
   /** The store with each operation timed; everything else passes through. */

@@ -6,7 +6,14 @@
  * `{event, deployment, previous, current, currentDeployment?}` (the write's
  * answer), signed: `X-SVT-Signature: sha256=<hex
  * HMAC of "<timestamp>.<body>">` with `X-SVT-Timestamp`. A Slack hook gets a
- * `{text}` message. Deliveries still queued when the process stops are lost.
+ * `{text}` message, escaped (slackText).
+ *
+ * Each hook's queue holds at most MAX_QUEUE deliveries and MAX_QUEUE_BYTES
+ * of bodies: when a receiver hangs, the oldest deliveries are dropped to
+ * make room (counted, logged once per burst), so that memory stays bounded
+ * whatever the traffic. Deliveries still queued when the process stops are
+ * lost. Logs name a hook by its index and host, never its URL, whose path
+ * or query often is the secret (Slack's).
  */
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -19,7 +26,10 @@ export interface WebhookConfig {
   secret: string | null;
 }
 
-const MAX_QUEUE = 10_000;
+/** Deliveries a hook's queue holds at most. */
+export const MAX_QUEUE = 10_000;
+/** Bytes of bodies (UTF-8) a hook's queue holds at most: 16 MiB. */
+export const MAX_QUEUE_BYTES = 16 * 1024 * 1024;
 const ATTEMPTS = 5;
 
 export function signature(secret: string, timestamp: string, body: string): string {
@@ -55,21 +65,70 @@ export function recordedText({
   return `${d.app} ${d.version} ${what} ${d.env}${previous === null ? '' : ` (was ${previous.version})`}`;
 }
 
+const SLACK_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * Text as Slack's message formatting reads it literally: `&`, `<` and `>`
+ * are its control characters (`<!channel>`, `<https://x|label>`), so each
+ * becomes its entity, and only those three, as Slack's "Escaping text"
+ * asks: it decodes no other entity. The names in a message are recorded by
+ * any pipeline with a write token; unescaped, an app named
+ * `<!channel> <https://evil.example|Approve>` would ping the channel with
+ * a disguised link.
+ */
+export function slackText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => SLACK_ESCAPES[c] ?? c);
+}
+
+/** What a queue holds: the body to post, and its size, counted against MAX_QUEUE_BYTES. */
+interface Delivery {
+  body: string;
+  bytes: number;
+}
+
+/** How a hook is named in logs and metrics: its index in SVT_WEBHOOKS and its host, never its URL. */
+export interface HookName {
+  hook: number;
+  host: string;
+}
+
+/** A hook's queue as it stands: for `/metrics`, tests and operators. */
+export interface QueueState extends HookName {
+  items: number;
+  bytes: number;
+  /** Deliveries dropped since start to make room. */
+  dropped: number;
+}
+
 class Hook {
-  private readonly queue: { body: string }[] = [];
+  private readonly queue: Delivery[] = [];
+  private bytes = 0;
+  private dropped = 0;
+  /** Set at the first drop of a burst, cleared when the queue next drains: one log line per burst. */
+  private dropping = false;
   private busy = false;
+  readonly name: HookName;
 
   constructor(
     private readonly config: WebhookConfig,
+    index: number,
     private readonly logger: Logger,
     private readonly sleep: (ms: number) => Promise<void>,
-  ) {}
+    private readonly maxBytes: number,
+  ) {
+    this.name = { hook: index, host: new URL(config.url).host };
+  }
 
-  push(recorded: Recorded): void {
+  state(): QueueState {
+    return { ...this.name, items: this.queue.length, bytes: this.bytes, dropped: this.dropped };
+  }
+
+  /** Queues a delivery; answers how many older ones were dropped to make room. */
+  push(recorded: Recorded): number {
     const { deployment, previous, current, currentDeployment } = recorded;
     const body =
       this.config.format === 'slack'
-        ? JSON.stringify({ text: recordedText(recorded) })
+        ? JSON.stringify({ text: slackText(recordedText(recorded)) })
         : JSON.stringify({
             event: 'deployment',
             deployment,
@@ -77,23 +136,39 @@ class Hook {
             current,
             ...(current ? {} : { currentDeployment }),
           });
-    if (this.queue.length >= MAX_QUEUE) {
-      this.queue.shift();
-      this.logger.warn(
-        { hook: this.config.url },
-        'webhook queue full: dropped the oldest delivery',
-      );
+    const bytes = Buffer.byteLength(body);
+    let dropped = 0;
+    while (
+      this.queue.length > 0 &&
+      (this.queue.length >= MAX_QUEUE || this.bytes + bytes > this.maxBytes)
+    ) {
+      this.bytes -= this.queue.shift()?.bytes ?? 0;
+      dropped += 1;
     }
-    this.queue.push({ body });
+    if (dropped > 0) {
+      this.dropped += dropped;
+      if (!this.dropping) {
+        this.dropping = true;
+        this.logger.warn(
+          { ...this.name, maxItems: MAX_QUEUE, maxBytes: this.maxBytes },
+          'webhook queue full: dropping the oldest deliveries until it drains (counted in svt_webhook_dropped_total)',
+        );
+      }
+    }
+    this.queue.push({ body, bytes });
+    this.bytes += bytes;
     if (!this.busy) void this.drain();
+    return dropped;
   }
 
   private async drain(): Promise<void> {
     this.busy = true;
     for (let item = this.queue.shift(); item !== undefined; item = this.queue.shift()) {
+      this.bytes -= item.bytes;
       await this.deliver(item.body);
     }
     this.busy = false;
+    this.dropping = false;
   }
 
   private async deliver(body: string): Promise<void> {
@@ -117,10 +192,7 @@ class Hook {
         await res.arrayBuffer();
         if (res.ok) return;
         if (res.status < 500 && res.status !== 408 && res.status !== 429) {
-          this.logger.warn(
-            { hook: this.config.url, status: res.status },
-            'webhook refused: not retried',
-          );
+          this.logger.warn({ ...this.name, status: res.status }, 'webhook refused: not retried');
           return;
         }
       } catch {
@@ -128,26 +200,39 @@ class Hook {
       }
       if (attempt < ATTEMPTS) await this.sleep(1000 * 2 ** (attempt - 1));
     }
-    this.logger.warn(
-      { hook: this.config.url },
-      `webhook delivery failed after ${ATTEMPTS} attempts`,
-    );
+    this.logger.warn(this.name, `webhook delivery failed after ${ATTEMPTS} attempts`);
   }
+}
+
+/** Settings of the queues; defaults are the documented bounds. */
+export interface WebhookOptions {
+  /** Waits between attempts; default: a timer that does not hold the process open. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Bytes of bodies each hook's queue holds at most; default MAX_QUEUE_BYTES. */
+  maxQueueBytes?: number;
 }
 
 export class Webhooks {
   private readonly hooks: Hook[];
 
-  constructor(
-    configs: readonly WebhookConfig[],
-    logger: Logger,
-    sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms).unref()),
-  ) {
-    this.hooks = configs.map((c) => new Hook(c, logger, sleep));
+  constructor(configs: readonly WebhookConfig[], logger: Logger, options: WebhookOptions = {}) {
+    const sleep =
+      options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
+    const maxBytes = options.maxQueueBytes ?? MAX_QUEUE_BYTES;
+    this.hooks = configs.map((c, i) => new Hook(c, i, logger, sleep, maxBytes));
   }
 
-  /** Queues the deployment for every hook and returns at once. */
-  notify(recorded: Recorded): void {
-    for (const hook of this.hooks) hook.push(recorded);
+  /**
+   * Queues the deployment for every hook and returns at once. Answers, for
+   * each hook, how many older deliveries were dropped to make room (0 when
+   * none), for the caller to count.
+   */
+  notify(recorded: Recorded): { name: HookName; dropped: number }[] {
+    return this.hooks.map((hook) => ({ name: hook.name, dropped: hook.push(recorded) }));
+  }
+
+  /** Each hook's queue: deliveries and bytes waiting, drops so far. */
+  queues(): QueueState[] {
+    return this.hooks.map((hook) => hook.state());
   }
 }

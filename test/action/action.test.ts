@@ -138,6 +138,45 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(explicit.outputs['previous-version']).toBe('');
   });
 
+  test('the job summary shows hostile names as text: no markup, no Markdown, a link that stays a link', async () => {
+    const app = '<img src=x onerror=alert(1)> [Approve](https://evil.example) ::error::x';
+    const run = await runAction({
+      'server-url': svt().url,
+      token,
+      environment: 'hostile',
+      app,
+      version: `1&"'<b>`,
+    });
+    expect(run.code).toBe(0);
+    // Worked out by hand: & < > " ' as entities; the URL's segment percent-encoded.
+    const name = '&lt;img src=x onerror=alert(1)&gt; [Approve](https://evil.example) ::error::x';
+    expect(run.summary).toContain(`<h3>SVT: ${name} 1&amp;&quot;&#39;&lt;b&gt; in hostile</h3>`);
+    expect(run.summary).toContain(
+      `<td>${name}</td><td>hostile</td><td>1&amp;&quot;&#39;&lt;b&gt;</td>`,
+    );
+    expect(run.summary).toContain(
+      `<a href="${svt().url}/app/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%20%5BApprove%5D(https%3A%2F%2Fevil.example)%20%3A%3Aerror%3A%3Ax">${name} in SVT</a>`,
+    );
+    expect(run.summary).not.toContain('<img');
+    // One HTML block: no blank line after which Markdown would be read.
+    expect(run.summary.trimEnd()).not.toMatch(/\n\s*\n/);
+    // The log line starts with the action's words, never with the name.
+    expect(run.stdout).toContain(
+      `Recorded in SVT: ${app} 1&"'<b> deployed to hostile (the first success there)\n`,
+    );
+    expect(run.stdout).not.toMatch(/^::error/m);
+
+    // A name of dots is a segment browsers would drop: encoded, so the link opens its page.
+    const dots = await runAction({
+      'server-url': svt().url,
+      token,
+      environment: 'hostile',
+      app: '..',
+      version: '1.0.0',
+    });
+    expect(dots.summary).toContain(`<a href="${svt().url}/app/%2E%2E">.. in SVT</a>`);
+  });
+
   test('says whether the deployment became current: a failure, and a success dated before what runs', async () => {
     await svt().store.record(
       newDeployment({ env: 'qa', app: 'shop', version: '2.0.0', deployedAt: Date.now() - 60_000 }),

@@ -42,6 +42,12 @@ describe('CSV', () => {
     expect(csvCell('-1')).toBe(`"'-1"`);
     expect(csvCell('@x')).toBe(`"'@x"`);
     expect(csvCell('\tx')).toBe(`"'\tx"`);
+    // Spaces first, which a spreadsheet may skip; a line feed or NUL first.
+    expect(csvCell('  =1+1')).toBe(`"'  =1+1"`);
+    expect(csvCell('\u00a0@SUM(A1)')).toBe(`"'\u00a0@SUM(A1)"`);
+    expect(csvCell('\nx')).toBe(`"'\nx"`);
+    expect(csvCell('\0x')).toBe(`"'\0x"`);
+    expect(csvCell('a=1')).toBe('"a=1"');
     expect(csvCell('a "b", c')).toBe('"a ""b"", c"');
     expect(csvCell(null)).toBe('""');
     expect(csvCell('1.2.3')).toBe('"1.2.3"');

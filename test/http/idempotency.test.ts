@@ -11,6 +11,7 @@ import type {
 } from '../../server/src/store/types.js';
 import { type TestApp, testApp } from '../helpers/app.js';
 import { removeTempDirs, tempDbPath } from '../helpers/tmp.js';
+import { issueToken } from '../helpers/tokens.js';
 
 afterAll(removeTempDirs);
 
@@ -50,6 +51,30 @@ describe('Idempotency-Key', () => {
       .send({ env: 'dev', name: 'api', version: '1.0.0' })
       .expect(422); // same scope and key, but another route's body
     expect((await t.store.history({ limit: 10 })).items).toHaveLength(2);
+  });
+
+  it('keys belong to a token, not its name: a new token named as a revoked one records anew', async () => {
+    const first = await issueToken(t.store, 'ci', ['write:*']);
+    const post = (token: string, payload: object) =>
+      request(t.callback)
+        .post('/api/v1/deployments')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Idempotency-Key', 'job-1')
+        .send(payload);
+    const recorded = await post(first, body).expect(201);
+    expect((await post(first, body).expect(201)).headers['idempotent-replayed']).toBe('true');
+
+    await t.store.revokeToken('ci', Date.now());
+    const second = await issueToken(t.store, 'ci', ['write:*']);
+    const anew = await post(second, body).expect(201);
+    expect(anew.headers['idempotent-replayed']).toBeUndefined();
+    expect(anew.body.deployment.id).not.toBe(recorded.body.deployment.id);
+    expect(anew.body.deployment.recordedBy).toBe('ci');
+    // Another token's use of the key neither replays nor refuses: 201, not 422.
+    const other = await issueToken(t.store, 'other', ['write:*']);
+    const third = await post(other, { ...body, version: '3.0.0' }).expect(201);
+    expect(third.headers['idempotent-replayed']).toBeUndefined();
+    expect((await t.store.history({ limit: 10 })).items).toHaveLength(3);
   });
 
   it('answers 409 with Retry-After while the first request with the key is in flight', async () => {

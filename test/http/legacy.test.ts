@@ -59,12 +59,25 @@ describe('legacy routes', () => {
     ['{"name":"a","version":"1.0.0"}', 'env', 'is required'],
     ['{"env":"","name":"a","version":"1.0.0"}', 'env', 'must not be empty'],
     ['{"env":"dev","name":"a","version":"v1.0"}', 'version', 'must look like 1.2.3'],
-    [
-      '{"env":"dev","name":"a","version":"1.0.0","$set":"x"}',
-      '$set',
-      'must not contain "$" or "."',
-    ],
+    ['{"env":"dev","name":"a","version":"1.0.0","$set":"x"}', '$set', 'is a reserved key'],
     ['{"env":"dev","name":"a","version":"1.0.0","a.b":"x"}', 'a.b', 'must not contain "$" or "."'],
+    ['{"env":"dev","name":"a","version":"1.0.0","a$b":"x"}', 'a$b', 'must not contain "$" or "."'],
+    // Reserved keys, as the README promises: refused and named, never dropped.
+    ['env=dev&name=a&version=1.0.0&__proto__=x', '__proto__', 'is a reserved key and is refused'],
+    ['env=dev&name=a&version=1.0.0&constructor=', 'constructor', 'is a reserved key'],
+    ['env=dev&name=a&version=1.0.0&prototype=x', 'prototype', 'is a reserved key'],
+    ['env=dev&name=a&version=1.0.0&%24x=x', '$x', 'is a reserved key'],
+    ['env=dev&name=a&version=1.0.0&%5F%5Fproto%5F%5F=x', '__proto__', 'is a reserved key'],
+    [
+      '{"env":"dev","name":"a","version":"1.0.0","__proto__":"x"}',
+      '__proto__',
+      'is a reserved key',
+    ],
+    [
+      '{"env":"dev","name":"a","version":"1.0.0","team":{"constructor":{"prototype":1}}}',
+      'team.constructor',
+      'is a reserved key',
+    ],
     ['{"env":"dev","name":"<script>","version":"1.0.0"}', 'name', 'must not contain "<" or ">"'],
     ['{"env":"dev","name":"a","version":"1.0.0","n":5}', 'n', 'must be a string'],
     ['{"env":"dev","name":"a","version":"1.0.0","o":{"x":"y"}}', 'o', 'must be a string'],
@@ -75,6 +88,7 @@ describe('legacy routes', () => {
     const res = await curlD(body).expect(400);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     expect(res.body.errors).toContainEqual({ path, message: expect.stringContaining(message) });
+    expect(res.body.detail).toContain(path);
     expect((await t.store.history({ limit: 1 })).items).toEqual([]);
   });
 

@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import request from 'supertest';
 import { parseConfig, ConfigError } from '../../server/src/config.js';
-import { signature } from '../../server/src/webhooks.js';
+import { pino } from 'pino';
+import { MAX_QUEUE_BYTES, type Recorded, Webhooks, signature } from '../../server/src/webhooks.js';
+import { clientDeployment } from '../helpers/deployments.js';
 import { testApp } from '../helpers/app.js';
 import { closeServer, listen } from '../helpers/listen.js';
 import { removeTempDirs } from '../helpers/tmp.js';
@@ -105,6 +107,28 @@ describe('webhooks', () => {
     }
   });
 
+  it("escapes Slack's control characters: a name cannot mention a channel or disguise a link", async () => {
+    const slack = await receiver((_, res) => res.end('ok'));
+    const t = await testApp({
+      SVT_WEBHOOKS: JSON.stringify([{ url: slack.url, format: 'slack' }]),
+    });
+    try {
+      await request(t.callback)
+        .post('/api/v1/deployments')
+        .send({ env: 'prod', app: '<!channel> <https://evil.example|Approve>', version: 'a&lt;b>' })
+        .expect(201);
+      await until(() => slack.got.length === 1);
+      // By hand: each &, < and > as its entity, nothing else touched (an & already
+      // followed by "lt;" included, or Slack would decode it into a "<").
+      expect(JSON.parse(slack.got[0]?.body ?? '')).toEqual({
+        text: '&lt;!channel&gt; &lt;https://evil.example|Approve&gt; a&amp;lt;b&gt; deployed to prod',
+      });
+    } finally {
+      await t.store.close();
+      await slack.close();
+    }
+  });
+
   it('a receiver that never answers holds back no write; a failing one is retried until it answers', async () => {
     const stuck = await receiver(() => undefined); // never answers
     const flaky = await receiver((n, res) => {
@@ -137,6 +161,114 @@ describe('webhooks', () => {
       await flaky.close();
     }
   }, 20_000);
+
+  describe('a queue bounded in bytes', () => {
+    // 20 attributes of 1,000 characters, twice (the deployment and the one it
+    // replaced): about 42 KB a delivery; 1,000 of them would be 42 MB.
+    const attributes = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [`a${i}`, 'x'.repeat(1000)]),
+    );
+    const big = (i: number): Recorded => {
+      const deployment = clientDeployment({ version: `1.0.${i}`, attributes });
+      const previous = clientDeployment({ version: `1.0.${i - 1}`, attributes });
+      return { deployment, previous, current: true, currentDeployment: deployment };
+    };
+    /** A pino logger whose lines land in `lines`. */
+    const capture = () => {
+      const lines: { msg: string; [k: string]: unknown }[] = [];
+      const logger = pino(
+        { level: 'warn' },
+        { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[number]) },
+      );
+      return { lines, logger };
+    };
+    const never = () => new Promise<void>(() => undefined);
+
+    it('a receiver that never answers: at most 16 MiB wait, the oldest dropped and counted, one log line', async () => {
+      const stuck = await receiver(() => undefined);
+      const secretUrl = `${stuck.url}/T000/B000/s3cr3t`;
+      const { lines, logger } = capture();
+      const hooks = new Webhooks([{ url: secretUrl, format: 'json', secret: null }], logger, {
+        sleep: never,
+      });
+      try {
+        let dropped = 0;
+        for (let i = 0; i < 1000; i++) {
+          for (const n of hooks.notify(big(i))) dropped += n.dropped;
+        }
+        const [queue] = hooks.queues();
+        expect(queue?.bytes).toBeLessThanOrEqual(MAX_QUEUE_BYTES);
+        expect(queue?.bytes).toBeGreaterThan(MAX_QUEUE_BYTES - 50_000);
+        // 999 waiting at most (one is in flight); what did not fit was dropped, oldest first.
+        expect(dropped).toBe(queue?.dropped);
+        expect((queue?.items ?? 0) + dropped).toBe(999);
+        expect(dropped).toBeGreaterThan(500);
+        expect(lines.map((l) => l.msg)).toEqual([
+          'webhook queue full: dropping the oldest deliveries until it drains (counted in svt_webhook_dropped_total)',
+        ]);
+        expect(lines[0]).toMatchObject({ hook: 0, host: new URL(stuck.url).host });
+        expect(JSON.stringify(lines)).not.toContain('s3cr3t');
+      } finally {
+        await stuck.close();
+      }
+    });
+
+    it('a burst ends when the queue drains: the next one is logged again', async () => {
+      const held: ServerResponse[] = [];
+      let holding = true;
+      const slow = await receiver((_, res) => (holding ? held.push(res) : res.end('ok')));
+      const { lines, logger } = capture();
+      const hooks = new Webhooks([{ url: slow.url, format: 'json', secret: null }], logger, {
+        sleep: never,
+        maxQueueBytes: 200_000,
+      });
+      try {
+        for (let i = 0; i < 20; i++) hooks.notify(big(i));
+        expect(lines).toHaveLength(1);
+        holding = false;
+        for (const res of held.splice(0)) res.end('ok');
+        await until(() => hooks.queues()[0]?.items === 0 && slow.got.length > 1);
+        await new Promise((r) => setTimeout(r, 50));
+        holding = true;
+        for (let i = 0; i < 20; i++) hooks.notify(big(i));
+        expect(lines).toHaveLength(2);
+        expect(hooks.queues()[0]?.bytes).toBeLessThanOrEqual(200_000);
+      } finally {
+        holding = false;
+        for (const res of held.splice(0)) res.end('ok');
+        await slow.close();
+      }
+    });
+
+    it('over HTTP: /metrics counts the drops by hook index and host', async () => {
+      const stuck = await receiver(() => undefined);
+      const t = await testApp({ SVT_WEBHOOKS: JSON.stringify([{ url: `${stuck.url}/s3cr3t` }]) });
+      const dropped = async () => {
+        const text = (await request(t.callback).get('/metrics').expect(200)).text;
+        const host = new URL(stuck.url).host;
+        const line = text.split('\n').find((l) => l.startsWith('svt_webhook_dropped_total{'));
+        expect(line).toMatch(
+          new RegExp(`^svt_webhook_dropped_total\\{hook="0",host="${host}"\\} \\d+$`),
+        );
+        expect(text).not.toContain('s3cr3t');
+        return Number(line?.split(' ')[1]);
+      };
+      try {
+        const post = (i: number) =>
+          request(t.callback)
+            .post('/api/v1/deployments')
+            .send({ env: 'prod', app: 'big', version: `1.0.${i}`, attributes })
+            .expect(201);
+        await post(0);
+        expect(await dropped()).toBe(0);
+        for (let i = 1; i < 450; i++) await post(i);
+        expect(await dropped()).toBeGreaterThan(0);
+      } finally {
+        await t.store.close();
+        await stuck.close();
+      }
+    }, 30_000);
+  });
 
   it.each([
     ['not json', 'it is not JSON'],

@@ -95,6 +95,33 @@ test('the seed’s exported collections become deployments, once', async () => {
   }
 });
 
+test('names and keys read from the files reach the terminal with their control characters escaped', async () => {
+  const dir = join(tempDir('svt-legacy-'), 'stacks');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'esc\u001b[2J.json'), '[]');
+  writeFileSync(
+    join(dir, 'qa.json'),
+    JSON.stringify([
+      {
+        _id: { $oid: '5f5f1e9a1c9d440000a1b2e1' },
+        name: 'api',
+        version: '1.0.0',
+        date: { $date: 1599100000000 },
+        '\u001b]0;owned\u0007': 'x',
+      },
+    ]),
+  );
+  const run = await runNode(BIN, ['import-legacy', dir], { SVT_DB: join(dir, '..', 'svt.db') });
+  expect(run.code).toBe(0);
+  // By hand: ESC is \u001b, BEL \u0007, each written out as six visible characters.
+  expect(run.stderr.split('\n').filter(Boolean)).toEqual([
+    'esc\\u001b[2J.json: skipped: "esc\\u001b[2J" is not a valid environment name',
+    'qa.json[0]: skipped: attributes.\\u001b]0;owned\\u0007: key must be 1-64 letters, digits, "_" or "-", starting with a letter',
+    'read 1 documents in 1 environments: 0 imported, 0 already present, 1 skipped',
+  ]);
+  for (const line of run.stderr.split('\n')) expect(line).not.toMatch(/\p{Cc}/u);
+});
+
 test('--mongodb-url: a server that cannot be reached is one clear line; a folder and a URL together are refused', async () => {
   const db = join(tempDir('svt-legacy-'), 'svt.db');
   const down = await runNode(

@@ -13,6 +13,7 @@ import { VERSION } from '../version.js';
 import { compareTable, currentTable, doraText, historyTable, instant } from './format.js';
 import { parseConnection, parseRecord, parseStatus, UsageError } from './settings.js';
 import type { ConnectionFlags, RecordFlags } from './settings.js';
+import { terminalText, withoutWorkflowCommands } from './terminal.js';
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, unavailable: 3 } as const;
 
@@ -247,8 +248,20 @@ function program(io: CliIo): Command {
   return svt;
 }
 
+/**
+ * `io` with every line made safe for where it is read (terminal.ts): control
+ * characters escaped; in GitHub Actions, no line read as a workflow command.
+ */
+function guarded(io: CliIo): CliIo {
+  const github = io.env.GITHUB_ACTIONS === 'true';
+  const safe = (text: string) =>
+    github ? withoutWorkflowCommands(terminalText(text)) : terminalText(text);
+  return { env: io.env, out: (text) => io.out(safe(text)), err: (text) => io.err(safe(text)) };
+}
+
 /** Runs the CLI on `argv` (without node and script); resolves with the exit code. */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+export async function run(argv: readonly string[], raw: CliIo): Promise<number> {
+  const io = guarded(raw);
   try {
     await program(io).parseAsync([...argv], { from: 'user' });
     return EXIT.ok;

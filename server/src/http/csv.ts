@@ -1,13 +1,15 @@
 /**
  * Deployments as CSV for spreadsheets, with formula injection neutralised:
- * a cell that a spreadsheet would read as a formula (starting with =, +, -,
- * @, a tab or a carriage return) gets a leading apostrophe. Every cell is
- * quoted, quotes doubled; lines end with CRLF (RFC 4180).
+ * a cell that a spreadsheet would read as a formula (starting with =, +, -
+ * or @, after any spaces, which some spreadsheets skip; or with a tab, a
+ * carriage return, a line feed or NUL) gets a leading apostrophe. Every
+ * cell is quoted, quotes doubled; lines end with CRLF (RFC 4180).
  */
 import type { Deployment } from '@svt/client';
 
-const FORMULA = /^[=+\-@\t\r]/;
+const FORMULA = /^(?:[\t\r\n\0]|[\s\0]*[=+\-@])/;
 
+/** One quoted cell, with an apostrophe before anything a spreadsheet would run. */
 export function csvCell(value: string | number | boolean | null): string {
   const text = value === null ? '' : String(value);
   const safe = FORMULA.test(text) ? `'${text}` : text;

@@ -6,7 +6,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { Problem } from '@svt/client';
-import { HttpProblem } from '../errors.js';
+import { ECHO_LIMITS, HttpProblem, cut } from '../errors.js';
 
 interface HttpLikeError {
   status?: number;
@@ -53,7 +53,12 @@ function toProblem(err: unknown): { problem: Problem; headers: Record<string, st
   if (typeof status === 'number' && status >= 400 && status < 500 && expose === true) {
     const title = TITLES[status] ?? 'Client error';
     return {
-      problem: { type: 'about:blank', title, status, detail: message ?? title },
+      problem: {
+        type: 'about:blank',
+        title,
+        status,
+        detail: cut(message ?? title, ECHO_LIMITS.detail),
+      },
       headers: headers ?? {},
     };
   }

@@ -4,7 +4,7 @@
  * store, metrics and webhooks, in that order.
  */
 import type { Context } from 'koa';
-import { authorizeWrite } from '../auth/policy.js';
+import { type AuthState, authorizeWrite } from '../auth/policy.js';
 import { takesEffect } from '../clock.js';
 import { claimFor } from '../idempotency.js';
 import type { NewDeployment, RecordResult } from '../store/types.js';
@@ -13,8 +13,8 @@ import type { RouteDeps } from './context.js';
 /**
  * Records a validated write: its `recordedBy` comes from the token (which
  * must allow the environment: 401/403 otherwise), its idempotency claim from
- * the `Idempotency-Key` header scoped to that token. Sets the
- * `Idempotent-Replayed` header on a replay.
+ * the `Idempotency-Key` header scoped to that token (its hash; '' without
+ * one). Sets the `Idempotent-Replayed` header on a replay.
  * @param surface the route family, part of the idempotency fingerprint
  * @param body the parsed body, fingerprinted for the claim
  */
@@ -31,11 +31,16 @@ export async function recordWrite(
     deployedAt: takesEffect(parsed.deployedAt, receivedAt),
     recordedBy: authorizeWrite(ctx, parsed.env),
   };
-  const claim = claimFor(ctx.get('idempotency-key'), input.recordedBy ?? '', surface, body);
+  // Keys belong to the token itself (its stored hash), not to its name: a
+  // new token given a revoked one's name must not replay or block its keys.
+  const principal = (ctx.state.auth as AuthState | undefined)?.principal ?? null;
+  const claim = claimFor(ctx.get('idempotency-key'), principal?.hash ?? '', surface, body);
   const result = await inFlight.run(claim, () => store.record(input, claim));
   if (!result.replayed) metrics.recorded(input);
   // After the commit, off the answer's path; reading the deployment costs a parse, so only with hooks.
-  if (!result.replayed && config.webhooks.length > 0) webhooks.notify(result);
+  if (!result.replayed && config.webhooks.length > 0) {
+    for (const { name, dropped } of webhooks.notify(result)) metrics.webhookDropped(name, dropped);
+  }
   if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
   return result;
 }

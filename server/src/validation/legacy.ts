@@ -23,6 +23,7 @@ import {
   MAX_ATTRIBUTES,
   MAX_ATTRIBUTE_STRING,
   VERSION_PATTERN,
+  RESERVED_KEY_RULE,
   VERSION_RULE,
   isHttpUrl,
   isReservedKey,
@@ -59,7 +60,8 @@ export function parseLegacyBody(text: string): Record<string, unknown> {
 
 const KNOWN = new Set(['env', 'name', 'version', 'url']);
 
-const keyRule = (key: string) => key.includes('$') || key.includes('.') || isReservedKey(key);
+/** The seed's own key rule: MongoDB would read `$` and `.` in a key as operators and paths. */
+const seedKeyRule = (key: string) => key.includes('$') || key.includes('.');
 
 /** A value of the seed's body: a string, well-formed, without `<` or `>`. */
 const value = () =>
@@ -132,17 +134,20 @@ export interface LegacyOptions {
 
 /**
  * Validates a `/create` body into a NewDeployment (deployedAt: `now`);
- * throws a 400 HttpProblem listing every bad key.
+ * throws a 400 HttpProblem listing every bad key: `__proto__`,
+ * `constructor`, `prototype` and `$`-prefixed keys as reserved, at any
+ * depth, JSON or form; other keys with `$` or `.` by the seed's rule.
  */
 export function parseLegacyDeployment(
   body: Record<string, unknown>,
   options: LegacyOptions,
 ): NewDeployment {
-  const errors = takeReservedKeys(
-    body,
-    keyRule,
-    'keys must not contain "$" or "." nor be reserved words',
-  );
+  // Reserved keys first, named as the v1 route names them, form bodies
+  // included (`__proto__=x` is refused, never dropped); then the seed's rule.
+  const errors = [
+    ...takeReservedKeys(body, isReservedKey, RESERVED_KEY_RULE),
+    ...takeReservedKeys(body, seedKeyRule, 'keys must not contain "$" or "."'),
+  ];
   const fields = check(legacyBody, body, {
     context: { versionPattern: options.versionPattern },
     errors,
