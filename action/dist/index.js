@@ -1920,7 +1920,7 @@ function terminalText(text) {
 }
 
 // client/src/version.ts
-var VERSION = "1.0.0";
+var VERSION = "1.1.0";
 
 // client/src/cli/settings.ts
 var UsageError = class extends Error {
