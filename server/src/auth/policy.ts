@@ -52,7 +52,6 @@ export type WriteAccess = 'write' | 'legacy-write' | 'login';
 /** What a route needs, declared where it is registered. */
 export type Access = ReadAccess | WriteAccess;
 
-
 export interface AuthState {
   access: Access;
   /** The token the request authenticated with, if any. */
