@@ -10,6 +10,7 @@ import { faultProxy } from '../helpers/fault-proxy.js';
 import { useListeningApp } from '../helpers/listen.js';
 import { CLI, ROOT, runNode } from '../helpers/run-node.js';
 import { tempDir } from '../helpers/tmp.js';
+import { VERSION } from '../../client/src/version.js';
 
 const svt = useListeningApp();
 const svtCli = (args: string[], env: Record<string, string> = {}) =>
@@ -582,5 +583,5 @@ test('the CLI downloaded from the server runs on its own, and the npm bin is the
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/^Recorded fetched 1 in dl/);
   const bin = await runNode(join(ROOT, 'client', 'bin', 'svt.js'), ['--version'], {});
-  expect(bin.stdout).toBe('1.0.0\n');
+  expect(bin.stdout).toBe(`${VERSION}\n`);
 });

@@ -38,11 +38,17 @@ export function ownOrigin(ctx: Context): string | null {
  * request and passes.
  */
 export function isCrossOrigin(ctx: Context): boolean {
+  const own = ownOrigin(ctx);
+  // Browsers send `Origin` serialized (lower-case scheme and host, no
+  // default port, no path): compared as sent, so that only that exact form
+  // of this server's own origin passes, never a spelling that a URL parser
+  // would normalise into it (`127.1`, `0x7f000001`, `HTTP://`, userinfo).
   const origin = ctx.get('origin');
-  const claimed = origin !== '' ? origin : ctx.get('referer');
-  if (claimed === '') return false;
-  const from = originOf(claimed);
-  return from === null || from !== ownOrigin(ctx);
+  if (origin !== '') return origin !== own;
+  const referer = ctx.get('referer');
+  if (referer === '') return false;
+  const from = originOf(referer);
+  return from === null || from !== own;
 }
 
 /**
