@@ -71,7 +71,7 @@ export function verifyCursor(key: Buffer, raw: string, filters: CursorFilters): 
   } catch {
     throw invalidCursor();
   }
-  // Signed by this server, so well formed; checked anyway, as any input is.
+  // Signed by this server, so well formed; checked anyway, like all input.
   const { t, i } = (typeof body === 'object' && body !== null ? body : {}) as {
     t?: unknown;
     i?: unknown;
