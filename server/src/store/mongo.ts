@@ -46,6 +46,12 @@ import type {
   TokenRecord,
 } from './types.js';
 
+/** A one-time data migration done on this database, by name. */
+interface MigrationDoc {
+  _id: string;
+  at: Date;
+}
+
 export class MongoStore implements Store {
   readonly kind = 'mongodb';
   private client: MongoClient | null = null;
@@ -86,7 +92,7 @@ export class MongoStore implements Store {
         );
       }
       await createIndexes(deployments, envApps);
-      await this.backfillRollbacks(deployments);
+      await this.backfillRollbacks(deployments, db.collection<MigrationDoc>('migrations'));
     })().catch((err: unknown) => {
       this.ready = null; // the next call tries again
       throw err;
@@ -375,7 +381,13 @@ export class MongoStore implements Store {
    * Once, for data recorded before rollbacks were derived: every env and
    * app that holds a deployment without the flag gets its flags computed.
    */
-  private async backfillRollbacks(deployments: Collection<DeploymentDoc>): Promise<void> {
+  private async backfillRollbacks(
+    deployments: Collection<DeploymentDoc>,
+    migrations: Collection<MigrationDoc>,
+  ): Promise<void> {
+    // Done once: without the marker every start would scan the whole
+    // collection for documents without the flag (no index can say "none").
+    if ((await migrations.findOne({ _id: { $eq: 'rollbacks' } })) !== null) return;
     const pairs = await deployments
       .aggregate<{ _id: { env: string; app: string } }>([
         { $match: { rollback: { $exists: false } } },
@@ -389,6 +401,11 @@ export class MongoStore implements Store {
       );
       await recomputeRollbacks(deployments, pair.env, pair.app);
     }
+    await migrations.updateOne(
+      { _id: { $eq: 'rollbacks' } },
+      { $set: { at: new Date() } },
+      { upsert: true },
+    );
   }
 
   async current(env: string, at?: number): Promise<Deployment[] | null> {
