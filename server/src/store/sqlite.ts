@@ -28,15 +28,9 @@ import type {
   TokenRecord,
 } from './types.js';
 import { SqliteAuth } from './sqlite-auth.js';
+import { LedgerReads } from './sqlite-reads.js';
 
 const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
-
-/** A history row: its order key and its document. */
-interface KeyedDoc {
-  deployed_at: number;
-  id: string;
-  doc: string;
-}
 
 /** Bound on the memory the current-state cache may hold. */
 const CURRENT_CACHE_BYTES = 64 * 1024 * 1024;
@@ -44,7 +38,7 @@ const CURRENT_CACHE_BYTES = 64 * 1024 * 1024;
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private db: Database.Database | null = null;
-  private statements: Statements | null = null;
+  private reads: LedgerReads | null = null;
   private readonly writer: WriterClient;
   private closed = false;
   private importer: LedgerWriter | null = null;
@@ -66,20 +60,20 @@ export class SqliteStore implements Store {
   }
 
   /** The read connection, opened (and the schema migrated) on first use. */
-  private connection(): Statements {
+  private connection(): LedgerReads {
     if (this.closed) throw new Error('the store is closed');
-    if (this.statements === null) {
+    if (this.reads === null) {
       const db = openDatabase(this.path);
       try {
         migrate(db);
-        this.statements = prepare(db);
+        this.reads = new LedgerReads(db);
       } catch (err) {
         db.close();
         throw err;
       }
       this.db = db;
     }
-    return this.statements;
+    return this.reads;
   }
 
   record(input: NewDeployment, claim?: IdempotencyClaim): Promise<RecordResult> {
@@ -92,39 +86,30 @@ export class SqliteStore implements Store {
   }
 
   async current(env: string, at?: number): Promise<Deployment[] | null> {
-    return this.currentDocs(this.connection(), env, at)?.map(parse) ?? null;
-  }
-
-  /** Each app's current deployment as stored JSON text; null for an unknown environment. */
-  private currentDocs(s: Statements, env: string, at: number | undefined): string[] | null {
-    if (s.envExists.get(env) === undefined) return null;
-    return (at === undefined ? s.current.all(env) : s.currentAt.all({ at, env })) as string[];
+    return this.connection().currentDocs(env, at)?.map(parse) ?? null;
   }
 
   async latest(env: string, at?: number): Promise<Deployment[] | null> {
-    const s = this.connection();
-    if (s.envExists.get(env) === undefined) return null;
-    const docs = (at === undefined ? s.latest.all(env) : s.latestAt.all({ at, env })) as string[];
-    return docs.map(parse);
+    return this.connection().latestDocs(env, at)?.map(parse) ?? null;
   }
 
   async attempts(env: string, at?: number): Promise<Deployment[]> {
     if (at !== undefined) return openAttempts((await this.latest(env, at)) ?? []);
-    return (this.connection().attempts.all(env) as string[]).map(parse);
+    return this.connection().attemptsDocs(env).map(parse);
   }
 
   async currentJson(env: string, at?: number): Promise<Buffer | null> {
-    const s = this.connection();
+    const reads = this.connection();
     if (at === undefined) {
       // The current state changes only when some connection commits, which
       // data_version tells this one, whichever connection (the writer thread,
       // or another process such as an import) it was.
-      const version = s.dataVersion.get() as number;
+      const version = reads.dataVersion();
       if (version !== this.cache.version) this.cache = { version, bytes: 0, envs: new Map() };
       const hit = this.cache.envs.get(env);
       if (hit !== undefined) return hit;
     }
-    const docs = this.currentDocs(s, env, at);
+    const docs = reads.currentDocs(env, at);
     if (docs === null) return null;
     const json = Buffer.from(`[${docs.join(',')}]`);
     if (at === undefined && this.cache.bytes + json.length <= CURRENT_CACHE_BYTES) {
@@ -135,76 +120,17 @@ export class SqliteStore implements Store {
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {
-    const s = this.connection();
-    let rows: KeyedDoc[];
-    if (query.app !== undefined && query.env === undefined) {
-      // An app's history: one ordered page from each of its environments,
-      // merged, so that every scan follows the (app, env, time) index.
-      const envs = s.envsOfApp.all(query.app) as string[];
-      rows = envs
-        .flatMap((env) => this.historyPage(s.db, { ...query, env }))
-        .sort((a, b) => b.deployed_at - a.deployed_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-        .slice(0, query.limit + 1);
-    } else {
-      rows = this.historyPage(s.db, query);
-    }
-    const more = rows.length > query.limit;
-    const items = (more ? rows.slice(0, query.limit) : rows).map((r) => parse(r.doc));
-    const last = items[items.length - 1];
-    return {
-      items,
-      next:
-        more && last !== undefined
-          ? { deployedAt: Date.parse(last.deployedAt), id: last.id }
-          : null,
-    };
-  }
-
-  /** Up to limit + 1 rows of one history query, newest first. */
-  private historyPage(db: Database.Database, query: HistoryQuery): KeyedDoc[] {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    const add = (clause: string, ...values: (string | number)[]): void => {
-      where.push(clause);
-      params.push(...values);
-    };
-    if (query.app !== undefined) add('app = ?', query.app);
-    if (query.env !== undefined) add('env = ?', query.env);
-    if (query.status !== undefined) add('status = ?', query.status);
-    if (query.since !== undefined) add('deployed_at >= ?', query.since);
-    // One upper bound on deployed_at, the tighter of `until` and the cursor:
-    // SQLite starts the index scan at one bound only, and with the row value
-    // alone it scanned down from `until` on every page (measured: a page in
-    // the middle of a year of 2.6M took 24 ms, 4 ms at its top).
-    const after = query.after;
-    if (after !== undefined && (query.until === undefined || after.deployedAt < query.until)) {
-      add('deployed_at <= ?', after.deployedAt);
-    } else if (query.until !== undefined) {
-      add('deployed_at < ?', query.until);
-    }
-    if (after !== undefined) add('(deployed_at, id) < (?, ?)', after.deployedAt, after.id);
-    // Only fixed SQL text is assembled here; every value is a bound parameter.
-    const sql = `SELECT deployed_at, id, doc FROM deployments
-      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY deployed_at DESC, id DESC LIMIT ?`;
-    return db.prepare(sql).all(...params, query.limit + 1) as KeyedDoc[];
+    const page = this.connection().history(query);
+    return { items: page.docs.map(parse), next: page.next };
   }
 
   async environments(): Promise<EnvironmentRow[]> {
-    const rows = this.connection().environments.all() as {
-      env: string;
-      apps: number;
-      last: number;
-    }[];
+    const rows = this.connection().environments();
     return rows.map((r) => ({ name: r.env, apps: r.apps, lastDeployedAt: r.last }));
   }
 
   async apps(): Promise<AppRow[]> {
-    const rows = this.connection().appEnvs.all() as {
-      app: string;
-      env: string;
-      latest_at: number;
-    }[];
+    const rows = this.connection().appEnvs();
     const apps = new Map<string, AppRow>();
     for (const r of rows) {
       const app = apps.get(r.app);
@@ -219,26 +145,26 @@ export class SqliteStore implements Store {
   }
 
   async app(name: string): Promise<{ env: string; current: Deployment | null }[] | null> {
-    const rows = this.connection().appState.all(name) as { env: string; doc: string | null }[];
+    const rows = this.connection().appState(name);
     if (rows.length === 0) return null;
     return rows.map((r) => ({ env: r.env, current: r.doc === null ? null : parse(r.doc) }));
   }
 
   async prune(before: number): Promise<number> {
-    const s = this.connection();
+    const db = this.connection().db;
+    const slice = db.prepare(PRUNE_SLICE);
     let total = 0;
     // In slices, so that the writer thread never waits long for the lock.
     for (;;) {
-      const deleted = s.db.transaction(() => s.pruneSlice.run(before).changes).immediate();
+      const deleted = db.transaction(() => slice.run(before).changes).immediate();
       total += deleted;
       if (deleted < 5000) return total;
     }
   }
 
   async *exportJson(): AsyncIterable<string> {
-    const s = this.connection();
     let batch: string[] = [];
-    for (const doc of s.exportDocs.iterate() as IterableIterator<string>) {
+    for (const doc of this.connection().exportDocs()) {
       batch.push(doc);
       if (batch.length === 1000) {
         yield* batch;
@@ -308,7 +234,7 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
-    this.connection().ping.get();
+    this.connection().ping();
   }
 
   /** Waits for every write already asked for, stops the writer, closes the file. */
@@ -318,80 +244,13 @@ export class SqliteStore implements Store {
     await this.writer.close();
     this.db?.close();
     this.db = null;
-    this.statements = null;
+    this.reads = null;
     this.authTables = null;
   }
 }
 
-type Statements = ReturnType<typeof prepare>;
-
-function prepare(db: Database.Database) {
-  return {
-    db,
-    ping: db.prepare('SELECT 1'),
-    exportDocs: db.prepare('SELECT doc FROM deployments ORDER BY seq').pluck(),
-    pruneSlice: db.prepare(
-      `DELETE FROM deployments WHERE seq IN (
-         SELECT seq FROM deployments WHERE deployed_at < ?
-           AND seq NOT IN (SELECT current_seq FROM env_apps WHERE current_seq IS NOT NULL)
-           AND seq NOT IN (SELECT latest_seq FROM env_apps)
-         LIMIT 5000)`,
-    ),
-    dataVersion: db.prepare('PRAGMA data_version').pluck(),
-    envExists: db.prepare('SELECT 1 FROM env_apps WHERE env = ? LIMIT 1'),
-    envsOfApp: db.prepare('SELECT env FROM env_apps WHERE app = ?').pluck(),
-    current: db
-      .prepare(
-        `SELECT d.doc FROM env_apps ea JOIN deployments d ON d.seq = ea.current_seq
-         WHERE ea.env = ? ORDER BY ea.app`,
-      )
-      .pluck(),
-    // For each app of the env, its latest success at or before the instant.
-    currentAt: db
-      .prepare(
-        `SELECT d.doc FROM env_apps ea JOIN deployments d ON d.seq = (
-           SELECT seq FROM deployments x WHERE x.env = ea.env AND x.app = ea.app
-             AND x.status = 'success' AND x.deployed_at <= @at
-           ORDER BY x.deployed_at DESC, x.id DESC LIMIT 1)
-         WHERE ea.env = @env ORDER BY ea.app`,
-      )
-      .pluck(),
-    // Latest deployments that are not the current one: only those rows are read.
-    attempts: db
-      .prepare(
-        `SELECT d.doc FROM env_apps ea JOIN deployments d ON d.seq = ea.latest_seq
-         WHERE ea.env = ? AND ea.latest_seq IS NOT ea.current_seq ORDER BY ea.app`,
-      )
-      .pluck(),
-    latest: db
-      .prepare(
-        `SELECT d.doc FROM env_apps ea JOIN deployments d ON d.seq = ea.latest_seq
-         WHERE ea.env = ? ORDER BY ea.app`,
-      )
-      .pluck(),
-    latestAt: db
-      .prepare(
-        `SELECT d.doc FROM env_apps ea JOIN deployments d ON d.seq = (
-           SELECT seq FROM deployments x WHERE x.env = ea.env AND x.app = ea.app
-             AND x.deployed_at <= @at
-           ORDER BY x.deployed_at DESC, x.id DESC LIMIT 1)
-         WHERE ea.env = @env ORDER BY ea.app`,
-      )
-      .pluck(),
-    environments: db.prepare(
-      `SELECT env, COUNT(*) AS apps, MAX(latest_at) AS last, MIN(first_seq) AS first
-       FROM env_apps GROUP BY env ORDER BY first`,
-    ),
-    appEnvs: db.prepare(
-      `SELECT ea.app, ea.env, ea.latest_at FROM env_apps ea
-       JOIN (SELECT env, MIN(first_seq) AS first FROM env_apps GROUP BY env) e ON e.env = ea.env
-       ORDER BY ea.app, e.first`,
-    ),
-    appState: db.prepare(
-      `SELECT ea.env AS env, d.doc FROM env_apps ea
-       JOIN (SELECT env, MIN(first_seq) AS first FROM env_apps GROUP BY env) e ON e.env = ea.env
-       LEFT JOIN deployments d ON d.seq = ea.current_seq
-       WHERE ea.app = ? ORDER BY e.first`,
-    ),
-  };
-}
+const PRUNE_SLICE = `DELETE FROM deployments WHERE seq IN (
+  SELECT seq FROM deployments WHERE deployed_at < ?
+    AND seq NOT IN (SELECT current_seq FROM env_apps WHERE current_seq IS NOT NULL)
+    AND seq NOT IN (SELECT latest_seq FROM env_apps)
+  LIMIT 5000)`;
