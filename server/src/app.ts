@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { badRequest } from './errors.js';
 import { HistoryCursors } from './http/cursor.js';
+import { HeavyReads } from './http/heavy-reads.js';
 import { problemMiddleware } from './http/problem.js';
 import { hostAllowList, hostCheck } from './http/hosts.js';
 import { requestLog } from './http/request-log.js';
@@ -47,6 +48,7 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
     inFlight: new InFlight(),
     webhooks: new Webhooks(config.webhooks, logger),
     cursors: new HistoryCursors(store),
+    heavyReads: new HeavyReads(metrics),
   };
 
   // Client addresses (rate limits, the loopback rule) come from the socket,

@@ -317,12 +317,15 @@ export function parseWindow(raw: string): number | null {
   return ms > MAX_WINDOW_DAYS * DAY_MS ? null : ms;
 }
 
+/** What a DORA report reads: the same methods on a store or on a reader thread's connection. */
+export type DoraSource = Pick<Store, 'history' | 'environments' | 'app'>;
+
 /**
  * Reads the window's history from the store, a page at a time, into a
  * report. An environment or app never recorded is a 404: a typo, not a
  * quiet window.
  */
-export async function doraReport(store: Store, w: DoraWindow): Promise<DoraReport> {
+export async function doraReport(store: DoraSource, w: DoraWindow): Promise<DoraReport> {
   if (w.env !== null && !(await store.environments()).some((e) => e.name === w.env))
     throw notFound(`no deployment was ever recorded in environment "${w.env}"`);
   if (w.app !== null && (await store.app(w.app)) === null)

@@ -11,7 +11,7 @@
  * cannot grow the registry without bound.
  */
 import type { Context, Middleware } from 'koa';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Deployment } from '@svt/client';
 import type { Store } from './store/types.js';
 
@@ -24,6 +24,7 @@ const STORE_OPERATIONS = [
   'currentJson',
   'latest',
   'history',
+  'dora',
   'environments',
   'apps',
   'app',
@@ -65,6 +66,8 @@ export class Metrics {
   private readonly deployments: Counter<'env' | 'source' | 'status'>;
   private readonly storeSeconds: Histogram<'operation' | 'outcome'>;
   private readonly webhookDrops: Counter<'hook' | 'host'>;
+  private readonly heavyRunning: Gauge<'kind'>;
+  private readonly heavyRefused: Counter<'kind'>;
   private readonly envLabel = new BoundedLabel(LABEL_LIMIT);
   private readonly sourceLabel = new BoundedLabel(LABEL_LIMIT);
 
@@ -103,6 +106,29 @@ export class Metrics {
       labelNames: ['hook', 'host'],
       registers,
     });
+    this.heavyRunning = new Gauge({
+      name: 'svt_heavy_reads_in_progress',
+      help: 'Heavy reads (DORA reports, CSV downloads) running, by kind',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.heavyRefused = new Counter({
+      name: 'svt_heavy_reads_refused_total',
+      help: 'Heavy reads answered 503 because the process ran its limit of them already, by kind',
+      labelNames: ['kind'],
+      registers,
+    });
+    for (const kind of ['dora', 'csv']) {
+      this.heavyRunning.set({ kind }, 0);
+      this.heavyRefused.inc({ kind }, 0);
+    }
+  }
+
+  /** A heavy read (http/heavy-reads.ts) started, ended, or was refused. */
+  heavyRead(kind: 'dora' | 'csv', event: 'started' | 'ended' | 'refused'): void {
+    if (event === 'started') this.heavyRunning.inc({ kind });
+    else if (event === 'ended') this.heavyRunning.dec({ kind });
+    else this.heavyRefused.inc({ kind });
   }
 
   /** Counts and times every request; the route label is the matched template, or `unmatched`. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { csvCell } from '../../server/src/http/csv.js';
+import { csvCell } from '../../server/src/csv.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { MINUTE, T0, newDeployment } from '../helpers/deployments.js';
 import { removeTempDirs } from '../helpers/tmp.js';

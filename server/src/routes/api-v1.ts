@@ -13,9 +13,8 @@ import type {
 } from '@svt/client';
 import type { Context } from 'koa';
 import { Readable } from 'node:stream';
-import { CSV_HEADER, csvRow } from '../http/csv.js';
+import { CSV_HEADER, csvRow } from '../csv.js';
 import { compareEnvironments } from '../compare.js';
-import { doraReport } from '../dora.js';
 import { notFound } from '../errors.js';
 import { readJson } from '../http/body.js';
 import { parseChangesQuery, parseDoraQuery, parseHistoryQuery, readParams } from '../http/query.js';
@@ -28,9 +27,11 @@ import { recordWrite } from './record.js';
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 const V1 = '/api/v1';
+/** Rows a CSV download reads at a time. */
+const CSV_PAGE = 1000;
 
 export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
-  const { store, config, cursors } = deps;
+  const { store, config, cursors, heavyReads } = deps;
   /**
    * Current-state answers without attempts, keyed by the deployments bytes
    * the store gave: a store that caches current state hands back the same
@@ -74,19 +75,14 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
 
   /** Every deployment the query matches (from its cursor on, all pages), streamed as CSV. */
   function sendCsv(ctx: Context, query: HistoryQuery, filename: string): void {
-    async function* rows() {
-      yield CSV_HEADER;
-      let q: HistoryQuery = { ...query, limit: 100 };
-      for (;;) {
-        const page = await store.history(q);
-        for (const d of page.items) yield csvRow(d);
-        if (page.next === null) return;
-        q = { ...q, after: page.next };
-      }
-    }
+    // A slot for as long as the download lasts: Koa destroys the stream when
+    // the answer ends or the client goes, and either way it closes.
+    const release = heavyReads.enter('csv');
+    const body = Readable.from(store.historyCsv({ ...query, limit: CSV_PAGE }));
+    body.once('close', release);
     ctx.type = 'text/csv; charset=utf-8';
     ctx.set('Content-Disposition', `attachment; filename="${filename}"`);
-    ctx.body = Readable.from(rows());
+    ctx.body = body;
   }
 
   routes.get(`${V1}/deployments`, 'read', async (ctx) => {
@@ -210,6 +206,6 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
   // DORA figures of an environment, an app, or both, over a window ending now or at `until`.
   routes.get(`${V1}/dora`, 'read', async (ctx) => {
     const { window } = parseDoraQuery(ctx, Date.now());
-    ctx.body = (await doraReport(store, window)) satisfies DoraReport;
+    ctx.body = (await heavyReads.run('dora', () => store.dora(window))) satisfies DoraReport;
   });
 }

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { HistoryCursors } from '../http/cursor.js';
+import type { HeavyReads } from '../http/heavy-reads.js';
 import type { InFlight } from '../idempotency.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/types.js';
@@ -23,4 +24,6 @@ export interface RouteDeps {
   metrics: Metrics;
   /** Signs and checks history cursors with the store's key, loaded once. */
   cursors: HistoryCursors;
+  /** The cap on DORA reports and CSV downloads running at once. */
+  heavyReads: HeavyReads;
 }

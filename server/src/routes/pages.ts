@@ -12,7 +12,6 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compareEnvironments } from '../compare.js';
-import { doraReport } from '../dora.js';
 import { HttpProblem, notFound } from '../errors.js';
 import { checkWindow, parseDoraQuery, readParams } from '../http/query.js';
 import { applicationPage } from '../pages/application.js';
@@ -102,7 +101,10 @@ function loadAssets(): Map<string, Asset> {
   return assets;
 }
 
-export function pageRoutes(routes: Routes, { store, config, cursors }: RouteDeps): void {
+export function pageRoutes(
+  routes: Routes,
+  { store, config, cursors, heavyReads }: RouteDeps,
+): void {
   const assets = loadAssets();
 
   /** Environments in display order: SVT_ENV_ORDER's first, then the rest as first seen. */
@@ -278,7 +280,10 @@ export function pageRoutes(routes: Routes, { store, config, cursors }: RouteDeps
 
   routes.get('/dora', 'page', asPage, async (ctx) => {
     const { window, untilGiven } = parseDoraQuery(ctx, Date.now());
-    const [envs, report] = await Promise.all([orderedEnvs(), doraReport(store, window)]);
+    const [envs, report] = await Promise.all([
+      orderedEnvs(),
+      heavyReads.run('dora', () => store.dora(window)),
+    ]);
     page(ctx, doraPage({ envs, report, pastWindow: untilGiven }));
   });
 }

@@ -16,7 +16,9 @@ import {
   MongoServerError,
 } from 'mongodb';
 import { idFactory } from './ids.js';
-import type { Deployment } from '@svt/client';
+import type { Deployment, DoraReport } from '@svt/client';
+import { csvPages } from '../csv.js';
+import { doraReport, type DoraWindow } from '../dora.js';
 import { inFlightProblem } from '../idempotency.js';
 import {
   type DeploymentDoc,
@@ -576,6 +578,15 @@ export class MongoStore implements Store {
     this.client = null;
     this.ready = null;
     await client?.close();
+  }
+
+  historyCsv(query: HistoryQuery): AsyncIterable<string> {
+    return csvPages((q) => this.history(q), query);
+  }
+
+  /** On this thread: each page is awaited I/O, so other requests run between pages. */
+  dora(window: DoraWindow): Promise<DoraReport> {
+    return doraReport(this, window);
   }
 }
 

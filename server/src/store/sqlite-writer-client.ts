@@ -11,10 +11,19 @@ import type { WriteOutcome, WriteRequest, WrittenText } from './sqlite-writer.js
 import type { WriterMessage } from './sqlite-writer-thread.js';
 import type { IdempotencyClaim, NewDeployment, RecordResult } from './types.js';
 
-type FromWriter = { outcomes: WriteOutcome[] } | { failed: number[]; message: string };
+type FromWriter =
+  | { outcomes: WriteOutcome[] }
+  | { failed: number[]; message: string }
+  | { pruned: number; deleted: number }
+  | { pruneFailed: number; message: string };
 
 interface Waiter {
   resolve: (result: RecordResult) => void;
+  reject: (err: unknown) => void;
+}
+
+interface PruneWaiter {
+  resolve: (deleted: number) => void;
   reject: (err: unknown) => void;
 }
 
@@ -77,6 +86,7 @@ export class WriterClient {
   private worker: Worker | null = null;
   private exited: Promise<void> | null = null;
   private readonly waiting = new Map<number, Waiter>();
+  private readonly pruning = new Map<number, PruneWaiter>();
   private outbox: WriteRequest[] = [];
   private sendScheduled = false;
   private counter = 0;
@@ -93,6 +103,21 @@ export class WriterClient {
         this.sendScheduled = true;
         setImmediate(() => this.send());
       }
+    });
+  }
+
+  /**
+   * Retention (Store.prune) in the writer thread, in slices between which
+   * the writes that arrive meanwhile are written: resolves with how many
+   * deployments were deleted.
+   */
+  prune(before: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const n = ++this.counter;
+      this.pruning.set(n, { resolve, reject });
+      const worker = this.start();
+      worker.ref();
+      worker.postMessage({ prune: { n, before } } satisfies WriterMessage);
     });
   }
 
@@ -143,6 +168,14 @@ export class WriterClient {
         if (outcome.ok) waiter?.resolve(new TextRecordResult(outcome.written));
         else waiter?.reject(idempotencyMismatch(outcome.reusedKey));
       }
+    } else if ('pruned' in message) {
+      this.pruning.get(message.pruned)?.resolve(message.deleted);
+      this.pruning.delete(message.pruned);
+    } else if ('pruneFailed' in message) {
+      this.pruning
+        .get(message.pruneFailed)
+        ?.reject(new Error(`pruning failed: ${message.message}`));
+      this.pruning.delete(message.pruneFailed);
     } else if ('failed' in message) {
       for (const n of message.failed) {
         this.waiting.get(n)?.reject(new Error(`SQLite write failed: ${message.message}`));
@@ -150,11 +183,12 @@ export class WriterClient {
       }
     }
     // An idle writer must not keep the process alive; a busy one must.
-    if (this.waiting.size === 0) this.worker?.unref();
+    if (this.waiting.size === 0 && this.pruning.size === 0) this.worker?.unref();
   }
 
   private failAll(err: unknown): void {
-    for (const waiter of this.waiting.values()) waiter.reject(err);
+    for (const waiter of [...this.waiting.values(), ...this.pruning.values()]) waiter.reject(err);
     this.waiting.clear();
+    this.pruning.clear();
   }
 }

@@ -174,6 +174,16 @@ export class LedgerWriter {
       .immediate();
   }
 
+  /**
+   * Deletes at most `limit` deployments deployed before `before` (epoch ms)
+   * that are no env and app's current or latest one, in one immediate
+   * transaction; returns how many. Retention calls it slice after slice, so
+   * that writes run between slices.
+   */
+  pruneSlice(before: number, limit: number): number {
+    return this.db.transaction(() => this.s.pruneSlice.run(before, limit).changes).immediate();
+  }
+
   private insert(input: NewDeployment, claim: IdempotencyClaim | undefined): WrittenText {
     return this.insertWith(input, this.nextId(), Date.now(), claim?.key ?? null, claim);
   }
@@ -294,6 +304,13 @@ export class LedgerWriter {
 
 function prepare(db: Database.Database) {
   return {
+    pruneSlice: db.prepare(
+      `DELETE FROM deployments WHERE seq IN (
+         SELECT seq FROM deployments WHERE deployed_at < ?
+           AND seq NOT IN (SELECT current_seq FROM env_apps WHERE current_seq IS NOT NULL)
+           AND seq NOT IN (SELECT latest_seq FROM env_apps)
+         LIMIT ?)`,
+    ),
     byIdempotency: db.prepare(
       `SELECT id, env, app, seq, previous_id, idem_hash, doc FROM deployments
        WHERE idem_scope = ? AND idem_key = ?`,

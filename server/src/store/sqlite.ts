@@ -9,7 +9,7 @@
  * was acknowledged before it.
  */
 import type Database from 'better-sqlite3';
-import type { Deployment } from '@svt/client';
+import type { Deployment, DoraReport } from '@svt/client';
 import { openAttempts } from '../attempts.js';
 import { migrate, openDatabase } from './sqlite-connection.js';
 import { WriterClient } from './sqlite-writer-client.js';
@@ -29,8 +29,17 @@ import type {
 } from './types.js';
 import { SqliteAuth } from './sqlite-auth.js';
 import { LedgerReads } from './sqlite-reads.js';
-
-const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
+import { ReaderPool } from './sqlite-reader-pool.js';
+import {
+  appState,
+  environmentRows,
+  parse,
+  type JobOf,
+  type ReadJob,
+  type ReadResults,
+} from './sqlite-read-jobs.js';
+import { CSV_HEADER } from '../csv.js';
+import type { DoraWindow } from '../dora.js';
 
 /** Bound on the memory the current-state cache may hold. */
 const CURRENT_CACHE_BYTES = 64 * 1024 * 1024;
@@ -40,6 +49,7 @@ export class SqliteStore implements Store {
   private db: Database.Database | null = null;
   private reads: LedgerReads | null = null;
   private readonly writer: WriterClient;
+  private readonly readers: ReaderPool;
   private closed = false;
   private importer: LedgerWriter | null = null;
   private authTables: SqliteAuth | null = null;
@@ -53,6 +63,7 @@ export class SqliteStore implements Store {
   /** @param path the database file (a file: the writer thread opens it too) */
   constructor(private readonly path: string) {
     this.writer = new WriterClient(path);
+    this.readers = new ReaderPool(path);
   }
 
   async open(): Promise<void> {
@@ -86,11 +97,13 @@ export class SqliteStore implements Store {
   }
 
   async current(env: string, at?: number): Promise<Deployment[] | null> {
-    return this.connection().currentDocs(env, at)?.map(parse) ?? null;
+    if (at === undefined) return this.connection().currentDocs(env, undefined)?.map(parse) ?? null;
+    return (await this.read({ op: 'current', env, at }))?.map(parse) ?? null;
   }
 
   async latest(env: string, at?: number): Promise<Deployment[] | null> {
-    return this.connection().latestDocs(env, at)?.map(parse) ?? null;
+    if (at === undefined) return this.connection().latestDocs(env, undefined)?.map(parse) ?? null;
+    return (await this.read({ op: 'latest', env, at }))?.map(parse) ?? null;
   }
 
   async attempts(env: string, at?: number): Promise<Deployment[]> {
@@ -99,20 +112,22 @@ export class SqliteStore implements Store {
   }
 
   async currentJson(env: string, at?: number): Promise<Buffer | null> {
-    const reads = this.connection();
-    if (at === undefined) {
-      // The current state changes only when some connection commits, which
-      // data_version tells this one, whichever connection (the writer thread,
-      // or another process such as an import) it was.
-      const version = reads.dataVersion();
-      if (version !== this.cache.version) this.cache = { version, bytes: 0, envs: new Map() };
-      const hit = this.cache.envs.get(env);
-      if (hit !== undefined) return hit;
+    if (at !== undefined) {
+      const docs = await this.read({ op: 'current', env, at });
+      return docs === null ? null : Buffer.from(`[${docs.join(',')}]`);
     }
-    const docs = reads.currentDocs(env, at);
+    // The current state changes only when some connection commits, which
+    // data_version tells this one, whichever connection (the writer thread,
+    // or another process such as an import) it was.
+    const reads = this.connection();
+    const version = reads.dataVersion();
+    if (version !== this.cache.version) this.cache = { version, bytes: 0, envs: new Map() };
+    const hit = this.cache.envs.get(env);
+    if (hit !== undefined) return hit;
+    const docs = reads.currentDocs(env, undefined);
     if (docs === null) return null;
     const json = Buffer.from(`[${docs.join(',')}]`);
-    if (at === undefined && this.cache.bytes + json.length <= CURRENT_CACHE_BYTES) {
+    if (this.cache.bytes + json.length <= CURRENT_CACHE_BYTES) {
       this.cache.envs.set(env, json);
       this.cache.bytes += json.length;
     }
@@ -120,13 +135,40 @@ export class SqliteStore implements Store {
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {
-    const page = this.connection().history(query);
+    const page = await this.read({ op: 'history', query });
     return { items: page.docs.map(parse), next: page.next };
   }
 
+  async *historyCsv(query: HistoryQuery): AsyncIterable<string> {
+    yield CSV_HEADER;
+    let q = query;
+    for (;;) {
+      const page = await this.read({ op: 'csv', query: q });
+      yield page.text;
+      if (page.next === null) return;
+      q = { ...q, after: page.next };
+    }
+  }
+
+  dora(window: DoraWindow): Promise<DoraReport> {
+    return this.read({ op: 'dora', window });
+  }
+
+  /**
+   * Runs a read whose cost grows with history in a reader thread
+   * (sqlite-reader-pool.ts), after the schema is migrated.
+   */
+  private read<K extends ReadJob['op']>(job: JobOf<K>): Promise<ReadResults[K]> {
+    try {
+      this.connection();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.readers.run(job);
+  }
+
   async environments(): Promise<EnvironmentRow[]> {
-    const rows = this.connection().environments();
-    return rows.map((r) => ({ name: r.env, apps: r.apps, lastDeployedAt: r.last }));
+    return environmentRows(this.connection());
   }
 
   async apps(): Promise<AppRow[]> {
@@ -145,21 +187,12 @@ export class SqliteStore implements Store {
   }
 
   async app(name: string): Promise<{ env: string; current: Deployment | null }[] | null> {
-    const rows = this.connection().appState(name);
-    if (rows.length === 0) return null;
-    return rows.map((r) => ({ env: r.env, current: r.doc === null ? null : parse(r.doc) }));
+    return appState(this.connection(), name);
   }
 
   async prune(before: number): Promise<number> {
-    const db = this.connection().db;
-    const slice = db.prepare(PRUNE_SLICE);
-    let total = 0;
-    // In slices, so that the writer thread never waits long for the lock.
-    for (;;) {
-      const deleted = db.transaction(() => slice.run(before).changes).immediate();
-      total += deleted;
-      if (deleted < 5000) return total;
-    }
+    this.connection(); // migrated before the writer touches the file
+    return this.writer.prune(before);
   }
 
   async *exportJson(): AsyncIterable<string> {
@@ -241,16 +274,10 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.writer.close();
+    await Promise.all([this.writer.close(), this.readers.close()]);
     this.db?.close();
     this.db = null;
     this.reads = null;
     this.authTables = null;
   }
 }
-
-const PRUNE_SLICE = `DELETE FROM deployments WHERE seq IN (
-  SELECT seq FROM deployments WHERE deployed_at < ?
-    AND seq NOT IN (SELECT current_seq FROM env_apps WHERE current_seq IS NOT NULL)
-    AND seq NOT IN (SELECT latest_seq FROM env_apps)
-  LIMIT 5000)`;

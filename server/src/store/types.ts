@@ -2,7 +2,8 @@
  * The storage interface: small, storage-neutral, written for what the routes
  * need. Routes and pages see only this file, never an adapter.
  */
-import type { AttributeValue, Deployment, DeploymentStatus } from '@svt/client';
+import type { AttributeValue, Deployment, DeploymentStatus, DoraReport } from '@svt/client';
+import type { DoraWindow } from '../dora.js';
 
 /**
  * A validated deployment to record. Instants are epoch milliseconds;
@@ -166,6 +167,20 @@ export interface Store {
    */
   attempts(env: string, at?: number): Promise<Deployment[]>;
   history(query: HistoryQuery): Promise<HistoryResult>;
+  /**
+   * Every deployment `query` matches from its cursor on, as CSV text
+   * (csv.ts `csvPages`): the header, then one chunk per page of
+   * `query.limit` rows, newest first. The SQLite adapter reads and formats
+   * each page in a reader thread.
+   */
+  historyCsv(query: HistoryQuery): AsyncIterable<string>;
+  /**
+   * DORA figures over a window (dora.ts), computed where the deployments
+   * are: the SQLite adapter runs the whole report in a reader thread, so
+   * that a year of history never holds the HTTP thread. Throws HttpProblem
+   * 404 for an environment or app never recorded.
+   */
+  dora(window: DoraWindow): Promise<DoraReport>;
   /** Every environment, in first-seen order. */
   environments(): Promise<EnvironmentRow[]>;
   /** Every app, ordered by name. */

@@ -6,6 +6,7 @@
  * cell is quoted, quotes doubled; lines end with CRLF (RFC 4180).
  */
 import type { Deployment } from '@svt/client';
+import type { HistoryQuery, HistoryResult } from './store/types.js';
 
 const FORMULA = /^(?:[\t\r\n\0]|[\s\0]*[=+\-@])/;
 
@@ -40,4 +41,24 @@ export function csvRow(d: Deployment): string {
   const cells = COLUMNS.map((c) => csvCell(d[c]));
   cells.push(csvCell(Object.keys(d.attributes).length === 0 ? '' : JSON.stringify(d.attributes)));
   return `${cells.join(',')}\r\n`;
+}
+
+/**
+ * Every deployment a history query matches, from its cursor on (its limit
+ * is the page size), as CSV text: the header, then one chunk per page of
+ * rows, newest first. Reads one page at a time, so memory stays flat
+ * whatever the history's length.
+ */
+export async function* csvPages(
+  history: (query: HistoryQuery) => Promise<HistoryResult>,
+  query: HistoryQuery,
+): AsyncIterable<string> {
+  yield CSV_HEADER;
+  let q = query;
+  for (;;) {
+    const page = await history(q);
+    yield page.items.map(csvRow).join('');
+    if (page.next === null) return;
+    q = { ...q, after: page.next };
+  }
 }

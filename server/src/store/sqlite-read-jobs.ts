@@ -1,0 +1,113 @@
+/**
+ * The reads a reader thread runs (sqlite-reader-thread.ts), as plain data in
+ * and plain data out, so that they cross threads by structured clone. Also
+ * the mappings from LedgerReads rows to the Store's shapes, shared by the
+ * HTTP thread's store (sqlite.ts) and the reader threads.
+ */
+import type { Deployment, DoraReport } from '@svt/client';
+import { csvRow } from '../csv.js';
+import { doraReport, type DoraSource, type DoraWindow } from '../dora.js';
+import { HttpProblem } from '../errors.js';
+import type { HistoryText, LedgerReads } from './sqlite-reads.js';
+import type { EnvironmentRow, HistoryPosition, HistoryQuery } from './types.js';
+
+export const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
+
+/**
+ * A read for a reader thread. `heavy` ones (a DORA report, a page of a CSV
+ * download) may take every reader but one, so that a light read (a history
+ * page, a past instant) always finds one free.
+ */
+export type ReadJob =
+  | { op: 'history'; query: HistoryQuery }
+  | { op: 'current'; env: string; at: number }
+  | { op: 'latest'; env: string; at: number }
+  | { op: 'csv'; query: HistoryQuery }
+  | { op: 'dora'; window: DoraWindow };
+
+/** The job of one kind. */
+export type JobOf<K extends ReadJob['op']> = Extract<ReadJob, { op: K }>;
+
+/** What each job answers. */
+export interface ReadResults {
+  history: HistoryText;
+  current: string[] | null;
+  latest: string[] | null;
+  /** CSV rows (no header) of one page, and where the next page starts. */
+  csv: { text: string; next: HistoryPosition | null };
+  dora: DoraReport;
+}
+
+export const isHeavy = (job: ReadJob): boolean => job.op === 'csv' || job.op === 'dora';
+
+/** A failed job as it crosses threads: an HttpProblem keeps its status and fields. */
+export interface ReadFailure {
+  message: string;
+  problem?: { status: number; code: string; title: string; detail: string | undefined };
+}
+
+export function failureOf(err: unknown): ReadFailure {
+  if (err instanceof HttpProblem) {
+    const { status, code, title, detail } = err;
+    return { message: err.message, problem: { status, code, title, detail } };
+  }
+  return { message: err instanceof Error ? err.message : String(err) };
+}
+
+export function errorOf(failure: ReadFailure): Error {
+  const p = failure.problem;
+  if (p === undefined) return new Error(`SQLite read failed: ${failure.message}`);
+  return new HttpProblem(p.status, {
+    code: p.code,
+    title: p.title,
+    ...(p.detail === undefined ? {} : { detail: p.detail }),
+  });
+}
+
+/** Every environment as the Store answers it. */
+export function environmentRows(reads: LedgerReads): EnvironmentRow[] {
+  return reads.environments().map((r) => ({ name: r.env, apps: r.apps, lastDeployedAt: r.last }));
+}
+
+/** An app's current deployment in each of its environments; null when never recorded. */
+export function appState(
+  reads: LedgerReads,
+  name: string,
+): { env: string; current: Deployment | null }[] | null {
+  const rows = reads.appState(name);
+  if (rows.length === 0) return null;
+  return rows.map((r) => ({ env: r.env, current: r.doc === null ? null : parse(r.doc) }));
+}
+
+/** The Store methods a DORA report reads, over one connection. */
+function doraSource(reads: LedgerReads): DoraSource {
+  return {
+    history: async (query) => {
+      const page = reads.history(query);
+      return { items: page.docs.map(parse), next: page.next };
+    },
+    environments: async () => environmentRows(reads),
+    app: async (name) => appState(reads, name),
+  };
+}
+
+/** Runs one job on `reads`. Synchronous but for DORA, whose source is promise-shaped. */
+export async function runRead(
+  reads: LedgerReads,
+  job: ReadJob,
+): Promise<ReadResults[ReadJob['op']]> {
+  switch (job.op) {
+    case 'history':
+      return reads.history(job.query);
+    case 'current':
+      return reads.currentDocs(job.env, job.at);
+    case 'latest':
+      return reads.latestDocs(job.env, job.at);
+    case 'csv': {
+      const page = reads.history(job.query);
+      return { text: page.docs.map((doc) => csvRow(parse(doc))).join(''), next: page.next };
+    }
+    case 'dora':
+      return doraReport(doraSource(reads), job.window);
+  }
+}
