@@ -137,6 +137,12 @@ const WRITE_ERRORS = {
   '422': problem('Idempotency-Key reused with another body'),
   '429': problem('rate limit; see Retry-After'),
 };
+/** A heavy read (DORA, a CSV download) past the process's cap (http/heavy-reads.ts). */
+const BUSY = {
+  '503': problem(
+    '2 DORA reports or CSV downloads run already (format=csv); retry after Retry-After',
+  ),
+};
 const PAGE_ERRORS = {
   '302': { description: 'to the login page (SVT_READ_AUTH=token, no session)' },
   '400': html('invalid parameters, as a page'),
@@ -166,13 +172,14 @@ export const paths: Record<string, Json> = {
     ...get('History, newest first, paged', 'api', parameters(historyParams), {
       '200': withCsv(ref('HistoryPage')),
       ...READ_ERRORS,
+      ...BUSY,
     }),
   },
   '/api/v1/changes': get(
     'What changed in an environment over a window, newest first',
     'api',
     parameters(changesParams),
-    { '200': withCsv(ref('ChangesPage')), ...READ_ERRORS },
+    { '200': withCsv(ref('ChangesPage')), ...READ_ERRORS, ...BUSY },
   ),
   '/api/v1/environments': get('Every environment, first seen first', 'api', parameters(noParams), {
     '200': json(ref('EnvironmentList')),
@@ -207,7 +214,7 @@ export const paths: Record<string, Json> = {
     'DORA figures of an environment and/or an application over a window',
     'api',
     parameters(doraParams),
-    { '200': json(ref('DoraReport')), ...READ_ERRORS },
+    { '200': json(ref('DoraReport')), ...READ_ERRORS, ...BUSY },
   ),
   '/create': {
     post: {
@@ -323,6 +330,7 @@ export const paths: Record<string, Json> = {
   '/dora': get('DORA figures, charted', 'pages', parameters(doraParams), {
     '200': html(),
     ...PAGE_ERRORS,
+    '503': html('2 DORA reports run already; retry after Retry-After'),
   }),
   '/login': {
     ...get(

@@ -8,7 +8,11 @@
 import { HttpProblem } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 
-/** Heavy reads one process runs at once: two reader threads' worth (sqlite-reader-pool.ts). */
+/**
+ * Heavy reads of each kind one process runs at once: two reader threads'
+ * worth (sqlite-reader-pool.ts). Per kind, so that clients looping DORA
+ * cannot keep every CSV download out, nor the other way round.
+ */
 export const HEAVY_READS = 2;
 
 /** Seconds a refused client is told to wait: a DORA year takes about a second. */
@@ -17,7 +21,7 @@ const RETRY_AFTER_S = 2;
 export type HeavyKind = 'dora' | 'csv';
 
 export class HeavyReads {
-  private running = 0;
+  private readonly running: Record<HeavyKind, number> = { dora: 0, csv: 0 };
 
   constructor(
     private readonly metrics: Metrics,
@@ -25,27 +29,28 @@ export class HeavyReads {
   ) {}
 
   /**
-   * Takes a slot for one heavy read; the returned function gives it back
+   * Takes a slot for one heavy read of `kind`; the returned function gives it back
    * (call it once, when the read ends, however it ends). Throws HttpProblem
-   * 503 with Retry-After when `limit` heavy reads are running.
+   * 503 with Retry-After when `limit` heavy reads of that kind are running.
    */
   enter(kind: HeavyKind): () => void {
-    if (this.running >= this.limit) {
+    if (this.running[kind] >= this.limit) {
       this.metrics.heavyRead(kind, 'refused');
+      const what = kind === 'dora' ? 'DORA reports' : 'CSV downloads';
       throw new HttpProblem(503, {
         code: 'busy',
         title: 'Busy',
-        detail: `${this.limit} DORA reports or CSV downloads are running already; retry in ${RETRY_AFTER_S} s`,
+        detail: `${this.limit} ${what} are running already; retry in ${RETRY_AFTER_S} s`,
         headers: { 'Retry-After': String(RETRY_AFTER_S) },
       });
     }
-    this.running += 1;
+    this.running[kind] += 1;
     this.metrics.heavyRead(kind, 'started');
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.running -= 1;
+      this.running[kind] -= 1;
       this.metrics.heavyRead(kind, 'ended');
     };
   }

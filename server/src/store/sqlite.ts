@@ -1,12 +1,18 @@
 /**
- * The embedded default: one SQLite file, one writer process.
- *
- * Reads run on this thread's connection. Writes go to a worker thread that
- * owns the only writing connection (sqlite-writer-thread.ts): the writes of
- * one event-loop turn travel as one message and are group-committed in one
- * transaction there, while this thread goes on serving HTTP. WAL lets this
- * thread read while the worker writes, and each read sees every commit that
- * was acknowledged before it.
+ * The embedded default: one SQLite file, one writer process, three kinds of
+ * connection:
+ * - this thread's, for reads bounded by the number of apps (current state
+ *   from the projection, the catalogue, tokens and sessions), answered at
+ *   once;
+ * - the writer thread's, the only one that writes deployments
+ *   (sqlite-writer-thread.ts): the writes of one event-loop turn travel as
+ *   one message and are group-committed in one transaction there, and
+ *   retention deletes there in slices between batches;
+ * - the reader threads' (sqlite-reader-pool.ts), for reads whose cost grows
+ *   with history: history pages, past instants, CSV pages, DORA reports.
+ * WAL lets every reader read while the writer writes, and each read sees
+ * every commit that was acknowledged before it. So no read, however long,
+ * holds the HTTP thread.
  */
 import type Database from 'better-sqlite3';
 import type { Deployment, DoraReport } from '@svt/client';
