@@ -29,7 +29,14 @@
  *   counts as 0; one further off, or before 2000, stored by an older
  *   release, is left out).
  */
-import type { Deployment, DoraApp, DoraDay, DoraDurations, DoraReport } from '@svt/client';
+import type {
+  Deployment,
+  DeploymentStatus,
+  DoraApp,
+  DoraDay,
+  DoraDurations,
+  DoraReport,
+} from '@svt/client';
 import { notFound } from './errors.js';
 import type { HistoryQuery, Store } from './store/types.js';
 
@@ -119,6 +126,34 @@ export interface DoraWindow {
   until: number;
 }
 
+/**
+ * What a DORA report reads of a deployment: its fields that the rules
+ * above use, instants in epoch ms. A store may read these alone, without
+ * the whole document (sqlite-reads.ts).
+ */
+export interface DoraEvent {
+  id: string;
+  env: string;
+  app: string;
+  version: string;
+  status: DeploymentStatus;
+  deployedAt: number;
+  committedAt: number | null;
+  rollback: boolean;
+}
+
+/** A deployment as a DoraEvent. */
+export const doraEvent = (d: Deployment): DoraEvent => ({
+  id: d.id,
+  env: d.env,
+  app: d.app,
+  version: d.version,
+  status: d.status,
+  deployedAt: Date.parse(d.deployedAt),
+  committedAt: d.committedAt === null ? null : Date.parse(d.committedAt),
+  rollback: d.rollback,
+});
+
 export class DoraAccumulator {
   private readonly total = newTally();
   private readonly byApp = new Map<string, Tally>();
@@ -136,8 +171,8 @@ export class DoraAccumulator {
   }
 
   /** The next deployment, newest first; each must be in the window. */
-  add(d: Deployment): void {
-    const at = Date.parse(d.deployedAt);
+  add(d: DoraEvent): void {
+    const at = d.deployedAt;
     if (at < this.w.since || at >= this.w.until) throw new Error('deployment outside the window');
     if (this.last !== null && (at > this.last.at || (at === this.last.at && d.id > this.last.id))) {
       throw new Error('deployments must come newest first');
@@ -174,8 +209,8 @@ export class DoraAccumulator {
       this.counts.rollbacks += 1;
       for (const t of tallies) t.rollbacks += 1;
     } else if (d.committedAt !== null) {
-      const lead = at - Date.parse(d.committedAt);
-      if (lead >= -MAX_SKEW_MS && Date.parse(d.committedAt) >= MIN_COMMIT_MS) {
+      const lead = at - d.committedAt;
+      if (lead >= -MAX_SKEW_MS && d.committedAt >= MIN_COMMIT_MS) {
         for (const t of tallies) t.lead.add(lead);
         day?.lead.add(lead);
       }
@@ -340,7 +375,7 @@ export async function doraReport(store: DoraSource, w: DoraWindow): Promise<Dora
   };
   for (;;) {
     const page = await store.history(query);
-    for (const d of page.items) acc.add(d);
+    for (const d of page.items) acc.add(doraEvent(d));
     if (page.next === null) return acc.report();
     query = { ...query, after: page.next };
   }
