@@ -9,14 +9,19 @@ import { type Collection, type Db, MongoServerError } from 'mongodb';
 import { checkKeyPurpose, SESSIONS_PER_TOKEN, TokenNameTaken } from './shared.js';
 import type { SessionRecord, TokenRecord } from './types.js';
 
-/** An API token: its SHA-256, never the token. */
+/**
+ * An API token: its SHA-256, never the token. `lastUsedAt` and `revokedAt`
+ * are absent until set (null in documents of releases up to 1.1.0): the
+ * filters below use `$eq: null` / `$ne: null`, which treat a missing field
+ * as null, so both forms match alike and none is migrated.
+ */
 export interface TokenDoc {
   name: string;
   hash: string;
   scopes: string[];
   createdAt: number;
-  lastUsedAt: number | null;
-  revokedAt: number | null;
+  lastUsedAt?: number | null;
+  revokedAt?: number | null;
   /** 1.0.0's login-cookie hash: unset on first use, never written. */
   sessionHash?: string;
 }
@@ -41,9 +46,30 @@ const DUPLICATE_KEY = 11000;
 const NAMESPACE_NOT_FOUND = 26;
 const INDEX_NOT_FOUND = 27;
 
-function tokenOf(doc: TokenDoc): TokenRecord {
-  const { name, hash, scopes, createdAt, lastUsedAt, revokedAt } = doc;
-  return { name, hash, scopes, createdAt, lastUsedAt, revokedAt };
+/** The record from a stored token of either form. */
+export function tokenOf(doc: TokenDoc): TokenRecord {
+  const { name, hash, scopes, createdAt } = doc;
+  return {
+    name,
+    hash,
+    scopes,
+    createdAt,
+    lastUsedAt: doc.lastUsedAt ?? null,
+    revokedAt: doc.revokedAt ?? null,
+  };
+}
+
+/** The stored form of a token: only the fields that are set. */
+export function tokenDocOf(token: TokenRecord): TokenDoc {
+  const { name, hash, scopes, createdAt, lastUsedAt, revokedAt } = token;
+  return {
+    name,
+    hash,
+    scopes,
+    createdAt,
+    ...(lastUsedAt === null ? {} : { lastUsedAt }),
+    ...(revokedAt === null ? {} : { revokedAt }),
+  };
 }
 
 interface Collections {
@@ -77,11 +103,12 @@ export class MongoAuth {
   async createToken(token: TokenRecord): Promise<void> {
     const { tokens } = await this.collections();
     const existing = await tokens.findOne({ name: { $eq: token.name } });
-    if (existing !== null && existing.revokedAt === null) throw new TokenNameTaken(token.name);
+    if (existing !== null && existing.revokedAt == null) throw new TokenNameTaken(token.name);
     try {
+      // `$ne: null` leaves out an active token, revokedAt absent or null alike.
       await tokens.replaceOne(
         { name: { $eq: token.name }, revokedAt: { $ne: null } },
-        { ...token },
+        tokenDocOf(token),
         { upsert: true },
       );
     } catch (err) {

@@ -1,67 +1,29 @@
 /**
- * How SVT's data looks in MongoDB: the documents, their indexes, and the
- * transaction settings every write uses.
+ * How SVT's data is laid out in MongoDB: the collections, their indexes,
+ * the ledger's order as filters and sorts, and the transaction settings
+ * every write uses. The documents themselves: mongo-documents.ts.
+ *
+ * The deployment fields indexed or filtered on (env, app, status, version,
+ * deployedAt, _id, rollback, and idem where a key was claimed) are written
+ * alike by every release; the fields newer documents leave out when unset
+ * are never indexed, and are read back as null (mongo-documents.ts).
  */
-import type { Collection, Filter, TransactionOptions } from 'mongodb';
-import type { Deployment } from '@svt/client';
+import type { Collection, Filter, MongoClient, TransactionOptions } from 'mongodb';
+import type { DeploymentDoc, EnvAppDoc } from './mongo-documents.js';
 
-/**
- * A deployment as stored: the API's fields, with instants as dates (so that
- * range queries compare them as such), the id as _id, and the idempotency
- * key with its scope and body hash.
- */
-export interface DeploymentDoc extends Omit<
-  Deployment,
-  'id' | 'deployedAt' | 'recordedAt' | 'committedAt' | 'idempotencyKey'
-> {
-  _id: string;
-  deployedAt: Date;
-  recordedAt: Date;
-  committedAt: Date | null;
-  previousId: string | null;
-  idem?: { scope: string; key: string; hash: string };
+/** The store's connected client and its two deployment collections. */
+export interface MongoCollections {
+  client: MongoClient;
+  deployments: Collection<DeploymentDoc>;
+  envApps: Collection<EnvAppDoc>;
 }
 
-/** One per env and app: its first, current (latest success) and latest deployment. */
-export interface EnvAppDoc {
-  env: string;
-  app: string;
-  firstId: string;
-  currentId: string | null;
-  currentAt: Date | null;
-  latestId: string;
-  latestAt: Date;
-}
-
+/** Every write's transaction: a snapshot, committed with majority write concern. */
 export const TRANSACTION: TransactionOptions = {
   readConcern: { level: 'snapshot' },
   writeConcern: { w: 'majority' },
   readPreference: 'primary',
 };
-
-export function toDeployment(doc: DeploymentDoc): Deployment {
-  return {
-    id: doc._id,
-    env: doc.env,
-    app: doc.app,
-    version: doc.version,
-    status: doc.status,
-    deployedAt: doc.deployedAt.toISOString(),
-    recordedAt: doc.recordedAt.toISOString(),
-    commit: doc.commit,
-    committedAt: doc.committedAt === null ? null : doc.committedAt.toISOString(),
-    ref: doc.ref,
-    url: doc.url,
-    pipelineUrl: doc.pipelineUrl,
-    actor: doc.actor,
-    source: doc.source,
-    attributes: doc.attributes,
-    recordedBy: doc.recordedBy,
-    idempotencyKey: doc.idem?.key ?? null,
-    // Documents stored before rollbacks were derived have no flag until the backfill at start.
-    rollback: doc.rollback === true,
-  };
-}
 
 /** Deployments strictly before (at, id) in the ledger's order. */
 export function before(at: Date, id: string): Filter<DeploymentDoc> {
@@ -89,6 +51,8 @@ export async function createIndexes(
       key: { 'idem.scope': 1, 'idem.key': 1 },
       name: 'idempotency',
       unique: true,
+      // Only claimed keys: an imported deployment's key (a top-level
+      // idempotencyKey) is kept for the API but not enforced.
       partialFilterExpression: { 'idem.key': { $exists: true } },
     },
   ]);
