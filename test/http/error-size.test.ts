@@ -69,13 +69,11 @@ describe('error answers are bounded', () => {
 
   it.each(BODIES)('%s: a 400 of a few KB that still counts them', async (_, body) => {
     for (const path of ['/api/v1/deployments', '/create']) {
-      const started = performance.now();
       const res = await request(t.callback)
         .post(path)
         .set('Content-Type', 'application/json')
         .send(body)
         .expect(400);
-      expect(performance.now() - started).toBeLessThan(2000);
       expect(Buffer.byteLength(res.text)).toBeLessThan(6 * 1024);
       expect(res.body.errors.length).toBeGreaterThan(0);
       expect(res.body.errors.length).toBeLessThanOrEqual(ECHO_LIMITS.errors);
