@@ -11,7 +11,7 @@
 import type Database from 'better-sqlite3';
 import type { Deployment } from '@svt/client';
 import { openAttempts } from '../attempts.js';
-import { migrate, openDatabase } from './sqlite-connection.js';
+import { type MigrationSummary, migrate, openDatabase } from './sqlite-connection.js';
 import { WriterClient } from './sqlite-writer-client.js';
 import { LedgerWriter } from './sqlite-writer.js';
 import type {
@@ -50,8 +50,14 @@ export class SqliteStore implements Store {
     envs: new Map(),
   };
 
-  /** @param path the database file (a file: the writer thread opens it too) */
-  constructor(private readonly path: string) {
+  /**
+   * @param path the database file (a file: the writer thread opens it too)
+   * @param onMigrated told what the schema migration did, when it did something (for the log)
+   */
+  constructor(
+    private readonly path: string,
+    private readonly onMigrated: (summary: MigrationSummary) => void = () => {},
+  ) {
     this.writer = new WriterClient(path);
   }
 
@@ -65,7 +71,9 @@ export class SqliteStore implements Store {
     if (this.reads === null) {
       const db = openDatabase(this.path);
       try {
-        migrate(db);
+        const migrated = migrate(db);
+        // A new file (version 0) is created, not migrated: nothing to tell.
+        if (migrated !== null && migrated.from > 0) this.onMigrated(migrated);
         this.reads = new LedgerReads(db);
       } catch (err) {
         db.close();
@@ -151,14 +159,13 @@ export class SqliteStore implements Store {
   }
 
   async prune(before: number): Promise<number> {
-    const db = this.connection().db;
-    const slice = db.prepare(PRUNE_SLICE);
+    const writer = this.ledgerWriter();
     let total = 0;
     // In slices, so that the writer thread never waits long for the lock.
     for (;;) {
-      const deleted = db.transaction(() => slice.run(before).changes).immediate();
+      const deleted = writer.pruneSlice(before, PRUNE_SLICE_ROWS);
       total += deleted;
-      if (deleted < 5000) return total;
+      if (deleted < PRUNE_SLICE_ROWS) return total;
     }
   }
 
@@ -179,8 +186,13 @@ export class SqliteStore implements Store {
    * the two): an import is an admin's command, usually in its own process.
    */
   async importMany(items: readonly ImportItem[]): Promise<number> {
+    return this.ledgerWriter().importMany(items);
+  }
+
+  /** A writer on this connection, for imports and pruning. */
+  private ledgerWriter(): LedgerWriter {
     this.importer ??= new LedgerWriter(this.connection().db);
-    return this.importer.importMany(items);
+    return this.importer;
   }
 
   /** Tokens, sessions and keys (sqlite-auth.ts), on this connection. */
@@ -249,8 +261,5 @@ export class SqliteStore implements Store {
   }
 }
 
-const PRUNE_SLICE = `DELETE FROM deployments WHERE seq IN (
-  SELECT seq FROM deployments WHERE deployed_at < ?
-    AND seq NOT IN (SELECT current_seq FROM env_apps WHERE current_seq IS NOT NULL)
-    AND seq NOT IN (SELECT latest_seq FROM env_apps)
-  LIMIT 5000)`;
+/** Deployments deleted per pruning transaction. */
+const PRUNE_SLICE_ROWS = 5000;
