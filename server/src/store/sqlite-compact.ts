@@ -77,6 +77,10 @@ export const COMPACT_SCHEMA = `
     idem_scope    TEXT,
     idem_hash     BLOB
   );
+`;
+
+/** The ledger's indexes: made after the copy, which sorts once instead of inserting at random. */
+export const COMPACT_INDEXES = `
   -- A pair's events in time order: current at an instant, "previous" at
   -- write time, an app's history (merged across its envs), an env and app's.
   CREATE INDEX ledger_pair_time ON ledger (pair, deployed_at);
@@ -95,6 +99,8 @@ interface OldRow {
   idem_key: string | null;
   idem_hash: string | null;
   doc: string;
+  env_name: string;
+  app_name: string;
 }
 
 /** The fields of a version-6 document that columns now hold. */
@@ -130,6 +136,15 @@ export function compactLedger(db: Database.Database): void {
       JOIN envs e ON e.name = v.env JOIN apps a ON a.name = v.app
       JOIN pairs p ON p.env = e.id AND p.app = a.id;
   `);
+  // (env, app) names to integer keys, in memory: a few thousand pairs at most.
+  const pairs = new Map<string, { pair: number; env: number }>();
+  const pairRows = db
+    .prepare(
+      `SELECT e.name AS env_name, a.name AS app_name, p.id AS pair, p.env AS env
+       FROM pairs p JOIN envs e ON e.id = p.env JOIN apps a ON a.id = p.app`,
+    )
+    .all() as { env_name: string; app_name: string; pair: number; env: number }[];
+  for (const r of pairRows) pairs.set(`${r.env_name}\u0000${r.app_name}`, r);
   const insert = db.prepare(
     `INSERT INTO ledger (seq, id, pair, env, status, deployed_at, recorded_at, version, rollback,
        previous_seq, commit_sha, committed_at, ref, url, pipeline_url, actor, source, attributes,
@@ -137,29 +152,29 @@ export function compactLedger(db: Database.Database): void {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const rows = db.prepare(
-    `SELECT d.seq, d.id, d.deployed_at, prev.seq AS previous_seq, d.idem_scope, d.idem_key, d.idem_hash, d.doc,
-         p.id AS pair, p.env AS env
-       FROM deployments d
-         JOIN envs e ON e.name = d.env JOIN apps a ON a.name = d.app
-         JOIN pairs p ON p.env = e.id AND p.app = a.id
-         LEFT JOIN deployments prev ON prev.id = d.previous_id
+    `SELECT d.seq, d.id, d.deployed_at, prev.seq AS previous_seq, d.idem_scope, d.idem_key,
+         d.idem_hash, d.doc, d.env AS env_name, d.app AS app_name
+       FROM deployments d LEFT JOIN deployments prev ON prev.id = d.previous_id
        WHERE d.seq > ? ORDER BY d.seq LIMIT ${CHUNK}`,
   );
   // In chunks: better-sqlite3 cannot write while a statement iterates.
   for (let after = 0; ;) {
-    const chunk = rows.all(after) as (OldRow & { pair: number; env: number })[];
+    const chunk = rows.all(after) as OldRow[];
     const last = chunk[chunk.length - 1];
     if (last === undefined) break;
     after = last.seq;
     for (const row of chunk) copy(row);
   }
+  db.exec(COMPACT_INDEXES);
   db.exec(`
     DROP TABLE deployments;
     DROP TABLE env_apps;
     DROP TABLE env_app_versions;
   `);
 
-  function copy(row: OldRow & { pair: number; env: number }): void {
+  function copy(row: OldRow): void {
+    const key = pairs.get(`${row.env_name}\u0000${row.app_name}`);
+    if (key === undefined) throw new Error(`deployment ${row.seq} has no env_apps row`);
     const d = JSON.parse(row.doc) as OldDoc;
     const attributes =
       d.attributes === null || Object.keys(d.attributes).length === 0
@@ -168,8 +183,8 @@ export function compactLedger(db: Database.Database): void {
     insert.run(
       row.seq,
       encodeId(row.id),
-      row.pair,
-      row.env,
+      key.pair,
+      key.env,
       STATUS_CODE[d.status] ?? 0,
       row.deployed_at,
       Date.parse(d.recordedAt),
