@@ -84,9 +84,6 @@ function unpackHash(stored: Uint8Array | string | null): string | null {
     : Buffer.from(stored).toString('hex');
 }
 
-/** Milliseconds an imported line's deployedAt may have been moved back at its first import (clock.ts). */
-const IMPORT_CLAMP_MS = 5 * 60_000;
-
 export class LedgerWriter {
   private readonly s: ReturnType<typeof prepare>;
   private readonly nextId = idFactory();
@@ -165,26 +162,16 @@ export class LedgerWriter {
   /**
    * Imports deployments exported from an SVT store, keeping their ids and
    * instants (one dated after now takes effect now: clock.ts), in one
-   * transaction; one already present (same id, in its env and app, at its
-   * deployedAt or up to 5 minutes before, where a first import clamped it)
-   * is skipped. Returns how many were added.
+   * transaction; one already present (same id) is skipped. Returns how many
+   * were added.
    */
   importMany(items: readonly ImportItem[]): number {
     return this.inTransaction(() => {
       let added = 0;
       const now = Date.now();
       for (const item of items) {
-        const at = item.input.deployedAt;
-        const pair = this.s.pairOf.get(
-          this.envIds.get(item.input.env) ?? this.s.envId.get(item.input.env) ?? -1,
-          this.appIds.get(item.input.app) ?? this.s.appId.get(item.input.app) ?? -1,
-        ) as number | undefined;
-        if (
-          pair !== undefined &&
-          this.s.idInPair.get(pair, at - IMPORT_CLAMP_MS, at, encodeId(item.id)) !== undefined
-        )
-          continue;
-        const input = { ...item.input, deployedAt: takesEffect(at, now) };
+        if (this.s.idExists.get(encodeId(item.id)) !== undefined) continue;
+        const input = { ...item.input, deployedAt: takesEffect(item.input.deployedAt, now) };
         this.insertWith(input, item.id, item.recordedAt, item.idempotencyKey, undefined);
         added += 1;
       }
@@ -331,9 +318,7 @@ function prepare(db: Database.Database) {
            AND (deployed_at, id) < (?, ?) ${byOrder}`,
       )
       .pluck(),
-    idInPair: db.prepare(
-      'SELECT 1 FROM ledger WHERE pair = ? AND deployed_at BETWEEN ? AND ? AND id = ?',
-    ),
+    idExists: db.prepare('SELECT 1 FROM ledger WHERE id = ?'),
     envId: db.prepare('SELECT id FROM envs WHERE name = ?').pluck(),
     appId: db.prepare('SELECT id FROM apps WHERE name = ?').pluck(),
     addEnv: db.prepare('INSERT INTO envs (name) VALUES (?)'),
