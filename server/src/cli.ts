@@ -54,7 +54,12 @@ async function serve(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  const store = await createStore(config);
+  const store = await createStore(config, (m) =>
+    logger.info(
+      { migration: m },
+      `SQLite schema migrated from version ${m.from} to ${m.to}: ${m.deployments} deployments in ${Math.round(m.ms)} ms`,
+    ),
+  );
   try {
     await store.open();
   } catch (err) {
@@ -96,7 +101,11 @@ async function withStore(command: (store: Store, io: Output) => Promise<void>): 
     io.err(`svt-server: ${err.message}`);
     process.exit(2);
   }
-  const store = await createStore(config);
+  const store = await createStore(config, (m) =>
+    io.err(
+      `svt-server: SQLite schema migrated from version ${m.from} to ${m.to}: ${m.deployments} deployments in ${Math.round(m.ms)} ms`,
+    ),
+  );
   try {
     await store.open();
     await command(store, io);

@@ -12,6 +12,8 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Deployment } from '@svt/client';
+import { LedgerReads } from '../../server/src/store/sqlite-reads.js';
+import { decodeId } from '../../server/src/store/sqlite-ids.js';
 import { startServer, type ServerProcess } from '../helpers/process.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
@@ -93,9 +95,10 @@ test(`${CYCLES} SIGKILL and restart cycles under load lose no acknowledged deplo
   const file = new Database(db, { readonly: true });
   try {
     expect(file.pragma('integrity_check', { simple: true })).toBe('ok');
-    const docs = (file.prepare('SELECT doc FROM deployments').pluck().all() as string[]).map(
-      (d) => JSON.parse(d) as Deployment,
-    );
+    // Every stored deployment as the ledger's reads build it (sqlite-docs.ts).
+    const docs = new LedgerReads(file)
+      .history({ limit: 1_000_000 })
+      .docs.map((d) => JSON.parse(d) as Deployment);
     const stored = new Set(docs.map((d) => d.version));
     expect(stored.size).toBe(docs.length); // each version stored once
     const lost = [...acked].filter((v) => !stored.has(v));
@@ -119,9 +122,14 @@ test(`${CYCLES} SIGKILL and restart cycles under load lose no acknowledged deplo
     }
     const current = file
       .prepare(
-        `SELECT ea.env, ea.app, d.id FROM env_apps ea JOIN deployments d ON d.seq = ea.current_seq`,
+        `SELECT e.name AS env, a.name AS app, d.id FROM pairs p JOIN envs e ON e.id = p.env
+           JOIN apps a ON a.id = p.app JOIN ledger d ON d.seq = p.current_seq`,
       )
-      .all() as { env: string; app: string; id: string }[];
+      .all()
+      .map((c) => ({
+        ...(c as { env: string; app: string }),
+        id: decodeId((c as { id: Buffer }).id),
+      }));
     expect(new Set(current.map((c) => `${c.env}\u0000${c.app}`)).size).toBe(current.length);
     expect(new Map(current.map((c) => [`${c.env}\u0000${c.app}`, c.id]))).toEqual(
       new Map([...expected].map(([k, d]) => [k, d.id])),

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../server/src/store/sqlite.js';
+import { deploymentOf } from '../../server/src/store/shared.js';
+import type { NewDeployment } from '../../server/src/store/types.js';
 import { MIGRATIONS } from '../../server/src/store/sqlite-schema.js';
 import { newDeployment as d } from '../helpers/deployments.js';
 import { removeTempDirs, tempDbPath } from '../helpers/tmp.js';
@@ -113,7 +115,18 @@ describe('sqlite store', () => {
     ];
     rows.forEach(([version, status, at], i) => {
       const id = `01K00000000000000000000${i}AA`;
-      const doc = { id, env: 'dev', app: 'api', version, status, attributes: { n: 1.5 } };
+      // Every field, as 1.0.0's deploymentOf wrote them (the ledger now keeps columns).
+      const doc = {
+        ...deploymentOf(
+          { ...d({ version, deployedAt: at }), status } as NewDeployment,
+          id,
+          at,
+          null,
+          false,
+        ),
+        attributes: { n: 1.5 },
+      };
+      delete (doc as Partial<typeof doc>).rollback;
       insert.run(id, status, at, JSON.stringify(doc));
     });
     db.prepare(
@@ -128,13 +141,14 @@ describe('sqlite store', () => {
       ['1.1.0', false],
     ]);
     expect(items[0]).toEqual({
-      id: '01K000000000000000000000AA',
-      env: 'dev',
-      app: 'api',
-      version: '2.0.0',
-      status: 'success',
+      ...deploymentOf(
+        d({ version: '2.0.0', deployedAt: 1000 }),
+        '01K000000000000000000000AA',
+        1000,
+        null,
+        false,
+      ),
       attributes: { n: 1.5 },
-      rollback: false,
     });
     // The versions that ran are known, so a new write is judged against them.
     const again = await store.record(d({ version: '2.0.0', deployedAt: 4000 }));

@@ -24,19 +24,46 @@ export function openDatabase(path: string): Database.Database {
   return db;
 }
 
-/** Brings the schema to the latest version; refuses a file from a newer SVT. */
-export function migrate(db: Database.Database): void {
+/** What migrate() did, for the log: from and to schema versions, rows of the ledger, ms taken. */
+export interface MigrationSummary {
+  from: number;
+  to: number;
+  deployments: number;
+  ms: number;
+}
+
+/**
+ * Brings the schema to the latest version, every pending migration in one
+ * immediate transaction, so that a kill at any moment leaves the schema it
+ * found or the latest one (the next start begins again from the former).
+ * When the compact ledger replaced the old tables, VACUUM then returns their
+ * pages to the file system (its own transaction; a kill leaves a correct,
+ * larger file). Returns what it did, or null when there was nothing to do.
+ * Throws for a file from a newer SVT.
+ */
+export function migrate(db: Database.Database): MigrationSummary | null {
+  const started = performance.now();
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     throw new Error(
       `the database schema is version ${version}, newer than this server knows (${MIGRATIONS.length}): upgrade SVT`,
     );
   }
-  MIGRATIONS.slice(version).forEach((migration, i) => {
-    db.transaction(() => {
+  if (version === MIGRATIONS.length) return null;
+  db.transaction(() => {
+    for (const migration of MIGRATIONS.slice(version)) {
       if (typeof migration === 'string') db.exec(migration);
       else migration(db);
-      db.pragma(`user_version = ${version + i + 1}`);
-    }).immediate();
-  });
+    }
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+  const deployments = db.prepare('SELECT COUNT(*) FROM ledger').pluck().get() as number;
+  if (version > 0 && version < COMPACT_VERSION) {
+    db.exec('VACUUM');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+  return { from: version, to: MIGRATIONS.length, deployments, ms: performance.now() - started };
 }
+
+/** The schema version whose migration made the compact ledger. */
+const COMPACT_VERSION = 7;

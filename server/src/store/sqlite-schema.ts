@@ -3,8 +3,10 @@
  * from N-1 to N; each runs in its own immediate transaction. Append only:
  * a released migration is never edited. A migration is SQL, or a function
  * for what SQL alone cannot compute (the version order of rollbacks).
+ * migrate() (sqlite-connection.ts) runs every pending one in one transaction.
  */
 import type Database from 'better-sqlite3';
+import { compactLedger } from './sqlite-compact.js';
 import { backfillRollbacks } from './sqlite-rollbacks.js';
 
 export type Migration = string | ((db: Database.Database) => void);
@@ -113,4 +115,6 @@ export const MIGRATIONS: readonly Migration[] = [
     created_at  INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // The compact ledger (sqlite-compact.ts): names once, columns, 16-byte ids.
+  compactLedger,
 ];

@@ -7,12 +7,18 @@
  * A refused write (an idempotency key reused with another body) is refused
  * before it writes anything, so it fails alone; any other error aborts the
  * whole batch, none of which was acknowledged.
+ *
+ * Tables (sqlite-schema.ts, migration 7): names live once in `envs` and
+ * `apps`, each (env, app) once in `pairs` with its current and latest
+ * deployment; `ledger` rows refer to their pair by integer.
  */
 import type Database from 'better-sqlite3';
 import { takesEffect } from '../clock.js';
 import { isRollback } from '../rollback.js';
 import { idFactory } from './ids.js';
 import { deploymentOf } from './shared.js';
+import { DOC_COLUMNS, DOC_JOINS, type DocRow, STATUS_CODE, docText } from './sqlite-docs.js';
+import { decodeId, encodeId } from './sqlite-ids.js';
 import { recomputeRollbacks } from './sqlite-rollbacks.js';
 import type { IdempotencyClaim, ImportItem, NewDeployment } from './types.js';
 
@@ -39,78 +45,51 @@ export type WriteOutcome =
   /** `reusedKey`: the idempotency key that was reused with another body. */
   | { n: number; ok: false; reusedKey: string };
 
-interface EnvAppRow {
-  current_seq: number | null;
-  current_at: number | null;
-  current_id: string | null;
-  latest_seq: number;
-  latest_at: number;
-  latest_id: string;
-  /** The current deployment's stored JSON, when there is one. */
-  current_doc: string | null;
-  /** The current deployment's version, when there is one. */
-  current_version: string | null;
+/** The pair's projection row: its id, latest and current deployments (seq, epoch ms, id text). */
+interface PairState {
+  pair: number;
+  latestSeq: number;
+  latestAt: number;
+  latestId: string;
+  currentSeq: number | null;
+  currentAt: number;
+  currentId: string;
+  currentVersion: string | null;
 }
 
-/** The projection row as the statement returns it: columns in EnvAppRow's order. */
-type EnvAppTuple = [
-  number | null,
-  number | null,
-  string | null,
+type PairTuple = [
   number,
   number,
-  string,
-  string | null,
+  number,
+  Uint8Array,
+  number | null,
+  number | null,
+  Uint8Array | null,
   string | null,
 ];
-
-/**
- * The projection row is read once per deployment, as an array: better-sqlite3
- * builds an object per row by interning each column name again, which cost
- * the writer 4-5% of its CPU (bench/writer-pair.mjs, both orders).
- */
-function envAppRow(row: EnvAppTuple | undefined): EnvAppRow | undefined {
-  if (row === undefined) return undefined;
-  const [
-    current_seq,
-    current_at,
-    current_id,
-    latest_seq,
-    latest_at,
-    latest_id,
-    current_doc,
-    current_version,
-  ] = row;
-  return {
-    current_seq,
-    current_at,
-    current_id,
-    latest_seq,
-    latest_at,
-    latest_id,
-    current_doc,
-    current_version,
-  };
-}
-
-interface KeyedRow {
-  id: string;
-  env: string;
-  app: string;
-  seq: number;
-  previous_id: string | null;
-  idem_hash: string | null;
-  doc: string;
-}
 
 /** (at1, id1) after (at2, id2) in the ledger's order. */
 function isAfter(at1: number, id1: string, at2: number, id2: string): boolean {
   return at1 > at2 || (at1 === at2 && id1 > id2);
 }
 
+/** Where a stored fingerprint (a SHA-256 in hex) takes 32 bytes instead of 64. */
+export function packHash(hex: string | null): Buffer | string | null {
+  return hex !== null && /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : hex;
+}
+
+function unpackHash(stored: Uint8Array | string | null): string | null {
+  return stored === null || typeof stored === 'string'
+    ? stored
+    : Buffer.from(stored).toString('hex');
+}
+
 export class LedgerWriter {
   private readonly s: ReturnType<typeof prepare>;
   private readonly nextId = idFactory();
+  /** Name -> integer key; names are never deleted, so only a rolled-back batch invalidates them. */
+  private readonly envIds = new Map<string, number>();
+  private readonly appIds = new Map<string, number>();
 
   constructor(private readonly db: Database.Database) {
     this.s = prepare(db);
@@ -118,36 +97,64 @@ export class LedgerWriter {
 
   /** Writes the batch in one transaction; returns one outcome per request, in order. */
   write(batch: WriteRequest[]): WriteOutcome[] {
-    return this.db
-      .transaction(() =>
-        batch.map((req): WriteOutcome => {
-          const earlier = req.claim === undefined ? null : this.replay(req.claim);
-          if (earlier === 'reused') return { n: req.n, ok: false, reusedKey: req.claim?.key ?? '' };
-          return { n: req.n, ok: true, written: earlier ?? this.insert(req.input, req.claim) };
-        }),
-      )
-      .immediate();
+    return this.inTransaction(() =>
+      batch.map((req): WriteOutcome => {
+        const earlier = req.claim === undefined ? null : this.replay(req.claim);
+        if (earlier === 'reused') return { n: req.n, ok: false, reusedKey: req.claim?.key ?? '' };
+        return { n: req.n, ok: true, written: earlier ?? this.insert(req.input, req.claim) };
+      }),
+    );
+  }
+
+  /**
+   * Deletes at most `limit` deployments dated before `before` (epoch ms) that
+   * are no env and app's current or latest one, in one immediate
+   * transaction of its own, so that the writer thread never waits long.
+   * Walks each environment's time index. Returns how many it deleted.
+   */
+  pruneSlice(before: number, limit: number): number {
+    return this.inTransaction(() => {
+      let deleted = 0;
+      for (const env of this.s.allEnvs.all() as number[]) {
+        if (deleted >= limit) break;
+        deleted += this.s.prune.run(env, before, limit - deleted).changes;
+      }
+      return deleted;
+    });
+  }
+
+  /** The caches of name keys hold only committed rows: a failed transaction empties them. */
+  private inTransaction<T>(work: () => T): T {
+    try {
+      return this.db.transaction(work).immediate();
+    } catch (err) {
+      this.envIds.clear();
+      this.appIds.clear();
+      throw err;
+    }
+  }
+
+  private docOf(seq: number): string | null {
+    const row = this.s.docBySeq.get(seq) as DocRow | undefined;
+    return row === undefined ? null : docText(row);
   }
 
   /** The first answer for a claim already recorded, 'reused' for another body, null if new. */
   private replay(claim: IdempotencyClaim): WrittenText | 'reused' | null {
-    const earlier = this.s.byIdempotency.get(claim.scope, claim.key) as KeyedRow | undefined;
+    const earlier = this.s.byIdempotency.get(claim.scope, claim.key) as
+      [number, number, number | null, Uint8Array | string | null] | undefined;
     if (earlier === undefined) return null;
-    if (earlier.idem_hash !== claim.fingerprint) return 'reused';
-    const previous =
-      earlier.previous_id === null
-        ? undefined
-        : (this.s.docById.get(earlier.previous_id) as string);
+    const [seq, pair, previousSeq, hash] = earlier;
+    if (unpackHash(hash) !== claim.fingerprint) return 'reused';
     // The first answer's "current": the pair's latest success among the
     // deployments recorded up to this one.
-    const then = this.s.currentAsOf.get(earlier.app, earlier.env, earlier.seq) as
-      { seq: number; doc: string } | undefined;
+    const then = this.s.currentAsOf.get(pair, seq) as number | undefined;
     return {
-      deployment: earlier.doc,
-      previous: previous ?? null,
-      current: then?.seq === earlier.seq,
-      currentDeployment: then === undefined || then.seq === earlier.seq ? null : then.doc,
-      firstInEnv: this.s.earlierInEnv.get(earlier.env, earlier.app, earlier.seq) === undefined,
+      deployment: this.docOf(seq) ?? '',
+      previous: previousSeq === null ? null : this.docOf(previousSeq),
+      current: then === seq,
+      currentDeployment: then === undefined || then === seq ? null : this.docOf(then),
+      firstInEnv: this.s.earlierInPair.get(pair, seq) === undefined,
       replayed: true,
     };
   }
@@ -159,60 +166,60 @@ export class LedgerWriter {
    * were added.
    */
   importMany(items: readonly ImportItem[]): number {
-    return this.db
-      .transaction(() => {
-        let added = 0;
-        const now = Date.now();
-        for (const item of items) {
-          if (this.s.docById.get(item.id) !== undefined) continue;
-          const input = { ...item.input, deployedAt: takesEffect(item.input.deployedAt, now) };
-          this.insertWith(input, item.id, item.recordedAt, item.idempotencyKey, undefined);
-          added += 1;
-        }
-        return added;
-      })
-      .immediate();
-  }
-
-  /**
-   * Deletes at most `limit` deployments deployed before `before` (epoch ms)
-   * that are no env and app's current or latest one, in one immediate
-   * transaction; returns how many. Retention calls it slice after slice, so
-   * that writes run between slices.
-   */
-  pruneSlice(before: number, limit: number): number {
-    return this.db.transaction(() => this.s.pruneSlice.run(before, limit).changes).immediate();
+    return this.inTransaction(() => {
+      let added = 0;
+      const now = Date.now();
+      for (const item of items) {
+        if (this.s.idExists.get(encodeId(item.id)) !== undefined) continue;
+        const input = { ...item.input, deployedAt: takesEffect(item.input.deployedAt, now) };
+        this.insertWith(input, item.id, item.recordedAt, item.idempotencyKey, undefined);
+        added += 1;
+      }
+      return added;
+    });
   }
 
   private insert(input: NewDeployment, claim: IdempotencyClaim | undefined): WrittenText {
     return this.insertWith(input, this.nextId(), Date.now(), claim?.key ?? null, claim);
   }
 
+  /** The integer key of a name, added on first use. */
+  private keyOf(cache: Map<string, number>, name: string, table: 'env' | 'app'): number {
+    let key = cache.get(name);
+    if (key === undefined) {
+      const [find, add] =
+        table === 'env' ? [this.s.envId, this.s.addEnv] : [this.s.appId, this.s.addApp];
+      key = (find.get(name) as number | undefined) ?? Number(add.run(name).lastInsertRowid);
+      cache.set(name, key);
+    }
+    return key;
+  }
+
+  private pairState(env: number, app: number): PairState | undefined {
+    const row = this.s.pairState.get(env, app) as PairTuple | undefined;
+    if (row === undefined) return undefined;
+    const [pair, latestSeq, latestAt, latestId, currentSeq, currentAt, currentId, version] = row;
+    return {
+      pair,
+      latestSeq,
+      latestAt,
+      latestId: decodeId(latestId),
+      currentSeq,
+      currentAt: currentAt ?? 0,
+      currentId: currentId === null ? '' : decodeId(currentId),
+      currentVersion: version,
+    };
+  }
+
   /**
-   * The latest success of the env and app before (deployedAt, id). A
-   * deployment recorded after its app's current one (nearly every one) has
-   * that one as previous, read with the projection row; only one recorded
-   * out of order searches the per-app index.
+   * The latest success of the pair before (deployedAt, id). A deployment
+   * recorded after its pair's current one (nearly every one) has that one as
+   * previous; only one recorded out of order searches the pair's index.
    */
-  private previousSuccess(
-    known: EnvAppRow | undefined,
-    input: NewDeployment,
-    id: string,
-  ): { id: string; seq: number; doc: string } | undefined {
-    if (
-      known === undefined ||
-      known.current_id === null ||
-      known.current_at === null ||
-      known.current_seq === null
-    )
-      return undefined;
-    if (
-      known.current_doc !== null &&
-      isAfter(input.deployedAt, id, known.current_at, known.current_id)
-    )
-      return { id: known.current_id, seq: known.current_seq, doc: known.current_doc };
-    return this.s.previousSuccess.get(input.env, input.app, input.deployedAt, id) as
-      { id: string; seq: number; doc: string } | undefined;
+  private previousSuccess(known: PairState | undefined, at: number, id: string): number | null {
+    if (known === undefined || known.currentSeq === null) return null;
+    if (isAfter(at, id, known.currentAt, known.currentId)) return known.currentSeq;
+    return (this.s.previousSuccess.get(known.pair, at, at, encodeId(id)) as number) ?? null;
   }
 
   /** One insert with the projection kept in step; `claim` is what enforces the key (imports have none). */
@@ -225,77 +232,66 @@ export class LedgerWriter {
   ): WrittenText {
     const s = this.s;
     const at = input.deployedAt;
-    const known = envAppRow(s.envApp.get(input.env, input.app) as EnvAppTuple | undefined);
-    const previous = this.previousSuccess(known, input, id);
+    const env = this.keyOf(this.envIds, input.env, 'env');
+    const app = this.keyOf(this.appIds, input.app, 'app');
+    const known = this.pairState(env, app);
+    const pair = known?.pair ?? Number(s.addPair.run(env, app).lastInsertRowid);
+    const previous = this.previousSuccess(known, at, id);
     const success = input.status === 'success';
     const becomesCurrent =
-      success &&
-      (known === undefined ||
-        known.current_at === null ||
-        isAfter(at, id, known.current_at, known.current_id ?? ''));
+      success && (known?.currentSeq == null || isAfter(at, id, known.currentAt, known.currentId));
     // A success after every other one (nearly all) is judged against the one
     // it replaces; one recorded out of order changes the flags of those after
     // it too, so the pair is recomputed below. Adding the version to the set
     // of those that ran there tells, in one statement, whether it had run.
-    const ranBefore =
-      success && s.addVersion.run(input.env, input.app, input.version).changes === 0;
+    const ranBefore = success && s.addVersion.run(pair, input.version).changes === 0;
     const rollback =
-      becomesCurrent && isRollback(input.version, known?.current_version ?? null, ranBefore);
-    const deployment = deploymentOf(input, id, recordedAt, idempotencyKey, rollback);
+      becomesCurrent && isRollback(input.version, known?.currentVersion ?? null, ranBefore);
+    const attributes = Object.keys(input.attributes).length === 0 ? null : input.attributes;
     const seq = Number(
       s.insert.run(
-        id,
-        input.env,
-        input.app,
-        input.status,
+        encodeId(id),
+        pair,
+        env,
+        STATUS_CODE[input.status],
         at,
-        previous?.id ?? null,
+        recordedAt,
+        input.version,
+        rollback ? 1 : 0,
+        previous,
+        input.commit,
+        input.committedAt,
+        input.ref,
+        input.url,
+        input.pipelineUrl,
+        input.actor,
+        input.source,
+        attributes === null ? null : JSON.stringify(attributes),
+        input.recordedBy,
+        idempotencyKey,
         claim?.scope ?? null,
-        claim?.key ?? null,
-        claim?.fingerprint ?? null,
-        JSON.stringify(deployment),
+        packHash(claim?.fingerprint ?? null),
       ).lastInsertRowid,
     );
-    const reordered =
-      success && !becomesCurrent && recomputeRollbacks(this.db, input.env, input.app) > 0;
+    const reordered = success && !becomesCurrent && recomputeRollbacks(this.db, pair) > 0;
+    const becomesLatest = known === undefined || isAfter(at, id, known.latestAt, known.latestId);
     if (known === undefined) {
-      s.insertEnvApp.run(
-        input.env,
-        input.app,
-        seq,
-        success ? seq : null,
-        success ? at : null,
-        success ? id : null,
-        seq,
-        at,
-        id,
+      s.setPair.run(seq, success ? seq : null, seq, pair);
+    } else if (becomesCurrent || becomesLatest) {
+      s.updatePair.run(
+        becomesCurrent ? seq : known.currentSeq,
+        becomesLatest ? seq : known.latestSeq,
+        pair,
       );
-    } else {
-      const becomesLatest = isAfter(at, id, known.latest_at, known.latest_id);
-      if (becomesCurrent || becomesLatest) {
-        s.updateEnvApp.run(
-          becomesCurrent ? seq : known.current_seq,
-          becomesCurrent ? at : known.current_at,
-          becomesCurrent ? id : known.current_id,
-          becomesLatest ? seq : known.latest_seq,
-          becomesLatest ? at : known.latest_at,
-          becomesLatest ? id : known.latest_id,
-          input.env,
-          input.app,
-        );
-      }
     }
-    const docOf = (rowSeq: number) => s.docBySeq.get(rowSeq) as string;
+    const currentSeq = known?.currentSeq ?? null;
     return {
-      deployment: reordered ? docOf(seq) : JSON.stringify(deployment),
-      previous: previous === undefined ? null : reordered ? docOf(previous.seq) : previous.doc,
+      deployment: reordered
+        ? (this.docOf(seq) ?? '')
+        : JSON.stringify(deploymentOf(input, id, recordedAt, idempotencyKey, rollback)),
+      previous: previous === null ? null : this.docOf(previous),
       current: becomesCurrent,
-      currentDeployment:
-        becomesCurrent || known?.current_seq == null
-          ? null
-          : reordered
-            ? docOf(known.current_seq)
-            : known.current_doc,
+      currentDeployment: becomesCurrent || currentSeq === null ? null : this.docOf(currentSeq),
       firstInEnv: known === undefined,
       replayed: false,
     };
@@ -303,53 +299,63 @@ export class LedgerWriter {
 }
 
 function prepare(db: Database.Database) {
+  const byOrder = 'ORDER BY deployed_at DESC, id DESC LIMIT 1';
   return {
-    pruneSlice: db.prepare(
-      `DELETE FROM deployments WHERE seq IN (
-         SELECT seq FROM deployments WHERE deployed_at < ?
-           AND seq NOT IN (SELECT current_seq FROM env_apps WHERE current_seq IS NOT NULL)
-           AND seq NOT IN (SELECT latest_seq FROM env_apps)
-         LIMIT ?)`,
-    ),
-    byIdempotency: db.prepare(
-      `SELECT id, env, app, seq, previous_id, idem_hash, doc FROM deployments
-       WHERE idem_scope = ? AND idem_key = ?`,
-    ),
-    docById: db.prepare('SELECT doc FROM deployments WHERE id = ?').pluck(),
-    docBySeq: db.prepare('SELECT doc FROM deployments WHERE seq = ?').pluck(),
-    currentAsOf: db.prepare(
-      `SELECT seq, doc FROM deployments WHERE app = ? AND env = ? AND status = 'success'
-         AND seq <= ? ORDER BY deployed_at DESC, id DESC LIMIT 1`,
-    ),
-    addVersion: db.prepare(
-      'INSERT OR IGNORE INTO env_app_versions (env, app, version) VALUES (?, ?, ?)',
-    ),
-    earlierInEnv: db.prepare(
-      'SELECT 1 FROM deployments WHERE env = ? AND app = ? AND seq < ? LIMIT 1',
-    ),
-    previousSuccess: db.prepare(
-      `SELECT id, seq, doc FROM deployments WHERE env = ? AND app = ? AND status = 'success'
-         AND (deployed_at, id) < (?, ?) ORDER BY deployed_at DESC, id DESC LIMIT 1`,
-    ),
-    insert: db.prepare(
-      `INSERT INTO deployments (id, env, app, status, deployed_at, previous_id, idem_scope, idem_key,
-         idem_hash, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    envApp: db
+    byIdempotency: db
       .prepare(
-        `SELECT ea.current_seq, ea.current_at, ea.current_id, ea.latest_seq, ea.latest_at,
-           ea.latest_id, d.doc AS current_doc, json_extract(d.doc, '$.version') AS current_version
-         FROM env_apps ea LEFT JOIN deployments d ON d.seq = ea.current_seq
-         WHERE ea.env = ? AND ea.app = ?`,
+        `SELECT seq, pair, previous_seq, idem_hash FROM ledger
+         WHERE idem_scope = ? AND idem_key = ?`,
       )
       .raw(),
-    insertEnvApp: db.prepare(
-      `INSERT INTO env_apps (env, app, first_seq, current_seq, current_at, current_id, latest_seq,
-         latest_at, latest_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    docBySeq: db.prepare(`SELECT ${DOC_COLUMNS} FROM ledger d ${DOC_JOINS} WHERE d.seq = ?`).raw(),
+    currentAsOf: db
+      .prepare(`SELECT seq FROM ledger WHERE pair = ? AND status = 0 AND seq <= ? ${byOrder}`)
+      .pluck(),
+    earlierInPair: db.prepare('SELECT 1 FROM ledger WHERE pair = ? AND seq < ? LIMIT 1'),
+    previousSuccess: db
+      .prepare(
+        `SELECT seq FROM ledger WHERE pair = ? AND status = 0 AND deployed_at <= ?
+           AND (deployed_at, id) < (?, ?) ${byOrder}`,
+      )
+      .pluck(),
+    idExists: db.prepare('SELECT 1 FROM ledger WHERE id = ?'),
+    envId: db.prepare('SELECT id FROM envs WHERE name = ?').pluck(),
+    appId: db.prepare('SELECT id FROM apps WHERE name = ?').pluck(),
+    addEnv: db.prepare('INSERT INTO envs (name) VALUES (?)'),
+    addApp: db.prepare('INSERT INTO apps (name) VALUES (?)'),
+    pairOf: db.prepare('SELECT id FROM pairs WHERE env = ? AND app = ?').pluck(),
+    addVersion: db.prepare('INSERT OR IGNORE INTO pair_versions (pair, version) VALUES (?, ?)'),
+    insert: db.prepare(
+      `INSERT INTO ledger (id, pair, env, status, deployed_at, recorded_at, version, rollback,
+         previous_seq, commit_sha, committed_at, ref, url, pipeline_url, actor, source, attributes,
+         recorded_by, idem_key, idem_scope, idem_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    updateEnvApp: db.prepare(
-      `UPDATE env_apps SET current_seq = ?, current_at = ?, current_id = ?, latest_seq = ?,
-         latest_at = ?, latest_id = ? WHERE env = ? AND app = ?`,
+    pairState: db
+      .prepare(
+        `SELECT p.id, p.latest_seq, l.deployed_at, l.id, p.current_seq, c.deployed_at, c.id,
+           c.version
+         FROM pairs p JOIN ledger l ON l.seq = p.latest_seq
+           LEFT JOIN ledger c ON c.seq = p.current_seq
+         WHERE p.env = ? AND p.app = ?`,
+      )
+      .raw(),
+    // A new pair is added before its first row (the row refers to it), then
+    // pointed at that row.
+    addPair: db.prepare(
+      'INSERT INTO pairs (env, app, first_seq, current_seq, latest_seq) VALUES (?, ?, 0, NULL, 0)',
+    ),
+    setPair: db.prepare(
+      'UPDATE pairs SET first_seq = ?, current_seq = ?, latest_seq = ? WHERE id = ?',
+    ),
+    updatePair: db.prepare('UPDATE pairs SET current_seq = ?, latest_seq = ? WHERE id = ?'),
+    allEnvs: db.prepare('SELECT id FROM envs').pluck(),
+    prune: db.prepare(
+      `DELETE FROM ledger WHERE seq IN (
+         SELECT seq FROM ledger WHERE env = ? AND deployed_at < ?
+           AND seq NOT IN (SELECT current_seq FROM pairs WHERE current_seq IS NOT NULL)
+           AND seq NOT IN (SELECT latest_seq FROM pairs)
+         LIMIT ?)`,
     ),
   };
 }

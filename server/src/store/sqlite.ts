@@ -17,7 +17,7 @@
 import type Database from 'better-sqlite3';
 import type { Deployment, DoraReport } from '@svt/client';
 import { openAttempts } from '../attempts.js';
-import { migrate, openDatabase } from './sqlite-connection.js';
+import { type MigrationSummary, migrate, openDatabase } from './sqlite-connection.js';
 import { WriterClient } from './sqlite-writer-client.js';
 import { LedgerWriter } from './sqlite-writer.js';
 import type {
@@ -66,8 +66,14 @@ export class SqliteStore implements Store {
     envs: new Map(),
   };
 
-  /** @param path the database file (a file: the writer thread opens it too) */
-  constructor(private readonly path: string) {
+  /**
+   * @param path the database file (a file: the writer thread opens it too)
+   * @param onMigrated told what the schema migration did, when it did something (for the log)
+   */
+  constructor(
+    private readonly path: string,
+    private readonly onMigrated: (summary: MigrationSummary) => void = () => {},
+  ) {
     this.writer = new WriterClient(path);
     this.readers = new ReaderPool(path);
   }
@@ -82,7 +88,9 @@ export class SqliteStore implements Store {
     if (this.reads === null) {
       const db = openDatabase(this.path);
       try {
-        migrate(db);
+        const migrated = migrate(db);
+        // A new file (version 0) is created, not migrated: nothing to tell.
+        if (migrated !== null && migrated.from > 0) this.onMigrated(migrated);
         this.reads = new LedgerReads(db);
       } catch (err) {
         db.close();
@@ -218,8 +226,13 @@ export class SqliteStore implements Store {
    * the two): an import is an admin's command, usually in its own process.
    */
   async importMany(items: readonly ImportItem[]): Promise<number> {
+    return this.ledgerWriter().importMany(items);
+  }
+
+  /** A writer on this connection, for imports and pruning. */
+  private ledgerWriter(): LedgerWriter {
     this.importer ??= new LedgerWriter(this.connection().db);
-    return this.importer.importMany(items);
+    return this.importer;
   }
 
   /** Tokens, sessions and keys (sqlite-auth.ts), on this connection. */

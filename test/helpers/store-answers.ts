@@ -1,0 +1,75 @@
+/**
+ * Every question the API asks a store, asked of one store, with the answers
+ * gathered in one value: two stores that answer equally here answer every
+ * route equally (compare, changes, DORA and pages are computed above the
+ * store from these). Used by the migration tests, which put the same
+ * questions to a database before and after its migration.
+ */
+import { createHash } from 'node:crypto';
+import type { HistoryQuery, Store } from '../../server/src/store/types.js';
+
+/** The part of the Store interface every release since 1.0.0 has had. */
+export type AskedStore = Pick<
+  Store,
+  | 'environments'
+  | 'apps'
+  | 'app'
+  | 'current'
+  | 'latest'
+  | 'attempts'
+  | 'history'
+  | 'exportJson'
+  | 'listTokens'
+  | 'tokenByHash'
+>;
+
+export interface Questions {
+  envs: string[];
+  apps: string[];
+  /** Instants (epoch ms) for `?at=` questions. */
+  instants: number[];
+  /** History queries, each followed for `pages` pages. */
+  histories: Omit<HistoryQuery, 'after'>[];
+  pages: number;
+  tokenHashes: string[];
+}
+
+export async function askEverything(
+  store: AskedStore,
+  q: Questions,
+): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  out.environments = await store.environments();
+  out.apps = await store.apps();
+  for (const app of q.apps) out[`app ${app}`] = await store.app(app);
+  for (const env of q.envs) {
+    out[`current ${env}`] = await store.current(env);
+    out[`latest ${env}`] = await store.latest(env);
+    out[`attempts ${env}`] = await store.attempts(env);
+    for (const at of q.instants) {
+      out[`current ${env} at ${at}`] = await store.current(env, at);
+      out[`latest ${env} at ${at}`] = await store.latest(env, at);
+      out[`attempts ${env} at ${at}`] = await store.attempts(env, at);
+    }
+  }
+  for (const query of q.histories) {
+    let after: HistoryQuery['after'];
+    for (let page = 0; page < q.pages; page++) {
+      const result = await store.history({ ...query, ...(after === undefined ? {} : { after }) });
+      out[`history ${JSON.stringify(query)} page ${page}`] = result;
+      if (result.next === null) break;
+      after = result.next;
+    }
+  }
+  // Every deployment, as a digest of the export (the whole ledger, in order).
+  const digest = createHash('sha256');
+  let lines = 0;
+  for await (const line of store.exportJson()) {
+    digest.update(`${line}\n`);
+    lines += 1;
+  }
+  out.export = { lines, sha256: digest.digest('hex') };
+  out.tokens = await store.listTokens();
+  for (const hash of q.tokenHashes) out[`token ${hash}`] = await store.tokenByHash(hash);
+  return out;
+}
