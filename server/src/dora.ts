@@ -37,8 +37,6 @@ import type {
   DoraDurations,
   DoraReport,
 } from '@svt/client';
-import { notFound } from './errors.js';
-import type { HistoryQuery, Store } from './store/types.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Clock skew allowed between a commit and its deployment (the write rule's 5 minutes). */
@@ -350,33 +348,4 @@ export function parseWindow(raw: string): number | null {
   if (m === null) return null;
   const ms = Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
   return ms > MAX_WINDOW_DAYS * DAY_MS ? null : ms;
-}
-
-/** What a DORA report reads: the same methods on a store or on a reader thread's connection. */
-export type DoraSource = Pick<Store, 'history' | 'environments' | 'app'>;
-
-/**
- * Reads the window's history from the store, a page at a time, into a
- * report. An environment or app never recorded is a 404: a typo, not a
- * quiet window.
- */
-export async function doraReport(store: DoraSource, w: DoraWindow): Promise<DoraReport> {
-  if (w.env !== null && !(await store.environments()).some((e) => e.name === w.env))
-    throw notFound(`no deployment was ever recorded in environment "${w.env}"`);
-  if (w.app !== null && (await store.app(w.app)) === null)
-    throw notFound(`no deployment of app "${w.app}" was ever recorded`);
-  const acc = new DoraAccumulator(w);
-  let query: HistoryQuery = {
-    ...(w.env === null ? {} : { env: w.env }),
-    ...(w.app === null ? {} : { app: w.app }),
-    since: w.since,
-    until: w.until,
-    limit: 1000,
-  };
-  for (;;) {
-    const page = await store.history(query);
-    for (const d of page.items) acc.add(doraEvent(d));
-    if (page.next === null) return acc.report();
-    query = { ...query, after: page.next };
-  }
 }

@@ -17,7 +17,8 @@
 import { MongoClient } from 'mongodb';
 import type { Deployment, DoraReport } from '@svt/client';
 import { csvPages } from '../csv.js';
-import { doraReport, type DoraWindow } from '../dora.js';
+import type { DoraWindow } from '../dora.js';
+import { doraReport, storeSource } from '../dora-report.js';
 import { openAttempts } from '../attempts.js';
 import { idFactory } from './ids.js';
 import { MongoAuth } from './mongo-auth.js';
@@ -210,6 +211,6 @@ export class MongoStore implements Store {
 
   /** On this thread: each page is awaited I/O, so other requests run between pages. */
   dora(window: DoraWindow): Promise<DoraReport> {
-    return doraReport(this, window);
+    return doraReport(storeSource(this), window);
   }
 }

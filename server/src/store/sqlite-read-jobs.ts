@@ -6,7 +6,8 @@
  */
 import type { Deployment, DoraReport } from '@svt/client';
 import { csvRow } from '../csv.js';
-import { doraReport, type DoraSource, type DoraWindow } from '../dora.js';
+import type { DoraWindow } from '../dora.js';
+import { doraReport, type DoraSource } from '../dora-report.js';
 import { HttpProblem } from '../errors.js';
 import type { HistoryText, LedgerReads } from './sqlite-reads.js';
 import type { EnvironmentRow, HistoryPosition, HistoryQuery } from './types.js';
@@ -82,10 +83,7 @@ export function appState(
 /** The Store methods a DORA report reads, over one connection. */
 function doraSource(reads: LedgerReads): DoraSource {
   return {
-    history: async (query) => {
-      const page = reads.history(query);
-      return { items: page.docs.map(parse), next: page.next };
-    },
+    events: async (query) => reads.doraEvents(query),
     environments: async () => environmentRows(reads),
     app: async (name) => appState(reads, name),
   };
