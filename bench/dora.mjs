@@ -2,11 +2,15 @@
 // years, BENCH_DORA_TOTAL to change), sequential requests on 127.0.0.1, for
 // windows of 30 and 365 days over one environment and over all of them.
 // Prints a Markdown table for BENCHMARKS.md.
+// BENCH_DORA_ROOT runs another checkout's build (its bin and its own seed
+// script) instead, for a before and after.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { start, stop, SERVER_BIN } from './process.mjs';
-import { seedHistory } from './seed.mjs';
+import { join, resolve } from 'node:path';
+import { ROOT, start, stop } from './process.mjs';
+
+const root = resolve(process.env.BENCH_DORA_ROOT ?? ROOT);
+const { seedHistory } = await import(join(root, 'bench', 'seed.mjs'));
 
 const total = Number(process.env.BENCH_DORA_TOTAL ?? 2_600_000);
 const runs = Number(process.env.BENCH_DORA_RUNS ?? 20);
@@ -15,10 +19,16 @@ const db = join(work, 'dora.db');
 const seeded = seedHistory(db, total);
 // The seeded history ends 2026-11-26: windows end there.
 const until = '2026-11-26T00:00:00Z';
-const server = await start(SERVER_BIN, { SVT_PORT: '0', SVT_DB: db }, work);
+const server = await start(
+  join(root, 'server', 'bin', 'svt-server.js'),
+  { SVT_PORT: '0', SVT_DB: db },
+  work,
+);
 try {
   const url = `http://127.0.0.1:${server.port}/api/v1/dora`;
-  console.log(`${total.toLocaleString('en')} deployments seeded in ${seeded.toFixed(0)} s\n`);
+  console.log(
+    `${total.toLocaleString('en')} deployments seeded in ${seeded.toFixed(0)} s; build of ${root}\n`,
+  );
   console.log('| query | deployments read | p50 ms | p99 ms | max ms |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const query of [

@@ -3,30 +3,46 @@
 // GET /healthz and of recording a deployment, first quiet, then while 8
 // clients loop GET /api/v1/dora?window=366d and 4 download the whole history
 // as CSV. Heavy-read clients honour 503 + Retry-After, as SvtClient does.
-// Prints a Markdown table for BENCHMARKS.md.
+// Prints a Markdown table for BENCHMARKS.md. BENCH_STALL_ROOT runs another
+// checkout's build instead (its server bin and its own seed script), for a
+// before and after.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { start, stop, SERVER_BIN } from './process.mjs';
-import { seedLikeTheSeed } from './seed.mjs';
+import { join, resolve } from 'node:path';
+import { start, stop, ROOT } from './process.mjs';
+
+const root = resolve(process.env.BENCH_STALL_ROOT ?? ROOT);
+const { seedLikeTheSeed } = await import(join(root, 'bench', 'seed.mjs'));
 
 const total = Number(process.env.BENCH_STALL_TOTAL ?? 260_000);
 const seconds = Number(process.env.BENCH_STALL_SECONDS ?? 30);
 const work = mkdtempSync(join(tmpdir(), 'svt-bench-stalls-'));
 const db = join(work, 'stalls.db');
 const seeded = seedLikeTheSeed(db, total);
-const server = await start(SERVER_BIN, { SVT_PORT: '0', SVT_DB: db }, work);
+const server = await start(
+  join(root, 'server', 'bin', 'svt-server.js'),
+  { SVT_PORT: '0', SVT_DB: db },
+  work,
+);
 const base = `http://127.0.0.1:${server.port}`;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 
-/** Sorted ms of `fn` run every `everyMs` until `until` (performance.now()). */
-async function probe(fn, everyMs, until) {
+/**
+ * Sorted ms of `fn` run every `everyMs` until `until` (performance.now()).
+ * A failed call (a connection the server dropped after its request timeout)
+ * counts with the time it took, and in `errors`.
+ */
+async function probe(fn, everyMs, until, errors = { n: 0 }) {
   const ms = [];
   while (performance.now() < until) {
     const t0 = performance.now();
-    await fn();
+    try {
+      await fn();
+    } catch {
+      errors.n += 1;
+    }
     ms.push(performance.now() - t0);
     await sleep(Math.max(0, everyMs - (performance.now() - t0)));
   }
@@ -54,8 +70,14 @@ async function record() {
 /** Loops GETs of `path` until `until`, counting answers by status; waits out each 503. */
 async function loop(path, until, counts) {
   while (performance.now() < until) {
-    const res = await fetch(`${base}${path}`);
-    await res.arrayBuffer();
+    let res;
+    try {
+      res = await fetch(`${base}${path}`);
+      await res.arrayBuffer();
+    } catch {
+      counts.error = (counts.error ?? 0) + 1;
+      continue;
+    }
     counts[res.status] = (counts[res.status] ?? 0) + 1;
     if (res.status === 503) await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000);
   }
@@ -80,13 +102,15 @@ async function phase(withLoad) {
 }
 
 try {
+  // Warm-up, not reported: the first seconds of a process measure its JIT.
+  await probe(record, 20, performance.now() + 3000);
   console.log(
-    `${total.toLocaleString('en')} seed-shaped deployments seeded in ${seeded.toFixed(0)} s; ${seconds} s a phase\n`,
+    `${total.toLocaleString('en')} seed-shaped deployments seeded in ${seeded.toFixed(0)} s; ${seconds} s a phase; build of ${root}\n`,
   );
   console.log(
-    '| phase | /healthz p50 ms | /healthz p99 ms | write p50 ms | write p99 ms | DORA answers | CSV answers |',
+    '| phase | /healthz p50 ms | /healthz p99 ms | write p50 ms | write p99 ms | probes failed | DORA answers | CSV answers |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | --- | --- |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   for (const withLoad of [false, true]) {
     const r = await phase(withLoad);
     const fmt = (counts) =>
@@ -94,7 +118,7 @@ try {
         .map(([s, n]) => `${n}x ${s}`)
         .join(', ') || '-';
     console.log(
-      `| ${withLoad ? '8 DORA 366d + 4 CSV loops' : 'quiet'} | ${pct(r.healthMs, 0.5).toFixed(1)} | ${pct(r.healthMs, 0.99).toFixed(1)} | ${pct(r.writeMs, 0.5).toFixed(1)} | ${pct(r.writeMs, 0.99).toFixed(1)} | ${fmt(r.dora)} | ${fmt(r.csv)} |`,
+      `| ${withLoad ? '8 DORA 366d + 4 CSV loops' : 'quiet'} | ${pct(r.healthMs, 0.5).toFixed(1)} | ${pct(r.healthMs, 0.99).toFixed(1)} | ${pct(r.writeMs, 0.5).toFixed(1)} | ${pct(r.writeMs, 0.99).toFixed(1)} | ${r.errors} | ${fmt(r.dora)} | ${fmt(r.csv)} |`,
     );
   }
 } finally {
