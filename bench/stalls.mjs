@@ -93,12 +93,13 @@ async function phase(withLoad) {
         ...Array.from({ length: 4 }, () => loop('/api/v1/deployments?format=csv', until, csv)),
       ]
     : [];
+  const errors = { n: 0 };
   const [healthMs, writeMs] = await Promise.all([
-    probe(health, 50, until),
-    probe(record, 100, until),
+    probe(health, 50, until, errors),
+    probe(record, 100, until, errors),
   ]);
   await Promise.all(load);
-  return { healthMs, writeMs, dora, csv };
+  return { healthMs, writeMs, dora, csv, errors: errors.n };
 }
 
 try {

@@ -71,6 +71,9 @@ function scheduleRetention(config: Config, store: Store, logger: Logger): NodeJS
   return timer;
 }
 
+/** Inactivity after which a socket is closed (ms); far above a year of DORA's few seconds. */
+const IDLE_SOCKET_MS = 60_000;
+
 export async function startServer(config: Config, store: Store, logger: Logger): Promise<Running> {
   const lifecycle: Lifecycle = { shuttingDown: false };
   const app = createApp({ store, config, logger, lifecycle });
@@ -94,6 +97,10 @@ export async function startServer(config: Config, store: Store, logger: Logger):
     }
     server = createHttpsServer({ ...timeouts, ...tls }, app.callback());
   }
+  // A socket with nothing sent or received for a minute is closed: a client
+  // that stops reading a CSV download would otherwise hold its heavy-read
+  // slot (http/heavy-reads.ts) for as long as it keeps the connection.
+  server.setTimeout(IDLE_SOCKET_MS);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

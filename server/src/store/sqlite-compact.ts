@@ -54,8 +54,10 @@ export const COMPACT_SCHEMA = `
   -- 1 failure, 2 started, 3 rolled_back; attributes as JSON text, NULL for
   -- none; idem_key is the key shown, idem_scope and idem_hash the claim that
   -- enforces it (imports show a key without a claim).
+  -- AUTOINCREMENT: a seq is never given again once its row is pruned, so a
+  -- seq names one deployment for ever (previous_seq, the readers' caches).
   CREATE TABLE ledger (
-    seq           INTEGER PRIMARY KEY,
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
     id            BLOB NOT NULL,
     pair          INTEGER NOT NULL,
     env           INTEGER NOT NULL,
@@ -93,6 +95,15 @@ export const COMPACT_INDEXES = `
   -- by id: this index holds both, whatever env, app or instant an id comes
   -- with. About 25 bytes a deployment, the price of that guarantee.
   CREATE UNIQUE INDEX ledger_id ON ledger (id);
+`;
+
+/**
+ * Tasks a migration leaves for after its transaction (VACUUM cannot run in
+ * one): each is deleted once done, so that a process killed before then
+ * does it at its next start.
+ */
+export const PENDING_TASKS = `
+  CREATE TABLE pending_tasks (task TEXT PRIMARY KEY) WITHOUT ROWID;
 `;
 
 interface OldRow {
@@ -163,7 +174,8 @@ export function compactLedger(db: Database.Database): void {
        WHERE d.seq > ? ORDER BY d.seq LIMIT ${CHUNK}`,
   );
   // In chunks: better-sqlite3 cannot write while a statement iterates.
-  for (let after = 0; ;) {
+  let after = 0;
+  for (;;) {
     const chunk = rows.all(after) as OldRow[];
     const last = chunk[chunk.length - 1];
     if (last === undefined) break;
@@ -176,6 +188,10 @@ export function compactLedger(db: Database.Database): void {
     DROP TABLE env_apps;
     DROP TABLE env_app_versions;
   `);
+  // The dropped tables' pages go back to the disk by a VACUUM after this
+  // transaction (sqlite-connection.ts), when there were any to speak of.
+  db.exec(PENDING_TASKS);
+  if (after > 0) db.exec(`INSERT INTO pending_tasks (task) VALUES ('vacuum')`);
 
   function copy(row: OldRow): void {
     const key = pairs.get(`${row.env_name}\u0000${row.app_name}`);

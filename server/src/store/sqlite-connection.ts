@@ -36,10 +36,12 @@ export interface MigrationSummary {
  * Brings the schema to the latest version, every pending migration in one
  * immediate transaction, so that a kill at any moment leaves the schema it
  * found or the latest one (the next start begins again from the former).
- * When the compact ledger replaced the old tables, VACUUM then returns their
- * pages to the file system (its own transaction; a kill leaves a correct,
- * larger file). Returns what it did, or null when there was nothing to do.
- * Throws for a file from a newer SVT.
+ * Then the tasks a migration left for after its transaction (pending_tasks):
+ * a VACUUM, when the compact ledger replaced the old tables, returns their
+ * pages to the file system. A kill during it leaves a correct, larger file
+ * and the task still pending, so the next start does it again. Returns what
+ * it did, or null when there was nothing to do. Throws for a file from a
+ * newer SVT.
  */
 export function migrate(db: Database.Database): MigrationSummary | null {
   const started = performance.now();
@@ -49,7 +51,7 @@ export function migrate(db: Database.Database): MigrationSummary | null {
       `the database schema is version ${version}, newer than this server knows (${MIGRATIONS.length}): upgrade SVT`,
     );
   }
-  if (version === MIGRATIONS.length) return null;
+  if (version === MIGRATIONS.length) return pendingTasks(db) ? summary(db, version, started) : null;
   db.transaction(() => {
     for (const migration of MIGRATIONS.slice(version)) {
       if (typeof migration === 'string') db.exec(migration);
@@ -57,13 +59,23 @@ export function migrate(db: Database.Database): MigrationSummary | null {
     }
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   }).immediate();
-  const deployments = db.prepare('SELECT COUNT(*) FROM ledger').pluck().get() as number;
-  if (version > 0 && version < COMPACT_VERSION) {
-    db.exec('VACUUM');
-    db.pragma('wal_checkpoint(TRUNCATE)');
-  }
-  return { from: version, to: MIGRATIONS.length, deployments, ms: performance.now() - started };
+  pendingTasks(db);
+  return summary(db, version, started);
 }
 
-/** The schema version whose migration made the compact ledger. */
-const COMPACT_VERSION = 7;
+function summary(db: Database.Database, from: number, started: number): MigrationSummary {
+  const deployments = db.prepare('SELECT COUNT(*) FROM ledger').pluck().get() as number;
+  return { from, to: MIGRATIONS.length, deployments, ms: performance.now() - started };
+}
+
+/** Runs the tasks a migration left (pending_tasks); true when there were any. */
+function pendingTasks(db: Database.Database): boolean {
+  const tasks = db.prepare('SELECT task FROM pending_tasks').pluck().all() as string[];
+  for (const task of tasks) {
+    if (task !== 'vacuum') throw new Error(`unknown pending task ${JSON.stringify(task)}`);
+    db.exec('VACUUM');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.prepare('DELETE FROM pending_tasks WHERE task = ?').run(task);
+  }
+  return tasks.length > 0;
+}

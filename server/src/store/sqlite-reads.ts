@@ -57,12 +57,18 @@ function newestFirst(a: KeyedRow, b: KeyedRow): number {
 /** A ledger row's seq and rollback flag: what identifies its JSON text. */
 type SeqRow = [number, number];
 
-/** Texts a LedgerReads keeps at most (about 450 bytes each): 20 environments of 1,000 apps. */
-const CACHED_DOCS = 20_000;
+/**
+ * UTF-16 code units of text a LedgerReads caches at most (2 bytes each in
+ * memory): 16 MB, 20 environments of 1,000 apps of the usual 400 bytes. By
+ * size, not count: a deployment may carry 20 KB of attributes. Each reader
+ * thread and the HTTP thread hold one cache.
+ */
+const CACHE_UNITS = 8 * 1024 * 1024;
 
 export class LedgerReads {
   private readonly s: ReturnType<typeof prepare>;
   private readonly docs = new Map<number, { rollback: number; text: string }>();
+  private cachedUnits = 0;
 
   constructor(readonly db: Database.Database) {
     this.s = prepare(db);
@@ -100,8 +106,9 @@ export class LedgerReads {
 
   /**
    * The JSON texts of ledger rows, from the cache where it holds them. A
-   * row never changes but for its rollback flag, which is part of the key:
-   * so a cached text is always the row's. Current state comes back to the
+   * row never changes but for its rollback flag, which is part of the key,
+   * and a seq is never reused (AUTOINCREMENT): so a cached text is always
+   * the row's. Current state comes back to the
    * same rows read after read, and a write changes one of them: building
    * each text anew took about 7 us a row, 7 ms for 1,000 apps, where the
    * cache answers in about 0.5 ms.
@@ -111,8 +118,13 @@ export class LedgerReads {
       const hit = this.docs.get(seq);
       if (hit !== undefined && hit.rollback === rollback) return hit.text;
       const text = docText(this.s.docBySeq.get(seq) as DocRow);
-      if (this.docs.size >= CACHED_DOCS) this.docs.clear();
+      if (hit !== undefined) this.cachedUnits -= hit.text.length;
+      if (this.cachedUnits + text.length > CACHE_UNITS) {
+        this.docs.clear();
+        this.cachedUnits = 0;
+      }
       this.docs.set(seq, { rollback, text });
+      this.cachedUnits += text.length;
       return text;
     });
   }
