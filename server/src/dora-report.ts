@@ -42,22 +42,34 @@ export function storeSource(store: Pick<Store, 'history' | 'environments' | 'app
  * quiet window.
  */
 export async function doraReport(store: DoraSource, w: DoraWindow): Promise<DoraReport> {
-  if (w.env !== null && !(await store.environments()).some((e) => e.name === w.env))
+  const envs = (await store.environments()).map((e) => e.name);
+  if (w.env !== null && !envs.includes(w.env))
     throw notFound(`no deployment was ever recorded in environment "${w.env}"`);
-  if (w.app !== null && (await store.app(w.app)) === null)
+  const appEnvs = w.app === null ? null : await store.app(w.app);
+  if (appEnvs === null && w.app !== null)
     throw notFound(`no deployment of app "${w.app}" was ever recorded`);
+  // One environment at a time, each newest first: all the rules need
+  // (dora.ts), and every read then follows one env's or one env and app's
+  // time index, instead of merging every environment's pages.
+  const scopes = w.env !== null ? [w.env] : (appEnvs?.map((a) => a.env) ?? envs);
   const acc = new DoraAccumulator(w);
-  let query: HistoryQuery = {
-    ...(w.env === null ? {} : { env: w.env }),
-    ...(w.app === null ? {} : { app: w.app }),
-    since: w.since,
-    until: w.until,
-    limit: 1000,
-  };
-  for (;;) {
-    const page = await store.events(query);
-    for (const d of page.events) acc.add(d);
-    if (page.next === null) return acc.report();
-    query = { ...query, after: page.next };
+  for (const env of scopes) {
+    let query: HistoryQuery = {
+      env,
+      ...(w.app === null ? {} : { app: w.app }),
+      since: w.since,
+      until: w.until,
+      limit: DORA_PAGE,
+    };
+    for (;;) {
+      const page = await store.events(query);
+      for (const d of page.events) acc.add(d);
+      if (page.next === null) break;
+      query = { ...query, after: page.next };
+    }
   }
+  return acc.report();
 }
+
+/** Deployments a DORA report reads at a time. */
+const DORA_PAGE = 5000;

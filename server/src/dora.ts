@@ -130,6 +130,7 @@ export interface DoraWindow {
  * the whole document (sqlite-reads.ts).
  */
 export interface DoraEvent {
+  /** The deployment's id, or any string that orders as the id does (the ledger's id bytes). */
   id: string;
   env: string;
   app: string;
@@ -157,25 +158,32 @@ export class DoraAccumulator {
   private readonly byApp = new Map<string, Tally>();
   private readonly pairs = new Map<string, PairState>();
   private readonly counts = { success: 0, rollbacks: 0, failure: 0, rolledBack: 0, started: 0 };
-  private readonly days: Map<string, DayTally>;
-  private last: { at: number; id: string } | null = null;
+  /** UTC days by their number since the epoch (dayNumber). */
+  private readonly days: Map<number, DayTally>;
+  /** Each environment's last deployment added: the order the rules need. */
+  private readonly last = new Map<string, { at: number; id: string }>();
 
   constructor(private readonly w: DoraWindow) {
     this.days = new Map();
     for (let t = startOfDay(w.since); t < w.until; t += DAY_MS) {
-      const date = dayOf(t);
-      this.days.set(date, { date, success: 0, failed: 0, lead: new Durations() });
+      const date = new Date(t).toISOString().slice(0, 10);
+      this.days.set(dayNumber(t), { date, success: 0, failed: 0, lead: new Durations() });
     }
   }
 
-  /** The next deployment, newest first; each must be in the window. */
+  /**
+   * The next deployment: each environment's newest first (the rules follow
+   * each env and app's events backwards), environments in any order, or
+   * interleaved; each must be in the window. Throws otherwise.
+   */
   add(d: DoraEvent): void {
     const at = d.deployedAt;
     if (at < this.w.since || at >= this.w.until) throw new Error('deployment outside the window');
-    if (this.last !== null && (at > this.last.at || (at === this.last.at && d.id > this.last.id))) {
+    const last = this.last.get(d.env);
+    if (last !== undefined && (at > last.at || (at === last.at && d.id > last.id))) {
       throw new Error('deployments must come newest first');
     }
-    this.last = { at, id: d.id };
+    this.last.set(d.env, { at, id: d.id });
     if (d.status === 'started') {
       this.counts.started += 1;
       return;
@@ -188,7 +196,7 @@ export class DoraAccumulator {
       return;
     }
     const app = this.tally(d.app);
-    const day = this.days.get(dayOf(at));
+    const day = this.days.get(dayNumber(at));
     const tallies = [this.total, app];
     // A mark names the latest deployment of its version before it.
     const marked = pair.marks.delete(d.version);
@@ -236,7 +244,7 @@ export class DoraAccumulator {
       t.changes += 1;
       t.failed += 1;
     }
-    const day = this.days.get(dayOf(at));
+    const day = this.days.get(dayNumber(at));
     if (day !== undefined) day.failed += 1;
     if (!incident) return;
     const key = restoredAt ?? 'open';
@@ -336,7 +344,8 @@ const round = (x: number, digits: number): number => {
 };
 
 const startOfDay = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
-const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+/** The UTC day of an instant, as a number of days since the epoch. */
+const dayNumber = (ms: number): number => Math.floor(ms / DAY_MS);
 
 const WINDOW = /^([1-9][0-9]{0,3})([hdw])$/;
 const UNIT_MS = { h: 3600 * 1000, d: DAY_MS, w: 7 * DAY_MS } as const;

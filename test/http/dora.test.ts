@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { DeploymentStatus, DoraReport } from '@svt/client';
+import { doraReport, storeSource } from '../../server/src/dora-report.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { T0, newDeployment } from '../helpers/deployments.js';
 import { removeTempDirs } from '../helpers/tmp.js';
@@ -321,6 +322,23 @@ describe('GET /api/v1/dora', () => {
     for (const query of ['env=prd', 'app=nope']) {
       const res = await request(t.callback).get(`/api/v1/dora?${query}`).expect(404);
       expect(res.type).toBe('application/problem+json');
+    }
+  });
+});
+
+describe('the SQLite reader path', () => {
+  it('reads the same figures as a report over whole history pages', async () => {
+    const since = T0 - 48 * HOUR;
+    const until = T0 + 300 * HOUR;
+    for (const [env, app] of [
+      ['prod', null],
+      [null, 'api'],
+      ['prod', 'web'],
+      [null, null],
+    ] as const) {
+      const w = { env, app, window: '14d', since, until };
+      // The lean columns in a reader thread, against whole deployments.
+      expect(await t.store.dora(w)).toEqual(await doraReport(storeSource(t.store), w));
     }
   });
 });

@@ -39,12 +39,11 @@ export interface AppEnvRow {
 }
 
 /**
- * What a DORA report reads of a row, in DoraRow's order; the first six
- * columns are DOC_COLUMNS' (KeyedRow).
+ * What a DORA report reads of a row, in DoraRow's order: the id first and
+ * deployed_at sixth (KeyedRow), names by pair, no join.
  */
-const DORA_COLUMNS =
-  'd.id, e.name, a.name, d.version, d.status, d.deployed_at, d.committed_at, d.rollback';
-type DoraRow = [Uint8Array, string, string, string, number, number, number | null, number];
+const DORA_COLUMNS = 'd.id, d.pair, d.version, d.status, d.rollback, d.deployed_at, d.committed_at';
+type DoraRow = [Uint8Array, number, string, number, number, number, number | null];
 
 /** A row of any history query: the id first, deployed_at sixth, as in DOC_COLUMNS. */
 type KeyedRow = [Uint8Array, unknown, unknown, unknown, unknown, number, ...unknown[]];
@@ -69,6 +68,10 @@ export class LedgerReads {
   private readonly s: ReturnType<typeof prepare>;
   private readonly docs = new Map<number, { rollback: number; text: string }>();
   private cachedUnits = 0;
+  /** History statements by SQL text. */
+  private readonly pages = new Map<string, Database.Statement>();
+  /** Env and app names by pair id. */
+  private readonly pairNames = new Map<number, [string, string]>();
 
   constructor(readonly db: Database.Database) {
     this.s = prepare(db);
@@ -141,31 +144,48 @@ export class LedgerReads {
    * 100,000 of them).
    */
   doraEvents(query: HistoryQuery): DoraPage {
-    const { rows, next } = this.historyRows(query, DORA_COLUMNS);
+    const { rows, next } = this.historyRows(query, DORA_COLUMNS, '');
     return {
-      events: (rows as DoraRow[]).map((r) => ({
-        id: decodeId(r[0]),
-        env: r[1],
-        app: r[2],
-        version: r[3],
-        status: STATUSES[r[4]] ?? 'success',
-        deployedAt: r[5],
-        committedAt: r[6],
-        rollback: r[7] === 1,
-      })),
+      events: (rows as DoraRow[]).map((r) => {
+        const [env, app] = this.namesOf(r[1]);
+        return {
+          // The id's bytes as a string orders as the id does: no decoding.
+          id: Buffer.from(r[0]).toString('latin1'),
+          env,
+          app,
+          version: r[2],
+          status: STATUSES[r[3]] ?? 'success',
+          deployedAt: r[5],
+          committedAt: r[6],
+          rollback: r[4] === 1,
+        };
+      }),
       next,
     };
+  }
+
+  /** A pair's env and app names, from a map filled again on a miss (pairs are never deleted). */
+  private namesOf(pair: number): [string, string] {
+    let names = this.pairNames.get(pair);
+    if (names === undefined) {
+      for (const [id, env, app] of this.s.pairNames.all() as [number, string, string][]) {
+        this.pairNames.set(id, [env, app]);
+      }
+      names = this.pairNames.get(pair) ?? ['', ''];
+    }
+    return names;
   }
 
   /** Up to `query.limit` rows of `columns` (whose first is the id and sixth deployed_at), newest first. */
   private historyRows(
     query: HistoryQuery,
     columns: string,
+    joins = DOC_JOINS,
   ): { rows: KeyedRow[]; next: HistoryPosition | null } {
     let rows: KeyedRow[];
     if (query.env !== undefined && query.app !== undefined) {
       const pair = this.s.pairOf.get(query.env, query.app) as number | undefined;
-      rows = pair === undefined ? [] : this.historyPage(query, columns, 'd.pair = ?', pair);
+      rows = pair === undefined ? [] : this.historyPage(query, columns, joins, 'd.pair = ?', pair);
     } else {
       // An app's history, or everything's: one ordered page from each of the
       // app's pairs (or each environment), merged, so that every scan follows
@@ -178,9 +198,9 @@ export class LedgerReads {
             : (this.s.allEnvs.all() as number[]).map((e) => ['d.env = ?', e]);
       rows =
         parts.length === 1 && parts[0] !== undefined
-          ? this.historyPage(query, columns, ...parts[0])
+          ? this.historyPage(query, columns, joins, ...parts[0])
           : parts
-              .flatMap(([clause, key]) => this.historyPage(query, columns, clause, key))
+              .flatMap(([clause, key]) => this.historyPage(query, columns, joins, clause, key))
               .sort(newestFirst)
               .slice(0, query.limit + 1);
     }
@@ -197,6 +217,7 @@ export class LedgerReads {
   private historyPage(
     query: HistoryQuery,
     columns: string,
+    joins: string,
     scope: string,
     key: number,
   ): KeyedRow[] {
@@ -222,12 +243,15 @@ export class LedgerReads {
       add('(d.deployed_at, d.id) < (?, ?)', after.deployedAt, encodeId(after.id));
     }
     // Only fixed SQL text is assembled here; every value is a bound parameter.
-    const sql = `SELECT ${columns} FROM ledger d ${DOC_JOINS}
+    const sql = `SELECT ${columns} FROM ledger d ${joins}
       WHERE ${where.join(' AND ')} ORDER BY d.deployed_at DESC, d.id DESC LIMIT ?`;
-    return this.db
-      .prepare(sql)
-      .raw()
-      .all(...params, query.limit + 1) as KeyedRow[];
+    // A few dozen shapes of query at most (which filters, which columns).
+    let statement = this.pages.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql).raw();
+      this.pages.set(sql, statement);
+    }
+    return statement.all(...params, query.limit + 1) as KeyedRow[];
   }
 
   /** Every environment with its number of apps and last deployment (epoch ms), first seen first. */
@@ -272,6 +296,11 @@ function prepare(db: Database.Database) {
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     docBySeq: db.prepare(`SELECT ${DOC_COLUMNS} FROM ledger d ${DOC_JOINS} WHERE d.seq = ?`).raw(),
     envId: db.prepare('SELECT id FROM envs WHERE name = ?').pluck(),
+    pairNames: db
+      .prepare(
+        'SELECT p.id, e.name, a.name FROM pairs p JOIN envs e ON e.id = p.env JOIN apps a ON a.id = p.app',
+      )
+      .raw(),
     allEnvs: db.prepare('SELECT id FROM envs').pluck(),
     pairOf: db
       .prepare(
