@@ -1,4 +1,5 @@
-// `npm run bench:dora`: GET /api/v1/dora at 2.6 million deployments (ten
+// `npm run bench:dora`: GET /api/v1/dora, then the read aims' reads (current,
+// an instant, history pages), at 2.6 million deployments (ten
 // years, BENCH_DORA_TOTAL to change), sequential requests on 127.0.0.1, for
 // windows of 30 and 365 days over one environment and over all of them.
 // Prints a Markdown table for BENCHMARKS.md.
@@ -8,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ROOT, start, stop } from './process.mjs';
+import { readLatencies } from './read-latency.mjs';
 
 const root = resolve(process.env.BENCH_DORA_ROOT ?? ROOT);
 const { seedHistory } = await import(join(root, 'bench', 'seed.mjs'));
@@ -55,6 +57,34 @@ try {
       `| \`${query}\` | ${read.toLocaleString('en')} | ${q(0.5)} | ${q(0.99)} | ${q(1)} |`,
     );
   }
+  // The read aims at this size, on the same file: sequential GETs timed by curl.
+  console.log('\n| read at 2.6 million, 300 GETs | p50 ms | p99 ms |');
+  console.log('| --- | ---: | ---: |');
+  const base = `http://127.0.0.1:${server.port}/api/v1`;
+  for (const [name, path] of [
+    ['current, 1,000 apps (env-0)', '/environments/env-0'],
+    ['current at an instant, 1,000 apps', '/environments/env-0?at=2024-06-01T00:00:00Z'],
+    ['history page of env-0 (50)', '/deployments?env=env-0'],
+    ['history page of everything (50)', '/deployments'],
+    ['history page of an app (50)', '/deployments?app=app-0001'],
+  ]) {
+    const ms = await readLatencies(`${base}${path}`, 300);
+    const q = (p) => ms[Math.min(ms.length - 1, Math.floor(ms.length * p))].toFixed(2);
+    console.log(`| ${name} | ${q(0.5)} | ${q(0.99)} |`);
+  }
+  // Uncached: each GET right after a write to that environment.
+  const afterWrite = await readLatencies(`${base}/environments/env-0`, 300, {
+    url: `${base}/deployments`,
+    body: (i) =>
+      JSON.stringify({
+        env: 'env-0',
+        app: `app-${String(i % 1000).padStart(4, '0')}`,
+        version: `9.9.${i}`,
+      }),
+  });
+  const p = (x) =>
+    afterWrite[Math.min(afterWrite.length - 1, Math.floor(afterWrite.length * x))].toFixed(2);
+  console.log(`| current, 1,000 apps, right after a write (uncached) | ${p(0.5)} | ${p(0.99)} |`);
 } finally {
   await stop(server);
   rmSync(work, { recursive: true, force: true });
