@@ -6,7 +6,7 @@
  * cell is quoted, quotes doubled; lines end with CRLF (RFC 4180).
  */
 import type { Deployment } from '@svt/client';
-import type { HistoryQuery, HistoryResult } from './store/types.js';
+import type { HistoryPosition, HistoryQuery, HistoryResult } from './store/types.js';
 
 const FORMULA = /^(?:[\t\r\n\0]|[\s\0]*[=+\-@])/;
 
@@ -43,22 +43,35 @@ export function csvRow(d: Deployment): string {
   return `${cells.join(',')}\r\n`;
 }
 
+/** One page of CSV rows (no header), and where the next page starts. */
+export interface CsvPage {
+  text: string;
+  next: HistoryPosition | null;
+}
+
+/** A store's history page as CSV rows. */
+export const csvPageOf = (page: HistoryResult): CsvPage => ({
+  text: page.items.map(csvRow).join(''),
+  next: page.next,
+});
+
 /**
  * Every deployment a history query matches, from its cursor on (its limit
  * is the page size), as CSV text: the header, then one chunk per page of
  * rows, newest first. Reads one page at a time, so memory stays flat
- * whatever the history's length.
+ * whatever the history's length; `page` reads and formats one (the SQLite
+ * adapter does it in a reader thread).
  */
 export async function* csvPages(
-  history: (query: HistoryQuery) => Promise<HistoryResult>,
+  page: (query: HistoryQuery) => Promise<CsvPage>,
   query: HistoryQuery,
 ): AsyncIterable<string> {
   yield CSV_HEADER;
   let q = query;
   for (;;) {
-    const page = await history(q);
-    yield page.items.map(csvRow).join('');
-    if (page.next === null) return;
-    q = { ...q, after: page.next };
+    const { text, next } = await page(q);
+    yield text;
+    if (next === null) return;
+    q = { ...q, after: next };
   }
 }

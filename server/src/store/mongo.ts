@@ -16,7 +16,7 @@
  */
 import { MongoClient } from 'mongodb';
 import type { Deployment, DoraReport } from '@svt/client';
-import { csvPages } from '../csv.js';
+import { csvPageOf, csvPages } from '../csv.js';
 import type { DoraWindow } from '../dora.js';
 import { doraReport, storeSource } from '../dora-report.js';
 import { openAttempts } from '../attempts.js';
@@ -206,7 +206,7 @@ export class MongoStore implements Store {
   }
 
   historyCsv(query: HistoryQuery): AsyncIterable<string> {
-    return csvPages((q) => this.history(q), query);
+    return csvPages(async (q) => csvPageOf(await this.history(q)), query);
   }
 
   /** On this thread: each page is awaited I/O, so other requests run between pages. */

@@ -5,12 +5,12 @@
  * HTTP thread's store (sqlite.ts) and the reader threads.
  */
 import type { Deployment, DoraReport } from '@svt/client';
-import { csvRow } from '../csv.js';
+import { csvRow, type CsvPage } from '../csv.js';
 import type { DoraWindow } from '../dora.js';
 import { doraReport, type DoraSource } from '../dora-report.js';
 import { HttpProblem } from '../errors.js';
 import type { HistoryText, LedgerReads } from './sqlite-reads.js';
-import type { EnvironmentRow, HistoryPosition, HistoryQuery } from './types.js';
+import type { EnvironmentRow, HistoryQuery } from './types.js';
 
 export const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 
@@ -35,7 +35,7 @@ export interface ReadResults {
   current: string[] | null;
   latest: string[] | null;
   /** CSV rows (no header) of one page, and where the next page starts. */
-  csv: { text: string; next: HistoryPosition | null };
+  csv: CsvPage;
   dora: DoraReport;
 }
 

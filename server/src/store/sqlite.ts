@@ -44,7 +44,7 @@ import {
   type ReadJob,
   type ReadResults,
 } from './sqlite-read-jobs.js';
-import { CSV_HEADER } from '../csv.js';
+import { csvPages } from '../csv.js';
 import type { DoraWindow } from '../dora.js';
 
 /** Bound on the memory the current-state cache may hold. */
@@ -153,15 +153,8 @@ export class SqliteStore implements Store {
     return { items: page.docs.map(parse), next: page.next };
   }
 
-  async *historyCsv(query: HistoryQuery): AsyncIterable<string> {
-    yield CSV_HEADER;
-    let q = query;
-    for (;;) {
-      const page = await this.read({ op: 'csv', query: q });
-      yield page.text;
-      if (page.next === null) return;
-      q = { ...q, after: page.next };
-    }
+  historyCsv(query: HistoryQuery): AsyncIterable<string> {
+    return csvPages((q) => this.read({ op: 'csv', query: q }), query);
   }
 
   dora(window: DoraWindow): Promise<DoraReport> {
