@@ -2,7 +2,12 @@
 // connection, each timed by curl itself (time_total). A C client keeps its
 // own work and garbage collection out of the figure, which matters when
 // answers are hundreds of kilobytes (a Node client added 2-3 ms at p99 here).
+// The first WARMUP_GETS of each call are not counted: the first GET after a
+// start prepares statements and reads cold pages (30-130 ms at 2.6M), which
+// alone made a p99 of 300.
 import { execFile } from 'node:child_process';
+
+const WARMUP_GETS = 10;
 
 /**
  * Sorted latencies (ms) of `count` GETs of `url`. With `writeBefore` (a URL
@@ -10,15 +15,28 @@ import { execFile } from 'node:child_process';
  * on the same connection, and only the GETs are counted.
  */
 export function readLatencies(url, count, writeBefore) {
-  const args = ['--silent', '--show-error', '--fail'];
+  const transfers = [];
+  for (let i = 0; i < WARMUP_GETS; i++) transfers.push(['-o', '/dev/null', '-w', 'warm\\n', url]);
   for (let i = 0; i < count; i++) {
-    if (i > 0 || writeBefore) args.push('--next');
     if (writeBefore) {
-      args.push('--json', writeBefore.body(i), '-o', '/dev/null', '-w', 'post %{time_total}\\n');
-      args.push(writeBefore.url, '--next');
+      transfers.push([
+        '--json',
+        writeBefore.body(i),
+        '-o',
+        '/dev/null',
+        '-w',
+        'post %{time_total}\\n',
+        writeBefore.url,
+      ]);
     }
-    args.push('-o', '/dev/null', '-w', 'get %{time_total}\\n', url);
+    transfers.push(['-o', '/dev/null', '-w', 'get %{time_total}\\n', url]);
   }
+  const args = [
+    '--silent',
+    '--show-error',
+    '--fail',
+    ...transfers.flatMap((t, i) => (i > 0 ? ['--next', ...t] : t)),
+  ];
   return new Promise((resolve, reject) => {
     execFile('curl', args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
       if (err) {

@@ -48,6 +48,9 @@ type DoraRow = [Uint8Array, number, string, number, number, number, number | nul
 /** A row of any history query: the id first, deployed_at sixth, as in DOC_COLUMNS. */
 type KeyedRow = [Uint8Array, unknown, unknown, unknown, unknown, number, ...unknown[]];
 
+/** The keys of a merged history page, in KeyedRow's places: id, seq, and deployed_at sixth. */
+const KEY_COLUMNS = 'd.id, d.seq, NULL, NULL, NULL, d.deployed_at';
+
 /** Newest first by (deployed_at, id): the row's 5 and 0, ids compared as stored (bytewise). */
 function newestFirst(a: KeyedRow, b: KeyedRow): number {
   return b[5] - a[5] || Buffer.compare(b[0], a[0]);
@@ -199,10 +202,7 @@ export class LedgerReads {
       rows =
         parts.length === 1 && parts[0] !== undefined
           ? this.historyPage(query, columns, joins, ...parts[0])
-          : parts
-              .flatMap(([clause, key]) => this.historyPage(query, columns, joins, clause, key))
-              .sort(newestFirst)
-              .slice(0, query.limit + 1);
+          : this.mergedPage(query, columns, joins, parts);
     }
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
@@ -211,6 +211,47 @@ export class LedgerReads {
       rows: page,
       next: more && last !== undefined ? { deployedAt: last[5], id: decodeId(last[0]) } : null,
     };
+  }
+
+  /**
+   * Up to limit + 1 rows of `columns` over several scopes, newest first: the
+   * keys of each scope's page first (from its time index alone, no join), then
+   * the full rows of the ones that made the merged page. Building every
+   * scope's rows and keeping a fifth of them cost 3 times as much over 5
+   * environments at 2.6M (1.33 ms a page against 0.4 for one environment).
+   */
+  private mergedPage(
+    query: HistoryQuery,
+    columns: string,
+    joins: string,
+    parts: [string, number][],
+  ): KeyedRow[] {
+    const keys = parts
+      .flatMap(([clause, key]) => this.historyPage(query, KEY_COLUMNS, '', clause, key))
+      .sort(newestFirst)
+      .slice(0, query.limit + 1);
+    if (keys.length === 0) return [];
+    const seqs = keys.map((k) => k[1] as number);
+    const byKey = new Map<number, KeyedRow>();
+    const sql = `SELECT d.seq, ${columns} FROM ledger d ${joins}
+      WHERE d.seq IN (SELECT value FROM json_each(?))`;
+    for (const row of this.statement(sql).all(JSON.stringify(seqs)) as [number, ...KeyedRow][]) {
+      byKey.set(row[0], row.slice(1) as KeyedRow);
+    }
+    return seqs.flatMap((seq): KeyedRow[] => {
+      const row = byKey.get(seq);
+      return row === undefined ? [] : [row];
+    });
+  }
+
+  /** A statement of history's SQL texts, prepared once (a few dozen shapes at most). */
+  private statement(sql: string): Database.Statement {
+    let statement = this.pages.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql).raw();
+      this.pages.set(sql, statement);
+    }
+    return statement;
   }
 
   /** Up to limit + 1 rows of `columns` of one history query over one pair or env (`scope`), newest first. */
@@ -245,13 +286,7 @@ export class LedgerReads {
     // Only fixed SQL text is assembled here; every value is a bound parameter.
     const sql = `SELECT ${columns} FROM ledger d ${joins}
       WHERE ${where.join(' AND ')} ORDER BY d.deployed_at DESC, d.id DESC LIMIT ?`;
-    // A few dozen shapes of query at most (which filters, which columns).
-    let statement = this.pages.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql).raw();
-      this.pages.set(sql, statement);
-    }
-    return statement.all(...params, query.limit + 1) as KeyedRow[];
+    return this.statement(sql).all(...params, query.limit + 1) as KeyedRow[];
   }
 
   /** Every environment with its number of apps and last deployment (epoch ms), first seen first. */
