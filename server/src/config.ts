@@ -156,7 +156,7 @@ function parseSwitch(env: Env, name: string, fallback: boolean): boolean {
   const v = raw.toLowerCase();
   if (v === 'on' || v === 'true' || v === '1') return true;
   if (v === 'off' || v === 'false' || v === '0') return false;
-  throw bad(name, raw, 'on or off');
+  throw bad(name, raw, 'on or off (true/false and 1/0 are read the same)');
 }
 
 function parseReadAuth(env: Env): 'open' | 'token' {

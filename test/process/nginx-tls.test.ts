@@ -1,7 +1,7 @@
 /**
  * deploy/nginx.conf for real: Debian's nginx terminating TLS (a certificate
  * made by openssl for the test) in front of a real SVT process with
- * SVT_TRUST_PROXY=1. Only the upstream address, the ports and the
+ * SVT_TRUST_PROXY=on. Only the upstream address, the ports and the
  * certificate paths are rewritten for this machine. Through it: HTTPS
  * answers with HSTS (SVT sees the scheme nginx forwards), a write from
  * loopback passes the loopback rule, a forged X-Forwarded-For from another
@@ -115,7 +115,7 @@ beforeAll(async () => {
   // Bound to loopback on this machine, as behind an nginx of its own: the public name is listed.
   svt = await startServer({
     SVT_DB: join(dir, 'svt.db'),
-    SVT_TRUST_PROXY: '1',
+    SVT_TRUST_PROXY: 'on',
     SVT_ALLOWED_HOSTS: 'svt.example.com',
   });
   [httpsPort, httpPort] = [await freePort(), await freePort()];

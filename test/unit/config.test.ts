@@ -75,7 +75,7 @@ describe('parseConfig', () => {
   });
 
   it.each([
-    ['SVT_AUTH', 'maybe', 'SVT_AUTH must be on or off, got "maybe"'],
+    ['SVT_AUTH', 'maybe', 'SVT_AUTH must be on or off (true/false and 1/0 are read the same), got "maybe"'],
     ['SVT_READ_AUTH', 'closed', 'SVT_READ_AUTH must be open or token, got "closed"'],
     [
       'SVT_TLS_CERT',
