@@ -1563,12 +1563,12 @@ var SvtClient = class {
     const headers = { "content-type": "application/json" };
     if (options.idempotencyKey !== void 0) headers["idempotency-key"] = options.idempotencyKey;
     const answer = await this.call("POST", "/api/v1/deployments", JSON.stringify(request), headers);
-    const body = parseBody(
-      answer
-    );
+    const body = parseBody(answer);
     return {
       ...body,
+      deployment: { ...body.deployment, repository: body.deployment.repository ?? null },
       current: body.current ?? body.deployment.status === "success",
+      links: body.links ?? { commit: null, changes: null },
       replayed: answer.headers["idempotent-replayed"] === "true"
     };
   }
@@ -1724,6 +1724,41 @@ function header(value) {
 // client/src/ci-context.ts
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+
+// client/src/repository.ts
+var SCP_FORM = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/\/)(.+)$/;
+function repositoryWebUrl(remote) {
+  const text = remote?.trim() ?? "";
+  if (text === "") return null;
+  const scp = SCP_FORM.exec(text);
+  if (scp !== null && !text.includes("://"))
+    return webUrl("https:", scp[1] ?? "", "", scp[2] ?? "");
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  switch (url.protocol) {
+    case "http:":
+    case "https:":
+      return webUrl(url.protocol, url.hostname, url.port, url.pathname);
+    case "ssh:":
+    case "git:":
+    case "git+ssh:":
+    case "ssh+git:":
+      return webUrl("https:", url.hostname, "", url.pathname);
+    default:
+      return null;
+  }
+}
+function webUrl(protocol, host, port, path) {
+  const segments = path.replace(/\.git\/*$/, "").split("/").filter((s) => s !== "");
+  if (host === "" || segments.length < 2) return null;
+  return `${protocol}//${host.toLowerCase()}${port === "" ? "" : `:${port}`}/${segments.join("/")}`;
+}
+
+// client/src/ci-context.ts
 function v(env, name) {
   const value = env[name];
   return value === void 0 || value === "" ? null : value;
@@ -1755,6 +1790,7 @@ function github(env) {
     actor: v(env, "GITHUB_TRIGGERING_ACTOR") ?? v(env, "GITHUB_ACTOR"),
     source: "github",
     project: repo,
+    repository: repo === null ? null : repositoryWebUrl(`${server}/${repo}`),
     runId: runId === null ? null : `${repo ?? ""}/${runId}/${attempt}/${v(env, "GITHUB_JOB") ?? ""}`
   };
 }
@@ -1772,6 +1808,7 @@ function gitlab(env) {
     actor: v(env, "GITLAB_USER_LOGIN") ?? v(env, "GITLAB_USER_NAME"),
     source: "gitlab",
     project,
+    repository: repositoryWebUrl(v(env, "CI_PROJECT_URL")),
     // A retried GitLab job gets a new job id: one id is one job attempt.
     runId: jobId === null ? null : `${project ?? ""}/${jobId}`
   };
@@ -1792,6 +1829,8 @@ function jenkins(env) {
     actor: v(env, "BUILD_USER_ID"),
     source: "jenkins",
     project: job,
+    // The Git plugin's clone URL (SSH or HTTPS, maybe with credentials).
+    repository: repositoryWebUrl(v(env, "GIT_URL")),
     // A replayed or rebuilt Jenkins build gets a new number.
     runId: job === null || build === null ? null : `${job}/${build}`
   };
@@ -1806,6 +1845,7 @@ var NONE = {
   actor: null,
   source: null,
   project: null,
+  repository: null,
   runId: null
 };
 function detectCiContext(env = process.env) {
@@ -1881,6 +1921,9 @@ function withCiDefaults(request, ctx, now = Date.now()) {
   }
   if (filled.actor === void 0 && ctx.actor !== null) filled.actor = ctx.actor;
   if (filled.source === void 0 && ctx.source !== null) filled.source = ctx.source;
+  if (filled.repository === void 0 && ctx.repository !== null) {
+    filled.repository = ctx.repository;
+  }
   return { request: filled, warnings };
 }
 
@@ -2010,7 +2053,7 @@ function currentCell(outcome) {
 async function summarize(inputs, outcome) {
   const d = outcome.deployment;
   const base = inputs.serverUrl.replace(/\/+$/, "");
-  await summary.addHeading(summaryText(`SVT: ${d.app} ${d.version} in ${d.env}`), 3).addRaw(`<p>${summaryText(recordedText(outcome))}</p>`, true).addTable([
+  summary.addHeading(summaryText(`SVT: ${d.app} ${d.version} in ${d.env}`), 3).addRaw(`<p>${summaryText(recordedText(outcome))}</p>`, true).addTable([
     [
       { data: "App", header: true },
       { data: "Environment", header: true },
@@ -2029,7 +2072,15 @@ async function summarize(inputs, outcome) {
     ].map(summaryText)
   ]).addRaw(
     outcome.replayed ? "Already recorded by an earlier attempt of this job; nothing new stored. " : ""
-  ).addLink(`${summaryText(d.app)} in SVT`, escapeHtml(appPage(base, d.app))).addEOL().write();
+  ).addLink(`${summaryText(d.app)} in SVT`, escapeHtml(appPage(base, d.app)));
+  const { changes, commit } = outcome.links;
+  if (changes !== null) {
+    const since = outcome.previous?.version ?? "the previous deployment";
+    summary.addRaw(" \xB7 ").addLink(summaryText(`Changes since ${since}`), escapeHtml(changes));
+  } else if (commit !== null) {
+    summary.addRaw(" \xB7 ").addLink(summaryText("Commit"), escapeHtml(commit));
+  }
+  await summary.addEOL().write();
 }
 async function record(env) {
   const inputs = parseInputs();
@@ -2087,6 +2138,7 @@ async function run(env = process.env) {
   info(
     `${outcome.replayed ? "Already recorded in SVT, nothing new stored" : "Recorded in SVT"}: ${oneLine(recordedText(outcome))}`
   );
+  if (outcome.links.changes !== null) info(`Changes: ${oneLine(outcome.links.changes)}`);
   try {
     setOutput("deployment-id", d.id);
     setOutput("previous-version", outcome.previous?.version ?? "");

@@ -62,7 +62,7 @@ function currentCell(outcome: RecordOutcome): string {
 async function summarize(inputs: Inputs, outcome: RecordOutcome): Promise<void> {
   const d = outcome.deployment;
   const base = inputs.serverUrl.replace(/\/+$/, '');
-  await core.summary
+  core.summary
     .addHeading(summaryText(`SVT: ${d.app} ${d.version} in ${d.env}`), 3)
     .addRaw(`<p>${summaryText(recordedText(outcome))}</p>`, true)
     .addTable([
@@ -89,9 +89,16 @@ async function summarize(inputs: Inputs, outcome: RecordOutcome): Promise<void> 
         : '',
     )
     // The toolkit writes attributes as they are: the href is escaped here.
-    .addLink(`${summaryText(d.app)} in SVT`, escapeHtml(appPage(base, d.app)))
-    .addEOL()
-    .write();
+    .addLink(`${summaryText(d.app)} in SVT`, escapeHtml(appPage(base, d.app)));
+  // What this deployment brought, on the repository's forge.
+  const { changes, commit } = outcome.links;
+  if (changes !== null) {
+    const since = outcome.previous?.version ?? 'the previous deployment';
+    core.summary.addRaw(' · ').addLink(summaryText(`Changes since ${since}`), escapeHtml(changes));
+  } else if (commit !== null) {
+    core.summary.addRaw(' · ').addLink(summaryText('Commit'), escapeHtml(commit));
+  }
+  await core.summary.addEOL().write();
 }
 
 /** Records the deployment; throws on anything that stops it. */
@@ -159,6 +166,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   core.info(
     `${outcome.replayed ? 'Already recorded in SVT, nothing new stored' : 'Recorded in SVT'}: ${oneLine(recordedText(outcome))}`,
   );
+  if (outcome.links.changes !== null) core.info(`Changes: ${oneLine(outcome.links.changes)}`);
   try {
     core.setOutput('deployment-id', d.id);
     core.setOutput('previous-version', outcome.previous?.version ?? '');

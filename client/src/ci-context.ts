@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { repositoryWebUrl } from './repository.js';
 import type { DeploymentStatus, RecordDeploymentRequest } from './types.js';
 
 export type CiProvider = 'github' | 'gitlab' | 'jenkins';
@@ -28,6 +29,12 @@ export interface CiContext {
   source: string | null;
   /** Repository or project name (`owner/repo`, `group/project`, the Jenkins job). */
   project: string | null;
+  /**
+   * The repository's web page (`https://github.com/acme/api`): GitHub's
+   * server URL and repository, GitLab's CI_PROJECT_URL, Jenkins' GIT_URL
+   * made a web URL (repository.ts); never with credentials.
+   */
+  repository: string | null;
   /**
    * Identifies this job run and attempt: a re-run gets another one, a retry
    * of the same request the same one. Null outside CI.
@@ -83,6 +90,7 @@ function github(env: Env): CiContext {
     actor: v(env, 'GITHUB_TRIGGERING_ACTOR') ?? v(env, 'GITHUB_ACTOR'),
     source: 'github',
     project: repo,
+    repository: repo === null ? null : repositoryWebUrl(`${server}/${repo}`),
     runId:
       runId === null ? null : `${repo ?? ''}/${runId}/${attempt}/${v(env, 'GITHUB_JOB') ?? ''}`,
   };
@@ -102,6 +110,7 @@ function gitlab(env: Env): CiContext {
     actor: v(env, 'GITLAB_USER_LOGIN') ?? v(env, 'GITLAB_USER_NAME'),
     source: 'gitlab',
     project,
+    repository: repositoryWebUrl(v(env, 'CI_PROJECT_URL')),
     // A retried GitLab job gets a new job id: one id is one job attempt.
     runId: jobId === null ? null : `${project ?? ''}/${jobId}`,
   };
@@ -124,6 +133,8 @@ function jenkins(env: Env): CiContext {
     actor: v(env, 'BUILD_USER_ID'),
     source: 'jenkins',
     project: job,
+    // The Git plugin's clone URL (SSH or HTTPS, maybe with credentials).
+    repository: repositoryWebUrl(v(env, 'GIT_URL')),
     // A replayed or rebuilt Jenkins build gets a new number.
     runId: job === null || build === null ? null : `${job}/${build}`,
   };
@@ -139,6 +150,7 @@ const NONE: CiContext = {
   actor: null,
   source: null,
   project: null,
+  repository: null,
   runId: null,
 };
 
@@ -248,8 +260,8 @@ function committedAtProblem(
 }
 
 /**
- * `request` with the CI context's commit, ref, pipeline URL, actor and
- * source filled in where the caller gave none; the commit time too, when the
+ * `request` with the CI context's commit, ref, pipeline URL, actor, source
+ * and repository filled in where the caller gave none; the commit time too, when the
  * commit is the CI's (a time of another commit would skew lead time) and the
  * server would take it. A derived commit time it would refuse (a committer's
  * clock in the future or at 1970) is left out with a warning, so a bad
@@ -288,5 +300,8 @@ export function withCiDefaults(
   }
   if (filled.actor === undefined && ctx.actor !== null) filled.actor = ctx.actor;
   if (filled.source === undefined && ctx.source !== null) filled.source = ctx.source;
+  if (filled.repository === undefined && ctx.repository !== null) {
+    filled.repository = ctx.repository;
+  }
   return { request: filled, warnings };
 }

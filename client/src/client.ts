@@ -162,13 +162,17 @@ export class SvtClient {
     if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
     // Serialised once: every attempt sends the very same bytes.
     const answer = await this.call('POST', '/api/v1/deployments', JSON.stringify(request), headers);
-    // A 1.0 server says nothing of `current`: then only a success could have become current.
-    const body = parseBody<Omit<RecordDeploymentResponse, 'current'> & { current?: boolean }>(
-      answer,
-    );
+    // A 1.0 server says nothing of `current`: then only a success could have
+    // become current. Before 1.2 no server sends `links` (nor `repository`).
+    const body = parseBody<
+      Omit<RecordDeploymentResponse, 'current' | 'links'> &
+        Partial<Pick<RecordDeploymentResponse, 'current' | 'links'>>
+    >(answer);
     return {
       ...body,
+      deployment: { ...body.deployment, repository: body.deployment.repository ?? null },
       current: body.current ?? body.deployment.status === 'success',
+      links: body.links ?? { commit: null, changes: null },
       replayed: answer.headers['idempotent-replayed'] === 'true',
     };
   }

@@ -25,6 +25,8 @@ export interface Deployment {
   commit: string | null;
   committedAt: string | null;
   ref: string | null;
+  /** The repository's web page (`https://github.com/acme/api`), for links to its commits. */
+  repository: string | null;
   url: string | null;
   pipelineUrl: string | null;
   actor: string | null;
@@ -55,6 +57,11 @@ export interface RecordDeploymentRequest {
   commit?: string;
   committedAt?: string;
   ref?: string;
+  /**
+   * The repository's web page, http or https (`https://gitlab.example.com/group/api`):
+   * stored without credentials, `.git` suffix, trailing slash, query or fragment.
+   */
+  repository?: string;
   url?: string;
   pipelineUrl?: string;
   actor?: string;
@@ -79,6 +86,20 @@ export interface RecordDeploymentResponse {
   current: boolean;
   /** Present when `current` is false: the deployment that runs there instead (null when none succeeded). */
   currentDeployment?: Deployment | null;
+  /**
+   * Pages on the repository's forge (SVT_FORGES), null where there is none:
+   * no repository, an unknown host, no commit (or, for `changes`, no
+   * previous deployment with a commit of the same repository).
+   */
+  links: DeploymentLinks;
+}
+
+/** Links from a deployment to its repository's forge. */
+export interface DeploymentLinks {
+  /** The deployed commit's page. */
+  commit: string | null;
+  /** What changed from the previous deployment's commit to this one's. */
+  changes: string | null;
 }
 
 /** Answer to `GET /api/v1/environments/{env}`. */

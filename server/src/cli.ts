@@ -32,6 +32,7 @@ Environment variables:
   SVT_ENV_ORDER        environments in promotion order for the pages, e.g. dev,staging,prod (default: first seen)
   SVT_RETENTION_DAYS   prune history older than this many days, never an app's current entry (default: keep all)
   SVT_WEBHOOKS         JSON array of hooks, [{"url","format":"json"|"slack","secret"}] (default unset)
+  SVT_FORGES           more forges to link commits to, host=kind, e.g. gitlab.example.com=gitlab (kinds: github, gitlab, bitbucket, gitea)
   SVT_AUTH             on (default) or off: off accepts every request without a token
   SVT_READ_AUTH        open (default) or token: reads need a read token, the pages a login
   SVT_LEGACY_AUTH      on (default) or off: off leaves the seed's POST /create open

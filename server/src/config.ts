@@ -2,6 +2,7 @@
  * Server settings, parsed and validated once at start from the environment.
  * Nothing else in the server reads `process.env`.
  */
+import { FORGE_KINDS, type ForgeHosts, type ForgeKind, KNOWN_FORGES } from './forges.js';
 import { normalizeHost } from './http/hosts.js';
 import { ENV_PATTERN, isHttpUrl } from './validation/rules.js';
 import type { WebhookConfig } from './webhooks.js';
@@ -70,6 +71,13 @@ export interface Config {
    * (format default json; secret signs json deliveries).
    */
   webhooks: WebhookConfig[];
+  /**
+   * The forges SVT links commits to, by host: github.com, gitlab.com,
+   * bitbucket.org and codeberg.org, plus `SVT_FORGES` (default unset), a
+   * comma-separated list of `host=kind` (`gitlab.example.com=gitlab`), kind
+   * one of github, gitlab, bitbucket, gitea (Forgejo links as Gitea does).
+   */
+  forges: ForgeHosts;
 }
 
 /** A setting with a bad value; the message names the variable, the value and what is expected. */
@@ -242,6 +250,23 @@ function parseWebhooks(env: Env): WebhookConfig[] {
   });
 }
 
+function parseForges(env: Env): ForgeHosts {
+  const raw = value(env, 'SVT_FORGES');
+  const hosts = new Map(KNOWN_FORGES);
+  if (raw === undefined) return hosts;
+  const expected = `host=kind pairs separated by commas, kind one of ${FORGE_KINDS.join(', ')} (gitlab.example.com=gitlab,git.example.org=gitea)`;
+  for (const entry of raw.split(',')) {
+    const [host = '', kind = '', ...rest] = entry.trim().split('=');
+    const name = host.trim().toLowerCase();
+    const forge = FORGE_KINDS.find((k) => k === kind.trim().toLowerCase());
+    if (rest.length > 0 || forge === undefined || !/^[a-z0-9.-]+$/.test(name)) {
+      throw bad('SVT_FORGES', raw, expected);
+    }
+    hosts.set(name, forge satisfies ForgeKind);
+  }
+  return hosts;
+}
+
 /** Reads every server setting; throws a ConfigError on the first bad value. */
 export function parseConfig(env: Env): Config {
   return {
@@ -263,5 +288,6 @@ export function parseConfig(env: Env): Config {
     authFailLimit: parsePerMinute(env, 'SVT_AUTH_FAIL_LIMIT', 10),
     retentionDays: parseRetention(env),
     webhooks: parseWebhooks(env),
+    forges: parseForges(env),
   };
 }

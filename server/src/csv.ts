@@ -35,11 +35,14 @@ const COLUMNS = [
   'id',
 ] as const;
 
-export const CSV_HEADER = `${[...COLUMNS, 'attributes'].map(csvCell).join(',')}\r\n`;
+// `repository` came last (1.2), after `attributes`: the columns before it
+// keep the places they had, for scripts that read by position.
+export const CSV_HEADER = `${[...COLUMNS, 'attributes', 'repository'].map(csvCell).join(',')}\r\n`;
 
 export function csvRow(d: Deployment): string {
   const cells = COLUMNS.map((c) => csvCell(d[c]));
   cells.push(csvCell(Object.keys(d.attributes).length === 0 ? '' : JSON.stringify(d.attributes)));
+  cells.push(csvCell(d.repository));
   return `${cells.join(',')}\r\n`;
 }
 

@@ -38,6 +38,7 @@ const DEPLOYMENT_FIELDS = [
   'commit',
   'committedAt',
   'ref',
+  'repository',
   'url',
   'pipelineUrl',
   'actor',
@@ -66,6 +67,11 @@ export const responseSchemas: Record<string, Json> = {
       commit: nullable({ type: 'string' }),
       committedAt: nullable(instant),
       ref: nullable({ type: 'string' }),
+      repository: nullable({
+        type: 'string',
+        format: 'uri',
+        description: "the repository's web page, for links to its commits",
+      }),
       url: nullable({ type: 'string', format: 'uri' }),
       pipelineUrl: nullable({ type: 'string', format: 'uri' }),
       actor: nullable({ type: 'string' }),
@@ -82,7 +88,7 @@ export const responseSchemas: Record<string, Json> = {
   },
   RecordDeploymentResponse: {
     type: 'object',
-    required: ['deployment', 'previous', 'current'],
+    required: ['deployment', 'previous', 'current', 'links'],
     additionalProperties: false,
     properties: {
       deployment: ref('Deployment'),
@@ -99,6 +105,23 @@ export const responseSchemas: Record<string, Json> = {
         ...nullable(ref('Deployment')),
         description:
           'only when current is false: what runs there instead (null: nothing succeeded)',
+      },
+      links: {
+        type: 'object',
+        description:
+          "pages on the repository's forge (github.com, gitlab.com, bitbucket.org, codeberg.org and the hosts in SVT_FORGES); null without a repository, on an unknown host, or without the commits a link needs",
+        required: ['commit', 'changes'],
+        additionalProperties: false,
+        properties: {
+          commit: {
+            ...nullable({ type: 'string', format: 'uri' }),
+            description: "the deployed commit's page",
+          },
+          changes: {
+            ...nullable({ type: 'string', format: 'uri' }),
+            description: "what changed from the previous deployment's commit to this one's",
+          },
+        },
       },
     },
   },

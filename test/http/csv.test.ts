@@ -59,7 +59,7 @@ describe('CSV', () => {
     expect(res.headers['content-disposition']).toBe('attachment; filename="svt-prod.csv"');
     const [header, row] = lines(res.text);
     expect(header).toMatch(
-      /^"env","app","version","status","rollback","deployedAt",.*"attributes"$/,
+      /^"env","app","version","status","rollback","deployedAt",.*"attributes","repository"$/,
     );
     expect(row).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(row).toContain(`"'-1+1"`);

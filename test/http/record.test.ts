@@ -45,7 +45,12 @@ describe('POST /api/v1/deployments', () => {
           .expect(201)
       ).body;
     const first = await post('2.0.0', { deployedAt: '2026-01-01T10:00:00Z' });
-    expect(first).toEqual({ deployment: first.deployment, previous: null, current: true });
+    expect(first).toEqual({
+      deployment: first.deployment,
+      previous: null,
+      current: true,
+      links: { commit: null, changes: null },
+    });
     // Back-dated: stored, follows nothing, but 2.0.0 deployed later still runs.
     const late = await post('1.9.0', { deployedAt: '2026-01-01T09:00:00Z' });
     expect(late.current).toBe(false);

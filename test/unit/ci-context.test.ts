@@ -31,6 +31,7 @@ const GITLAB = {
   CI_COMMIT_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
   CI_COMMIT_REF_NAME: 'main',
   CI_PIPELINE_URL: 'https://gitlab.example.com/acme/shop/-/pipelines/55',
+  CI_PROJECT_URL: 'https://gitlab.example.com/acme/shop',
   GITLAB_USER_LOGIN: 'alice',
 };
 
@@ -41,6 +42,7 @@ const JENKINS = {
   BUILD_URL: 'https://jenkins.example.com/job/shop/job/deploy/42/',
   GIT_COMMIT: 'ffeeddccbbaa99887766554433221100ffeeddcc',
   GIT_BRANCH: 'origin/main',
+  GIT_URL: 'https://jenkins-bot:s3cret@git.example.com/shop/deploy.git',
 };
 
 describe('CI context', () => {
@@ -56,6 +58,7 @@ describe('CI context', () => {
       actor: 'octocat',
       source: 'github',
       project: 'acme/shop',
+      repository: 'https://github.com/acme/shop',
       runId: 'acme/shop/912345/2/deploy',
     });
     expect(defaultVersion(ctx)).toBe('v1.4.2');
@@ -80,6 +83,7 @@ describe('CI context', () => {
       pipelineUrl: GITLAB.CI_PIPELINE_URL,
       actor: 'alice',
       source: 'gitlab',
+      repository: 'https://gitlab.example.com/acme/shop',
       runId: 'acme/shop/7781',
     });
     const tagged = detectCiContext({
@@ -97,14 +101,21 @@ describe('CI context', () => {
       ref: 'main',
       pipelineUrl: JENKINS.BUILD_URL,
       source: 'jenkins',
+      // The clone URL's credentials never leave the job.
+      repository: 'https://git.example.com/shop/deploy',
       runId: 'shop/deploy/42',
     });
+    expect(
+      detectCiContext({ ...JENKINS, GIT_URL: 'git@gitlab.example.com:group/sub/shop.git' })
+        .repository,
+    ).toBe('https://gitlab.example.com/group/sub/shop');
   });
 
   test('outside CI nothing is guessed', () => {
     const ctx = detectCiContext({ PATH: '/usr/bin', HOME: '/root' });
     expect(ctx.provider).toBeNull();
     expect(ctx.source).toBeNull();
+    expect(ctx.repository).toBeNull();
     expect(defaultVersion(ctx)).toBeNull();
     expect(
       defaultIdempotencyKey(ctx, { env: 'prod', app: 'api', version: '1', status: 'success' }),
@@ -288,7 +299,15 @@ test('CI defaults fill only what the caller left out', () => {
     ref: 'main',
     pipelineUrl: GITLAB.CI_PIPELINE_URL,
     source: 'gitlab',
+    repository: 'https://gitlab.example.com/acme/shop',
   });
+  // A repository the caller names wins, as every other field.
+  expect(
+    withCiDefaults(
+      { env: 'prod', app: 'api', version: '1', repository: 'https://github.com/acme/mirror' },
+      ctx,
+    ).request.repository,
+  ).toBe('https://github.com/acme/mirror');
   expect(withCiDefaults({ env: 'p', app: 'a', version: '1' }, detectCiContext({}))).toEqual({
     request: { env: 'p', app: 'a', version: '1' },
     warnings: [],

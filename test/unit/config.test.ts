@@ -22,7 +22,27 @@ describe('parseConfig', () => {
       authFailLimit: 10,
       retentionDays: null,
       webhooks: [],
+      forges: new Map([
+        ['github.com', 'github'],
+        ['gitlab.com', 'gitlab'],
+        ['bitbucket.org', 'bitbucket'],
+        ['codeberg.org', 'gitea'],
+      ]),
     });
+  });
+
+  it('adds the forges of SVT_FORGES to the known ones, a known host overridden', () => {
+    const { forges } = parseConfig({
+      SVT_FORGES: 'GitLab.Example.com=gitlab, git.example.org=Gitea,github.com=gitea',
+    });
+    expect([...forges]).toEqual([
+      ['github.com', 'gitea'],
+      ['gitlab.com', 'gitlab'],
+      ['bitbucket.org', 'bitbucket'],
+      ['codeberg.org', 'gitea'],
+      ['gitlab.example.com', 'gitlab'],
+      ['git.example.org', 'gitea'],
+    ]);
   });
 
   it('reads every setting', () => {
@@ -75,7 +95,11 @@ describe('parseConfig', () => {
   });
 
   it.each([
-    ['SVT_AUTH', 'maybe', 'SVT_AUTH must be on or off (true/false and 1/0 are read the same), got "maybe"'],
+    [
+      'SVT_AUTH',
+      'maybe',
+      'SVT_AUTH must be on or off (true/false and 1/0 are read the same), got "maybe"',
+    ],
     ['SVT_READ_AUTH', 'closed', 'SVT_READ_AUTH must be open or token, got "closed"'],
     [
       'SVT_TLS_CERT',
@@ -98,6 +122,16 @@ describe('parseConfig', () => {
       'SVT_ENV_ORDER must be environment names separated by commas, e.g. dev,staging,prod, got "dev,,prod"',
     ],
     ['SVT_ENV_ORDER', 'dev,dev', 'SVT_ENV_ORDER must be each environment once, got "dev,dev"'],
+    ...[
+      'gitlab.example.com',
+      'git.example.org=sourcehut',
+      'https://git.example.org=gitea',
+      'a=b=c',
+    ].map((raw) => [
+      'SVT_FORGES',
+      raw,
+      `SVT_FORGES must be host=kind pairs separated by commas, kind one of github, gitlab, bitbucket, gitea (gitlab.example.com=gitlab,git.example.org=gitea), got ${JSON.stringify(raw)}`,
+    ]),
     ['SVT_PORT', 'abc', 'SVT_PORT must be an integer 0-65535, got "abc"'],
     ['SVT_PORT', '70000', 'SVT_PORT must be an integer 0-65535, got "70000"'],
     ['SVT_PORT', '-1', 'SVT_PORT must be an integer 0-65535, got "-1"'],

@@ -48,10 +48,13 @@ function legacyDocument(
   previousId: string | null,
   guard?: { scope: string; hash: string },
 ): object {
+  // 1.1.0's form: every field, nulls included; no repository (1.2 added it).
   const { id, deployedAt, recordedAt, committedAt, idempotencyKey, ...fields } = d;
+  const before: Partial<typeof fields> = { ...fields };
+  delete before.repository; // 1.1.0 had no repository
   return {
     _id: id,
-    ...fields,
+    ...before,
     deployedAt: new Date(deployedAt),
     recordedAt: new Date(recordedAt),
     committedAt: committedAt === null ? null : new Date(committedAt),
@@ -70,6 +73,7 @@ const everything = newDeployment({
   commit: 'a'.repeat(40),
   committedAt: T0 - 60_000,
   ref: 'refs/tags/v2.4.0',
+  repository: 'https://github.com/acme/app',
   url: 'https://app.example.com',
   pipelineUrl: 'https://ci.example.com/pipelines/7',
   actor: 'alice',
@@ -102,6 +106,7 @@ describe('MongoDB deployment documents', () => {
     expect(doc).toMatchObject({
       commit: everything.commit,
       committedAt: new Date(T0 - 60_000),
+      repository: 'https://github.com/acme/app',
       attributes: everything.attributes,
       rollback: true,
       previousId: '01K0000000000000000000000A',
@@ -141,7 +146,7 @@ describe('MongoDB deployment documents', () => {
     for (const d of [built(newDeployment()), built(everything, 'job-1', true)]) {
       const old = stored(legacyDocument(d, null, { scope: 'ci', hash: 'h' }));
       expect(old).toHaveProperty('commit');
-      expect(JSON.stringify(toDeployment(old))).toBe(JSON.stringify(d));
+      expect(JSON.stringify(toDeployment(old))).toBe(JSON.stringify({ ...d, repository: null }));
     }
     // Stored before rollbacks were derived: no flag until the backfill at start.
     const unflagged = legacyDocument(built(newDeployment()), null) as Record<string, unknown>;

@@ -94,6 +94,10 @@ function program(io: CliIo): Command {
         'when that commit was made, for lead time (default: from GitHub push events and GitLab)',
       )
       .option('--ref <ref>', 'branch or tag (default: from CI)')
+      .option(
+        '--repository <url>',
+        "the repository's web page, or a clone URL made one, credentials removed (default: from CI)",
+      )
       .option('--actor <name>', 'who deployed (default: from CI)')
       .option('--source <name>', 'what recorded it (default: github, gitlab or jenkins)')
       .option('--deployed-at <instant>', 'when, if not now (ISO 8601)')
@@ -131,6 +135,14 @@ function program(io: CliIo): Command {
     );
     // Whether it became current, in the words of the server's Slack webhook.
     io.out(recordedText(outcome));
+    // In a GitLab or Jenkins job log, the way to what this deployment brought.
+    if (outcome.links.changes !== null) {
+      io.out(
+        `Changes since ${outcome.previous?.version ?? 'the previous deployment'}: ${outcome.links.changes}`,
+      );
+    } else if (outcome.links.commit !== null) {
+      io.out(`Commit: ${outcome.links.commit}`);
+    }
   });
 
   withConnection(

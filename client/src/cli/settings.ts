@@ -6,6 +6,7 @@
  */
 import { defaultIdempotencyKey, withCiDefaults } from '../ci-context.js';
 import type { CiContext } from '../ci-context.js';
+import { repositoryWebUrl } from '../repository.js';
 import type { AttributeValue, DeploymentStatus, RecordDeploymentRequest } from '../types.js';
 
 export class UsageError extends Error {
@@ -110,6 +111,7 @@ export interface RecordFlags {
   commit?: string | undefined;
   committedAt?: string | undefined;
   ref?: string | undefined;
+  repository?: string | undefined;
   actor?: string | undefined;
   source?: string | undefined;
   deployedAt?: string | undefined;
@@ -148,6 +150,11 @@ export function parseRecord(
   if (flags.commit !== undefined) request.commit = flags.commit;
   if (flags.committedAt !== undefined) request.committedAt = flags.committedAt;
   if (flags.ref !== undefined) request.ref = flags.ref;
+  // A clone URL (`git remote get-url origin`) is sent as its web page; what
+  // names no repository is sent as given, for the server to say why.
+  if (flags.repository !== undefined) {
+    request.repository = repositoryWebUrl(flags.repository) ?? flags.repository;
+  }
   if (flags.actor !== undefined) request.actor = flags.actor;
   if (flags.source !== undefined) request.source = flags.source;
   // Only when the user gives one: retries must carry identical bodies.

@@ -30,6 +30,8 @@ export interface DeploymentDoc {
   commit?: string | null;
   committedAt?: Date | null;
   ref?: string | null;
+  /** Absent when unknown (and in every document before 1.2). */
+  repository?: string;
   url?: string | null;
   pipelineUrl?: string | null;
   actor?: string | null;
@@ -107,6 +109,7 @@ export function toDocument(
     ...(d.commit === null ? {} : { commit: d.commit }),
     ...(d.committedAt === null ? {} : { committedAt: new Date(d.committedAt) }),
     ...(d.ref === null ? {} : { ref: d.ref }),
+    ...(d.repository === null ? {} : { repository: d.repository }),
     ...(d.url === null ? {} : { url: d.url }),
     ...(d.pipelineUrl === null ? {} : { pipelineUrl: d.pipelineUrl }),
     ...(d.actor === null ? {} : { actor: d.actor }),
@@ -141,6 +144,7 @@ export function toDeployment(doc: DeploymentDoc): Deployment {
     commit: doc.commit ?? null,
     committedAt: doc.committedAt == null ? null : doc.committedAt.toISOString(),
     ref: doc.ref ?? null,
+    repository: doc.repository ?? null,
     url: doc.url ?? null,
     pipelineUrl: doc.pipelineUrl ?? null,
     actor: doc.actor ?? null,

@@ -34,6 +34,7 @@ export function deploymentOf(
     commit: input.commit,
     committedAt: input.committedAt === null ? null : new Date(input.committedAt).toISOString(),
     ref: input.ref,
+    repository: input.repository,
     url: input.url,
     pipelineUrl: input.pipelineUrl,
     actor: input.actor,

@@ -22,7 +22,8 @@ export const STATUS_CODE: Readonly<Record<string, number>> = {
  */
 export const DOC_COLUMNS = `d.id, e.name, a.name, d.version, d.status, d.deployed_at, d.recorded_at,
   d.commit_sha, d.committed_at, d.ref, d.url, d.pipeline_url, d.actor, d.source, d.attributes,
-  d.recorded_by, d.idem_key, d.rollback`;
+  d.recorded_by, d.idem_key, d.rollback,
+  (SELECT r.url FROM repositories r WHERE r.id = d.repository)`;
 
 /**
  * The joins DOC_COLUMNS needs, after `FROM ledger d`. CROSS JOIN keeps the
@@ -54,6 +55,7 @@ export type DocRow = [
   string | null,
   string | null,
   number,
+  string | null,
 ];
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -71,6 +73,7 @@ export function docText(row: DocRow): string {
     commit: row[7],
     committedAt: row[8] === null ? null : iso(row[8]),
     ref: row[9],
+    repository: row[18],
     url: row[10],
     pipelineUrl: row[11],
     actor: row[12],

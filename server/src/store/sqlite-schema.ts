@@ -117,4 +117,14 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   // The compact ledger (sqlite-compact.ts): names once, columns, 16-byte ids.
   compactLedger,
+  `
+  -- Each deployment's repository (its web page, for links to commits), held
+  -- once like names: a 40-byte URL repeated on every row would add about a
+  -- fifth to a CI-shaped deployment. Adding a column rewrites no row.
+  CREATE TABLE repositories (
+    id   INTEGER PRIMARY KEY,
+    url  TEXT NOT NULL UNIQUE
+  );
+  ALTER TABLE ledger ADD COLUMN repository INTEGER REFERENCES repositories (id);
+  `,
 ];

@@ -90,6 +90,7 @@ export class LedgerWriter {
   /** Name -> integer key; names are never deleted, so only a rolled-back batch invalidates them. */
   private readonly envIds = new Map<string, number>();
   private readonly appIds = new Map<string, number>();
+  private readonly repositoryIds = new Map<string, number>();
 
   constructor(private readonly db: Database.Database) {
     this.s = prepare(db);
@@ -130,6 +131,7 @@ export class LedgerWriter {
     } catch (err) {
       this.envIds.clear();
       this.appIds.clear();
+      this.repositoryIds.clear();
       throw err;
     }
   }
@@ -183,12 +185,20 @@ export class LedgerWriter {
     return this.insertWith(input, this.nextId(), Date.now(), claim?.key ?? null, claim);
   }
 
-  /** The integer key of a name, added on first use. */
-  private keyOf(cache: Map<string, number>, name: string, table: 'env' | 'app'): number {
+  /** The integer key of a name (or a repository's URL), added on first use. */
+  private keyOf(
+    cache: Map<string, number>,
+    name: string,
+    table: 'env' | 'app' | 'repository',
+  ): number {
     let key = cache.get(name);
     if (key === undefined) {
       const [find, add] =
-        table === 'env' ? [this.s.envId, this.s.addEnv] : [this.s.appId, this.s.addApp];
+        table === 'env'
+          ? [this.s.envId, this.s.addEnv]
+          : table === 'app'
+            ? [this.s.appId, this.s.addApp]
+            : [this.s.repositoryId, this.s.addRepository];
       key = (find.get(name) as number | undefined) ?? Number(add.run(name).lastInsertRowid);
       cache.set(name, key);
     }
@@ -271,6 +281,9 @@ export class LedgerWriter {
         idempotencyKey,
         claim?.scope ?? null,
         packHash(claim?.fingerprint ?? null),
+        input.repository === null
+          ? null
+          : this.keyOf(this.repositoryIds, input.repository, 'repository'),
       ).lastInsertRowid,
     );
     const reordered = success && !becomesCurrent && recomputeRollbacks(this.db, pair) > 0;
@@ -323,13 +336,15 @@ function prepare(db: Database.Database) {
     appId: db.prepare('SELECT id FROM apps WHERE name = ?').pluck(),
     addEnv: db.prepare('INSERT INTO envs (name) VALUES (?)'),
     addApp: db.prepare('INSERT INTO apps (name) VALUES (?)'),
+    repositoryId: db.prepare('SELECT id FROM repositories WHERE url = ?').pluck(),
+    addRepository: db.prepare('INSERT INTO repositories (url) VALUES (?)'),
     pairOf: db.prepare('SELECT id FROM pairs WHERE env = ? AND app = ?').pluck(),
     addVersion: db.prepare('INSERT OR IGNORE INTO pair_versions (pair, version) VALUES (?, ?)'),
     insert: db.prepare(
       `INSERT INTO ledger (id, pair, env, status, deployed_at, recorded_at, version, rollback,
          previous_seq, commit_sha, committed_at, ref, url, pipeline_url, actor, source, attributes,
-         recorded_by, idem_key, idem_scope, idem_hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         recorded_by, idem_key, idem_scope, idem_hash, repository)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     pairState: db
       .prepare(

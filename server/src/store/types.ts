@@ -18,6 +18,8 @@ export interface NewDeployment {
   commit: string | null;
   committedAt: number | null;
   ref: string | null;
+  /** The repository's web page, as forges.ts `repositoryPage` gives it. */
+  repository: string | null;
   url: string | null;
   pipelineUrl: string | null;
   actor: string | null;

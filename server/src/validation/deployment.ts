@@ -17,6 +17,7 @@ import {
   envName,
   httpUrl,
   isReservedKey,
+  repositoryUrl,
   statusName,
   text,
   versionName,
@@ -32,6 +33,7 @@ export interface DeploymentFields {
   commit?: string | null;
   committedAt?: number | null;
   ref?: string | null;
+  repository?: string | null;
   url?: string | null;
   pipelineUrl?: string | null;
   actor?: string | null;
@@ -70,6 +72,7 @@ export function deploymentKeys(plausible: boolean): Keys {
       null,
     ),
     ref: text(256).allow(null),
+    repository: repositoryUrl().allow(null),
     url: httpUrl().allow(null),
     pipelineUrl: httpUrl().allow(null),
     actor: text(128).allow(null),
@@ -115,6 +118,7 @@ export function toNewDeployment(
     commit: d.commit ?? null,
     committedAt: d.committedAt ?? null,
     ref: d.ref ?? null,
+    repository: d.repository ?? null,
     url: d.url ?? null,
     pipelineUrl: d.pipelineUrl ?? null,
     actor: d.actor ?? null,

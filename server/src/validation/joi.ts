@@ -38,7 +38,7 @@ interface InstantExtension extends Joi.Extension {
 }
 
 /** A value quoted for a message: JSON string syntax (control characters escaped), cut at 80 characters. */
-function quote(value: unknown): string {
+export function quote(value: unknown): string {
   const text = typeof value === 'string' ? value : String(value);
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
 }

@@ -11,7 +11,7 @@ import type Joi from 'joi';
 import { badRequest } from '../errors.js';
 import { parseJson } from '../http/body.js';
 import type { NewDeployment } from '../store/types.js';
-import { check, contextValue, J, takeReservedKeys, wellFormed } from './joi.js';
+import { check, contextValue, J, quote, takeReservedKeys, wellFormed } from './joi.js';
 import {
   APP_PATTERN,
   APP_RULE,
@@ -107,8 +107,11 @@ export const legacyBody: Joi.ObjectSchema<LegacyFields> = J.object<LegacyFields>
     .description('like 1.2.3, or the SVT_VERSION_PATTERN'),
   url: value()
     .empty('')
-    .custom((v: string, helpers) => (isHttpUrl(v) ? v : helpers.error('string.uri')), 'http URL')
-    .meta({ messages: { 'string.uri': 'must be an http or https URL' } }),
+    .custom(
+      (v: string, helpers) => (isHttpUrl(v) ? v : helpers.error('string.uri', { got: quote(v) })),
+      'http URL',
+    )
+    .meta({ messages: { 'string.uri': 'must be an http or https URL; got {#got}' } }),
   date: J.any()
     .forbidden()
     .meta({ messages: { 'any.unknown': 'is set by the server and cannot be sent' } }),
@@ -165,6 +168,7 @@ export function parseLegacyDeployment(
     commit: null,
     committedAt: null,
     ref: null,
+    repository: null,
     url: fields.url ?? null,
     pipelineUrl: null,
     actor: null,

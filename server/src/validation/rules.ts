@@ -6,7 +6,8 @@
  */
 import type { DeploymentStatus } from '@svt/client';
 import type Joi from 'joi';
-import { type InstantSchema, J, wellFormed } from './joi.js';
+import { repositoryPage } from '../forges.js';
+import { type InstantSchema, J, quote, wellFormed } from './joi.js';
 
 export { parseInstant } from './instants.js';
 
@@ -97,9 +98,33 @@ export const text = (max: number) =>
 export const httpUrl = () =>
   str()
     .max(2048)
-    .custom((v: string, helpers) => (isHttpUrl(v) ? v : helpers.error('string.uri')), 'http URL')
-    .meta({ messages: { 'string.uri': 'must be an http or https URL' } })
+    .custom(
+      (v: string, helpers) => (isHttpUrl(v) ? v : helpers.error('string.uri', { got: quote(v) })),
+      'http URL',
+    )
+    .meta({ messages: { 'string.uri': 'must be an http or https URL; got {#got}' } })
     .description('http or https');
+
+/**
+ * A repository's web page, http or https, stored as forges.ts
+ * `repositoryPage` gives it: credentials, `.git`, a trailing slash, a query
+ * and a fragment removed, so that no token in a clone URL is ever kept.
+ */
+export const repositoryUrl = () =>
+  str()
+    .max(2048)
+    .custom(
+      (v: string, helpers) =>
+        repositoryPage(v) ?? helpers.error('string.repository', { got: quote(v) }),
+      'repository',
+    )
+    .meta({
+      messages: {
+        'string.repository':
+          "must be the http or https URL of a repository's web page, such as https://github.com/acme/api; got {#got}",
+      },
+    })
+    .description("http or https, the repository's web page");
 
 /** An attribute value: a string (<= 1024 characters), a finite number or a boolean. */
 const attributeValue = () =>
