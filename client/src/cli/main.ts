@@ -10,6 +10,7 @@ import { SvtError } from '../errors.js';
 import { recordedText } from '../recorded-text.js';
 import type { Deployment } from '../types.js';
 import { VERSION } from '../version.js';
+import { ChangelogError, changelog, changelogText } from './changelog.js';
 import { compareTable, currentTable, doraText, historyTable, instant } from './format.js';
 import { parseConnection, parseRecord, parseStatus, UsageError } from './settings.js';
 import type { ConnectionFlags, RecordFlags } from './settings.js';
@@ -257,6 +258,65 @@ function program(io: CliIo): Command {
       io.out(flags.json === true ? JSON.stringify(report, null, 2) : doraText(report));
     },
   );
+  withConnection(
+    svt
+      .command('changelog')
+      .description(
+        "the commits an app's current deployment brought over the one before it, or those waiting to be promoted (--from, --to), from this directory's git clone",
+      )
+      .argument('<names...>', '<env> <app>, or <app> with --from and --to')
+      .option('--from <env>', 'the environment whose deployment would be promoted, e.g. staging')
+      .option('--to <env>', 'the environment it would be promoted to, e.g. prod'),
+  ).action(
+    async (
+      names: string[],
+      flags: ConnectionFlags & OutputFlags & { from?: string; to?: string },
+    ) => {
+      const client = clientFor(flags, io);
+      const successes = async (env: string, app: string, limit: number) =>
+        (await client.history({ env, app, status: 'success', limit })).items;
+      let result;
+      if (flags.from !== undefined || flags.to !== undefined) {
+        const [app, ...rest] = names;
+        if (
+          flags.from === undefined ||
+          flags.to === undefined ||
+          app === undefined ||
+          rest.length > 0
+        ) {
+          throw new UsageError(
+            'with --from and --to, name one application: svt changelog --from staging --to prod <app>',
+          );
+        }
+        const [[waiting], [running]] = await Promise.all([
+          successes(flags.from, app, 1),
+          successes(flags.to, app, 1),
+        ]);
+        if (waiting === undefined)
+          throw new ChangelogError(`${app} never succeeded in ${flags.from}`);
+        if (running === undefined) {
+          throw new ChangelogError(
+            `${app} never succeeded in ${flags.to}: everything in ${flags.from} is new there`,
+          );
+        }
+        result = await changelog('waiting', running, waiting, process.cwd(), io.err);
+      } else {
+        const [env, app, ...rest] = names;
+        if (env === undefined || app === undefined || rest.length > 0) {
+          throw new UsageError('name an environment and an application: svt changelog <env> <app>');
+        }
+        const [current, previous] = await successes(env, app, 2);
+        if (current === undefined) throw new ChangelogError(`${app} never succeeded in ${env}`);
+        if (previous === undefined) {
+          throw new ChangelogError(
+            `${app} ${current.version} is the first success in ${env}: nothing before it to compare`,
+          );
+        }
+        result = await changelog('deployed', previous, current, process.cwd(), io.err);
+      }
+      io.out(flags.json === true ? JSON.stringify(result, null, 2) : changelogText(result));
+    },
+  );
   return svt;
 }
 
@@ -285,6 +345,10 @@ export async function run(argv: readonly string[], raw: CliIo): Promise<number> 
     if (err instanceof UsageError) {
       io.err(`svt: ${err.message}`);
       return EXIT.usage;
+    }
+    if (err instanceof ChangelogError) {
+      io.err(`svt: ${err.message}`);
+      return EXIT.refused;
     }
     if (err instanceof SvtError) {
       io.err(`svt: ${err.message}`);
