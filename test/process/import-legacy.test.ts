@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { MongoClient, ObjectId } from 'mongodb';
 import { SqliteStore } from '../../server/src/store/sqlite.js';
 import { BIN } from '../helpers/process.js';
+import { MONGODB_URL, withMongoDB } from '../helpers/mongodb.js';
 import { runNode } from '../helpers/run-node.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
@@ -141,12 +142,11 @@ test('--mongodb-url: a server that cannot be reached is one clear line; a folder
 
 // Straight from the seed's MongoDB, where one is reachable (the GitHub
 // workflow's service); reported as skipped here, never as passed.
-const mongoUrl = process.env.SVT_TEST_MONGODB_URL ?? '';
-(mongoUrl === '' ? test.skip : test)(
+withMongoDB.test(
   '--mongodb-url reads every collection of the stacks database, with the ids the files give',
   async () => {
     const dbName = `stacks_${process.pid}`;
-    const client = new MongoClient(mongoUrl);
+    const client = new MongoClient(MONGODB_URL);
     await client.connect();
     try {
       const stacks = client.db(dbName);
@@ -164,7 +164,7 @@ const mongoUrl = process.env.SVT_TEST_MONGODB_URL ?? '';
         { name: 'broken', version: 'has space', date: new Date(1599100000000) },
       ]);
       const db = join(tempDir('svt-legacy-'), 'svt.db');
-      const args = ['import-legacy', '--mongodb-url', mongoUrl, '--mongodb-db', dbName];
+      const args = ['import-legacy', '--mongodb-url', MONGODB_URL, '--mongodb-db', dbName];
       const first = await runNode(BIN, args, { SVT_DB: db });
       expect(first.code).toBe(0);
       expect(first.stderr).toContain(
