@@ -136,7 +136,10 @@ async function adminCommand(
     process.exitCode = 1;
     return;
   }
-  io.err(`svt-server: ${await describeDatabase(config)}`);
+  // Said when --create-db starts a new file, so that a mistyped path shows at once.
+  const path = sqlitePath(config);
+  const isNew = path !== null && !existsSync(path) ? ` (new: created by ${CREATE_DB_FLAG})` : '';
+  io.err(`svt-server: ${await describeDatabase(config)}${isNew}`);
   try {
     await command(config, io);
   } catch (err) {

@@ -103,7 +103,9 @@ describe('a database that does not exist', () => {
     );
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^svt_[A-Za-z0-9_-]{43}\n$/);
-    expect(created.stderr.split('\n')[0]).toBe(`svt-server: SQLite database ${db}`);
+    expect(created.stderr.split('\n')[0]).toBe(
+      `svt-server: SQLite database ${db} (new: created by --create-db)`,
+    );
     expect(readdirSync(join(cwd, 'data'))).toContain('svt.db');
 
     const imported = await runNode(BIN, ['import', '--create-db', exported], {
@@ -111,14 +113,14 @@ describe('a database that does not exist', () => {
     });
     expect([imported.code, imported.stderr]).toEqual([
       0,
-      `svt-server: SQLite database ${join(cwd, 'moved.db')}\nread 1 deployments: 1 imported, 0 already present\n`,
+      `svt-server: SQLite database ${join(cwd, 'moved.db')} (new: created by --create-db)\nread 1 deployments: 1 imported, 0 already present\n`,
     ]);
     const legacy = await runNode(BIN, ['import-legacy', legacyDir, '--create-db'], {
       SVT_DB: join(cwd, 'legacy.db'),
     });
     expect([legacy.code, legacy.stderr]).toEqual([
       0,
-      `svt-server: SQLite database ${join(cwd, 'legacy.db')}\nread 1 documents in 1 environments: 1 imported, 0 already present, 0 skipped\n`,
+      `svt-server: SQLite database ${join(cwd, 'legacy.db')} (new: created by --create-db)\nread 1 documents in 1 environments: 1 imported, 0 already present, 0 skipped\n`,
     ]);
     // The files are real stores: the deployment is in each.
     for (const [file, app] of [
@@ -148,11 +150,13 @@ describe('the database line', () => {
       cwd,
     );
     expect(first.code).toBe(0);
+    expect(first.stderr.split('\n')[0]).toBe(`${line} (new: created by --create-db)`);
     const runs: [string[], RegExp][] = [
       [['token', 'create', '--name', 'dash', '--scope', 'read'], /^svt_/],
       [['token', 'list'], /^NAME\s+SCOPES/],
       [['token', 'revoke', 'dash'], /^$/],
       [['import', exported], /^$/],
+      [['import', '--create-db', exported], /^$/], // the file exists: nothing new to say
       [['import-legacy', legacyDir], /^$/],
       [['export'], /^\{"id":"01KAAAAAAAAAAAAAAAAAAAAAAA"/],
       [['backup', 'copy.db'], /^wrote /],

@@ -94,7 +94,7 @@ test('export -> import into a fresh store gives identical answers, and importing
   const first = await runNode(BIN, ['import', '--create-db', file], { SVT_DB: target });
   expect([first.code, first.stderr]).toEqual([
     0,
-    `svt-server: SQLite database ${target}\nread 9 deployments: 9 imported, 0 already present\n`,
+    `svt-server: SQLite database ${target} (new: created by --create-db)\nread 9 deployments: 9 imported, 0 already present\n`,
   ]);
   const again = await runNode(BIN, ['import', file], { SVT_DB: target });
   expect(again.stderr).toBe(
@@ -130,7 +130,7 @@ test('a bad line stops the import with its number; the lines before it are in', 
   const run = await runNode(BIN, ['import', '--create-db', file], { SVT_DB: target });
   expect(run.code).toBe(1);
   expect(run.stderr).toBe(
-    `svt-server: SQLite database ${target}\nsvt-server: ${file}:2: env: must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit; the 1 new deployments before it are imported\n`,
+    `svt-server: SQLite database ${target} (new: created by --create-db)\nsvt-server: ${file}:2: env: must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit; the 1 new deployments before it are imported\n`,
   );
   expect(readFileSync(file, 'utf8')).toContain('not valid');
   const missing = await runNode(BIN, ['import', join(dir, 'nope.jsonl')], { SVT_DB: target });

@@ -57,7 +57,7 @@ test('the seed’s exported collections become deployments, once', async () => {
   const first = await runNode(BIN, ['import-legacy', '--create-db', dir], { SVT_DB: db });
   expect(first.code).toBe(0);
   expect(first.stderr.split('\n').filter(Boolean)).toEqual([
-    `svt-server: SQLite database ${db}`,
+    `svt-server: SQLite database ${db} (new: created by --create-db)`,
     'not an env.json: skipped: "not an env" is not a valid environment name',
     'prod.json[2]: skipped: version: must be 1-128 printable characters without whitespace',
     'prod.json[3]: skipped: date: missing or not a date',
@@ -117,7 +117,7 @@ test('names and keys read from the files reach the terminal with their control c
   expect(run.code).toBe(0);
   // By hand: ESC is \u001b, BEL \u0007, each written out as six visible characters.
   expect(run.stderr.split('\n').filter(Boolean)).toEqual([
-    `svt-server: SQLite database ${db}`,
+    `svt-server: SQLite database ${db} (new: created by --create-db)`,
     'esc\\u001b[2J.json: skipped: "esc\\u001b[2J" is not a valid environment name',
     'qa.json[0]: skipped: attributes.\\u001b]0;owned\\u0007: key must be 1-64 letters, digits, "_" or "-", starting with a letter',
     'read 1 documents in 1 environments: 0 imported, 0 already present, 1 skipped',
