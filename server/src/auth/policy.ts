@@ -106,7 +106,14 @@ export function isLoopback(address: string): boolean {
   return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
 }
 
-/** Last use of each token, written to the store at most once a minute. */
+/**
+ * Last use of each token, written to the store at most once a minute
+ * (app.ts) and once more on shutdown, not on each request: a write per
+ * authenticated request would put a synced write on the HTTP thread of
+ * every read and write, for a figure people read to the minute (is this
+ * token still in use?). `svt-server token list` says it may be a minute
+ * behind.
+ */
 export class TokenUsage {
   private pending = new Map<string, number>();
   touch(name: string): void {
