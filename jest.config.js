@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 /**
  * Jest runs in ESM mode (`--experimental-vm-modules`, see the `test` script)
  * because the project is ESM and some dependencies (@actions/*) are ESM only.
@@ -8,6 +10,10 @@
  * the source) but run its build in `server/dist`: what ships is what is
  * tested, and the SQLite writer runs in a worker thread, which needs a real
  * JavaScript file. Run `npx tsc -b` before running jest on its own.
+ *
+ * After the default reporter, test/helpers/skip-summary.mjs prints one line
+ * per group of skipped tests (`N skipped: <group>, <reason>`); its path is
+ * absolute so that a config built on this one elsewhere still finds it.
  * @type {import('jest').Config}
  */
 export default {
@@ -29,4 +35,5 @@ export default {
     ],
   },
   testTimeout: 30000,
+  reporters: ['default', join(import.meta.dirname, 'test', 'helpers', 'skip-summary.mjs')],
 };

@@ -69,7 +69,7 @@ const source = join(work, 'source.db');
 const seeded = seedHistory(source, total);
 const file = join(work, 'svt.jsonl');
 const exp = await timed(['export'], { SVT_DB: source }, file);
-const imp = await timed(['import', file], { SVT_DB: join(work, 'target.db') });
+const imp = await timed(['import', '--create-db', file], { SVT_DB: join(work, 'target.db') });
 const MB = (b) => (b / 2 ** 20).toFixed(0);
 const lines = [
   `Run ${new Date().toISOString()} on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${total.toLocaleString('en-US')} deployments seeded in ${seeded.toFixed(0)} s; export file ${MB(statSync(file).size)} MB.`,

@@ -90,7 +90,7 @@ for (const [env, app, version, hours, status, actor] of DATA) {
 }
 
 const browser = await chromium.launch({
-  executablePath: process.env.SVT_TEST_CHROMIUM ?? '/usr/bin/chromium',
+  executablePath: process.env.SVT_TEST_CHROMIUM || '/usr/bin/chromium',
   args: [
     '--headless',
     '--no-sandbox',

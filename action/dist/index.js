@@ -1491,8 +1491,9 @@ function parseRetryAfter(header2, now = Date.now()) {
   return Math.max(0, at - now);
 }
 function nextDelay(attempt, retryAfterMs, remainingMs, options = DEFAULT_BACKOFF, random = Math.random) {
-  const delay = retryAfterMs ?? backoffDelay(attempt, options, random);
-  return delay < remainingMs ? delay : null;
+  if (remainingMs <= 0) return null;
+  if (retryAfterMs !== null) return retryAfterMs < remainingMs ? retryAfterMs : null;
+  return Math.min(backoffDelay(attempt, options, random), remainingMs);
 }
 
 // client/src/client.ts

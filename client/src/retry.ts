@@ -52,8 +52,12 @@ export function parseRetryAfter(
 
 /**
  * The wait before the next attempt: what the server asked for when it said,
- * else the jittered backoff. Null when the wait would run past the deadline,
- * so the caller gives up now instead of sleeping in vain.
+ * else the jittered backoff, cut to the time that remains so that a last
+ * attempt is made at the deadline (a budget of 10 s tries for 10 s, not
+ * until a draw happens to overshoot). Null when no time remains, or when
+ * the server asked for a wait past the deadline: then the caller gives up
+ * now instead of sleeping in vain.
+ * @param remainingMs time left for waiting before a last attempt, ms
  */
 export function nextDelay(
   attempt: number,
@@ -62,6 +66,7 @@ export function nextDelay(
   options: BackoffOptions = DEFAULT_BACKOFF,
   random: () => number = Math.random,
 ): number | null {
-  const delay = retryAfterMs ?? backoffDelay(attempt, options, random);
-  return delay < remainingMs ? delay : null;
+  if (remainingMs <= 0) return null;
+  if (retryAfterMs !== null) return retryAfterMs < remainingMs ? retryAfterMs : null;
+  return Math.min(backoffDelay(attempt, options, random), remainingMs);
 }

@@ -62,6 +62,10 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
     usage.flush(store).catch((err: unknown) => logger.warn({ err }, 'cannot record token use'));
   }, 60_000);
   flush.unref();
+  deps.lifecycle.beforeClose?.push(async () => {
+    clearInterval(flush);
+    await usage.flush(store);
+  });
 
   app.use(requestLog(logger));
   app.use(metrics.middleware());

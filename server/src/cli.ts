@@ -1,12 +1,15 @@
 /**
  * `svt-server`: starts the server (the default command), and the admin
- * commands: tokens, export, import, import-legacy.
+ * commands: tokens, export, import, import-legacy, backup. Only the server
+ * creates its database (admin-database.ts).
  */
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { ConfigError, parseConfig } from './config.js';
+import { CREATE_DB_FLAG, describeDatabase, refusedDatabase, sqlitePath } from './admin-database.js';
+import { type Config, ConfigError, parseConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
-import { exportAll, importFile } from './data-commands.js';
+import { backupFile, exportAll, importFile } from './data-commands.js';
 import { importLegacyDir, importLegacyMongo } from './legacy-import.js';
 import { packageVersion } from './version.js';
 import { createStore } from './store/index.js';
@@ -42,7 +45,12 @@ Environment variables:
   SVT_RATE_LIMIT       writes a minute per token or address (default 6000; 0 off)
   SVT_AUTH_FAIL_LIMIT  failed authentications a minute per address (default 10; 0 off)
 
+Admin commands act on the database of SVT_DB or SVT_MONGODB_URL, named on their first line (stderr).
+Run them from the directory the server runs in, or with its SVT_DB: they never create a database,
+only the server does (token create, import and import-legacy do with ${CREATE_DB_FLAG}).
 Tokens: svt-server token create --name <name> --scope <read|write:<env glob>|admin>, token list, token revoke <name>
+Backup: svt-server backup <file>, while the server runs (MongoDB: mongodump). Restore: stop the server,
+copy the backup over SVT_DB, delete SVT_DB's -wal and -shm files, start it (or point SVT_DB at the backup).
 `;
 
 async function serve(): Promise<void> {
@@ -55,6 +63,8 @@ async function serve(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
+  const newFile = sqlitePath(config);
+  const created = newFile !== null && !existsSync(newFile);
   const store = await createStore(config, (m) =>
     logger.info(
       { migration: m },
@@ -69,6 +79,10 @@ async function serve(): Promise<void> {
       `svt-server: cannot open the ${store.kind} store: ${(err as Error).message}\n`,
     );
     process.exit(1);
+  }
+  if (created) {
+    // A server started from another directory than usual finds no data: said once, here.
+    logger.info({ database: newFile }, `created a new, empty database at ${newFile}`);
   }
   const running = await startServer(config, store, logger).catch((err: unknown) => {
     process.stderr.write(`svt-server: cannot listen: ${(err as Error).message}\n`);
@@ -87,13 +101,28 @@ async function serve(): Promise<void> {
   process.once('SIGINT', onSignal);
 }
 
-/** Opens the configured store for an admin command, runs it, closes it; exit 0, 1 or 2. */
-async function withStore(command: (store: Store, io: Output) => Promise<void>): Promise<void> {
-  // Messages quote names and keys read from files and databases: no control sequence gets through.
-  const io: Output = {
+/** Where admin commands write: each line through terminalText, so that no control sequence gets through. */
+function adminOutput(): Output {
+  // Messages quote names and keys read from files and databases.
+  return {
     out: (text) => process.stdout.write(`${terminalText(text)}\n`),
     err: (text) => process.stderr.write(`${terminalText(text)}\n`),
   };
+}
+
+/**
+ * Runs an admin command: reads the settings (exit 2 on a bad one), refuses
+ * a database it must not open (exit 1, one line: admin-database.ts), names
+ * the database on stderr, then runs `command`; exit 1 (or a CommandError's
+ * code) when it throws, with its message.
+ * @param create true when the command was given --create-db, false when
+ *   not, null for a command that only reads (and so never creates one)
+ */
+async function adminCommand(
+  create: boolean | null,
+  command: (config: Config, io: Output) => Promise<void>,
+): Promise<void> {
+  const io = adminOutput();
   let config;
   try {
     config = parseConfig(process.env);
@@ -102,21 +131,55 @@ async function withStore(command: (store: Store, io: Output) => Promise<void>): 
     io.err(`svt-server: ${err.message}`);
     process.exit(2);
   }
-  const store = await createStore(config, (m) =>
-    io.err(
-      `svt-server: SQLite schema migrated from version ${m.from} to ${m.to}: ${m.deployments} deployments in ${Math.round(m.ms)} ms`,
-    ),
-  );
+  const refused = refusedDatabase(config, create);
+  if (refused !== null) {
+    io.err(`svt-server: ${refused}`);
+    process.exitCode = 1;
+    return;
+  }
+  // Said when --create-db starts a new file, so that a mistyped path shows at once.
+  const path = sqlitePath(config);
+  const isNew = path !== null && !existsSync(path) ? ` (new: created by ${CREATE_DB_FLAG})` : '';
+  io.err(`svt-server: ${await describeDatabase(config)}${isNew}`);
   try {
-    await store.open();
-    await command(store, io);
+    await command(config, io);
   } catch (err) {
     io.err(`svt-server: ${(err as Error).message}`);
     process.exitCode = err instanceof CommandError ? err.exitCode : 1;
-  } finally {
-    await store.close();
   }
 }
+
+/** An admin command that works on the opened store (see adminCommand); the store is closed after it. */
+function withStore(
+  create: boolean | null,
+  command: (store: Store, io: Output) => Promise<void>,
+): Promise<void> {
+  return adminCommand(create, async (config, io) => {
+    const store = await createStore(config, (m) =>
+      io.err(
+        `svt-server: SQLite schema migrated from version ${m.from} to ${m.to}: ${m.deployments} deployments in ${Math.round(m.ms)} ms`,
+      ),
+    );
+    try {
+      await store.open();
+      await command(store, io);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+/** Backup of a MongoDB store: MongoDB's own tool, one line. */
+function mongodumpAdvice(config: Config): string {
+  return (
+    'backup copies the SQLite file, and this server stores in MongoDB (SVT_MONGODB_URL): ' +
+    `back it up with mongodump --uri="$SVT_MONGODB_URL" --db=${config.mongodbDb} --gzip --archive=svt-backup.gz ` +
+    `(restore: mongorestore --uri="$SVT_MONGODB_URL" --gzip --archive=svt-backup.gz --drop)`
+  );
+}
+
+const CREATE_DB_HELP =
+  'create the SQLite file if it does not exist (only the server does otherwise)';
 
 export async function run(argv: string[]): Promise<void> {
   const program = new Command('svt-server')
@@ -142,32 +205,38 @@ export async function run(argv: string[]): Promise<void> {
       '--scope <scopes>',
       'comma-separated: read, write:<environment glob> (write:prod-*), admin',
     )
-    .action((opts: { name: string; scope: string }) =>
-      withStore((store, io) => createToken(store, opts.name, opts.scope, io)),
+    .option(CREATE_DB_FLAG, CREATE_DB_HELP)
+    .action((opts: { name: string; scope: string; createDb?: boolean }) =>
+      withStore(opts.createDb === true, (store, io) =>
+        createToken(store, opts.name, opts.scope, io),
+      ),
     );
   token
     .command('list')
     .description('names, scopes, creation and last use; never the secret')
-    .action(() => withStore((store, io) => listTokens(store, io)));
+    .action(() => withStore(null, (store, io) => listTokens(store, io)));
   token
     .command('revoke')
     .description('refuse a token from now on')
     .argument('<name>', 'the token name')
-    .action((name: string) => withStore((store, io) => revokeToken(store, name, io)));
+    .action((name: string) => withStore(null, (store, io) => revokeToken(store, name, io)));
   program
     .command('export')
     .description(
       'write every deployment to stdout, one JSON object a line (from SVT_DB or SVT_MONGODB_URL)',
     )
-    .action(() => withStore((store, io) => exportAll(store, process.stdout, io)));
+    .action(() => withStore(null, (store, io) => exportAll(store, process.stdout, io)));
   program
     .command('import')
     .description(
       'add the deployments of an export file; those already present (same id) are skipped',
     )
     .argument('<file>', 'a file written by svt-server export')
-    .action((file: string) => withStore((store, io) => importFile(store, file, io)));
-  program
+    .option(CREATE_DB_FLAG, `${CREATE_DB_HELP}, e.g. on a new machine`)
+    .action((file: string, opts: { createDb?: boolean }) =>
+      withStore(opts.createDb === true, (store, io) => importFile(store, file, io)),
+    );
+  const legacy = program
     .command('import-legacy')
     .description(
       "import the original SVT's data: a folder of mongoexport --jsonArray files, one <environment>.json per collection of its stacks database, or that database itself with --mongodb-url",
@@ -175,14 +244,37 @@ export async function run(argv: string[]): Promise<void> {
     .argument('[dir]', 'the folder of exported collections')
     .option('--mongodb-url <url>', "read the seed's MongoDB instead of files")
     .option('--mongodb-db <name>', 'its database', 'stacks')
-    .action((dir: string | undefined, opts: { mongodbUrl?: string; mongodbDb: string }) =>
-      withStore((store, io) => {
-        if ((dir === undefined) === (opts.mongodbUrl === undefined)) {
-          throw new CommandError('give either a folder of exported files or --mongodb-url', 2);
-        }
-        return opts.mongodbUrl === undefined
+    .option(CREATE_DB_FLAG, CREATE_DB_HELP);
+  legacy.action(
+    (
+      dir: string | undefined,
+      opts: { mongodbUrl?: string; mongodbDb: string; createDb?: boolean },
+    ) => {
+      // A usage error first, before anything about the database.
+      if ((dir === undefined) === (opts.mongodbUrl === undefined)) {
+        legacy.error('svt-server: give either a folder of exported files or --mongodb-url', {
+          exitCode: 2,
+        });
+      }
+      return withStore(opts.createDb === true, (store, io) =>
+        opts.mongodbUrl === undefined
           ? importLegacyDir(store, dir ?? '', io)
-          : importLegacyMongo(store, opts.mongodbUrl, opts.mongodbDb, io);
+          : importLegacyMongo(store, opts.mongodbUrl, opts.mongodbDb, io),
+      );
+    },
+  );
+  program
+    .command('backup')
+    .description(
+      'copy the SQLite database (SVT_DB) to <file>, consistent while the server runs and writes',
+    )
+    .argument('<file>', 'the copy to write (refused if it exists)')
+    .option('--overwrite', 'replace <file> if it exists')
+    .action((file: string, opts: { overwrite?: boolean }) =>
+      adminCommand(null, async (config, io) => {
+        const source = sqlitePath(config);
+        if (source === null) throw new CommandError(mongodumpAdvice(config), 1);
+        await backupFile(source, file, opts.overwrite === true, io);
       }),
     );
   await program.parseAsync(argv);

@@ -3,11 +3,15 @@
  * one JSON object a line, streamed both ways (constant memory), import
  * idempotent by id. This is how a team moves from the embedded SQLite to
  * MongoDB: export with SVT_DB, import with SVT_MONGODB_URL.
+ * `svt-server backup <file>`: a copy of the SQLite file, taken while the
+ * server runs.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { once } from 'node:events';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
+import { backupSqlite } from './store/sqlite-backup.js';
 import type { Store } from './store/types.js';
 import type { ImportItem } from './store/types.js';
 import { CommandError, type Output } from './token-commands.js';
@@ -63,3 +67,53 @@ export async function importFile(store: Store, path: string, io: Output): Promis
     batch = [];
   }
 }
+
+/**
+ * Copies the SQLite file `source` to `target` (store/sqlite-backup.ts) and
+ * prints what it wrote. Refuses (exit 1) a target that exists, or whose
+ * `-wal` or `-shm` file does (SQLite would apply a stale one to the new
+ * copy), unless `overwrite`; and always the database's own files and a
+ * folder that does not exist.
+ */
+export async function backupFile(
+  source: string,
+  target: string,
+  overwrite: boolean,
+  io: Output,
+): Promise<void> {
+  const path = resolve(target);
+  const dir = dirname(path);
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() !== true) {
+    throw new CommandError(`cannot write ${path}: the folder ${dir} does not exist`, 1);
+  }
+  const own = [source, `${source}-wal`, `${source}-shm`, `${source}-journal`];
+  if (own.some((file) => file === path || sameFile(file, path))) {
+    throw new CommandError(`${path} is the database's own file: back it up to another one`, 1);
+  }
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+    throw new CommandError(`cannot write ${path}: it is a folder`, 1);
+  }
+  const present = [path, `${path}-wal`, `${path}-shm`].find(
+    (file) => statSync(file, { throwIfNoEntry: false }) !== undefined,
+  );
+  if (present !== undefined && !overwrite) {
+    throw new CommandError(
+      `${present} exists: pass --overwrite to replace it, or choose another file`,
+      1,
+    );
+  }
+  const summary = await backupSqlite(source, path);
+  io.out(
+    `wrote ${summary.path}: ${summary.bytes} bytes (${mebibytes(summary.bytes)}), ` +
+      `${summary.deployments} deployments`,
+  );
+}
+
+/** Whether `a` and `b` both exist and are one file (a link, another spelling of the path). */
+function sameFile(a: string, b: string): boolean {
+  const sa = statSync(a, { throwIfNoEntry: false });
+  const sb = statSync(b, { throwIfNoEntry: false });
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
+const mebibytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

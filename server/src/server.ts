@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { describeDatabase } from './admin-database.js';
 import { createApp } from './app.js';
 import { hostAllowList } from './http/hosts.js';
 import type { Config } from './config.js';
@@ -75,7 +76,7 @@ function scheduleRetention(config: Config, store: Store, logger: Logger): NodeJS
 const IDLE_SOCKET_MS = 60_000;
 
 export async function startServer(config: Config, store: Store, logger: Logger): Promise<Running> {
-  const lifecycle: Lifecycle = { shuttingDown: false };
+  const lifecycle: Lifecycle = { shuttingDown: false, beforeClose: [] };
   const app = createApp({ store, config, logger, lifecycle });
   const timeouts = {
     // Slow or stalled clients must not hold connections forever.
@@ -110,8 +111,10 @@ export async function startServer(config: Config, store: Store, logger: Logger):
   });
   const { port } = server.address() as AddressInfo;
   const scheme = config.tls === null ? 'http' : 'https';
+  // The database as the admin commands name it, so that an operator can check they agree.
+  const database = await describeDatabase(config);
   logger.info(
-    { host: config.host, port, store: store.kind, tls: config.tls !== null },
+    { host: config.host, port, store: store.kind, database, tls: config.tls !== null },
     `listening on ${scheme}://${config.host}:${port}`,
   );
   await warnAboutAccess(config, store, logger);
@@ -133,6 +136,9 @@ export async function startServer(config: Config, store: Store, logger: Logger):
       });
       clearTimeout(cut);
       if (retention !== null) clearInterval(retention);
+      for (const task of lifecycle.beforeClose ?? []) {
+        await task().catch((err: unknown) => logger.warn({ err }, 'shutdown task failed'));
+      }
       await store.close();
       logger.info('stopped');
     })();

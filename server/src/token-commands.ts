@@ -63,6 +63,11 @@ export async function createToken(
 
 const when = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
 
+/**
+ * Prints every token (revoked ones too) as a table on stdout, never a
+ * secret. LAST USED is what the server has written, and it writes uses
+ * once a minute (auth/policy.ts TokenUsage): the note on stderr says so.
+ */
 export async function listTokens(store: Store, io: Output): Promise<void> {
   const tokens = await store.listTokens();
   if (tokens.length === 0) {
@@ -87,6 +92,9 @@ export async function listTokens(store: Store, io: Output): Promise<void> {
         .join('  ')
         .trimEnd(),
     );
+  io.err(
+    'LAST USED is up to a minute behind: a running server records token use once a minute, and when it stops.',
+  );
 }
 
 export async function revokeToken(store: Store, name: string, io: Output): Promise<void> {

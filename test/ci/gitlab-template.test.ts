@@ -67,6 +67,23 @@ deploy-prod:
     - echo deploying
 `;
 
+interface Planned {
+  name: string;
+  stage: string;
+  /** Null when the job sets none (it waits for every earlier stage); [] starts it with the pipeline. */
+  needs: { job: string }[] | null;
+}
+
+/** The pipeline's jobs as gitlab-ci-local plans them. */
+function plan(dir: string): Planned[] {
+  const out = execFileSync(
+    process.execPath,
+    [GITLAB_CI_LOCAL, '--list-json', '--variable', `SVT_TOKEN=${token}`],
+    { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir }, encoding: 'utf8' },
+  );
+  return JSON.parse(out) as Planned[];
+}
+
 describe('gitlab-template/svt.yml', () => {
   test('declares its inputs and keeps the job script to what node:24-alpine has', () => {
     const [header, jobs] = parseAllDocuments(readFileSync(TEMPLATE, 'utf8')).map(
@@ -77,10 +94,65 @@ describe('gitlab-template/svt.yml', () => {
       ['app', 'environment', 'image', 'needs', 'server_url', 'stage', 'status', 'version'].sort(),
     );
     expect(inputs.stage?.default).toBe('.post');
+    // Only server_url and environment are required.
+    expect(
+      Object.entries(inputs)
+        .filter(([, spec]) => spec.default === undefined)
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['environment', 'server_url']);
+    expect(inputs.needs?.default).toEqual([]);
     expect(inputs.image?.default).toBe('node:24-alpine');
     const hidden = jobs?.['.svt-record'] as { script: string[]; environment: unknown };
     expect(hidden.environment).toEqual({ name: '$[[ inputs.environment ]]', action: 'verify' });
     for (const line of hidden.script) expect(line).toMatch(/^node /); // no curl, no wget, no bash
+  });
+
+  test('server_url and environment are enough: the job runs in .post, after the deployment', async () => {
+    // The deploy job takes a while: a job started with the pipeline would record before it ends.
+    const { dir } = project(
+      include(`      server_url: ${svt().url}\n      environment: two-inputs`).replace(
+        '    - echo deploying\n',
+        "    - sleep 2\n    - echo 'deploy done'\n",
+      ),
+    );
+    const record = plan(dir).find((j) => j.name === 'svt-record');
+    expect(record).toMatchObject({ stage: '.post' });
+    expect(record?.needs ?? null).toBeNull(); // no needs: it waits for every earlier stage
+    const run = await pipeline(dir, { CI_COMMIT_TAG: 'v1.0.0' });
+    expect(run.output).not.toMatch(/invalid|required value has not been provided/i);
+    expect(run.code).toBe(0);
+    const deployed = run.output.search(/deploy-prod\s+> deploy done/);
+    const recorded = run.output.search(/svt-record\s+> Recorded shop v1\.0\.0 in two-inputs/);
+    expect(deployed).toBeGreaterThan(-1);
+    expect(recorded).toBeGreaterThan(deployed);
+    expect((await svt().store.current('two-inputs'))?.map((d) => [d.app, d.version])).toEqual([
+      ['shop', 'v1.0.0'],
+    ]);
+  });
+
+  test('needs named: the job waits for those jobs alone, not for every earlier stage', async () => {
+    // A failed job of an earlier stage holds back a job without needs, not one that needs others.
+    const ci = (inputs: string) => `${include(`      server_url: ${svt().url}\n${inputs}`)}
+lint:
+  stage: deploy
+  script:
+    - exit 1
+`;
+    const named = project(ci('      environment: named-needs\n      needs: [deploy-prod]'));
+    expect(plan(named.dir).find((j) => j.name === 'svt-record')).toMatchObject({
+      stage: '.post',
+      needs: [{ job: 'deploy-prod' }],
+    });
+    const run = await pipeline(named.dir, { CI_COMMIT_TAG: 'v2.0.0' });
+    expect(run.output).toMatch(/svt-record\s+> Recorded shop v2\.0\.0 in named-needs/);
+    expect((await svt().store.current('named-needs'))?.map((d) => d.version)).toEqual(['v2.0.0']);
+
+    const unnamed = project(ci('      environment: unnamed-needs'));
+    const held = await pipeline(unnamed.dir, { CI_COMMIT_TAG: 'v2.0.0' });
+    expect(held.output).toMatch(/FAIL\s+lint/);
+    expect(held.output).not.toMatch(/svt-record\s+>/);
+    expect(await svt().store.current('unnamed-needs')).toBeNull();
   });
 
   test('a tag pipeline records the deployment with its commit, tag, pipeline URL and source', async () => {

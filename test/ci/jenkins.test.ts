@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { faultProxy } from '../helpers/fault-proxy.js';
-import { useListeningApp } from '../helpers/listen.js';
+import { listenApp, useListeningApp } from '../helpers/listen.js';
 import { ROOT } from '../helpers/run-node.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -119,6 +119,39 @@ describe('Jenkins recipes', () => {
 
     await sh(CURL_RECIPE, { ...env, TAG_NAME: 'v4.0.0', BUILD_NUMBER: '43' });
     expect((await svt().store.current('jenkins-curl'))?.[0]?.version).toBe('v4.0.0');
+  });
+
+  test('an empty token, before any token exists: no Authorization header, and the record is kept', async () => {
+    // A server of its own, with no token yet: it accepts tokenless writes from
+    // loopback, and refuses `Authorization: Bearer ` with nothing after it.
+    const fresh = await listenApp();
+    const proxy = await faultProxy(fresh.port, []); // forwards all, keeps the headers
+    try {
+      for (const [script, name] of [
+        [CURL_RECIPE, 'curl'],
+        [CLI_RECIPE, 'cli'],
+      ] as const) {
+        const before = proxy.seen.length;
+        const run = await sh(
+          script,
+          jenkinsEnv({ SVT_URL: proxy.url, SVT_TOKEN: '', DEPLOY_ENV: `tokenless-${name}` }),
+        );
+        expect([name, run.code]).toEqual([name, 0]);
+        expect(run.output).not.toContain('could not be recorded');
+        const writes = proxy.seen.slice(before).filter((r) => r.method === 'POST');
+        expect(writes).toHaveLength(1);
+        expect(writes[0]?.headers).not.toHaveProperty('authorization');
+        expect((await fresh.store.current(`tokenless-${name}`))?.[0]).toMatchObject({
+          app: 'shop',
+          version: 'ffeeddc',
+          source: 'jenkins',
+          recordedBy: null,
+        });
+      }
+    } finally {
+      await proxy.close();
+      await fresh.close();
+    }
   });
 
   test('a refused record warns and leaves the build green, under sh -e', async () => {

@@ -8,6 +8,7 @@
  */
 import { afterAll, expect, test } from '@jest/globals';
 import { join } from 'node:path';
+import { MONGODB_URL, withMongoDB } from '../helpers/mongodb.js';
 import { call, startServer, type ServerProcess } from '../helpers/process.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
@@ -86,12 +87,11 @@ test(`${WRITERS} concurrent writers on one app and environment, ${ROUNDS} rounds
   }
 }, 60_000);
 
-const mongoUrl = process.env.SVT_TEST_MONGODB_URL ?? '';
-(mongoUrl === '' ? test.skip : test)(
-  `${WRITERS} concurrent writers over three server processes sharing MongoDB${mongoUrl === '' ? ' (skipped: SVT_TEST_MONGODB_URL is not set)' : ''}`,
+withMongoDB.test(
+  `${WRITERS} concurrent writers over three server processes sharing MongoDB`,
   async () => {
     const env = {
-      SVT_MONGODB_URL: mongoUrl,
+      SVT_MONGODB_URL: MONGODB_URL,
       SVT_MONGODB_DB: `svt_contention_${process.pid}`,
       SVT_RATE_LIMIT: '0',
     };

@@ -4,7 +4,8 @@
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.SVT_TEST_CHROMIUM ?? '/usr/bin/chromium';
+// Empty counts as unset, as in scripts/check-test-tools.mjs, which checks it first.
+export const CHROMIUM = process.env.SVT_TEST_CHROMIUM || '/usr/bin/chromium';
 
 export function launch(): Promise<Browser> {
   return chromium.launch({

@@ -4,7 +4,7 @@
  * stops the import, named, after the good lines before it.
  */
 import { afterAll, expect, test } from '@jest/globals';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteStore } from '../../server/src/store/sqlite.js';
 import type { Store } from '../../server/src/store/types.js';
@@ -75,7 +75,7 @@ test('export -> import into a fresh store gives identical answers, and importing
 
   const exported = await runNode(BIN, ['export'], { SVT_DB: source });
   expect(exported.code).toBe(0);
-  expect(exported.stderr).toBe('exported 9 deployments\n');
+  expect(exported.stderr).toBe(`svt-server: SQLite database ${source}\nexported 9 deployments\n`);
   const file = join(dir, 'svt.jsonl');
   writeFileSync(file, exported.stdout);
   expect(
@@ -85,14 +85,21 @@ test('export -> import into a fresh store gives identical answers, and importing
       .map((l) => (JSON.parse(l) as { version: string }).version),
   ).toEqual(rows.map((r) => r[2]));
 
+  // A new machine: its store does not exist yet, and import creates it only when told to.
   const target = join(dir, 'target.db');
-  const first = await runNode(BIN, ['import', file], { SVT_DB: target });
+  const refused = await runNode(BIN, ['import', file], { SVT_DB: target });
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/^svt-server: no database at .*target\.db .* pass --create-db/);
+  expect(existsSync(target)).toBe(false);
+  const first = await runNode(BIN, ['import', '--create-db', file], { SVT_DB: target });
   expect([first.code, first.stderr]).toEqual([
     0,
-    'read 9 deployments: 9 imported, 0 already present\n',
+    `svt-server: SQLite database ${target} (new: created by --create-db)\nread 9 deployments: 9 imported, 0 already present\n`,
   ]);
   const again = await runNode(BIN, ['import', file], { SVT_DB: target });
-  expect(again.stderr).toBe('read 9 deployments: 0 imported, 9 already present\n');
+  expect(again.stderr).toBe(
+    `svt-server: SQLite database ${target}\nread 9 deployments: 0 imported, 9 already present\n`,
+  );
 
   const imported = new SqliteStore(target);
   await imported.open();
@@ -120,10 +127,10 @@ test('a bad line stops the import with its number; the lines before it are in', 
     `${good}${JSON.stringify({ ...line, id: '01KBAD00000000000000000000', env: 'not valid' })}\n{"oops"\n`,
   );
   const target = join(dir, 'target.db');
-  const run = await runNode(BIN, ['import', file], { SVT_DB: target });
+  const run = await runNode(BIN, ['import', '--create-db', file], { SVT_DB: target });
   expect(run.code).toBe(1);
   expect(run.stderr).toBe(
-    `svt-server: ${file}:2: env: must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit; the 1 new deployments before it are imported\n`,
+    `svt-server: SQLite database ${target} (new: created by --create-db)\nsvt-server: ${file}:2: env: must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit; the 1 new deployments before it are imported\n`,
   );
   expect(readFileSync(file, 'utf8')).toContain('not valid');
   const missing = await runNode(BIN, ['import', join(dir, 'nope.jsonl')], { SVT_DB: target });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { MongoClient, ObjectId } from 'mongodb';
 import { SqliteStore } from '../../server/src/store/sqlite.js';
 import { BIN } from '../helpers/process.js';
+import { MONGODB_URL, withMongoDB } from '../helpers/mongodb.js';
 import { runNode } from '../helpers/run-node.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
@@ -54,9 +55,10 @@ test('the seed’s exported collections become deployments, once', async () => {
   writeFileSync(join(dir, 'not an env.json'), '[]');
   const db = join(dir, '..', 'svt.db');
 
-  const first = await runNode(BIN, ['import-legacy', dir], { SVT_DB: db });
+  const first = await runNode(BIN, ['import-legacy', '--create-db', dir], { SVT_DB: db });
   expect(first.code).toBe(0);
   expect(first.stderr.split('\n').filter(Boolean)).toEqual([
+    `svt-server: SQLite database ${db} (new: created by --create-db)`,
     'not an env.json: skipped: "not an env" is not a valid environment name',
     'prod.json[2]: skipped: version: must be 1-128 printable characters without whitespace',
     'prod.json[3]: skipped: date: missing or not a date',
@@ -111,10 +113,12 @@ test('names and keys read from the files reach the terminal with their control c
       },
     ]),
   );
-  const run = await runNode(BIN, ['import-legacy', dir], { SVT_DB: join(dir, '..', 'svt.db') });
+  const db = join(dir, '..', 'svt.db');
+  const run = await runNode(BIN, ['import-legacy', '--create-db', dir], { SVT_DB: db });
   expect(run.code).toBe(0);
   // By hand: ESC is \u001b, BEL \u0007, each written out as six visible characters.
   expect(run.stderr.split('\n').filter(Boolean)).toEqual([
+    `svt-server: SQLite database ${db} (new: created by --create-db)`,
     'esc\\u001b[2J.json: skipped: "esc\\u001b[2J" is not a valid environment name',
     'qa.json[0]: skipped: attributes.\\u001b]0;owned\\u0007: key must be 1-64 letters, digits, "_" or "-", starting with a letter',
     'read 1 documents in 1 environments: 0 imported, 0 already present, 1 skipped',
@@ -126,11 +130,18 @@ test('--mongodb-url: a server that cannot be reached is one clear line; a folder
   const db = join(tempDir('svt-legacy-'), 'svt.db');
   const down = await runNode(
     BIN,
-    ['import-legacy', '--mongodb-url', 'mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=300'],
+    [
+      'import-legacy',
+      '--create-db',
+      '--mongodb-url',
+      'mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=300',
+    ],
     { SVT_DB: db },
   );
   expect(down.code).toBe(1);
-  expect(down.stderr).toMatch(/^svt-server: cannot reach MongoDB at --mongodb-url: /);
+  expect(down.stderr).toMatch(
+    /^svt-server: SQLite database .*\nsvt-server: cannot reach MongoDB at --mongodb-url: /,
+  );
   const both = await runNode(BIN, ['import-legacy', '/tmp', '--mongodb-url', 'mongodb://x/'], {
     SVT_DB: db,
   });
@@ -141,12 +152,11 @@ test('--mongodb-url: a server that cannot be reached is one clear line; a folder
 
 // Straight from the seed's MongoDB, where one is reachable (the GitHub
 // workflow's service); reported as skipped here, never as passed.
-const mongoUrl = process.env.SVT_TEST_MONGODB_URL ?? '';
-(mongoUrl === '' ? test.skip : test)(
+withMongoDB.test(
   '--mongodb-url reads every collection of the stacks database, with the ids the files give',
   async () => {
     const dbName = `stacks_${process.pid}`;
-    const client = new MongoClient(mongoUrl);
+    const client = new MongoClient(MONGODB_URL);
     await client.connect();
     try {
       const stacks = client.db(dbName);
@@ -164,8 +174,8 @@ const mongoUrl = process.env.SVT_TEST_MONGODB_URL ?? '';
         { name: 'broken', version: 'has space', date: new Date(1599100000000) },
       ]);
       const db = join(tempDir('svt-legacy-'), 'svt.db');
-      const args = ['import-legacy', '--mongodb-url', mongoUrl, '--mongodb-db', dbName];
-      const first = await runNode(BIN, args, { SVT_DB: db });
+      const args = ['import-legacy', '--mongodb-url', MONGODB_URL, '--mongodb-db', dbName];
+      const first = await runNode(BIN, [...args, '--create-db'], { SVT_DB: db });
       expect(first.code).toBe(0);
       expect(first.stderr).toContain(
         'read 3 documents in 2 environments: 2 imported, 0 already present, 1 skipped',

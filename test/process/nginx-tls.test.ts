@@ -21,7 +21,8 @@ import { type ServerProcess, startServer } from '../helpers/process.js';
 import { ROOT } from '../helpers/run-node.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
-const NGINX = process.env.SVT_TEST_NGINX ?? '/usr/sbin/nginx';
+// Empty counts as unset, as in scripts/check-test-tools.mjs, which checks it first.
+const NGINX = process.env.SVT_TEST_NGINX || '/usr/sbin/nginx';
 let svt: ServerProcess;
 let nginx: ChildProcess;
 let httpsPort = 0;

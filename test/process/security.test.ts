@@ -102,6 +102,35 @@ describe('svt-server token, against a running server', () => {
   });
 });
 
+test('token list shows the last use once the server has stopped, within the minute of its writes', async () => {
+  const db = join(tempDir(), 'svt.db');
+  const server = await startServer({ SVT_DB: db });
+  let stopped = false;
+  try {
+    const token = (await admin(['create', '--name', 'ci', '--scope', 'write:*'], db)).stdout.trim();
+    const before = Date.now();
+    expect((await post(server.port, token, { env: 'prod', app: 'api', version: '1' })).status).toBe(
+      201,
+    );
+    const after = Date.now();
+    // Written once a minute: not yet, a few milliseconds later.
+    expect((await admin(['list'], db)).stdout).toMatch(/\nci\s+write:\*\s+\S+\s+-\s+-\n$/);
+    // A stop writes what the minute had not: nothing is lost.
+    server.proc.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    stopped = true;
+    const listed = await admin(['list'], db);
+    const lastUsed = /\nci\s+write:\*\s+\S+\s+(\S+)\s+-\n$/.exec(listed.stdout)?.[1] ?? '';
+    expect(Date.parse(lastUsed)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(lastUsed)).toBeLessThanOrEqual(after);
+  } finally {
+    if (!stopped) {
+      server.proc.kill('SIGTERM');
+      await server.exited;
+    }
+  }
+});
+
 test('HTTPS with SVT_TLS_CERT and SVT_TLS_KEY, HSTS on, plain HTTP refused', async () => {
   const dir = tempDir('svt-tls-');
   const cert = join(dir, 'cert.pem');

@@ -37,6 +37,12 @@ describe('svt-server process', () => {
     ]) {
       expect(help.stdout).toContain(name);
     }
+    // Every admin command, and what they share: the database they act on.
+    for (const command of ['token', 'export', 'import', 'import-legacy', 'backup']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+    expect(help.stdout).toContain('they never create a database');
+    expect(help.stdout).toContain('Backup: svt-server backup <file>');
     const version = await run(process.execPath, [BIN, '--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
@@ -53,7 +59,16 @@ describe('svt-server process', () => {
   it('starts on the embedded default ./data/svt.db relative to its working directory', async () => {
     const cwd = tempDir();
     const s = await start({}, cwd);
-    expect(s.logs).toContainEqual(expect.objectContaining({ store: 'sqlite', host: '127.0.0.1' }));
+    // Named as the admin commands name it; said once that it is new.
+    const database = `SQLite database ${join(cwd, 'data', 'svt.db')}`;
+    expect(s.logs).toContainEqual(
+      expect.objectContaining({ store: 'sqlite', host: '127.0.0.1', database }),
+    );
+    expect(s.logs).toContainEqual(
+      expect.objectContaining({
+        msg: `created a new, empty database at ${join(cwd, 'data', 'svt.db')}`,
+      }),
+    );
     expect(
       (await call(s.port, 'POST', '/api/v1/deployments', { env: 'dev', app: 'a', version: '1' }))
         .status,

@@ -3,10 +3,11 @@
  * deletion, expiry and their token's revocation, bounded per token) and the
  * server's secret keys (made once, the same on every ask).
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, expect, it } from '@jest/globals';
 import { SESSIONS_PER_TOKEN } from '../../server/src/store/shared.js';
 import type { SessionRecord, Store, TokenRecord } from '../../server/src/store/types.js';
 import { MINUTE, T0 } from '../helpers/deployments.js';
+import type { Gate } from '../helpers/skip.js';
 
 const HOUR = 60 * MINUTE;
 
@@ -27,8 +28,8 @@ const session = (owner: TokenRecord, n: number, at = 0): SessionRecord => ({
   expiresAt: T0 + at + HOUR,
 });
 
-export function accessContract(name: string, makeStore: () => Promise<Store>, skip: boolean): void {
-  (skip ? describe.skip : describe)(`${name} store contract: sessions and keys`, () => {
+export function accessContract(name: string, makeStore: () => Promise<Store>, gate: Gate): void {
+  gate.describe(`${name} store contract: sessions and keys`, () => {
     let store: Store;
     beforeEach(async () => {
       store = await makeStore();

@@ -3,16 +3,13 @@
  * whether a write became current (and what runs instead when it did not),
  * and rollbacks, kept right when deployments arrive out of order.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, expect, it } from '@jest/globals';
 import type { Store } from '../../server/src/store/types.js';
 import { MINUTE, T0, newDeployment as d } from '../helpers/deployments.js';
+import type { Gate } from '../helpers/skip.js';
 
-export function derivedContract(
-  name: string,
-  makeStore: () => Promise<Store>,
-  skip: boolean,
-): void {
-  (skip ? describe.skip : describe)(`${name} store contract: derived facts`, () => {
+export function derivedContract(name: string, makeStore: () => Promise<Store>, gate: Gate): void {
+  gate.describe(`${name} store contract: derived facts`, () => {
     let store: Store;
     beforeEach(async () => {
       store = await makeStore();

@@ -2,26 +2,31 @@
  * The store contract: every adapter must pass it. Each adapter's test file
  * calls `storeContract(name, makeStore)` and adds only what is its own.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, expect, it } from '@jest/globals';
 import type { RecordResult, Store } from '../../server/src/store/types.js';
 import { HttpProblem } from '../../server/src/errors.js';
 import { MINUTE, T0, newDeployment as d } from '../helpers/deployments.js';
+import { RUN, type Gate } from '../helpers/skip.js';
 import { accessContract } from './contract-access.js';
 import { derivedContract } from './contract-derived.js';
 
 export interface ContractOptions {
-  /** Report every test as skipped (an adapter whose server is not reachable here). */
-  skip?: boolean;
+  /**
+   * Where the suites run, or are reported as skipped with a group and a
+   * reason (an adapter whose server is not reachable here): a gate from
+   * skipUnless() in test/helpers/skip.ts. Default: always run.
+   */
+  gate?: Gate;
 }
 
 export function storeContract(
   name: string,
   makeStore: () => Promise<Store>,
-  { skip = false }: ContractOptions = {},
+  { gate = RUN }: ContractOptions = {},
 ): void {
-  derivedContract(name, makeStore, skip);
-  accessContract(name, makeStore, skip);
-  (skip ? describe.skip : describe)(`${name} store contract`, () => {
+  derivedContract(name, makeStore, gate);
+  accessContract(name, makeStore, gate);
+  gate.describe(`${name} store contract`, () => {
     let store: Store;
     beforeEach(async () => {
       store = await makeStore();

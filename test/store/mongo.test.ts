@@ -5,14 +5,14 @@
  * passed: no MongoDB server can be installed on this project's own machines.
  */
 import { MongoStore } from '../../server/src/store/mongo.js';
+import { MONGODB_URL, withMongoDB } from '../helpers/mongodb.js';
 import { storeContract } from './contract.js';
 
-const url = process.env.SVT_TEST_MONGODB_URL ?? '';
 let n = 0;
 
 storeContract(
-  url === '' ? 'mongodb (skipped: SVT_TEST_MONGODB_URL is not set)' : 'mongodb',
+  'mongodb',
   // A fresh database per test keeps tests independent.
-  async () => new MongoStore(url, `svt_test_${process.pid}_${n++}`),
-  { skip: url === '' },
+  async () => new MongoStore(MONGODB_URL, `svt_test_${process.pid}_${n++}`),
+  { gate: withMongoDB },
 );

@@ -3,9 +3,11 @@ import { describe, expect, test } from '@jest/globals';
 import {
   attemptNote,
   compareTable,
+  count,
   currentTable,
   doraText,
   historyTable,
+  seconds,
 } from '../../client/src/cli/format.js';
 import { compareNames } from '../../client/src/names.js';
 import { compareNames as serverCompareNames } from '../../server/src/names.js';
@@ -150,5 +152,102 @@ describe('svt list: what runs, and each open attempt', () => {
         ]),
       ).map((row) => row[3]),
     ).toEqual(['VERSION', '1.9.0 (rollback)', '2.0.0']);
+  });
+});
+
+describe('svt compare: the environments by name, in the words of the compare page', () => {
+  test('column heads are the names as recorded; each state names its environment', () => {
+    const text = compareTable({
+      from: 'VMs-dev',
+      to: 'prod',
+      at: null,
+      items: [
+        { app: 'api', state: 'ahead', from: dep({ version: '2' }), to: dep({ version: '1' }) },
+        { app: 'web', state: 'behind', from: dep({ version: '1' }), to: dep({ version: '3' }) },
+        { app: 'cron', state: 'only_in_from', from: dep({ version: '4' }), to: null },
+        { app: 'zeta', state: 'only_in_to', from: null, to: dep({ version: '5' }) },
+        { app: 'db', state: 'same', from: dep({ version: '6' }), to: dep({ version: '6' }) },
+      ],
+    });
+    expect(cells(text)).toEqual([
+      ['APP', 'VMs-dev', 'prod', 'STATE'],
+      ['api', '2', '1', 'newer in VMs-dev'],
+      ['cron', '4', '-', 'only in VMs-dev'],
+      ['web', '1', '3', 'newer in prod'],
+      ['zeta', '-', '5', 'only in prod'],
+      ['db', '6', '6', 'same'],
+    ]);
+    expect(text).not.toMatch(/\b(from|to)\b/);
+  });
+});
+
+describe('counts: one, or many', () => {
+  test('durations as the DORA page writes them', () => {
+    expect([null, 44.6, 90, 1800, 3600, 11_100, 172_800, 187_200].map(seconds)).toEqual([
+      '-',
+      '45 s',
+      '2 min',
+      '30 min',
+      '1 h',
+      '3 h 5 min',
+      '2 d',
+      '2 d 4 h',
+    ]);
+  });
+
+  test('count() is singular for exactly one', () => {
+    expect(count(0, 'incident')).toBe('0 incidents');
+    expect(count(1, 'incident')).toBe('1 incident');
+    expect(count(2, 'incident')).toBe('2 incidents');
+    expect(count(1, 'success', 'successes')).toBe('1 success');
+    expect(count(3, 'success', 'successes')).toBe('3 successes');
+  });
+
+  const durations = (n: number, median: number | null) => ({
+    count: n,
+    medianSeconds: median,
+    p90Seconds: median,
+  });
+  const report = (n: number, unrestored: number): DoraReport => ({
+    env: 'prod',
+    app: 'api',
+    window: '7d',
+    since: '2026-11-21T00:00:00.000Z',
+    until: '2026-11-28T00:00:00.000Z',
+    deployments: { success: n, rollbacks: n, failure: 0, rolledBack: 0, started: 0 },
+    deploymentFrequency: { perDay: 1, perWeek: 7, activeDays: n },
+    changes: n,
+    failedChanges: n,
+    changeFailureRate: n === 0 ? null : 1,
+    timeToRestore: { ...durations(n, n === 0 ? null : 3600), unrestored },
+    leadTime: durations(n, n === 0 ? null : 7200),
+    daily: [],
+    apps: [],
+  });
+  const details = (r: DoraReport) =>
+    cells(doraText(r))
+      .slice(3, 7)
+      .map((row) => row[2]);
+
+  test('svt dora: every count agrees with its number, in the words of the DORA page', () => {
+    expect(details(report(1, 1))).toEqual([
+      '7 a week, 1 success on 1 day',
+      '1 failed of 1 change, 1 rollback',
+      'median of 1 incident, p90 1 h, 1 not restored yet',
+      'median of 1 deployment with committedAt, p90 2 h',
+    ]);
+    expect(details(report(2, 0))).toEqual([
+      '7 a week, 2 successes on 2 days',
+      '2 failed of 2 changes, 2 rollbacks',
+      'median of 2 incidents, p90 1 h',
+      'median of 2 deployments with committedAt, p90 2 h',
+    ]);
+    expect(details(report(0, 0))).toEqual([
+      '7 a week, 0 successes on 0 days',
+      '0 failed of 0 changes, 0 rollbacks',
+      'no incident ended',
+      'no success carried committedAt',
+    ]);
+    expect(details(report(0, 2))[2]).toBe('no incident ended, 2 not restored yet');
   });
 });

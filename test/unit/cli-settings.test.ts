@@ -1,8 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { detectCiContext } from '../../client/src/ci-context.js';
 import {
+  DEFAULT_TIMEOUT,
   parseAttributes,
   parseConnection,
+  parseDuration,
   parseRecord,
   UsageError,
 } from '../../client/src/cli/settings.js';
@@ -24,6 +26,47 @@ describe('CLI connection settings', () => {
     expect(parseConnection({}, { SVT_URL: 'http://x', SVT_TOKEN: '' }).token).toBeUndefined();
   });
 
+  test('an empty token, or one of spaces, is none: no Authorization header is sent', () => {
+    const url = { SVT_URL: 'http://x' };
+    expect(parseConnection({}, { ...url, SVT_TOKEN: '   ' }).token).toBeUndefined();
+    expect(parseConnection({}, { ...url, SVT_TOKEN: '\t\n' }).token).toBeUndefined();
+    expect(parseConnection({ token: '' }, { ...url, SVT_TOKEN: 'svt_env' }).token).toBeUndefined();
+    expect(parseConnection({}, url).token).toBeUndefined();
+    // A token read from a file keeps no newline.
+    expect(parseConnection({}, { ...url, SVT_TOKEN: 'svt_abc\n' }).token).toBe('svt_abc');
+  });
+
+  test('a record keeps trying 120 s by default, a read 10 s', () => {
+    const env = { SVT_URL: 'http://x' };
+    expect(DEFAULT_TIMEOUT).toEqual({ record: '120s', read: '10s' });
+    expect(parseConnection({}, env, DEFAULT_TIMEOUT.record).deadlineMs).toBe(120_000);
+    expect(parseConnection({}, env, DEFAULT_TIMEOUT.read).deadlineMs).toBe(10_000);
+    expect(parseConnection({ timeout: '3s' }, env, DEFAULT_TIMEOUT.read).deadlineMs).toBe(3000);
+  });
+
+  test.each([
+    ['10s', 10_000],
+    ['2m', 120_000],
+    ['1.5h', 5_400_000],
+    ['90', 90_000],
+    ['7.5', 7500],
+    [' 30S ', 30_000],
+    ['0.5s', 500],
+    ['24h', 86_400_000],
+  ])('--timeout %j is %i ms', (value, ms) => {
+    expect(parseDuration('--timeout', value)).toBe(ms);
+  });
+
+  test.each([['soon'], ['0'], ['0s'], ['-5s'], ['10 s s'], ['25h'], ['1d'], [''], ['1e3']])(
+    '--timeout %j is refused, naming the flag and what it takes',
+    (value) => {
+      expect(() => parseDuration('--timeout', value)).toThrow(UsageError);
+      expect(() => parseDuration('--timeout', value)).toThrow(
+        `--timeout must be a duration above 0 and at most 24h, such as 10s, 2m or 90 (seconds), got ${JSON.stringify(value)}`,
+      );
+    },
+  );
+
   test.each([
     [{}, {}, /no server: pass --server <url> or set SVT_URL/],
     [
@@ -32,12 +75,8 @@ describe('CLI connection settings', () => {
       /--server \(or SVT_URL\) must be an http\(s\) URL, got "svt.example.com"/,
     ],
     [{}, { SVT_URL: 'ftp://x' }, /must be an http\(s\) URL, got "ftp:\/\/x"/],
-    [
-      { server: 'http://x', timeout: 'soon' },
-      {},
-      /--timeout must be a number of seconds .*got "soon"/,
-    ],
-    [{ server: 'http://x', timeout: '0' }, {}, /--timeout must be a number of seconds/],
+    [{ server: 'http://x', timeout: 'soon' }, {}, /--timeout must be a duration .*got "soon"/],
+    [{ server: 'http://x', timeout: '0' }, {}, /--timeout must be a duration above 0/],
   ])('refuses %j with %j', (flags, env, message) => {
     expect(() => parseConnection(flags, env)).toThrow(UsageError);
     expect(() => parseConnection(flags, env)).toThrow(message);

@@ -43,6 +43,15 @@ describe('retry policy', () => {
     expect(nextDelay(1, 2000, 5000, options, () => 0.5)).toBe(2000);
     expect(nextDelay(1, null, 5000, options, () => 0.5)).toBe(50);
     expect(nextDelay(1, 6000, 5000, options, () => 0.5)).toBeNull();
-    expect(nextDelay(4, null, 100, options, () => 0.5)).toBeNull();
+    expect(nextDelay(4, null, 0, options, () => 0.5)).toBeNull();
+    expect(nextDelay(4, null, -20, options, () => 0.5)).toBeNull();
+  });
+
+  test('a backoff draw past the deadline is cut short: the last attempt is made at the deadline', () => {
+    const options = { baseMs: 100, maxMs: 1000 };
+    // Attempt 4 draws up to 800 ms; 0.5 gives 400. With 100 ms left, it waits those 100.
+    expect(nextDelay(4, null, 100, options, () => 0.5)).toBe(100);
+    expect(nextDelay(4, null, 399, options, () => 0.5)).toBe(399);
+    expect(nextDelay(4, null, 401, options, () => 0.5)).toBe(400);
   });
 });

@@ -3,7 +3,15 @@
  * sorted as people read them (compareNames); history stays newest first.
  */
 import { compareNames } from '../names.js';
-import type { Comparison, Deployment, DoraReport, EnvironmentState } from '../types.js';
+import type {
+  CompareItem,
+  Comparison,
+  Deployment,
+  DoraDurations,
+  DoraReport,
+  DoraRestore,
+  EnvironmentState,
+} from '../types.js';
 
 /** Columns padded to their widest cell; the last column is not padded. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -81,40 +89,83 @@ export function historyTable(deployments: readonly Deployment[]): string {
   );
 }
 
-const STATE_WORDS = {
-  ahead: 'ahead (newer in from)',
-  behind: 'behind (older in from)',
-  only_in_from: 'only in from',
-  only_in_to: 'only in to',
-  same: 'same',
-} as const;
+/** `1 incident`, `2 incidents`, `0 changes`: a count with its noun, singular for exactly one. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
 
-/** Differing apps first, then the same ones, each group by app name. */
+/** A state in words, with the environments' names, as the compare page writes it. */
+export function stateWords(state: CompareItem['state'], from: string, to: string): string {
+  switch (state) {
+    case 'ahead':
+      return `newer in ${from}`;
+    case 'behind':
+      return `newer in ${to}`;
+    case 'only_in_from':
+      return `only in ${from}`;
+    case 'only_in_to':
+      return `only in ${to}`;
+    case 'same':
+      return 'same';
+  }
+}
+
+/**
+ * Differing apps first, then the same ones, each group by app name. The
+ * environments head their columns by their names as recorded (`VMs-dev`
+ * stays `VMs-dev`): names are case-sensitive.
+ */
 export function compareTable(c: Comparison): string {
   const items = [...c.items].sort(
     (a, b) => Number(a.state === 'same') - Number(b.state === 'same') || compareNames(a.app, b.app),
   );
   return table(
-    ['APP', c.from.toUpperCase(), c.to.toUpperCase(), 'STATE'],
-    items.map((i) => [i.app, i.from?.version ?? '-', i.to?.version ?? '-', STATE_WORDS[i.state]]),
+    ['APP', c.from, c.to, 'STATE'],
+    items.map((i) => [
+      i.app,
+      i.from?.version ?? '-',
+      i.to?.version ?? '-',
+      stateWords(i.state, c.from, c.to),
+    ]),
   );
 }
 
-/** Seconds for people: 45 s, 30 min, 5.5 h, 2.1 d. */
+/**
+ * Seconds as a short duration, as the DORA page writes them: 45 s, 30 min,
+ * 3 h 5 min, 2 d 4 h; `-` for none.
+ */
 export function seconds(value: number | null): string {
   if (value === null) return '-';
-  if (value < 120) return `${Math.round(value)} s`;
-  if (value < 120 * 60) return `${Math.round(value / 60)} min`;
-  if (value < 48 * 3600) return `${+(value / 3600).toFixed(1)} h`;
-  return `${+(value / 86400).toFixed(1)} d`;
+  if (value < 60) return `${Math.round(value)} s`;
+  const minutes = Math.round(value / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
 }
 
 const rate = (value: number | null) => (value === null ? '-' : `${+(value * 100).toFixed(1)}%`);
 
+/** Time to restore beside its median, worded as the DORA page does. */
+function restoreDetail(r: DoraRestore): string {
+  const open = r.unrestored === 0 ? '' : `, ${r.unrestored} not restored yet`;
+  return r.count === 0
+    ? `no incident ended${open}`
+    : `median of ${count(r.count, 'incident')}, p90 ${seconds(r.p90Seconds)}${open}`;
+}
+
+/** Lead time beside its median, worded as the DORA page does. */
+function leadDetail(l: DoraDurations): string {
+  return l.count === 0
+    ? 'no success carried committedAt'
+    : `median of ${count(l.count, 'deployment')} with committedAt, p90 ${seconds(l.p90Seconds)}`;
+}
+
 /** The four figures, then each app's (when the report covers several). */
 export function doraText(r: DoraReport): string {
   const d = r.deployments;
-  const restore = r.timeToRestore;
+  const f = r.deploymentFrequency;
   const lines = [
     `${r.env ?? 'every environment'}, ${r.app ?? 'every application'}, ${r.window} from ${instant(r.since)} to ${instant(r.until)}`,
     '',
@@ -123,24 +174,16 @@ export function doraText(r: DoraReport): string {
       [
         [
           'deployment frequency',
-          `${r.deploymentFrequency.perDay} a day`,
-          `${r.deploymentFrequency.perWeek} a week, ${d.success} successes on ${r.deploymentFrequency.activeDays} days`,
+          `${f.perDay} a day`,
+          `${f.perWeek} a week, ${count(d.success, 'success', 'successes')} on ${count(f.activeDays, 'day')}`,
         ],
         [
           'change failure rate',
           rate(r.changeFailureRate),
-          `${r.failedChanges} failed of ${r.changes} changes, ${d.rollbacks} rollbacks`,
+          `${r.failedChanges} failed of ${count(r.changes, 'change')}, ${count(d.rollbacks, 'rollback')}`,
         ],
-        [
-          'time to restore',
-          seconds(restore.medianSeconds),
-          `median of ${restore.count} incidents, p90 ${seconds(restore.p90Seconds)}, ${restore.unrestored} not restored`,
-        ],
-        [
-          'lead time for changes',
-          seconds(r.leadTime.medianSeconds),
-          `median of ${r.leadTime.count} with committedAt, p90 ${seconds(r.leadTime.p90Seconds)}`,
-        ],
+        ['time to restore', seconds(r.timeToRestore.medianSeconds), restoreDetail(r.timeToRestore)],
+        ['lead time for changes', seconds(r.leadTime.medianSeconds), leadDetail(r.leadTime)],
       ],
     ),
   ];
@@ -157,7 +200,8 @@ export function doraText(r: DoraReport): string {
             String(a.failed),
             String(a.rollbacks),
             rate(a.changeFailureRate),
-            seconds(a.timeToRestore.medianSeconds),
+            // Open incidents as the DORA page notes them.
+            `${seconds(a.timeToRestore.medianSeconds)}${a.timeToRestore.unrestored === 0 ? '' : ` (${a.timeToRestore.unrestored} open)`}`,
             seconds(a.leadTime.medianSeconds),
           ]),
       ),

@@ -3,16 +3,17 @@
  * Exit codes: 0 done; 1 refused by the server (its message printed);
  * 2 usage error; 3 server unreachable or failing after retries.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { detectCiContext } from '../ci-context.js';
-import { SvtClient } from '../client.js';
 import { SvtError } from '../errors.js';
 import { recordedText } from '../recorded-text.js';
 import type { Deployment } from '../types.js';
 import { VERSION } from '../version.js';
 import { ChangelogError, changelog, changelogText } from './changelog.js';
 import { compareTable, currentTable, doraText, historyTable, instant } from './format.js';
-import { parseConnection, parseRecord, parseStatus, UsageError } from './settings.js';
+import { clientFor, withConnection, withDefault } from './connection.js';
+import type { Session } from './connection.js';
+import { DEFAULT_TIMEOUT, parseRecord, parseStatus, UsageError } from './settings.js';
 import type { ConnectionFlags, RecordFlags } from './settings.js';
 import { terminalText, withoutWorkflowCommands } from './terminal.js';
 
@@ -29,34 +30,11 @@ interface OutputFlags {
   json?: boolean | undefined;
 }
 
-function withConnection(command: Command): Command {
-  return command
-    .option('--server <url>', 'SVT server URL (default: $SVT_URL)')
-    .option('--token <token>', 'API token (default: $SVT_TOKEN)')
-    .option('--timeout <seconds>', 'give up after this long, retries included', '120')
-    .option('--json', 'print JSON instead of a table');
-}
-
-function clientFor(flags: ConnectionFlags, io: CliIo): SvtClient {
-  const connection = parseConnection(flags, io.env);
-  return new SvtClient({
-    baseUrl: connection.baseUrl,
-    token: connection.token,
-    deadlineMs: connection.deadlineMs,
-    timeoutMs: Math.min(10_000, connection.deadlineMs),
-    userAgent: `svt-cli/${VERSION}`,
-    onRetry: ({ attempt, delayMs, reason }) =>
-      io.err(
-        `svt: attempt ${attempt} failed (${reason}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
-      ),
-  });
-}
-
 function describeDeployment(d: Deployment): string {
   return `${d.app} ${d.version} in ${d.env} (${d.status}, deployed ${instant(d.deployedAt)})`;
 }
 
-function program(io: CliIo): Command {
+function program(io: CliIo, session: Session): Command {
   const svt = new Command('svt')
     .description('Record and read deployments in SVT, the Stack Versions Tracker.')
     .version(VERSION)
@@ -64,7 +42,8 @@ function program(io: CliIo): Command {
     .enablePositionalOptions()
     .addHelpText(
       'after',
-      '\nEnvironment: SVT_URL (server), SVT_TOKEN (token).\n' +
+      `\nEnvironment: SVT_URL (server), SVT_TOKEN (token; none sent when empty).\n` +
+        `Timeouts (--timeout): ${DEFAULT_TIMEOUT.record} for record, ${DEFAULT_TIMEOUT.read} for the reads.\n` +
         'Exit codes: 0 done, 1 refused by the server, 2 usage error, 3 server unreachable or failing.',
     )
     .exitOverride()
@@ -83,9 +62,12 @@ function program(io: CliIo): Command {
       .requiredOption('--app <app>', 'application name')
       .requiredOption('--version <version>', 'version deployed, e.g. 1.4.2 or a commit SHA')
       .addOption(
-        new Option('--status <status>', 'outcome')
-          .choices(['success', 'failure', 'started', 'rolled_back'])
-          .default('success'),
+        withDefault('--status <status>', 'outcome', 'success').choices([
+          'success',
+          'failure',
+          'started',
+          'rolled_back',
+        ]),
       )
       .option('--url <url>', 'where the deployed app answers')
       .option('--pipeline-url <url>', 'link to the pipeline (default: from CI)')
@@ -102,17 +84,16 @@ function program(io: CliIo): Command {
       .option('--actor <name>', 'who deployed (default: from CI)')
       .option('--source <name>', 'what recorded it (default: github, gitlab or jenkins)')
       .option('--deployed-at <instant>', 'when, if not now (ISO 8601)')
-      .option(
-        '--attr <key=value>',
-        'extra attribute, repeatable',
-        (v: string, all: string[]) => [...all, v],
-        [],
-      )
+      .option('--attr <key=value>', 'extra attribute, repeatable', (v: string, all?: string[]) => [
+        ...(all ?? []),
+        v,
+      ])
       .option(
         '--idempotency-key <key>',
         'the same key twice records once (default: from the CI job run)',
       )
       .option('--dry-run', 'print the request instead of sending it'),
+    'record',
   ).action(async (flags: RecordFlags & ConnectionFlags & OutputFlags & { dryRun?: boolean }) => {
     const settings = parseRecord(flags, detectCiContext(io.env), Date.now());
     for (const warning of settings.warnings) io.err(`svt: warning: ${warning}`);
@@ -123,7 +104,7 @@ function program(io: CliIo): Command {
       io.out(JSON.stringify(settings.request, null, 2));
       return;
     }
-    const outcome = await clientFor(flags, io).record(settings.request, {
+    const outcome = await clientFor(flags, io, 'record', session).record(settings.request, {
       idempotencyKey: settings.idempotencyKey ?? undefined,
     });
     if (flags.json === true) {
@@ -154,8 +135,9 @@ function program(io: CliIo): Command {
       )
       .argument('<env>', 'environment')
       .option('--at <instant>', 'as it was then (ISO 8601 instant, or a date)'),
+    'read',
   ).action(async (env: string, flags: ConnectionFlags & OutputFlags & { at?: string }) => {
-    const state = await clientFor(flags, io).current(env, { at: flags.at });
+    const state = await clientFor(flags, io, 'read', session).current(env, { at: flags.at });
     if (flags.json === true) {
       io.out(JSON.stringify(state, null, 2));
     } else if (state.deployments.length === 0 && state.attempts.length === 0) {
@@ -176,7 +158,8 @@ function program(io: CliIo): Command {
       .option('--status <status>', 'only this outcome')
       .option('--since <instant>', 'deployed at or after')
       .option('--until <instant>', 'deployed before')
-      .option('--limit <n>', 'how many (1-1000)', '50'),
+      .addOption(withDefault('--limit <n>', 'how many (1-1000)', '50')),
+    'read',
   ).action(
     async (
       flags: ConnectionFlags &
@@ -195,7 +178,7 @@ function program(io: CliIo): Command {
           `--limit must be an integer 1-1000, got ${JSON.stringify(flags.limit)}`,
         );
       }
-      const client = clientFor(flags, io);
+      const client = clientFor(flags, io, 'read', session);
       const filters = {
         env: flags.env,
         app: flags.app,
@@ -226,9 +209,12 @@ function program(io: CliIo): Command {
       .argument('<from>', 'environment, e.g. staging')
       .argument('<to>', 'environment, e.g. prod')
       .option('--at <instant>', 'as they were then (ISO 8601 instant, or a date)'),
+    'read',
   ).action(
     async (from: string, to: string, flags: ConnectionFlags & OutputFlags & { at?: string }) => {
-      const comparison = await clientFor(flags, io).compare(from, to, { at: flags.at });
+      const comparison = await clientFor(flags, io, 'read', session).compare(from, to, {
+        at: flags.at,
+      });
       if (flags.json === true) io.out(JSON.stringify(comparison, null, 2));
       else if (comparison.items.length === 0) io.out(`Nothing runs in ${from} or ${to}.`);
       else io.out(compareTable(comparison));
@@ -242,14 +228,15 @@ function program(io: CliIo): Command {
       )
       .option('--env <env>', 'only this environment (default: all)')
       .option('--app <app>', 'only this application (default: all)')
-      .option('--window <window>', 'how far back: 24h, 30d, 12w', '30d')
+      .addOption(withDefault('--window <window>', 'how far back: 24h, 30d, 12w', '30d'))
       .option('--until <instant>', 'the end of the window (default: now)'),
+    'read',
   ).action(
     async (
       flags: ConnectionFlags &
         OutputFlags & { env?: string; app?: string; window: string; until?: string },
     ) => {
-      const report = await clientFor(flags, io).dora({
+      const report = await clientFor(flags, io, 'read', session).dora({
         env: flags.env,
         app: flags.app,
         window: flags.window,
@@ -334,8 +321,9 @@ function guarded(io: CliIo): CliIo {
 /** Runs the CLI on `argv` (without node and script); resolves with the exit code. */
 export async function run(argv: readonly string[], raw: CliIo): Promise<number> {
   const io = guarded(raw);
+  const session: Session = { timeout: null };
   try {
-    await program(io).parseAsync([...argv], { from: 'user' });
+    await program(io, session).parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -351,7 +339,12 @@ export async function run(argv: readonly string[], raw: CliIo): Promise<number> 
       return EXIT.refused;
     }
     if (err instanceof SvtError) {
-      io.err(`svt: ${err.message}`);
+      // Given up on (not refused): say how long that was, and so how to wait longer.
+      const budget =
+        err.transient && session.timeout !== null
+          ? `; gave up after --timeout ${session.timeout}`
+          : '';
+      io.err(`svt: ${err.message}${budget}`);
       return err.transient ? EXIT.unavailable : EXIT.refused;
     }
     throw err;

@@ -20,9 +20,17 @@ export const STATUSES: readonly DeploymentStatus[] = [
   'rolled_back',
 ];
 
+/**
+ * How long a command keeps trying, retries included, as `--help` shows it.
+ * A record from CI rides out a server restart; a person reading wants an
+ * answer, or an error naming the server, within seconds.
+ */
+export const DEFAULT_TIMEOUT = { record: '120s', read: '10s' } as const;
+
 /** Where the server is and how long to keep trying. */
 export interface Connection {
   baseUrl: string;
+  /** Undefined when none is given or it is empty: then no Authorization header is sent. */
   token: string | undefined;
   /** Total time for the call, retries included, ms. */
   deadlineMs: number;
@@ -36,8 +44,21 @@ export interface ConnectionFlags {
 
 type Env = Record<string, string | undefined>;
 
-/** `--server`/`SVT_URL`, `--token`/`SVT_TOKEN`, `--timeout` (seconds, default 120). */
-export function parseConnection(flags: ConnectionFlags, env: Env): Connection {
+/**
+ * `--server`/`SVT_URL`, `--token`/`SVT_TOKEN`, `--timeout` (a duration,
+ * see parseDuration; `fallbackTimeout` when not given). A token of only
+ * whitespace counts as none, as an empty one does: a CI variable that is
+ * set but empty must not become `Authorization: Bearer `, which the server
+ * refuses, while no header at all is accepted from loopback before any
+ * token exists. Surrounding whitespace (a token read from a file with its
+ * newline) is dropped.
+ * @throws UsageError naming the flag or variable at fault
+ */
+export function parseConnection(
+  flags: ConnectionFlags,
+  env: Env,
+  fallbackTimeout: string = DEFAULT_TIMEOUT.record,
+): Connection {
   const baseUrl = flags.server ?? env.SVT_URL ?? '';
   if (baseUrl === '') {
     throw new UsageError(
@@ -49,22 +70,30 @@ export function parseConnection(flags: ConnectionFlags, env: Env): Connection {
       `--server (or SVT_URL) must be an http(s) URL, got ${JSON.stringify(baseUrl)}`,
     );
   }
-  const token = flags.token ?? env.SVT_TOKEN;
+  const token = (flags.token ?? env.SVT_TOKEN ?? '').trim();
   return {
     baseUrl,
     token: token === '' ? undefined : token,
-    deadlineMs: parseSeconds('--timeout', flags.timeout ?? '120') * 1000,
+    deadlineMs: parseDuration('--timeout', flags.timeout ?? fallbackTimeout),
   };
 }
 
-export function parseSeconds(flag: string, value: string): number {
-  const seconds = Number(value);
-  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
+/**
+ * A duration as people write it, in ms: `10s`, `2m`, `1.5h`, or a bare
+ * number of seconds (`120`, what earlier releases took). At most 24 h.
+ * @throws UsageError naming `flag`, what it got and what it takes
+ */
+export function parseDuration(flag: string, value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(s|m|h)?\s*$/i.exec(value);
+  const unit = match?.[2]?.toLowerCase();
+  const unitMs = unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1000;
+  const ms = match === null ? NaN : Number(match[1]) * unitMs;
+  if (!(ms > 0) || ms > 86_400_000) {
     throw new UsageError(
-      `${flag} must be a number of seconds between 0 and 86400, got ${JSON.stringify(value)}`,
+      `${flag} must be a duration above 0 and at most 24h, such as 10s, 2m or 90 (seconds), got ${JSON.stringify(value)}`,
     );
   }
-  return seconds;
+  return ms;
 }
 
 export function parseStatus(flag: string, value: string): DeploymentStatus {

@@ -62,6 +62,19 @@ const HOW_TO =
   'create one on the server with: npx svt-server token create --name <name> --scope write:<env>, ' +
   'then send it as "Authorization: Bearer <token>"';
 
+/**
+ * `Bearer` and nothing else: what a CI script sends as
+ * `-H "Authorization: Bearer $SVT_TOKEN"` while that variable is empty or
+ * unset (Node drops the trailing spaces before the server sees them).
+ */
+const EMPTY_BEARER = /^Bearer\s*$/i;
+
+const EMPTY_TOKEN =
+  'the token is empty: the Authorization header says "Bearer" and nothing after it, ' +
+  'as a script sends when its token variable (SVT_TOKEN) is empty or unset. ' +
+  'Set that variable to a token (create one with: npx svt-server token create --name <name> --scope write:<env>), ' +
+  "or send no Authorization header at all while no token exists on this server (writes are then accepted from the server's own machine)";
+
 function unauthorized(detail: string): HttpProblem {
   return new HttpProblem(401, {
     code: 'unauthorized',
@@ -106,7 +119,14 @@ export function isLoopback(address: string): boolean {
   return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
 }
 
-/** Last use of each token, written to the store at most once a minute. */
+/**
+ * Last use of each token, written to the store at most once a minute
+ * (app.ts) and once more on shutdown, not on each request: a write per
+ * authenticated request would put a synced write on the HTTP thread of
+ * every read and write, for a figure people read to the minute (is this
+ * token still in use?). `svt-server token list` says it may be a minute
+ * behind.
+ */
 export class TokenUsage {
   private pending = new Map<string, number>();
   touch(name: string): void {
@@ -167,9 +187,11 @@ export function accessGuards({ store, config, logger, limits, usage }: PolicyDep
     if (found === null || !sameHash(found.hash, hashToken(token))) {
       await limits.failure(address);
       throw unauthorized(
-        match === null
-          ? 'the Authorization header must be "Bearer <token>"'
-          : 'the token is not valid (unknown, revoked or mistyped)',
+        match !== null
+          ? 'the token is not valid (unknown, revoked or mistyped)'
+          : EMPTY_BEARER.test(header)
+            ? EMPTY_TOKEN
+            : 'the Authorization header must be "Bearer <token>"',
       );
     }
     usage.touch(found.name);

@@ -11,6 +11,12 @@ import type { Webhooks } from '../webhooks.js';
 /** Process lifecycle seen by the routes: readiness turns false once shutdown begins. */
 export interface Lifecycle {
   shuttingDown: boolean;
+  /**
+   * Work the app hands over for shutdown, run after the last request and
+   * before the store closes (server.ts): the last minute of token use.
+   * Absent in apps built without a process around them (tests).
+   */
+  beforeClose?: (() => Promise<void>)[];
 }
 
 export interface RouteDeps {
