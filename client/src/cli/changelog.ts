@@ -6,8 +6,11 @@
  * as anything but an argument.
  */
 import { execFile } from 'node:child_process';
+import type { SvtClient } from '../client.js';
 import { repositoryWebUrl } from '../repository.js';
 import type { Deployment } from '../types.js';
+import type { CliIo } from './main.js';
+import { UsageError } from './settings.js';
 
 /** One commit of a changelog. `date` is the author date, ISO 8601 with its offset. */
 export interface ChangelogCommit {
@@ -168,4 +171,58 @@ export function changelogText(c: Changelog): string {
     lines.push(where, ...c.removed.map(line));
   }
   return lines.join('\n');
+}
+
+/** `svt changelog`'s own options. */
+export interface ChangelogFlags {
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/**
+ * `svt changelog <env> <app>` (what the current deployment brought over the
+ * success before it) or `svt changelog --from staging --to prod <app>` (what
+ * runs in staging and not yet in prod), in the clone of the working directory.
+ * Throws a UsageError for bad arguments, a ChangelogError for what the
+ * server or the clone cannot give.
+ */
+export async function changelogOf(
+  names: readonly string[],
+  flags: ChangelogFlags,
+  client: SvtClient,
+  io: CliIo,
+): Promise<Changelog> {
+  const successes = async (env: string, app: string, limit: number) =>
+    (await client.history({ env, app, status: 'success', limit })).items;
+  if (flags.from !== undefined || flags.to !== undefined) {
+    const [app, ...rest] = names;
+    if (flags.from === undefined || flags.to === undefined || app === undefined || rest.length > 0) {
+      throw new UsageError(
+        'with --from and --to, name one application: svt changelog --from staging --to prod <app>',
+      );
+    }
+    const [[waiting], [running]] = await Promise.all([
+      successes(flags.from, app, 1),
+      successes(flags.to, app, 1),
+    ]);
+    if (waiting === undefined) throw new ChangelogError(`${app} never succeeded in ${flags.from}`);
+    if (running === undefined) {
+      throw new ChangelogError(
+        `${app} never succeeded in ${flags.to}: all of ${flags.from}'s history is new there`,
+      );
+    }
+    return changelog('waiting', running, waiting, process.cwd(), io.err);
+  }
+  const [env, app, ...rest] = names;
+  if (env === undefined || app === undefined || rest.length > 0) {
+    throw new UsageError('name an environment and an application: svt changelog <env> <app>');
+  }
+  const [current, previous] = await successes(env, app, 2);
+  if (current === undefined) throw new ChangelogError(`${app} never succeeded in ${env}`);
+  if (previous === undefined) {
+    throw new ChangelogError(
+      `${app} ${current.version} is the first success in ${env}: nothing before it to compare`,
+    );
+  }
+  return changelog('deployed', previous, current, process.cwd(), io.err);
 }

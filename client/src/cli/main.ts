@@ -9,7 +9,7 @@ import { SvtError } from '../errors.js';
 import { recordedText } from '../recorded-text.js';
 import type { Deployment } from '../types.js';
 import { VERSION } from '../version.js';
-import { ChangelogError, changelog, changelogText } from './changelog.js';
+import { ChangelogError, type ChangelogFlags, changelogOf, changelogText } from './changelog.js';
 import { compareTable, currentTable, doraText, historyTable, instant } from './format.js';
 import { clientFor, withConnection, withDefault } from './connection.js';
 import type { Session } from './connection.js';
@@ -254,56 +254,11 @@ function program(io: CliIo, session: Session): Command {
       .argument('<names...>', '<env> <app>, or <app> with --from and --to')
       .option('--from <env>', 'the environment whose deployment would be promoted, e.g. staging')
       .option('--to <env>', 'the environment it would be promoted to, e.g. prod'),
-  ).action(
-    async (
-      names: string[],
-      flags: ConnectionFlags & OutputFlags & { from?: string; to?: string },
-    ) => {
-      const client = clientFor(flags, io);
-      const successes = async (env: string, app: string, limit: number) =>
-        (await client.history({ env, app, status: 'success', limit })).items;
-      let result;
-      if (flags.from !== undefined || flags.to !== undefined) {
-        const [app, ...rest] = names;
-        if (
-          flags.from === undefined ||
-          flags.to === undefined ||
-          app === undefined ||
-          rest.length > 0
-        ) {
-          throw new UsageError(
-            'with --from and --to, name one application: svt changelog --from staging --to prod <app>',
-          );
-        }
-        const [[waiting], [running]] = await Promise.all([
-          successes(flags.from, app, 1),
-          successes(flags.to, app, 1),
-        ]);
-        if (waiting === undefined)
-          throw new ChangelogError(`${app} never succeeded in ${flags.from}`);
-        if (running === undefined) {
-          throw new ChangelogError(
-            `${app} never succeeded in ${flags.to}: everything in ${flags.from} is new there`,
-          );
-        }
-        result = await changelog('waiting', running, waiting, process.cwd(), io.err);
-      } else {
-        const [env, app, ...rest] = names;
-        if (env === undefined || app === undefined || rest.length > 0) {
-          throw new UsageError('name an environment and an application: svt changelog <env> <app>');
-        }
-        const [current, previous] = await successes(env, app, 2);
-        if (current === undefined) throw new ChangelogError(`${app} never succeeded in ${env}`);
-        if (previous === undefined) {
-          throw new ChangelogError(
-            `${app} ${current.version} is the first success in ${env}: nothing before it to compare`,
-          );
-        }
-        result = await changelog('deployed', previous, current, process.cwd(), io.err);
-      }
-      io.out(flags.json === true ? JSON.stringify(result, null, 2) : changelogText(result));
-    },
-  );
+    'read',
+  ).action(async (names: string[], flags: ConnectionFlags & OutputFlags & ChangelogFlags) => {
+    const result = await changelogOf(names, flags, clientFor(flags, io, 'read', session), io);
+    io.out(flags.json === true ? JSON.stringify(result, null, 2) : changelogText(result));
+  });
   return svt;
 }
 
