@@ -43,6 +43,8 @@ describe('the bundled action, run as the runner runs it', () => {
         app: 'shop',
         version: '0.9.0',
         deployedAt: Date.now() - 60_000,
+        commit: 'a'.repeat(40),
+        repository: 'https://github.com/acme/shop',
       }),
     );
     const inputs = {
@@ -68,6 +70,7 @@ describe('the bundled action, run as the runner runs it', () => {
       commit: GITHUB_CONTEXT.GITHUB_SHA,
       ref: 'main',
       pipelineUrl: 'https://github.com/acme/shop/actions/runs/912345',
+      repository: 'https://github.com/acme/shop', // GITHUB_SERVER_URL and GITHUB_REPOSITORY
       actor: 'octocat',
       source: 'github',
       recordedBy: 'github-deploy', // the token's name
@@ -86,6 +89,10 @@ describe('the bundled action, run as the runner runs it', () => {
       '<td>shop</td><td>prod</td><td>9fceb02</td><td>0.9.0</td><td>success</td><td>yes</td>',
     );
     expect(run.summary).toContain(`<a href="${svt().url}/app/shop">`);
+    // What the deployment brought, on GitHub: from 0.9.0's commit to this one.
+    const changes = `https://github.com/acme/shop/compare/${'a'.repeat(40)}...${GITHUB_CONTEXT.GITHUB_SHA}`;
+    expect(run.summary).toContain(`<a href="${changes}">Changes since 0.9.0</a>`);
+    expect(run.stdout).toContain(`Changes: ${changes}\n`);
 
     const again = await runAction(inputs);
     expect(again.code).toBe(0);

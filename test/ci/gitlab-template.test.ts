@@ -176,6 +176,7 @@ lint:
       status: 'success',
       commit: head,
       ref: 'v3.1.0',
+      repository: 'https://gitlab.example.com/acme/shop', // CI_PROJECT_URL
       source: 'gitlab',
       recordedBy: 'gitlab-ci',
     });

@@ -45,6 +45,8 @@ function jenkinsEnv(extra: Record<string, string>): Record<string, string> {
     BUILD_URL: 'https://jenkins.example.com/job/shop/job/deploy/42/',
     GIT_COMMIT: 'ffeeddccbbaa99887766554433221100ffeeddcc',
     GIT_BRANCH: 'origin/main',
+    // The Git plugin's clone URL, credentials and all when the job has them.
+    GIT_URL: 'https://jenkins:glpat-secret@gitlab.example.com/acme/shop.git',
     SVT_URL: svt().url,
     SVT_TOKEN: token,
     APP: 'shop',
@@ -95,6 +97,7 @@ describe('Jenkins recipes', () => {
       commit: 'ffeeddccbbaa99887766554433221100ffeeddcc',
       ref: 'main',
       pipelineUrl: 'https://jenkins.example.com/job/shop/job/deploy/42/',
+      repository: 'https://gitlab.example.com/acme/shop', // GIT_URL without its credentials
       source: 'jenkins',
       recordedBy: 'jenkins',
     });
