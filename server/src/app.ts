@@ -19,6 +19,7 @@ import { badgeRoutes } from './routes/badge.js';
 import { cliDownloadRoutes } from './routes/cli-download.js';
 import type { Lifecycle, RouteDeps } from './routes/context.js';
 import { legacyRoutes } from './routes/legacy.js';
+import { linkRoutes } from './routes/links.js';
 import { accessGuards, TokenUsage } from './auth/policy.js';
 import { Limits } from './auth/rate-limits.js';
 import { loginRoutes } from './routes/login.js';
@@ -106,6 +107,7 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
   cliDownloadRoutes(routes);
   badgeRoutes(routes, deps);
   pageRoutes(routes, deps);
+  linkRoutes(routes, deps);
   loginRoutes(routes, deps, limits);
   routes.verify();
   app.use(routes.router.routes());
