@@ -11,6 +11,7 @@ import { HeavyReads } from './http/heavy-reads.js';
 import { problemMiddleware } from './http/problem.js';
 import { hostAllowList, hostCheck } from './http/hosts.js';
 import { requestLog } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
 import { InFlight } from './idempotency.js';
 import { Metrics } from './metrics.js';
 import { Webhooks } from './webhooks.js';
@@ -71,12 +72,6 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
   app.use(requestLog(logger));
   app.use(metrics.middleware());
   app.use(async (ctx, next) => {
-    // Every answer: no sniffing, no framing, nothing loaded by a JSON answer.
-    // Pages replace the CSP with their own (scripts and styles of this server).
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'same-origin');
-    ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-    if (ctx.protocol === 'https') ctx.set('Strict-Transport-Security', 'max-age=31536000');
     try {
       await next();
     } finally {
@@ -85,6 +80,8 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
       if (deps.lifecycle.shuttingDown) ctx.set('Connection', 'close');
     }
   });
+  // The CSP follows what is answered (a page, or data), error answers included.
+  app.use(securityHeaders());
   app.use(problemMiddleware(logger));
   // Against DNS rebinding, before anything else answers (http/hosts.ts).
   const hosts = hostCheck(hostAllowList(config.host, config.allowedHosts), config.trustProxy);
