@@ -1,5 +1,7 @@
 /** `/app/{app}`: the app's version in every environment, then its history across them. */
 import type { Deployment, DeploymentStatus } from '@svt/client';
+import type { ForgeHosts } from '../forges.js';
+import { changesAnchor, commitCode } from './commit-links.js';
 import { rollbackMark } from './marks.js';
 import { statusWords, toneClass } from './status.js';
 import { html, safeUrl, seg } from './html.js';
@@ -14,6 +16,8 @@ export interface ApplicationData {
   /** Query string of the next (older) page, or null on the last. */
   nextQuery: string | null;
   filters: { env: string | null; status: DeploymentStatus | null };
+  /** The forges commits link to (config.forges). */
+  forges: ForgeHosts;
 }
 
 const STATUSES: DeploymentStatus[] = ['success', 'failure', 'started', 'rolled_back'];
@@ -24,6 +28,7 @@ export function applicationPage({
   history,
   nextQuery,
   filters,
+  forges,
 }: ApplicationData): string {
   const envs = environments.map((e) => e.env);
   const csv: Record<string, string> = { app, format: 'csv' };
@@ -47,12 +52,10 @@ export function applicationPage({
       <td><a href="/env/${seg(d.env)}">${d.env}</a></td>
       <td><span class="version">${d.version}</span>${rollbackMark(d)}</td>
       <td>${statusWords(d.status)}</td>
-      <td>
-        ${d.commit === null ? '–' : html`<code title="${d.commit}">${d.commit.slice(0, 12)}</code>`}
-      </td>
+      <td>${commitCode(d, forges)}</td>
       <td>${d.actor ?? '–'}</td>
       <td>
-        ${pipeline === null ? '' : html`<a href="${pipeline}" rel="noopener noreferrer">pipeline</a>`}
+        ${pipeline === null ? '' : html`<a href="${pipeline}" rel="noopener noreferrer">pipeline</a>`}${pipeline !== null && changesAnchor(d, forges) !== '' ? ' · ' : ''}${changesAnchor(d, forges)}
       </td>
     </tr> `;
   });

@@ -1,5 +1,7 @@
 /** `/env/{env}/changes?since=&until=`: every deployment event of an environment in a window, newest first. */
 import type { Deployment } from '@svt/client';
+import type { ForgeHosts } from '../forges.js';
+import { changesAnchor, commitCode } from './commit-links.js';
 import { rollbackMark } from './marks.js';
 import { statusWords, toneClass } from './status.js';
 import { html, safeUrl, seg } from './html.js';
@@ -13,9 +15,18 @@ export interface ChangesPageData {
   items: Deployment[];
   /** Query string of the next (older) page, or null on the last. */
   nextQuery: string | null;
+  /** The forges commits link to (config.forges). */
+  forges: ForgeHosts;
 }
 
-export function changesPage({ env, since, until, items, nextQuery }: ChangesPageData): string {
+export function changesPage({
+  env,
+  since,
+  until,
+  items,
+  nextQuery,
+  forges,
+}: ChangesPageData): string {
   const rows = items.map((d) => {
     const pipeline = safeUrl(d.pipelineUrl);
     return html`<tr class="${toneClass(d.status)}">
@@ -23,9 +34,10 @@ export function changesPage({ env, since, until, items, nextQuery }: ChangesPage
       <th scope="row"><a href="/app/${seg(d.app)}">${d.app}</a></th>
       <td><span class="version">${d.version}</span>${rollbackMark(d)}</td>
       <td>${statusWords(d.status)}</td>
+      <td>${commitCode(d, forges)}</td>
       <td>${d.actor ?? '–'}</td>
       <td>
-        ${pipeline === null ? '' : html`<a href="${pipeline}" rel="noopener noreferrer">pipeline</a>`}
+        ${pipeline === null ? '' : html`<a href="${pipeline}" rel="noopener noreferrer">pipeline</a>`}${pipeline !== null && changesAnchor(d, forges) !== '' ? ' · ' : ''}${changesAnchor(d, forges)}
       </td>
     </tr>`;
   });
@@ -68,6 +80,7 @@ export function changesPage({ env, since, until, items, nextQuery }: ChangesPage
                     <th scope="col">Application</th>
                     <th scope="col">Version</th>
                     <th scope="col">Status</th>
+                    <th scope="col">Commit</th>
                     <th scope="col">Actor</th>
                     <th scope="col">Links</th>
                   </tr>

@@ -1,5 +1,7 @@
 /** `/compare?from=&to=`: two environments side by side, differing apps first. */
 import type { CompareItem, Comparison } from '@svt/client';
+import type { ForgeHosts } from '../forges.js';
+import { waitingAnchor } from './commit-links.js';
 import { html, seg } from './html.js';
 import { layout, time } from './layout.js';
 import { envOptions, instantValue, textInput } from './selectors.js';
@@ -26,9 +28,18 @@ export interface ComparePageData {
   comparison: Comparison | null;
   from: string | null;
   to: string | null;
+  /** The forges commits link to (config.forges). */
+  forges: ForgeHosts;
 }
 
-export function comparePage({ envs, comparison, from, to }: ComparePageData): string {
+/** The commits one side runs and the other not yet, as a link, for a row that differs. */
+function commitsCell(i: CompareItem, from: string, to: string, forges: ForgeHosts) {
+  if (i.state === 'ahead') return waitingAnchor(i.from, i.to, forges, `waiting in ${from}`);
+  if (i.state === 'behind') return waitingAnchor(i.to, i.from, forges, `only in ${to}`);
+  return '';
+}
+
+export function comparePage({ envs, comparison, from, to, forges }: ComparePageData): string {
   const form = html`<form class="picker" method="get" action="/compare" data-autosubmit>
     <label for="from">From</label
     ><select id="from" name="from">
@@ -89,6 +100,7 @@ export function comparePage({ envs, comparison, from, to }: ComparePageData): st
               <th scope="col"><a href="/env/${seg(comparison.from)}">${comparison.from}</a></th>
               <th scope="col"><a href="/env/${seg(comparison.to)}">${comparison.to}</a></th>
               <th scope="col">State</th>
+              <th scope="col">Commits</th>
             </tr>
           </thead>
           <tbody>
@@ -103,6 +115,7 @@ export function comparePage({ envs, comparison, from, to }: ComparePageData): st
                     ${i.to === null ? '–' : html`<span class="version">${i.to.version}</span> ${time(i.to.deployedAt, 'age')}`}
                   </td>
                   <td>${stateWords(i.state, comparison.from, comparison.to)}</td>
+                  <td>${commitsCell(i, comparison.from, comparison.to, forges)}</td>
                 </tr> `,
             )}
           </tbody>

@@ -2,6 +2,8 @@
 import type { Deployment } from '@svt/client';
 import { compareNames } from '../names.js';
 import { versionRanks } from '../version-order.js';
+import type { ForgeHosts } from '../forges.js';
+import { changesAnchor, commitCode } from './commit-links.js';
 import { recordHint } from './empty-state.js';
 import { attemptNote, rollbackMark } from './marks.js';
 import { html, safeUrl, seg, type Html } from './html.js';
@@ -17,12 +19,19 @@ export interface EnvironmentData {
   /** Each app's latest attempt: where it is not the current one, it did not succeed. */
   latest: Deployment[];
   origin: string;
+  /** The forges commits link to (config.forges). */
+  forges: ForgeHosts;
 }
 
-function links(d: Deployment): Html {
+function links(d: Deployment, forges: ForgeHosts): Html {
   const url = safeUrl(d.url);
   const pipeline = safeUrl(d.pipelineUrl);
-  return html`${url === null ? '' : html`<a href="${url}" rel="noopener noreferrer">app</a>`}${url !== null && pipeline !== null ? ' · ' : ''}${pipeline === null ? '' : html`<a href="${pipeline}" rel="noopener noreferrer">pipeline</a>`}`;
+  const found = [
+    url === null ? '' : html`<a href="${url}" rel="noopener noreferrer">app</a>`,
+    pipeline === null ? '' : html`<a href="${pipeline}" rel="noopener noreferrer">pipeline</a>`,
+    d.status === 'success' ? changesAnchor(d, forges) : '',
+  ].filter((l) => l !== '');
+  return html`${found.map((l, i) => (i === 0 ? l : html` · ${l}`))}`;
 }
 
 function row(
@@ -30,6 +39,7 @@ function row(
   d: Deployment | undefined,
   last: Deployment | undefined,
   rank: number | undefined,
+  forges: ForgeHosts,
 ): Html {
   const warning =
     last !== undefined && last.status !== 'success' && last.id !== d?.id ? attemptNote(last) : '';
@@ -42,17 +52,15 @@ function row(
     <td data-value="${d?.deployedAt ?? ''}">
       ${d === undefined ? '–' : time(d.deployedAt, 'age')}
     </td>
-    <td data-value="${d?.commit ?? ''}">
-      ${d?.commit == null ? '–' : html`<code title="${d.commit}">${d.commit.slice(0, 12)}</code>`}
-    </td>
+    <td data-value="${d?.commit ?? ''}">${commitCode(d, forges)}</td>
     <td data-value="${d?.actor ?? ''}">${d?.actor ?? '–'}</td>
     <td data-value="${d?.recordedBy ?? ''}">${d?.recordedBy ?? '–'}</td>
-    <td>${shown === undefined ? '' : links(d ?? shown)}</td>
+    <td>${shown === undefined ? '' : links(d ?? shown, forges)}</td>
   </tr> `;
 }
 
 export function environmentPage(data: EnvironmentData): string {
-  const { env, envs, at, current, latest, origin } = data;
+  const { env, envs, at, current, latest, origin, forges } = data;
   const currentByApp = new Map(current.map((d) => [d.app, d]));
   // The Version column sorts by the one version order, not by the text.
   const ranks = versionRanks(current);
@@ -84,7 +92,7 @@ export function environmentPage(data: EnvironmentData): string {
               <tbody>
                 ${apps.map((app) => {
                   const d = currentByApp.get(app);
-                  return row(app, d, latestByApp.get(app), d && ranks.get(d.id));
+                  return row(app, d, latestByApp.get(app), d && ranks.get(d.id), forges);
                 })}
               </tbody>
             </table>

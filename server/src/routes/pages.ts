@@ -130,6 +130,7 @@ export function pageRoutes(
         current,
         latest,
         origin: originOf(ctx),
+        forges: config.forges,
       }),
     );
   });
@@ -165,6 +166,7 @@ export function pageRoutes(
         until: until === undefined ? null : new Date(until).toISOString(),
         items: result.items,
         nextQuery,
+        forges: config.forges,
       }),
     );
   });
@@ -204,6 +206,7 @@ export function pageRoutes(
         history: result.items,
         nextQuery,
         filters: { env: env ?? null, status: status ?? null },
+        forges: config.forges,
       }),
     );
   });
@@ -220,7 +223,7 @@ export function pageRoutes(
       ({ from, to } = step);
     }
     if (from === null || to === null) {
-      page(ctx, comparePage({ envs, comparison: null, from, to }));
+      page(ctx, comparePage({ envs, comparison: null, from, to, forges: config.forges }));
       return;
     }
     const [a, b] = await Promise.all([store.current(from, at), store.current(to, at)]);
@@ -232,6 +235,7 @@ export function pageRoutes(
         envs,
         from,
         to,
+        forges: config.forges,
         comparison: {
           from,
           to,
