@@ -22,6 +22,7 @@ import {
   type Output,
 } from './token-commands.js';
 import { terminalText } from './terminal.js';
+import { counted } from './words.js';
 
 const ENVIRONMENT_HELP = `
 Environment variables:
@@ -69,7 +70,7 @@ async function serve(): Promise<void> {
   const store = await createStore(config, (m) =>
     logger.info(
       { migration: m },
-      `SQLite schema migrated from version ${m.from} to ${m.to}: ${m.deployments} deployments in ${Math.round(m.ms)} ms`,
+      `SQLite schema migrated from version ${m.from} to ${m.to}: ${counted(m.deployments, 'deployment')} in ${Math.round(m.ms)} ms`,
     ),
   );
   try {
@@ -158,7 +159,7 @@ function withStore(
   return adminCommand(create, async (config, io) => {
     const store = await createStore(config, (m) =>
       io.err(
-        `svt-server: SQLite schema migrated from version ${m.from} to ${m.to}: ${m.deployments} deployments in ${Math.round(m.ms)} ms`,
+        `svt-server: SQLite schema migrated from version ${m.from} to ${m.to}: ${counted(m.deployments, 'deployment')} in ${Math.round(m.ms)} ms`,
       ),
     );
     try {

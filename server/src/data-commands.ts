@@ -16,6 +16,7 @@ import type { Store } from './store/types.js';
 import type { ImportItem } from './store/types.js';
 import { CommandError, type Output } from './token-commands.js';
 import { parseExported } from './validation/exported.js';
+import { counted } from './words.js';
 
 /** Writes every deployment to `out`, waiting whenever its buffer is full. */
 export async function exportAll(store: Store, out: Writable, io: Output): Promise<void> {
@@ -24,7 +25,7 @@ export async function exportAll(store: Store, out: Writable, io: Output): Promis
     if (!out.write(`${json}\n`)) await once(out, 'drain');
     n += 1;
   }
-  io.err(`exported ${n} deployments`);
+  io.err(`exported ${counted(n, 'deployment')}`);
 }
 
 const BATCH = 1000;
@@ -59,7 +60,7 @@ export async function importFile(store: Store, path: string, io: Output): Promis
     if (batch.length === BATCH) await flush();
   }
   await flush();
-  io.err(`read ${read} deployments: ${added} imported, ${read - added} already present`);
+  io.err(`read ${counted(read, 'deployment')}: ${added} imported, ${read - added} already present`);
 
   async function flush(): Promise<void> {
     if (batch.length === 0) return;
@@ -105,7 +106,7 @@ export async function backupFile(
   const summary = await backupSqlite(source, path);
   io.out(
     `wrote ${summary.path}: ${summary.bytes} bytes (${mebibytes(summary.bytes)}), ` +
-      `${summary.deployments} deployments`,
+      `${counted(summary.deployments, 'deployment')}`,
   );
 }
 

@@ -18,6 +18,7 @@ import { CommandError, type Output } from './token-commands.js';
 import { HttpProblem } from './errors.js';
 import { parseDeployment } from './validation/deployment.js';
 import { ENV_PATTERN, isHttpUrl } from './validation/rules.js';
+import { counted } from './words.js';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -140,7 +141,7 @@ async function importCollection(
 
 function report(tally: Tally, io: Output): void {
   io.err(
-    `read ${tally.read} documents in ${tally.envs} environments: ${tally.added} imported, ` +
+    `read ${counted(tally.read, 'document')} in ${counted(tally.envs, 'environment')}: ${tally.added} imported, ` +
       `${tally.read - tally.added - tally.skipped} already present, ${tally.skipped} skipped`,
   );
 }

@@ -209,7 +209,8 @@ describe('compare page', () => {
       .evaluateAll((trs) =>
         trs.map((tr) => [
           tr.querySelector('th')?.textContent?.trim(),
-          tr.lastElementChild?.textContent,
+          // The state: the cell before the commits' (empty without repositories).
+          tr.lastElementChild?.previousElementSibling?.textContent,
         ]),
       );
     expect(rows).toEqual([

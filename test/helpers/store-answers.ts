@@ -34,9 +34,48 @@ export interface Questions {
   tokenHashes: string[];
 }
 
+/**
+ * Fields added to deployments since the release a database came from, which
+ * its answers lack: removed from the answers of the newer store when null,
+ * the value every migrated deployment has for them (`repository`, 1.2).
+ */
+export const ADDED_FIELDS = ['repository'];
+
+/**
+ * `value` with every ADDED_FIELDS key whose value is null removed, at any
+ * depth, deployments held as JSON text (a write's stored answer) included.
+ */
+export function withoutAdded(value: unknown): unknown {
+  if (typeof value === 'string' && value.startsWith('{"id":')) {
+    return JSON.stringify(withoutAdded(JSON.parse(value)));
+  }
+  if (Array.isArray(value)) return value.map(withoutAdded);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k, v]) => !(ADDED_FIELDS.includes(k) && v === null))
+      .map(([k, v]) => [k, withoutAdded(v)]),
+  );
+}
+
+/**
+ * Every answer of `store` to `q`. With `newer`, the answers of a store of a
+ * later release than the database was written by: its ADDED_FIELDS are left
+ * out where null, so that the answers compare to the older release's.
+ */
 export async function askEverything(
   store: AskedStore,
   q: Questions,
+  newer = false,
+): Promise<Record<string, unknown>> {
+  const answers = await askAll(store, q, newer);
+  return newer ? (withoutAdded(answers) as Record<string, unknown>) : answers;
+}
+
+async function askAll(
+  store: AskedStore,
+  q: Questions,
+  newer: boolean,
 ): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   out.environments = await store.environments();
@@ -65,7 +104,7 @@ export async function askEverything(
   const digest = createHash('sha256');
   let lines = 0;
   for await (const line of store.exportJson()) {
-    digest.update(`${line}\n`);
+    digest.update(`${newer ? JSON.stringify(withoutAdded(JSON.parse(line))) : line}\n`);
     lines += 1;
   }
   out.export = { lines, sha256: digest.digest('hex') };

@@ -23,7 +23,12 @@ import {
   deploymentInput,
   releaseDatabase,
 } from '../helpers/release-db.js';
-import { type AskedStore, type Questions, askEverything } from '../helpers/store-answers.js';
+import {
+  type AskedStore,
+  type Questions,
+  askEverything,
+  withoutAdded,
+} from '../helpers/store-answers.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
 afterAll(removeTempDirs);
@@ -99,10 +104,10 @@ describe('migrating a 1.0.0 database to the compact ledger', () => {
     ] as const) {
       const told: MigrationSummary[] = [];
       const store = new SqliteStore(path, (m) => told.push(m));
-      const after = await askEverything(store, questions);
+      const after = await askEverything(store, questions, true);
       expect(told).toEqual([{ from, to: 8, deployments: ROWS, ms: expect.any(Number) }]);
       expect(after).toEqual(before);
-      expect(await replays(store)).toEqual(beforeReplays);
+      expect(withoutAdded(await replays(store))).toEqual(beforeReplays);
       await store.close();
       // Only the compact tables are left.
       const db = new Database(path, { readonly: true });
@@ -118,6 +123,7 @@ describe('migrating a 1.0.0 database to the compact ledger', () => {
         'pair_versions',
         'pairs',
         'pending_tasks', // empty once the VACUUM is done
+        'repositories',
         'server_keys',
         'sessions',
         'sqlite_sequence', // AUTOINCREMENT's: ledger seqs are never reused

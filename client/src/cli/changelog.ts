@@ -196,7 +196,12 @@ export async function changelogOf(
     (await client.history({ env, app, status: 'success', limit })).items;
   if (flags.from !== undefined || flags.to !== undefined) {
     const [app, ...rest] = names;
-    if (flags.from === undefined || flags.to === undefined || app === undefined || rest.length > 0) {
+    if (
+      flags.from === undefined ||
+      flags.to === undefined ||
+      app === undefined ||
+      rest.length > 0
+    ) {
       throw new UsageError(
         'with --from and --to, name one application: svt changelog --from staging --to prod <app>',
       );

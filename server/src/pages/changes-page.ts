@@ -7,6 +7,7 @@ import { statusWords, toneClass } from './status.js';
 import { html, safeUrl, seg } from './html.js';
 import { layout, time } from './layout.js';
 import { instantValue, textInput } from './selectors.js';
+import { counted } from '../words.js';
 
 export interface ChangesPageData {
   env: string;
@@ -66,8 +67,8 @@ export function changesPage({
         <span id="window-help" class="help">ISO 8601 instants with a zone, or dates</span>
       </form>
       <p class="count">
-        ${items.length}${nextQuery === null ? '' : '+'} deployment events from ${time(since)} to
-        ${until === null ? 'now' : time(until)}, newest first.
+        ${nextQuery === null ? counted(items.length, 'deployment event') : `${items.length}+ deployment events`}
+        from ${time(since)} to ${until === null ? 'now' : time(until)}, newest first.
       </p>
       ${
         items.length === 0

@@ -5,6 +5,7 @@ import { waitingAnchor } from './commit-links.js';
 import { html, seg } from './html.js';
 import { layout, time } from './layout.js';
 import { envOptions, instantValue, textInput } from './selectors.js';
+import { counted } from '../words.js';
 
 /** A state in words, with the environments' names. */
 function stateWords(state: CompareItem['state'], from: string, to: string): string {
@@ -88,7 +89,10 @@ export function comparePage({ envs, comparison, from, to, forges }: ComparePageD
               >
             </p>`
       }
-      <p class="count">${differing} of ${items.length} applications differ.</p>
+      <p class="count">
+        ${differing} of ${counted(items.length, 'application')}
+        ${differing === 1 ? 'differs' : 'differ'}.
+      </p>
       <div class="scroll">
         <table id="compare">
           <caption class="sr-only">

@@ -9,6 +9,7 @@ import { html, type Html } from './html.js';
 import { layout, time } from './layout.js';
 import { envOptions, instantValue, sortable, textInput } from './selectors.js';
 import { compareNames } from '../names.js';
+import { counted } from '../words.js';
 
 const WINDOWS = ['7d', '30d', '90d', '365d'] as const;
 
@@ -93,12 +94,12 @@ export function doraPage({ envs, report: r, pastWindow }: DoraPageData): string 
         ${figure(
           'Deployment frequency',
           `${r.deploymentFrequency.perDay} / day`,
-          `${r.deploymentFrequency.perWeek} a week; ${total.success} successes on ${r.deploymentFrequency.activeDays} days`,
+          `${r.deploymentFrequency.perWeek} a week; ${counted(total.success, 'success', 'successes')} on ${counted(r.deploymentFrequency.activeDays, 'day')}`,
         )}
         ${figure(
           'Change failure rate',
           percent(r.changeFailureRate),
-          `${r.failedChanges} failed of ${r.changes} changes; ${total.rollbacks} ${total.rollbacks === 1 ? 'rollback' : 'rollbacks'}`,
+          `${r.failedChanges} failed of ${counted(r.changes, 'change')}; ${counted(total.rollbacks, 'rollback')}`,
         )}
         ${figure(
           'Time to restore',

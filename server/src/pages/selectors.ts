@@ -1,5 +1,6 @@
 /** Pickers and table tools: plain GET forms that work without JavaScript; app.js submits them on change. */
 import { html, type Html } from './html.js';
+import { counted } from '../words.js';
 
 export function envOptions(envs: readonly string[], selected: string | null, blank?: string): Html {
   return html`${blank === undefined ? '' : html`<option value="" ${selected === null ? html` selected` : ''}>${blank}</option>`}${envs.map(
@@ -77,7 +78,7 @@ export function filterBox(tableId: string, count: number): Html {
       data-filter="${tableId}"
     />
     <p class="count" aria-live="polite">
-      <span data-count="${tableId}">${count}</span> of ${count} applications
+      <span data-count="${tableId}">${count}</span> of ${counted(count, 'application')}
     </p>
   </div>`;
 }
