@@ -204,15 +204,13 @@ describe('compare page', () => {
   test('defaults to the last promotion step, differing apps first, and the selectors compare anew', async () => {
     const { page, problems } = await open('/compare');
     expect(await page.locator('h1').textContent()).toBe('staging → prod');
-    const rows = await page
-      .locator('#compare tbody tr')
-      .evaluateAll((trs) =>
-        trs.map((tr) => [
-          tr.querySelector('th')?.textContent?.trim(),
-          // The state: the cell before the commits' (empty without repositories).
-          tr.lastElementChild?.previousElementSibling?.textContent,
-        ]),
-      );
+    const rows = await page.locator('#compare tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [
+        tr.querySelector('th')?.textContent?.trim(),
+        // The state: the cell before the commits' (empty without repositories).
+        tr.lastElementChild?.previousElementSibling?.textContent,
+      ]),
+    );
     expect(rows).toEqual([
       [XSS_APP, 'only in prod'],
       ['api', 'newer in staging'],
