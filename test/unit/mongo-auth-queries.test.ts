@@ -50,7 +50,7 @@ describe('every token, session and key query', () => {
     [
       'withSessionHash',
       auth.withSessionHash(),
-      { collection: 'tokens', filter: { sessionHash: { $exists: true } }, hint: { $natural: 1 } },
+      { collection: 'tokens', filter: { sessionHash: { $exists: true } }, hint: null },
     ],
     [
       'sessionsBeyond',

@@ -9,7 +9,7 @@ import { describe, expect, it } from '@jest/globals';
 import * as auth from '../../server/src/store/mongo-auth-queries.js';
 import * as q from '../../server/src/store/mongo-queries.js';
 import { prunable } from '../../server/src/store/mongo-maintenance.js';
-import { hintDocument } from '../../server/src/store/mongo-schema.js';
+import { hintKeyOption } from '../../server/src/store/mongo-schema.js';
 import { T0 } from '../helpers/deployments.js';
 
 const AT = new Date(T0);
@@ -103,7 +103,9 @@ describe('the reads', () => {
       limit: 1,
     });
     expect(q.findOptions(q.byId(ID))).toEqual({ hint: '_id_' });
-    expect(hintDocument('tokens', auth.activeNamed('ci').hint)).toEqual({ name: 1 });
+    expect(hintKeyOption('tokens', auth.activeNamed('ci').hint)).toEqual({ hint: { name: 1 } });
+    expect(hintKeyOption('tokens', auth.withSessionHash().hint)).toEqual({});
+    expect(q.findOptions(q.unflaggedPairs() as never)).toEqual({});
   });
 });
 
@@ -285,7 +287,7 @@ describe('every other query', () => {
           { $match: { rollback: { $exists: false } } },
           { $group: { _id: { env: '$env', app: '$app' } } },
         ],
-        hint: { $natural: 1 },
+        hint: null,
       },
     ],
     [

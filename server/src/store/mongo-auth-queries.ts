@@ -20,6 +20,7 @@ interface Docs {
 export interface AuthQuery<C extends keyof Docs> {
   collection: C;
   filter: Filter<Docs[C]>;
+  /** Null: a whole-collection scan, sent without a hint (mongo-schema.ts). */
   hint: IndexName<C> | typeof WHOLE_COLLECTION;
   sort?: Readonly<Record<string, 1 | -1>>;
   skip?: number;

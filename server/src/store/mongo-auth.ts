@@ -13,7 +13,9 @@ import {
   SESSION_INDEXES,
   TOKEN_INDEXES,
   dropIndexIfAny,
-  hintDocument,
+  ensureCollections,
+  hintKeyOption,
+  hintOption,
 } from './mongo-schema.js';
 import { checkKeyPurpose, SESSIONS_PER_TOKEN, TokenNameTaken } from './shared.js';
 import type { SessionRecord, TokenRecord } from './types.js';
@@ -92,7 +94,10 @@ export class MongoAuth {
 
   /** @param db the store's database, connected (MongoStore connects lazily) */
   constructor(private readonly db: () => Promise<Db>) {
-    this.ready = new Lazy(async () => prepare(this.collectionsOf(await this.db())));
+    this.ready = new Lazy(async () => {
+      const db = await this.db();
+      await prepare(db, this.collectionsOf(db));
+    });
   }
 
   private collectionsOf(db: Db): Collections {
@@ -111,13 +116,13 @@ export class MongoAuth {
   async createToken(token: TokenRecord): Promise<void> {
     const { tokens } = await this.collections();
     const named = q.tokenNamed(token.name);
-    const existing = await tokens.findOne(named.filter, { hint: named.hint });
+    const existing = await tokens.findOne(named.filter, { ...hintOption(named.hint) });
     if (existing !== null && existing.revokedAt == null) throw new TokenNameTaken(token.name);
     try {
       const revoked = q.revokedNamed(token.name);
       await tokens.replaceOne(revoked.filter, tokenDocOf(token), {
         upsert: true,
-        hint: revoked.hint,
+        ...hintOption(revoked.hint),
       });
     } catch (err) {
       // The unique index on name: an active token of that name appeared meanwhile.
@@ -131,9 +136,9 @@ export class MongoAuth {
   async listTokens(): Promise<TokenRecord[]> {
     const { tokens } = await this.collections();
     const all = q.tokensByName();
-    return (await tokens.find(all.filter, { hint: all.hint, sort: all.sort }).toArray()).map(
-      tokenOf,
-    );
+    return (
+      await tokens.find(all.filter, { ...hintOption(all.hint), sort: all.sort }).toArray()
+    ).map(tokenOf);
   }
 
   /**
@@ -147,18 +152,18 @@ export class MongoAuth {
     const revoked = await tokens.findOneAndUpdate(
       active.filter,
       { $set: { revokedAt: at } },
-      { hint: hintDocument('tokens', active.hint) },
+      hintKeyOption('tokens', active.hint),
     );
     if (revoked === null) return false;
     const theirs = q.sessionsOf(revoked.hash);
-    await sessions.deleteMany(theirs.filter, { hint: theirs.hint });
+    await sessions.deleteMany(theirs.filter, { ...hintOption(theirs.hint) });
     return true;
   }
 
   async tokenByHash(hash: string): Promise<TokenRecord | null> {
     const { tokens } = await this.collections();
     const active = q.activeHashed(hash);
-    const doc = await tokens.findOne(active.filter, { hint: active.hint });
+    const doc = await tokens.findOne(active.filter, { ...hintOption(active.hint) });
     return doc === null ? null : tokenOf(doc);
   }
 
@@ -166,14 +171,21 @@ export class MongoAuth {
   async everHadTokens(): Promise<boolean> {
     const { tokens } = await this.collections();
     const any = q.tokensByName();
-    return (await tokens.findOne(any.filter, { hint: any.hint, projection: { _id: 1 } })) !== null;
+    return (
+      (await tokens.findOne(any.filter, { ...hintOption(any.hint), projection: { _id: 1 } })) !==
+      null
+    );
   }
 
   async touchTokens(uses: ReadonlyMap<string, number>): Promise<void> {
     const { tokens } = await this.collections();
     for (const [name, at] of uses) {
       const older = q.usedBefore(name, at);
-      await tokens.updateOne(older.filter, { $set: { lastUsedAt: at } }, { hint: older.hint });
+      await tokens.updateOne(
+        older.filter,
+        { $set: { lastUsedAt: at } },
+        { ...hintOption(older.hint) },
+      );
     }
   }
 
@@ -188,7 +200,7 @@ export class MongoAuth {
     const old = q.sessionsBeyond(session.tokenHash, SESSIONS_PER_TOKEN);
     const beyond = await sessions
       .find(old.filter, {
-        hint: old.hint,
+        ...hintOption(old.hint),
         sort: { ...old.sort },
         skip: old.skip,
         projection: { ...old.projection },
@@ -196,7 +208,7 @@ export class MongoAuth {
       .toArray();
     if (beyond.length > 0) {
       const ended = q.sessionsById(beyond.map((s) => s._id));
-      await sessions.deleteMany(ended.filter, { hint: ended.hint });
+      await sessions.deleteMany(ended.filter, { ...hintOption(ended.hint) });
     }
   }
 
@@ -204,23 +216,24 @@ export class MongoAuth {
   async tokenBySession(hash: string, now: number): Promise<TokenRecord | null> {
     const { sessions, tokens } = await this.collections();
     const live = q.liveSession(hash, now);
-    const session = await sessions.findOne(live.filter, { hint: live.hint });
+    const session = await sessions.findOne(live.filter, { ...hintOption(live.hint) });
     if (session === null) return null;
     const active = q.activeHashed(session.tokenHash);
-    const doc = await tokens.findOne(active.filter, { hint: active.hint });
+    const doc = await tokens.findOne(active.filter, { ...hintOption(active.hint) });
     return doc === null ? null : tokenOf(doc);
   }
 
   async deleteSession(hash: string): Promise<boolean> {
     const { sessions } = await this.collections();
     const one = q.sessionsById([hash]);
-    return (await sessions.deleteOne(one.filter, { hint: one.hint })).deletedCount === 1;
+    return (await sessions.deleteOne(one.filter, { ...hintOption(one.hint) })).deletedCount === 1;
   }
 
   async purgeSessions(now: number): Promise<number> {
     const { sessions } = await this.collections();
     const expired = q.expiredSessions(now);
-    return (await sessions.deleteMany(expired.filter, { hint: expired.hint })).deletedCount;
+    return (await sessions.deleteMany(expired.filter, { ...hintOption(expired.hint) }))
+      .deletedCount;
   }
 
   /** The first instance to ask inserts the key; every other one reads that same key. */
@@ -232,13 +245,13 @@ export class MongoAuth {
       await keys.updateOne(
         mine.filter,
         { $setOnInsert: { key: randomBytes(32).toString('base64'), createdAt: Date.now() } },
-        { upsert: true, hint: mine.hint },
+        { upsert: true, ...hintOption(mine.hint) },
       );
     } catch (err) {
       // Two instances inserting at once: the other one's key stands.
       if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw err;
     }
-    const doc = await keys.findOne(mine.filter, { hint: mine.hint });
+    const doc = await keys.findOne(mine.filter, { ...hintOption(mine.hint) });
     const key = doc === null ? null : Buffer.from(doc.key, 'base64');
     if (key === null || key.length !== 32) {
       throw new Error(`the server key ${JSON.stringify(purpose)} is missing or damaged`);
@@ -254,10 +267,11 @@ export class MongoAuth {
  * themselves, so that such a cookie opens nothing; and the sessions' index
  * that `token_created` replaced.
  */
-async function prepare({ tokens, sessions }: Collections): Promise<void> {
+async function prepare(db: Db, { tokens, sessions }: Collections): Promise<void> {
+  await ensureCollections(db, ['server_keys']);
   await dropIndexIfAny(tokens, 'sessionHash');
   const stale = q.withSessionHash();
-  await tokens.updateMany(stale.filter, { $unset: { sessionHash: '' } }, { hint: stale.hint });
+  await tokens.updateMany(stale.filter, { $unset: { sessionHash: '' } }, hintOption(stale.hint));
   await tokens.createIndexes([...TOKEN_INDEXES]);
   await sessions.createIndexes([...SESSION_INDEXES]);
   for (const name of DROPPED_SESSION_INDEXES) await dropIndexIfAny(sessions, name);

@@ -8,7 +8,7 @@ import type { Collection } from 'mongodb';
 import { takesEffect } from '../clock.js';
 import { type DeploymentDoc, type MigrationDoc, toDeployment } from './mongo-documents.js';
 import * as q from './mongo-queries.js';
-import { type MongoCollections, TRANSACTION } from './mongo-schema.js';
+import { type MongoCollections, TRANSACTION, hintOption } from './mongo-schema.js';
 import { recomputeRollbacks, recordIn } from './mongo-writes.js';
 import type { ImportItem } from './types.js';
 
@@ -57,7 +57,7 @@ export async function prune(
   const names = q.envNames();
   // Read whole (a few names): a cursor kept open across a long prune could time out.
   const envs = await envApps
-    .aggregate<{ _id: string }>(names.pipeline, { hint: names.hint })
+    .aggregate<{ _id: string }>(names.pipeline, { ...hintOption(names.hint) })
     .toArray();
   let deleted = 0;
   for (const { _id: env } of envs) {
@@ -72,7 +72,8 @@ export async function prune(
       const ids = prunable(candidates, kept);
       if (ids.length > 0) {
         const gone = q.byIds(ids);
-        deleted += (await deployments.deleteMany(gone.filter, { hint: gone.hint })).deletedCount;
+        deleted += (await deployments.deleteMany(gone.filter, { ...hintOption(gone.hint) }))
+          .deletedCount;
       }
       const last = candidates[candidates.length - 1];
       if (last === undefined || candidates.length < PRUNE_BATCH) break;
@@ -155,18 +156,19 @@ export async function backfillRollbacks(
   // Done once: without the marker every start would scan the whole
   // collection for documents without the flag (no index can say "none").
   const marker = q.migration('rollbacks');
-  if ((await migrations.findOne(marker.filter, { hint: marker.hint })) !== null) return;
+  if ((await migrations.findOne(marker.filter, { ...hintOption(marker.hint) })) !== null) return;
   const unflagged = q.unflaggedPairs();
   const pairs = await deployments
-    .aggregate<{ _id: { env: string; app: string } }>(unflagged.pipeline, {
-      hint: unflagged.hint,
-    })
+    .aggregate<{ _id: { env: string; app: string } }>(
+      unflagged.pipeline,
+      hintOption(unflagged.hint),
+    )
     .toArray();
   for (const { _id: pair } of pairs) {
     const flag = q.flagUnflagged(pair.env, pair.app);
-    await deployments.updateMany(flag.filter, flag.update, { hint: flag.hint });
+    await deployments.updateMany(flag.filter, flag.update, { ...hintOption(flag.hint) });
     await recomputeRollbacks(deployments, pair.env, pair.app);
   }
   const done = q.markMigration('rollbacks', new Date());
-  await migrations.updateOne(done.filter, done.update, { upsert: true, hint: done.hint });
+  await migrations.updateOne(done.filter, done.update, { upsert: true, ...hintOption(done.hint) });
 }

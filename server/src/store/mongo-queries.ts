@@ -17,6 +17,7 @@ import {
   type IndexName,
   NEWEST_FIRST,
   WHOLE_COLLECTION,
+  hintOption,
 } from './mongo-schema.js';
 import type { HistoryQuery } from './types.js';
 
@@ -61,13 +62,13 @@ export interface Aggregation<C extends CollectionName> {
 export function findOptions<C extends CollectionName>(
   q: Query<C>,
 ): {
-  hint: Document | string;
+  hint?: string;
   sort?: Record<string, 1 | -1>;
   limit?: number;
   projection?: Record<string, 0 | 1>;
 } {
   return {
-    hint: q.hint,
+    ...hintOption(q.hint),
     ...(q.sort === undefined ? {} : { sort: { ...q.sort } }),
     ...(q.limit === undefined ? {} : { limit: q.limit }),
     ...(q.projection === undefined ? {} : { projection: { ...q.projection } }),

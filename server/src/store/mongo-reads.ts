@@ -8,7 +8,7 @@
 import type { Deployment } from '@svt/client';
 import { type EnvAppDoc, toDeployment } from './mongo-documents.js';
 import * as q from './mongo-queries.js';
-import type { MongoCollections } from './mongo-schema.js';
+import { type MongoCollections, hintOption } from './mongo-schema.js';
 import type { AppRow, EnvironmentRow, HistoryQuery, HistoryResult } from './types.js';
 
 /**
@@ -99,7 +99,7 @@ export async function history(
 export async function environments({ envApps }: MongoCollections): Promise<EnvironmentRow[]> {
   const { pipeline, hint } = q.environmentsPipeline();
   const rows = await envApps
-    .aggregate<{ _id: string; apps: number; last: Date }>(pipeline, { hint })
+    .aggregate<{ _id: string; apps: number; last: Date }>(pipeline, hintOption(hint))
     .toArray();
   return rows.map((r) => ({ name: r._id, apps: r.apps, lastDeployedAt: r.last.getTime() }));
 }

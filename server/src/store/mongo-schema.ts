@@ -97,25 +97,32 @@ export type CollectionName = keyof typeof INDEXES;
 export type IndexName<C extends CollectionName> = (typeof INDEXES)[C][number]['name'];
 
 /**
- * A hint that asks for a whole-collection scan: only for the one-time
- * migrations that look for documents lacking a field, which no index can
- * find (mongo-queries.ts lists them; the unit test checks it).
+ * In place of an index name: a whole-collection scan, sent without a hint
+ * (no index holds the field it looks for, so the server scans anyway).
+ * Only the one-time migrations that look for documents lacking a field do
+ * it (the unit test checks that no other query does).
  */
-export const WHOLE_COLLECTION = { $natural: 1 } as const;
+export const WHOLE_COLLECTION = null;
+
+/** The driver's `hint` option for a declared hint: none for a whole-collection scan. */
+export function hintOption(hint: string | null): { hint?: string } {
+  return hint === null ? {} : { hint };
+}
 
 /**
- * A hint as a key pattern, for the driver calls that take only that form
- * (findOneAndUpdate): the declared index's key, or the scan as it is.
+ * The hint option as a key pattern, for the driver calls that take only
+ * that form (findOneAndUpdate): the declared index's key; none for a
+ * whole-collection scan.
  */
-export function hintDocument<C extends CollectionName>(
+export function hintKeyOption<C extends CollectionName>(
   collection: C,
   hint: IndexName<C> | typeof WHOLE_COLLECTION,
-): Readonly<Record<string, 1 | -1>> {
-  if (typeof hint !== 'string') return hint;
+): { hint?: Record<string, 1 | -1> } {
+  if (hint === null) return {};
   const declared: readonly DeclaredIndex[] = INDEXES[collection];
   const index = declared.find((i) => i.name === hint);
   if (index === undefined) throw new Error(`no index ${hint} on ${collection}`);
-  return index.key;
+  return { hint: { ...index.key } };
 }
 
 /** Every write's transaction: a snapshot, committed with majority write concern. */
@@ -129,6 +136,22 @@ export const NEWEST_FIRST = { deployedAt: -1, _id: -1 } as const;
 
 const INDEX_NOT_FOUND = 27;
 const NAMESPACE_NOT_FOUND = 26;
+const NAMESPACE_EXISTS = 48;
+
+/**
+ * Creates the collections `names` unless they exist: a query that hints
+ * an index (`_id_` included) is then always planned against a collection
+ * that has it, from the first call on a new database.
+ */
+export async function ensureCollections(db: Db, names: readonly CollectionName[]): Promise<void> {
+  for (const name of names) {
+    try {
+      await db.createCollection(name);
+    } catch (err) {
+      if (!(err instanceof MongoServerError && err.code === NAMESPACE_EXISTS)) throw err;
+    }
+  }
+}
 
 /** Drops index `name` of `collection`, when it is there. */
 export async function dropIndexIfAny(
@@ -145,8 +168,12 @@ export async function dropIndexIfAny(
   }
 }
 
-/** Creates the deployment collections' indexes; createIndexes leaves existing ones as they are. */
+/**
+ * Creates the deployment collections' indexes (createIndexes leaves
+ * existing ones as they are), and the migrations' collection.
+ */
 export async function createIndexes(db: Db): Promise<void> {
+  await ensureCollections(db, ['migrations']);
   await db.collection('deployments').createIndexes([...DEPLOYMENT_INDEXES]);
   await db.collection('env_apps').createIndexes([...ENV_APP_INDEXES]);
 }

@@ -11,7 +11,7 @@ import { inFlightProblem } from '../idempotency.js';
 import { isRollback, rollbackFlags } from '../rollback.js';
 import { type DeploymentDoc, idTime, toDeployment, toDocument } from './mongo-documents.js';
 import * as q from './mongo-queries.js';
-import { type MongoCollections, TRANSACTION } from './mongo-schema.js';
+import { type MongoCollections, TRANSACTION, hintOption } from './mongo-schema.js';
 import { deploymentOf, idempotencyMismatch } from './shared.js';
 import type { IdempotencyClaim, ImportItem, NewDeployment, RecordResult } from './types.js';
 
@@ -176,17 +176,17 @@ export async function recordIn(
   const added = q.insertPair(input.env, input.app, id, at, seen);
   const upsert = await envApps.updateOne(added.filter, added.update, {
     upsert: true,
-    hint: added.hint,
+    ...hintOption(added.hint),
     session,
   });
   const firstInEnv = upsert.upsertedCount === 1;
   if (becomesCurrent) {
     const set = q.setCurrent(input.env, input.app, id);
-    await envApps.updateOne(set.filter, set.update, { hint: set.hint, session });
+    await envApps.updateOne(set.filter, set.update, { ...hintOption(set.hint), session });
   }
   if (!firstInEnv) {
     const set = q.setLatest(input.env, input.app, id, at);
-    await envApps.updateOne(set.filter, set.update, { hint: set.hint, session });
+    await envApps.updateOne(set.filter, set.update, { ...hintOption(set.hint), session });
   }
   const again = async (d: DeploymentDoc | null): Promise<Deployment | null> => {
     if (d === null) return null;
@@ -229,7 +229,7 @@ export async function recomputeRollbacks(
     const flag = flags[i] === true;
     if (row.rollback === flag) continue;
     const set = q.setRollback(row._id, flag);
-    await deployments.updateOne(set.filter, set.update, { hint: set.hint, session });
+    await deployments.updateOne(set.filter, set.update, { ...hintOption(set.hint), session });
     changed = true;
   }
   return changed;
