@@ -36,6 +36,14 @@ describe('the connection settings', () => {
     });
   });
 
+  it('read from the primary when the URL asks for tagged secondaries (tags go unused)', () => {
+    const client = new MongoClient(
+      'mongodb://h1/?readPreference=secondary&readPreferenceTags=dc:ny',
+      CLIENT_OPTIONS,
+    );
+    expect(client.readPreference.mode).toBe('primary');
+  });
+
   it('keep what the URL says about what SVT does not decide (credentials, TLS, timeouts)', () => {
     const client = new MongoClient(
       'mongodb://u:p@h1/?tls=true&wtimeoutMS=5000&appName=svt-eu&authSource=admin',
