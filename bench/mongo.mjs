@@ -1,6 +1,6 @@
 // `npm run bench:mongo`: the read figures of BENCHMARKS.md at 260,000
 // deployments, on MongoDB, and the plan the server makes of each query the
-// store sends (mongo-queries.ts: index scan or not, blocking sort or not,
+// store sends (mongo-*queries.ts: index scan or not, blocking sort or not,
 // keys and documents examined). Where SVT_TEST_MONGODB_URL is unset (this
 // project's own machines, where no MongoDB server can be installed) it says
 // so in one line and exits 0; the GitHub workflow's replica-set job runs it.
@@ -45,6 +45,7 @@ const { toDocument } = await import(new URL('mongo-documents.js', dist).href);
 const { deploymentOf } = await import(new URL('shared.js', dist).href);
 const { idFactory } = await import(new URL('ids.js', dist).href);
 const q = await import(new URL('mongo-queries.js', dist).href);
+const m = await import(new URL('mongo-maintenance-queries.js', dist).href);
 
 const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 const T0 = Date.parse('2016-11-28T00:00:00Z');
@@ -185,9 +186,9 @@ async function plans(db) {
     'write: ran before': q.ranBefore('env-0', 'app-0001', '1.0.1'),
     'write: successes oldest first': q.successesOldestFirst('env-0', 'app-0001'),
     'write: latest unless later': q.setLatest('env-0', 'app-0001', id, at),
-    'prune: candidates': q.pruneCandidates('env-0', new Date(T0 + SPAN / 2), null, 1000),
-    'prune: kept': q.keptInEnv('env-0'),
-    'export: arrival order': q.inArrivalOrder(),
+    'prune: candidates': m.pruneCandidates('env-0', new Date(T0 + SPAN / 2), null, 1000),
+    'prune: kept': m.keptInEnv('env-0'),
+    'export: arrival order': m.inArrivalOrder(),
   };
   const rows = [];
   for (const [name, query] of Object.entries(queries)) {

@@ -1,6 +1,6 @@
 /**
  * Every query the MongoDB store sends, without a server: each builder of
- * mongo-queries.ts and mongo-auth-queries.ts gives exactly the filter,
+ * mongo-queries.ts, mongo-maintenance-queries.ts and mongo-auth-queries.ts gives exactly the filter,
  * sort, limit, projection and pipeline written here by hand; each names an
  * index declared in mongo-schema.ts for its collection; and that index
  * serves the query (test/helpers/index-coverage.ts): its scan is bounded
@@ -12,6 +12,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import * as auth from '../../server/src/store/mongo-auth-queries.js';
+import * as m from '../../server/src/store/mongo-maintenance-queries.js';
 import * as q from '../../server/src/store/mongo-queries.js';
 import {
   type CollectionName,
@@ -80,17 +81,17 @@ const QUERIES: Record<string, { sent: Sent; residual: string[] }> = {
   insertPair: { sent: q.insertPair('prod', 'api', ID, AT, ID), residual: [] },
   setCurrent: { sent: q.setCurrent('prod', 'api', ID), residual: [] },
   setLatest: { sent: q.setLatest('prod', 'api', ID, AT), residual: ['$or'] },
-  envNames: { sent: q.envNames(), residual: [] },
+  envNames: { sent: m.envNames(), residual: [] },
   pruneCandidates: {
-    sent: q.pruneCandidates('prod', LATER, { deployedAt: AT, id: ID }, 1000),
+    sent: m.pruneCandidates('prod', LATER, { deployedAt: AT, id: ID }, 1000),
     residual: ['$or'],
   },
-  keptInEnv: { sent: q.keptInEnv('prod'), residual: [] },
-  inArrivalOrder: { sent: q.inArrivalOrder(), residual: [] },
-  unflaggedPairs: { sent: q.unflaggedPairs(), residual: ['rollback'] },
-  flagUnflagged: { sent: q.flagUnflagged('prod', 'api'), residual: ['rollback'] },
-  migration: { sent: q.migration('rollbacks'), residual: [] },
-  markMigration: { sent: q.markMigration('rollbacks', AT), residual: [] },
+  keptInEnv: { sent: m.keptInEnv('prod'), residual: [] },
+  inArrivalOrder: { sent: m.inArrivalOrder(), residual: [] },
+  unflaggedPairs: { sent: m.unflaggedPairs(), residual: ['rollback'] },
+  flagUnflagged: { sent: m.flagUnflagged('prod', 'api'), residual: ['rollback'] },
+  migration: { sent: m.migration('rollbacks'), residual: [] },
+  markMigration: { sent: m.markMigration('rollbacks', AT), residual: [] },
   tokenNamed: { sent: auth.tokenNamed('ci'), residual: [] },
   revokedNamed: { sent: auth.revokedNamed('ci'), residual: ['revokedAt'] },
   activeNamed: { sent: auth.activeNamed('ci'), residual: ['revokedAt'] },
@@ -123,8 +124,8 @@ function served(sent: Sent): { filter: Record<string, unknown>; sort?: Record<st
 
 describe('every MongoDB query', () => {
   it('is in the list above, every builder of both modules', () => {
-    const builders = [...Object.keys(q), ...Object.keys(auth)].filter(
-      (name) => !['findOptions', 'before', 'after'].includes(name),
+    const builders = [...Object.keys(q), ...Object.keys(m), ...Object.keys(auth)].filter(
+      (name) => !['findOptions', 'before', 'after', 'pairFilter'].includes(name),
     );
     const listed = new Set(Object.keys(QUERIES).map((name) => name.split(' ')[0]));
     expect(builders.filter((name) => !listed.has(name))).toEqual([]);

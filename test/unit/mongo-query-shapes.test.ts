@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import * as auth from '../../server/src/store/mongo-auth-queries.js';
+import * as m from '../../server/src/store/mongo-maintenance-queries.js';
 import * as q from '../../server/src/store/mongo-queries.js';
 import { prunable } from '../../server/src/store/mongo-maintenance.js';
 import { hintKeyOption } from '../../server/src/store/mongo-schema.js';
@@ -105,7 +106,7 @@ describe('the reads', () => {
     expect(q.findOptions(q.byId(ID))).toEqual({ hint: '_id_' });
     expect(hintKeyOption('tokens', auth.activeNamed('ci').hint)).toEqual({ hint: { name: 1 } });
     expect(hintKeyOption('tokens', auth.withSessionHash().hint)).toEqual({});
-    expect(q.findOptions(q.unflaggedPairs() as never)).toEqual({});
+    expect(q.findOptions(m.unflaggedPairs() as never)).toEqual({});
   });
 });
 
@@ -164,7 +165,7 @@ describe('the writes', () => {
 
 describe('prune', () => {
   it('reads candidates oldest first from after the last batch, then what to keep', () => {
-    expect(q.pruneCandidates('prod', AT, null, 1000)).toEqual({
+    expect(m.pruneCandidates('prod', AT, null, 1000)).toEqual({
       collection: 'deployments',
       filter: { env: { $eq: 'prod' }, deployedAt: { $lt: AT } },
       sort: { deployedAt: 1, _id: 1 },
@@ -173,12 +174,12 @@ describe('prune', () => {
       hint: 'env_time',
     });
     const from = new Date(T0 - 1000);
-    expect(q.pruneCandidates('prod', AT, { deployedAt: from, id: ID }, 1000).filter).toEqual({
+    expect(m.pruneCandidates('prod', AT, { deployedAt: from, id: ID }, 1000).filter).toEqual({
       env: { $eq: 'prod' },
       deployedAt: { $gte: from, $lt: AT },
       $or: [{ deployedAt: { $gt: from } }, { deployedAt: { $eq: from }, _id: { $gt: ID } }],
     });
-    expect(q.keptInEnv('prod')).toEqual({
+    expect(m.keptInEnv('prod')).toEqual({
       collection: 'env_apps',
       filter: { env: { $eq: 'prod' } },
       projection: { _id: 0, currentId: 1, latestId: 1 },
@@ -266,7 +267,7 @@ describe('every other query', () => {
     ],
     [
       'envNames',
-      q.envNames(),
+      m.envNames(),
       {
         collection: 'env_apps',
         pipeline: [{ $group: { _id: '$env' } }, { $sort: { _id: 1 } }],
@@ -275,12 +276,12 @@ describe('every other query', () => {
     ],
     [
       'inArrivalOrder',
-      q.inArrivalOrder(),
+      m.inArrivalOrder(),
       { collection: 'deployments', filter: {}, sort: { _id: 1 }, hint: '_id_' },
     ],
     [
       'unflaggedPairs',
-      q.unflaggedPairs(),
+      m.unflaggedPairs(),
       {
         collection: 'deployments',
         pipeline: [
@@ -292,7 +293,7 @@ describe('every other query', () => {
     ],
     [
       'flagUnflagged',
-      q.flagUnflagged('prod', 'api'),
+      m.flagUnflagged('prod', 'api'),
       {
         collection: 'deployments',
         filter: { ...pair, rollback: { $exists: false } },
@@ -302,7 +303,7 @@ describe('every other query', () => {
     ],
     [
       'markMigration',
-      q.markMigration('rollbacks', AT),
+      m.markMigration('rollbacks', AT),
       {
         collection: 'migrations',
         filter: { _id: { $eq: 'rollbacks' } },

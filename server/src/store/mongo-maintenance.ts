@@ -2,11 +2,12 @@
  * The MongoDB store's bulk work: retention pruning, export and import, and
  * the one-time rollback backfill run at start. Split from mongo.ts, which
  * keeps the connection and the Store methods; every query is built in
- * mongo-queries.ts.
+ * mongo-maintenance-queries.ts and mongo-queries.ts.
  */
 import type { Collection } from 'mongodb';
 import { takesEffect } from '../clock.js';
 import { type DeploymentDoc, type MigrationDoc, toDeployment } from './mongo-documents.js';
+import * as m from './mongo-maintenance-queries.js';
 import * as q from './mongo-queries.js';
 import { type MongoCollections, TRANSACTION, hintOption } from './mongo-schema.js';
 import { recomputeRollbacks, recordIn } from './mongo-writes.js';
@@ -54,7 +55,7 @@ export async function prune(
   stop: () => boolean,
 ): Promise<number> {
   const cutoff = new Date(before);
-  const names = q.envNames();
+  const names = m.envNames();
   // Read whole (a few names): a cursor kept open across a long prune could time out.
   const envs = await envApps
     .aggregate<{ _id: string }>(names.pipeline, { ...hintOption(names.hint) })
@@ -64,10 +65,10 @@ export async function prune(
     let from: { deployedAt: Date; id: string } | null = null;
     for (;;) {
       if (stop()) return deleted;
-      const scan = q.pruneCandidates(env, cutoff, from, PRUNE_BATCH);
+      const scan = m.pruneCandidates(env, cutoff, from, PRUNE_BATCH);
       const candidates = await deployments.find(scan.filter, q.findOptions(scan)).toArray();
       if (candidates.length === 0) break;
-      const keep = q.keptInEnv(env);
+      const keep = m.keptInEnv(env);
       const kept = await envApps.find(keep.filter, q.findOptions(keep)).toArray();
       const ids = prunable(candidates, kept);
       if (ids.length > 0) {
@@ -85,7 +86,7 @@ export async function prune(
 
 /** Every deployment as one JSON line (the API's shape), in order of arrival. */
 export async function* exportJson({ deployments }: MongoCollections): AsyncIterable<string> {
-  const all = q.inArrivalOrder();
+  const all = m.inArrivalOrder();
   for await (const doc of deployments.find(all.filter, q.findOptions(all))) {
     yield JSON.stringify(toDeployment(doc));
   }
@@ -155,9 +156,9 @@ export async function backfillRollbacks(
 ): Promise<void> {
   // Done once: without the marker every start would scan the whole
   // collection for documents without the flag (no index can say "none").
-  const marker = q.migration('rollbacks');
+  const marker = m.migration('rollbacks');
   if ((await migrations.findOne(marker.filter, { ...hintOption(marker.hint) })) !== null) return;
-  const unflagged = q.unflaggedPairs();
+  const unflagged = m.unflaggedPairs();
   const pairs = await deployments
     .aggregate<{ _id: { env: string; app: string } }>(
       unflagged.pipeline,
@@ -165,10 +166,10 @@ export async function backfillRollbacks(
     )
     .toArray();
   for (const { _id: pair } of pairs) {
-    const flag = q.flagUnflagged(pair.env, pair.app);
+    const flag = m.flagUnflagged(pair.env, pair.app);
     await deployments.updateMany(flag.filter, flag.update, { ...hintOption(flag.hint) });
     await recomputeRollbacks(deployments, pair.env, pair.app);
   }
-  const done = q.markMigration('rollbacks', new Date());
+  const done = m.markMigration('rollbacks', new Date());
   await migrations.updateOne(done.filter, done.update, { upsert: true, ...hintOption(done.hint) });
 }

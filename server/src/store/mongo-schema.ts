@@ -3,8 +3,8 @@
  * one has (declared here once, as data, so that a unit test can check that
  * each query names one of them and that its filter and sort are served by
  * it), and the transaction settings every write uses. The documents
- * themselves: mongo-documents.ts; the queries: mongo-queries.ts and
- * mongo-auth-queries.ts.
+ * themselves: mongo-documents.ts; the queries: mongo-queries.ts,
+ * mongo-maintenance-queries.ts and mongo-auth-queries.ts.
  *
  * The deployment fields indexed or filtered on (env, app, status, version,
  * deployedAt, _id, rollback, and idem where a key was claimed) are written

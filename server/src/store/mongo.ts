@@ -9,8 +9,8 @@
  * mongo-maintenance.ts (prune, export, import, backfill), mongo-auth.ts
  * (tokens, sessions, keys); the documents and their mapping in
  * mongo-documents.ts, the indexes in mongo-schema.ts, every query (its
- * filter, sort and the index it hints) in mongo-queries.ts and
- * mongo-auth-queries.ts.
+ * filter, sort and the index it hints) in mongo-queries.ts,
+ * mongo-maintenance-queries.ts and mongo-auth-queries.ts.
  *
  * Query safety: every filter is built in those files, with operators chosen
  * by the code (`$eq`, `$lt`, `$lte`, `$gte`, `$in`) and values typed and
