@@ -3,8 +3,16 @@
  * fingerprint, and the in-flight guard. The store answers replays (same key,
  * same body) and refuses reuse with another body; the guard answers 409 to a
  * second request with a key whose first request is still being written, in
- * this process. Across processes (MongoDB) the unique index on the key makes
- * the later writer fail, and the adapter answers 409 the same way.
+ * this process.
+ *
+ * Across instances (MongoDB) the same holds, at once: the second writer's
+ * insert of the key meets the first one's on the unique index, as a write
+ * conflict while the first is uncommitted, and the adapter answers 409
+ * (store/mongo-writes.ts) instead of letting the driver retry the
+ * transaction until the first one ends (withTransaction retries a write
+ * conflict for up to 120 s, and an instance that died mid-write holds the
+ * key until the server aborts its transaction, 60 s by default). The client
+ * retries a 409 after `Retry-After` and then gets the first answer.
  */
 import { createHash } from 'node:crypto';
 import { HttpProblem, validationProblem } from './errors.js';

@@ -108,8 +108,10 @@ interface Tally {
 }
 
 /**
- * Imports one collection (`env`) of seed documents, 1,000 to a transaction,
- * naming (`label[i]`) and skipping those that cannot be deployments.
+ * Imports one collection (`env`) of seed documents, 1,000 to a call of
+ * `importMany` (one transaction in SQLite; MongoDB commits them 100 to a
+ * transaction: mongo-maintenance.ts), naming (`label[i]`) and skipping
+ * those that cannot be deployments.
  */
 async function importCollection(
   store: Store,

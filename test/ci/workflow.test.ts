@@ -2,8 +2,10 @@
  * .github/workflows/ci.yml cannot run here; what can be checked is that it
  * is a valid workflow (action-validator, against GitHub's workflow schema)
  * and that it runs what the README says it covers: Node 20, 22 and 24 with
- * MongoDB as a replica set, the action/dist freshness check, the action on
- * this repository with inputs action.yml declares, the image and compose.
+ * MongoDB as a replica set, the store contract and bench:mongo on a
+ * three-member replica set, a failover under a write load, the action/dist
+ * freshness check, the action on this repository with inputs action.yml
+ * declares, the image and compose.
  */
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ interface Step {
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
 }
 interface Job {
   strategy?: { matrix: { node: number[] } };
@@ -47,6 +50,30 @@ describe('the GitHub workflow', () => {
     expect(runs('test')).toContain('--replSet rs0');
     expect(runs('test')).toContain('rs.initiate');
     expect(runs('test')).toContain('./.ci/run');
+  });
+
+  test('runs the store contract and bench:mongo on a three-member replica set', () => {
+    const job = workflow.jobs['mongodb-replica-set'];
+    expect(job?.env?.SVT_TEST_MONGODB_URL).toBe(
+      'mongodb://127.0.0.1:27017,127.0.0.1:27018,127.0.0.1:27019/?replicaSet=rs0',
+    );
+    expect(runs('mongodb-replica-set')).toContain('./scripts/mongodb-replica-set.sh');
+    expect(runs('mongodb-replica-set')).toContain('test/store/mongo.test.ts');
+    expect(runs('mongodb-replica-set')).toContain('npm run bench:mongo');
+    const setup = readFileSync(join(ROOT, 'scripts', 'mongodb-replica-set.sh'), 'utf8');
+    for (const port of [27017, 27018, 27019]) expect(setup).toContain(`host: '127.0.0.1:${port}'`);
+    expect(setup).toContain('PRIMARY,SECONDARY,SECONDARY');
+  });
+
+  test('steps the primary down, then kills it, under a write load, and checks every write', () => {
+    const job = workflow.jobs['mongodb-failover'];
+    expect(runs('mongodb-failover')).toContain('./scripts/mongodb-replica-set.sh');
+    const step = job?.steps.find((s) => s.run === 'node scripts/failover-check.mjs');
+    const disrupt = (step?.env?.SVT_FAILOVER_DISRUPT ?? '').trim().split('\n');
+    expect(disrupt).toHaveLength(2);
+    expect(disrupt[0]).toContain('replSetStepDown');
+    expect(disrupt[1]).toContain('docker kill --signal KILL');
+    expect(job?.env?.SVT_FAILOVER_MONGODB_URL).toMatch(/27017,.*27018,.*27019\/\?replicaSet=rs0$/);
   });
 
   test('checks that action/dist is the bundle its sources build', () => {

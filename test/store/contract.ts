@@ -9,8 +9,15 @@ import { MINUTE, T0, newDeployment as d } from '../helpers/deployments.js';
 import { RUN, type Gate } from '../helpers/skip.js';
 import { accessContract } from './contract-access.js';
 import { derivedContract } from './contract-derived.js';
+import { type OpenPair, instancesContract } from './contract-instances.js';
+import { transferContract } from './contract-transfer.js';
 
 export interface ContractOptions {
+  /**
+   * Two stores over one fresh database, as two SVT instances would open
+   * it (contract-instances.ts).
+   */
+  openPair: OpenPair;
   /**
    * Where the suites run, or are reported as skipped with a group and a
    * reason (an adapter whose server is not reachable here): a gate from
@@ -22,10 +29,12 @@ export interface ContractOptions {
 export function storeContract(
   name: string,
   makeStore: () => Promise<Store>,
-  { gate = RUN }: ContractOptions = {},
+  { openPair, gate = RUN }: ContractOptions,
 ): void {
   derivedContract(name, makeStore, gate);
   accessContract(name, makeStore, gate);
+  transferContract(name, makeStore, gate);
+  instancesContract(name, openPair, gate);
   gate.describe(`${name} store contract`, () => {
     let store: Store;
     beforeEach(async () => {

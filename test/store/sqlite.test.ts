@@ -10,7 +10,12 @@ import { storeContract } from './contract.js';
 
 afterAll(removeTempDirs);
 
-storeContract('sqlite', async () => new SqliteStore(tempDbPath()));
+storeContract('sqlite', async () => new SqliteStore(tempDbPath()), {
+  openPair: async () => {
+    const path = tempDbPath();
+    return [new SqliteStore(path), new SqliteStore(path)];
+  },
+});
 
 describe('sqlite store', () => {
   it('sets WAL and synchronous=FULL on every connection, including a reopened file', async () => {

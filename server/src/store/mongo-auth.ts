@@ -6,6 +6,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Collection, type Db, MongoServerError } from 'mongodb';
+import * as q from './mongo-auth-queries.js';
+import { Lazy } from './mongo-client.js';
+import {
+  DROPPED_SESSION_INDEXES,
+  SESSION_INDEXES,
+  TOKEN_INDEXES,
+  dropIndexIfAny,
+  ensureCollections,
+  hintKeyOption,
+  hintOption,
+} from './mongo-schema.js';
 import { checkKeyPurpose, SESSIONS_PER_TOKEN, TokenNameTaken } from './shared.js';
 import type { SessionRecord, TokenRecord } from './types.js';
 
@@ -27,7 +38,7 @@ export interface TokenDoc {
 }
 
 /** A login session: the SHA-256 of its id as `_id`, never the id. */
-interface SessionDoc {
+export interface SessionDoc {
   _id: string;
   tokenHash: string;
   createdAt: number;
@@ -36,15 +47,13 @@ interface SessionDoc {
 }
 
 /** A server key: the purpose as `_id`, 32 random bytes in base64. */
-interface ServerKeyDoc {
+export interface ServerKeyDoc {
   _id: string;
   key: string;
   createdAt: number;
 }
 
 const DUPLICATE_KEY = 11000;
-const NAMESPACE_NOT_FOUND = 26;
-const INDEX_NOT_FOUND = 27;
 
 /** The record from a stored token of either form. */
 export function tokenOf(doc: TokenDoc): TokenRecord {
@@ -80,37 +89,41 @@ interface Collections {
 
 /** The Store's token, session and key methods, over the database `db()` connects to. */
 export class MongoAuth {
-  private ready: Promise<void> | null = null;
+  /** The indexes, made once; a failure is not kept, so the next call builds them again. */
+  private readonly ready: Lazy<void>;
 
   /** @param db the store's database, connected (MongoStore connects lazily) */
-  constructor(private readonly db: () => Promise<Db>) {}
+  constructor(private readonly db: () => Promise<Db>) {
+    this.ready = new Lazy(async () => {
+      const db = await this.db();
+      await prepare(db, this.collectionsOf(db));
+    });
+  }
 
-  private async collections(): Promise<Collections> {
-    const db = await this.db();
-    const c: Collections = {
+  private collectionsOf(db: Db): Collections {
+    return {
       tokens: db.collection<TokenDoc>('tokens'),
       sessions: db.collection<SessionDoc>('sessions'),
       keys: db.collection<ServerKeyDoc>('server_keys'),
     };
-    this.ready ??= prepare(c).catch((err: unknown) => {
-      this.ready = null; // the next call tries again
-      throw err;
-    });
-    await this.ready;
-    return c;
+  }
+
+  private async collections(): Promise<Collections> {
+    await this.ready.get();
+    return this.collectionsOf(await this.db());
   }
 
   async createToken(token: TokenRecord): Promise<void> {
     const { tokens } = await this.collections();
-    const existing = await tokens.findOne({ name: { $eq: token.name } });
+    const named = q.tokenNamed(token.name);
+    const existing = await tokens.findOne(named.filter, { ...hintOption(named.hint) });
     if (existing !== null && existing.revokedAt == null) throw new TokenNameTaken(token.name);
     try {
-      // `$ne: null` leaves out an active token, revokedAt absent or null alike.
-      await tokens.replaceOne(
-        { name: { $eq: token.name }, revokedAt: { $ne: null } },
-        tokenDocOf(token),
-        { upsert: true },
-      );
+      const revoked = q.revokedNamed(token.name);
+      await tokens.replaceOne(revoked.filter, tokenDocOf(token), {
+        upsert: true,
+        ...hintOption(revoked.hint),
+      });
     } catch (err) {
       // The unique index on name: an active token of that name appeared meanwhile.
       if (err instanceof MongoServerError && err.code === DUPLICATE_KEY) {
@@ -122,7 +135,10 @@ export class MongoAuth {
 
   async listTokens(): Promise<TokenRecord[]> {
     const { tokens } = await this.collections();
-    return (await tokens.find({}).sort({ name: 1 }).toArray()).map(tokenOf);
+    const all = q.tokensByName();
+    return (
+      await tokens.find(all.filter, { ...hintOption(all.hint), sort: all.sort }).toArray()
+    ).map(tokenOf);
   }
 
   /**
@@ -132,36 +148,43 @@ export class MongoAuth {
    */
   async revokeToken(name: string, at: number): Promise<boolean> {
     const { tokens, sessions } = await this.collections();
+    const active = q.activeNamed(name);
     const revoked = await tokens.findOneAndUpdate(
-      { name: { $eq: name }, revokedAt: { $eq: null } },
+      active.filter,
       { $set: { revokedAt: at } },
+      hintKeyOption('tokens', active.hint),
     );
     if (revoked === null) return false;
-    await sessions.deleteMany({ tokenHash: { $eq: revoked.hash } });
+    const theirs = q.sessionsOf(revoked.hash);
+    await sessions.deleteMany(theirs.filter, { ...hintOption(theirs.hint) });
     return true;
   }
 
   async tokenByHash(hash: string): Promise<TokenRecord | null> {
     const { tokens } = await this.collections();
-    const doc = await tokens.findOne({ hash: { $eq: hash }, revokedAt: { $eq: null } });
+    const active = q.activeHashed(hash);
+    const doc = await tokens.findOne(active.filter, { ...hintOption(active.hint) });
     return doc === null ? null : tokenOf(doc);
   }
 
   /** Revoked tokens count: revoking every token must not reopen tokenless writes. */
   async everHadTokens(): Promise<boolean> {
     const { tokens } = await this.collections();
-    return (await tokens.findOne({}, { projection: { _id: 1 } })) !== null;
+    const any = q.tokensByName();
+    return (
+      (await tokens.findOne(any.filter, { ...hintOption(any.hint), projection: { _id: 1 } })) !==
+      null
+    );
   }
 
   async touchTokens(uses: ReadonlyMap<string, number>): Promise<void> {
     const { tokens } = await this.collections();
     for (const [name, at] of uses) {
+      const older = q.usedBefore(name, at);
       await tokens.updateOne(
-        {
-          name: { $eq: name },
-          $or: [{ lastUsedAt: { $eq: null } }, { lastUsedAt: { $lt: at } }],
-        },
+        older.filter,
         { $set: { lastUsedAt: at } },
+        { ...hintOption(older.hint) },
       );
     }
   }
@@ -174,56 +197,61 @@ export class MongoAuth {
       createdAt: session.createdAt,
       expiresAt: new Date(session.expiresAt),
     });
+    const old = q.sessionsBeyond(session.tokenHash, SESSIONS_PER_TOKEN);
     const beyond = await sessions
-      .find({ tokenHash: { $eq: session.tokenHash } }, { projection: { _id: 1 } })
-      .sort({ createdAt: -1, _id: -1 })
-      .skip(SESSIONS_PER_TOKEN)
+      .find(old.filter, {
+        ...hintOption(old.hint),
+        sort: { ...old.sort },
+        skip: old.skip,
+        projection: { ...old.projection },
+      })
       .toArray();
     if (beyond.length > 0) {
-      await sessions.deleteMany({ _id: { $in: beyond.map((s) => s._id) } });
+      const ended = q.sessionsById(beyond.map((s) => s._id));
+      await sessions.deleteMany(ended.filter, { ...hintOption(ended.hint) });
     }
   }
 
   /** Checks expiry itself: the TTL monitor runs only once a minute. */
   async tokenBySession(hash: string, now: number): Promise<TokenRecord | null> {
     const { sessions, tokens } = await this.collections();
-    const session = await sessions.findOne({
-      _id: { $eq: hash },
-      expiresAt: { $gt: new Date(now) },
-    });
+    const live = q.liveSession(hash, now);
+    const session = await sessions.findOne(live.filter, { ...hintOption(live.hint) });
     if (session === null) return null;
-    const doc = await tokens.findOne({
-      hash: { $eq: session.tokenHash },
-      revokedAt: { $eq: null },
-    });
+    const active = q.activeHashed(session.tokenHash);
+    const doc = await tokens.findOne(active.filter, { ...hintOption(active.hint) });
     return doc === null ? null : tokenOf(doc);
   }
 
   async deleteSession(hash: string): Promise<boolean> {
     const { sessions } = await this.collections();
-    return (await sessions.deleteOne({ _id: { $eq: hash } })).deletedCount === 1;
+    const one = q.sessionsById([hash]);
+    return (await sessions.deleteOne(one.filter, { ...hintOption(one.hint) })).deletedCount === 1;
   }
 
   async purgeSessions(now: number): Promise<number> {
     const { sessions } = await this.collections();
-    return (await sessions.deleteMany({ expiresAt: { $lte: new Date(now) } })).deletedCount;
+    const expired = q.expiredSessions(now);
+    return (await sessions.deleteMany(expired.filter, { ...hintOption(expired.hint) }))
+      .deletedCount;
   }
 
   /** The first instance to ask inserts the key; every other one reads that same key. */
   async serverKey(purpose: string): Promise<Buffer> {
     checkKeyPurpose(purpose);
     const { keys } = await this.collections();
+    const mine = q.serverKeyOf(purpose);
     try {
       await keys.updateOne(
-        { _id: { $eq: purpose } },
+        mine.filter,
         { $setOnInsert: { key: randomBytes(32).toString('base64'), createdAt: Date.now() } },
-        { upsert: true },
+        { upsert: true, ...hintOption(mine.hint) },
       );
     } catch (err) {
       // Two instances inserting at once: the other one's key stands.
       if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw err;
     }
-    const doc = await keys.findOne({ _id: { $eq: purpose } });
+    const doc = await keys.findOne(mine.filter, { ...hintOption(mine.hint) });
     const key = doc === null ? null : Buffer.from(doc.key, 'base64');
     if (key === null || key.length !== 32) {
       throw new Error(`the server key ${JSON.stringify(purpose)} is missing or damaged`);
@@ -233,27 +261,18 @@ export class MongoAuth {
 }
 
 /**
- * Indexes, and what 1.0.0 left: its unique index on the tokens' login-cookie
- * hash goes first (new tokens have none, and a unique index would refuse a
- * second one), then the hashes themselves, so that such a cookie opens nothing.
+ * Indexes (mongo-schema.ts), and what earlier releases left: 1.0.0's unique
+ * index on the tokens' login-cookie hash goes first (new tokens have none,
+ * and a unique index would refuse a second one), then the hashes
+ * themselves, so that such a cookie opens nothing; and the sessions' index
+ * that `token_created` replaced.
  */
-async function prepare({ tokens, sessions }: Collections): Promise<void> {
-  try {
-    await tokens.dropIndex('sessionHash');
-  } catch (err) {
-    const absent =
-      err instanceof MongoServerError &&
-      (err.code === INDEX_NOT_FOUND || err.code === NAMESPACE_NOT_FOUND);
-    if (!absent) throw err;
-  }
-  await tokens.updateMany({ sessionHash: { $exists: true } }, { $unset: { sessionHash: '' } });
-  await tokens.createIndexes([
-    { key: { name: 1 }, name: 'name', unique: true },
-    { key: { hash: 1 }, name: 'hash', unique: true },
-  ]);
-  await sessions.createIndexes([
-    { key: { tokenHash: 1, createdAt: -1 }, name: 'token_time' },
-    // Removes each session once expired (within the TTL monitor's minute).
-    { key: { expiresAt: 1 }, name: 'expiry', expireAfterSeconds: 0 },
-  ]);
+async function prepare(db: Db, { tokens, sessions }: Collections): Promise<void> {
+  await ensureCollections(db, ['server_keys']);
+  await dropIndexIfAny(tokens, 'sessionHash');
+  const stale = q.withSessionHash();
+  await tokens.updateMany(stale.filter, { $unset: { sessionHash: '' } }, hintOption(stale.hint));
+  await tokens.createIndexes([...TOKEN_INDEXES]);
+  await sessions.createIndexes([...SESSION_INDEXES]);
+  for (const name of DROPPED_SESSION_INDEXES) await dropIndexIfAny(sessions, name);
 }

@@ -67,6 +67,19 @@ export interface EnvAppDoc {
   currentId?: string | null;
   latestId: string;
   latestAt: Date;
+  /**
+   * When this store first stored the pair, as a fresh id (a ULID of that
+   * instant): environments are listed in this order, so that an imported
+   * history takes its place at the time of import, as in SQLite. Absent in
+   * entries stored by releases up to 1.1, ordered by `firstId` instead.
+   */
+  seen?: string;
+}
+
+/** A one-time data migration done on this database, by name. */
+export interface MigrationDoc {
+  _id: string;
+  at: Date;
 }
 
 /** What guards an idempotent write's document: the key's scope and the body's hash. */

@@ -1,26 +1,52 @@
 /**
  * The MongoDB store's reads: current and latest state per app (now from the
- * env/app projection, at an instant from the events), history pages, and
- * the environment and app catalogues. Split from mongo.ts, which keeps the
- * connection and the Store methods. Every filter is built here, operators
- * chosen by this code, values typed by the routes.
+ * env/app projection, at an instant one index seek per app), history pages,
+ * and the environment and app catalogues. Split from mongo.ts, which keeps
+ * the connection and the Store methods; every query is built in
+ * mongo-queries.ts, and names the index it runs on.
  */
-import type { Filter } from 'mongodb';
 import type { Deployment } from '@svt/client';
-import { type DeploymentDoc, type EnvAppDoc, toDeployment } from './mongo-documents.js';
-import { type MongoCollections, NEWEST_FIRST, before } from './mongo-schema.js';
+import { type EnvAppDoc, toDeployment } from './mongo-documents.js';
+import * as q from './mongo-queries.js';
+import { type MongoCollections, hintOption } from './mongo-schema.js';
 import type { AppRow, EnvironmentRow, HistoryQuery, HistoryResult } from './types.js';
+
+/**
+ * How many per-app seeks of a point-in-time read are in flight at once:
+ * enough to hide the round trips (1,000 apps in a few dozen waves), few
+ * enough to leave the driver's pool (100 connections) to other requests.
+ */
+export const SEEKS_IN_FLIGHT = 16;
 
 /** A pair's current deployment id, whether the field is absent (new form) or null (earlier releases). */
 function currentIdOf(row: EnvAppDoc): string | null {
   return row.currentId ?? null;
 }
 
+/** `f` over `items`, at most `width` at a time, results in the items' order. */
+async function mapInWaves<T, R>(
+  items: readonly T[],
+  width: number,
+  f: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await f(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  return results;
+}
+
 /**
  * Each app's latest deployment of `env` by (deployedAt, id), by app name:
  * successes only for `current`, any status for `latest`; now from the
- * projection, at an instant (`at`, epoch ms) from the events. Null for an
- * environment never seen.
+ * projection, at an instant (`at`, epoch ms) by one index seek per app of
+ * the environment (q.pairAt), whatever the length of its history. Null for
+ * an environment never seen.
  */
 export async function perApp(
   { deployments, envApps }: MongoCollections,
@@ -28,42 +54,28 @@ export async function perApp(
   which: 'current' | 'latest',
   at: number | undefined,
 ): Promise<Deployment[] | null> {
-  const rows = await envApps
-    .find({ env: { $eq: env } })
-    .sort({ app: 1 })
-    .toArray();
+  const pairs = q.pairsOfEnv(env);
+  const rows = await envApps.find(pairs.filter, q.findOptions(pairs)).toArray();
   if (rows.length === 0) return null;
   if (at === undefined) {
     const ids = rows.flatMap((r) => {
       const id = which === 'current' ? currentIdOf(r) : r.latestId;
       return id === null ? [] : [id];
     });
-    const docs = await deployments.find({ _id: { $in: ids } }).toArray();
+    const byIds = q.byIds(ids);
+    const docs = await deployments.find(byIds.filter, q.findOptions(byIds)).toArray();
     const byId = new Map(docs.map((d) => [d._id, d]));
     return ids.flatMap((id) => {
       const doc = byId.get(id);
       return doc === undefined ? [] : [toDeployment(doc)];
     });
   }
-  const docs = await deployments
-    .aggregate<DeploymentDoc>(
-      [
-        {
-          $match: {
-            env: { $eq: env },
-            ...(which === 'current' ? { status: { $eq: 'success' } } : {}),
-            deployedAt: { $lte: new Date(at) },
-          },
-        },
-        { $sort: { app: 1, deployedAt: -1, _id: -1 } },
-        { $group: { _id: '$app', doc: { $first: '$$ROOT' } } },
-        { $replaceRoot: { newRoot: '$doc' } },
-        { $sort: { app: 1 } },
-      ],
-      { allowDiskUse: true },
-    )
-    .toArray();
-  return docs.map(toDeployment);
+  const instant = new Date(at);
+  const docs = await mapInWaves(rows, SEEKS_IN_FLIGHT, async (row) => {
+    const seek = q.pairAt(env, row.app, which, instant);
+    return deployments.findOne(seek.filter, q.findOptions(seek));
+  });
+  return docs.flatMap((doc) => (doc === null ? [] : [toDeployment(doc)]));
 }
 
 /** One deployment by id (the `_id` index), or null. */
@@ -80,29 +92,13 @@ export async function history(
   { deployments }: MongoCollections,
   query: HistoryQuery,
 ): Promise<HistoryResult> {
-  const filter: Filter<DeploymentDoc> = {};
-  if (query.env !== undefined) filter.env = { $eq: query.env };
-  if (query.app !== undefined) filter.app = { $eq: query.app };
-  if (query.status !== undefined) filter.status = { $eq: query.status };
-  const range: { $gte?: Date; $lt?: Date; $lte?: Date } = {};
-  if (query.since !== undefined) range.$gte = new Date(query.since);
-  if (query.until !== undefined) range.$lt = new Date(query.until);
-  // A plain bound at the cursor, so that the index scan starts there.
-  if (query.after !== undefined) range.$lte = new Date(query.after.deployedAt);
-  if (Object.keys(range).length > 0) filter.deployedAt = range;
-  if (query.after !== undefined) {
-    Object.assign(filter, { $and: [before(new Date(query.after.deployedAt), query.after.id)] });
-  }
-  const docs = await deployments
-    .find(filter)
-    .sort(NEWEST_FIRST)
-    .limit(query.limit + 1)
-    .toArray();
+  const page = q.historyPage(query);
+  const docs = await deployments.find(page.filter, q.findOptions(page)).toArray();
   const more = docs.length > query.limit;
-  const page = more ? docs.slice(0, query.limit) : docs;
-  const last = page[page.length - 1];
+  const items = more ? docs.slice(0, query.limit) : docs;
+  const last = items[items.length - 1];
   return {
-    items: page.map(toDeployment),
+    items: items.map(toDeployment),
     next:
       more && last !== undefined ? { deployedAt: last.deployedAt.getTime(), id: last._id } : null,
   };
@@ -110,18 +106,9 @@ export async function history(
 
 /** Environments in first-seen order, with their app count and last deployment. */
 export async function environments({ envApps }: MongoCollections): Promise<EnvironmentRow[]> {
+  const { pipeline, hint } = q.environmentsPipeline();
   const rows = await envApps
-    .aggregate<{ _id: string; apps: number; last: Date; first: string }>([
-      {
-        $group: {
-          _id: '$env',
-          apps: { $sum: 1 },
-          last: { $max: '$latestAt' },
-          first: { $min: '$firstId' },
-        },
-      },
-      { $sort: { first: 1 } },
-    ])
+    .aggregate<{ _id: string; apps: number; last: Date }>(pipeline, hintOption(hint))
     .toArray();
   return rows.map((r) => ({ name: r._id, apps: r.apps, lastDeployedAt: r.last.getTime() }));
 }
@@ -135,7 +122,8 @@ async function envOrder(c: MongoCollections): Promise<Map<string, number>> {
 /** Every app by name, with its environments in first-seen order. */
 export async function apps(c: MongoCollections): Promise<AppRow[]> {
   const order = await envOrder(c);
-  const rows = await c.envApps.find({}).sort({ app: 1 }).toArray();
+  const all = q.pairsByApp();
+  const rows = await c.envApps.find(all.filter, q.findOptions(all)).toArray();
   const byName = new Map<string, AppRow>();
   for (const r of rows) {
     const app = byName.get(r.app);
@@ -161,7 +149,8 @@ export async function app(
   c: MongoCollections,
   name: string,
 ): Promise<{ env: string; current: Deployment | null }[] | null> {
-  const rows = await c.envApps.find({ app: { $eq: name } }).toArray();
+  const ofApp = q.pairsOfApp(name);
+  const rows = await c.envApps.find(ofApp.filter, q.findOptions(ofApp)).toArray();
   if (rows.length === 0) return null;
   const order = await envOrder(c);
   rows.sort((a, b) => (order.get(a.env) ?? 0) - (order.get(b.env) ?? 0));
@@ -169,7 +158,8 @@ export async function app(
     const id = currentIdOf(r);
     return id === null ? [] : [id];
   });
-  const docs = await c.deployments.find({ _id: { $in: ids } }).toArray();
+  const byIds = q.byIds(ids);
+  const docs = await c.deployments.find(byIds.filter, q.findOptions(byIds)).toArray();
   const byId = new Map(docs.map((d) => [d._id, d]));
   return rows.map((r) => {
     const id = currentIdOf(r);

@@ -3,23 +3,40 @@
  * event, the env/app projection and any rollback flags it changes), the
  * replay of an idempotent write's first answer, and the rollback
  * recomputation. Split from mongo.ts, which keeps the connection and the
- * Store methods; every filter's operator is chosen here.
+ * Store methods; every query is built in mongo-queries.ts.
  */
 import { type ClientSession, type Collection, MongoServerError } from 'mongodb';
 import type { Deployment } from '@svt/client';
 import { inFlightProblem } from '../idempotency.js';
 import { isRollback, rollbackFlags } from '../rollback.js';
 import { type DeploymentDoc, idTime, toDeployment, toDocument } from './mongo-documents.js';
-import { type MongoCollections, NEWEST_FIRST, TRANSACTION, before } from './mongo-schema.js';
+import * as q from './mongo-queries.js';
+import { type MongoCollections, TRANSACTION, hintOption } from './mongo-schema.js';
 import { deploymentOf, idempotencyMismatch } from './shared.js';
 import type { IdempotencyClaim, ImportItem, NewDeployment, RecordResult } from './types.js';
 
 const DUPLICATE_KEY = 11000;
+const WRITE_CONFLICT = 112;
+
+/**
+ * Whether `err`, raised by inserting a deployment that claims a key, says
+ * that another transaction holds that key: a write conflict on the unique
+ * index while the other is uncommitted (or committed after this one's
+ * snapshot), a duplicate key once it is committed. A new deployment's other
+ * unique key is its fresh id, so nothing else conflicts on that insert.
+ */
+export function keyTakenMeanwhile(err: unknown): boolean {
+  return (
+    err instanceof MongoServerError && (err.code === WRITE_CONFLICT || err.code === DUPLICATE_KEY)
+  );
+}
 
 /**
  * Records `input` in its own transaction (retried by the driver on
- * transient errors). Throws HttpProblem 422 for a key reused with another
- * body, 409 for a key whose first write another instance has in flight.
+ * transient errors, such as a write conflict with another write of the same
+ * env and app). Throws HttpProblem 422 for a key reused with another body,
+ * 409 at once for a key whose first write is still in flight here or on
+ * another instance (idempotency.ts), which the client retries.
  */
 export async function record(
   c: MongoCollections,
@@ -31,12 +48,14 @@ export async function record(
   try {
     let result: RecordResult | null = null;
     await session.withTransaction(async () => {
-      result = await recordIn(c, session, nextId, input, claim);
+      const id = nextId();
+      result = await recordIn(c, session, id, id, input, claim);
     }, TRANSACTION);
     if (result === null) throw new Error('the transaction ended without a result');
     return result;
   } catch (err) {
-    // Another instance recorded the same key concurrently: answer as its replay, or 409.
+    // The key's first write committed between this one's check and its
+    // commit: answer as its replay.
     if (claim !== undefined && err instanceof MongoServerError && err.code === DUPLICATE_KEY) {
       const earlier = await replay(c, claim);
       if (earlier !== null) return earlier;
@@ -50,36 +69,27 @@ export async function record(
 
 /** The first answer to the write that claimed this key, or null; 422 for another body. */
 async function replay(
-  { deployments }: MongoCollections,
+  { deployments, envApps }: MongoCollections,
   claim: IdempotencyClaim,
   session?: ClientSession,
 ): Promise<RecordResult | null> {
-  const earlier = await deployments.findOne(
-    { 'idem.scope': { $eq: claim.scope }, 'idem.key': { $eq: claim.key } },
-    { session },
-  );
+  const byKey = q.claimed(claim.scope, claim.key);
+  const earlier = await deployments.findOne(byKey.filter, { ...q.findOptions(byKey), session });
   if (earlier === null) return null;
   if (earlier.idem?.hash !== claim.fingerprint) throw idempotencyMismatch(claim.key);
+  const byId = async (id: string) => {
+    const one = q.byId(id);
+    return deployments.findOne(one.filter, { ...q.findOptions(one), session });
+  };
   // Absent (new documents) or null (earlier releases'): no previous success.
-  const previous =
-    earlier.previousId == null
-      ? null
-      : await deployments.findOne({ _id: { $eq: earlier.previousId } }, { session });
-  const firstInEnv =
-    (await deployments.findOne(
-      { env: { $eq: earlier.env }, app: { $eq: earlier.app }, _id: { $lt: earlier._id } },
-      { session, projection: { _id: 1 } },
-    )) === null;
+  const previous = earlier.previousId == null ? null : await byId(earlier.previousId);
+  // The first write added the pair's entry exactly when the pair was new.
+  const entry = q.pairOf(earlier.env, earlier.app);
+  const pair = await envApps.findOne(entry.filter, { ...q.findOptions(entry), session });
+  const firstInEnv = pair?.firstId === earlier._id;
   // The first answer's "current": the pair's latest success among those recorded up to it.
-  const then = await deployments.findOne(
-    {
-      env: { $eq: earlier.env },
-      app: { $eq: earlier.app },
-      status: { $eq: 'success' },
-      _id: { $lte: earlier._id },
-    },
-    { session, sort: NEWEST_FIRST },
-  );
+  const asOf = q.successAsOf(earlier.env, earlier.app, earlier._id);
+  const then = await deployments.findOne(asOf.filter, { ...q.findOptions(asOf), session });
   const current = then?._id === earlier._id;
   return {
     deployment: toDeployment(earlier),
@@ -92,34 +102,33 @@ async function replay(
 }
 
 /**
- * One write inside `session`'s transaction: `imported` (from importMany)
- * brings its own id, receipt time and key, and is not guarded by a claim.
+ * One write inside `session`'s transaction, as deployment `id`; `seen` is
+ * the arrival key its pair gets if new (mongo-queries.ts insertPair): the
+ * id itself for a write made now, a fresh id for an import, whose id is
+ * old. `imported` (from importMany) brings its receipt time and key, and
+ * is not guarded by a claim.
  */
 export async function recordIn(
   c: MongoCollections,
   session: ClientSession,
-  nextId: () => string,
+  id: string,
+  seen: string,
   input: NewDeployment,
   claim: IdempotencyClaim | undefined,
   imported?: ImportItem,
 ): Promise<RecordResult> {
   const { deployments, envApps } = c;
+  const one = async (query: q.Query<'deployments'>) =>
+    deployments.findOne(query.filter, { ...q.findOptions(query), session });
   if (claim !== undefined) {
     const earlier = await replay(c, claim, session);
     if (earlier !== null) return earlier;
   }
-  const id = imported?.id ?? nextId();
   const at = new Date(input.deployedAt);
-  const key = { env: { $eq: input.env }, app: { $eq: input.app } };
-  const previous = await deployments.findOne(
-    { ...key, status: { $eq: 'success' }, ...before(at, id) },
-    { session, sort: NEWEST_FIRST },
-  );
-  const pair = await envApps.findOne(key, { session });
-  const currentBefore =
-    pair?.currentId == null
-      ? null
-      : await deployments.findOne({ _id: { $eq: pair.currentId } }, { session });
+  const previous = await one(q.previousSuccess(input.env, input.app, at, id));
+  const entry = q.pairOf(input.env, input.app);
+  const pair = await envApps.findOne(entry.filter, { ...q.findOptions(entry), session });
+  const currentBefore = pair?.currentId == null ? null : await one(q.byId(pair.currentId));
   const success = input.status === 'success';
   const becomesCurrent =
     success &&
@@ -129,11 +138,7 @@ export async function recordIn(
   // A success after every other one is judged against the one it replaces;
   // one recorded out of order changes later flags too: the pair is recomputed.
   const ranBefore =
-    becomesCurrent &&
-    (await deployments.findOne(
-      { ...key, status: { $eq: 'success' }, version: { $eq: input.version } },
-      { session, projection: { _id: 1 } },
-    )) !== null;
+    becomesCurrent && (await one(q.ranBefore(input.env, input.app, input.version))) !== null;
   const rollback =
     becomesCurrent && isRollback(input.version, currentBefore?.version ?? null, ranBefore);
   // The receipt time is the millisecond the new id encodes (a ULID made just
@@ -151,38 +156,42 @@ export async function recordIn(
     previous?._id ?? null,
     claim === undefined ? undefined : { scope: claim.scope, hash: claim.fingerprint },
   );
-  await deployments.insertOne(doc, { session });
+  try {
+    await deployments.insertOne(doc, { session });
+  } catch (err) {
+    // Another instance's write of the same key is in flight: 409 now, as
+    // this instance answers a second request with a key in flight
+    // (idempotency.ts), rather than retrying the transaction until that one
+    // ends (withTransaction would, for up to 120 s). Throwing a non-driver
+    // error makes withTransaction abort this transaction and not retry it.
+    if (claim !== undefined && keyTakenMeanwhile(err)) throw inFlightProblem(claim.key);
+    throw err;
+  }
   const reordered =
     success &&
     !becomesCurrent &&
     (await recomputeRollbacks(deployments, input.env, input.app, session));
 
   // A pair without a success yet has no currentId (earlier releases wrote null).
-  const upsert = await envApps.updateOne(
-    key,
-    {
-      $setOnInsert: { env: input.env, app: input.app, firstId: id, latestId: id, latestAt: at },
-    },
-    { upsert: true, session },
-  );
+  const added = q.insertPair(input.env, input.app, id, at, seen);
+  const upsert = await envApps.updateOne(added.filter, added.update, {
+    upsert: true,
+    ...hintOption(added.hint),
+    session,
+  });
   const firstInEnv = upsert.upsertedCount === 1;
   if (becomesCurrent) {
-    await envApps.updateOne(key, { $set: { currentId: id } }, { session });
+    const set = q.setCurrent(input.env, input.app, id);
+    await envApps.updateOne(set.filter, set.update, { ...hintOption(set.hint), session });
   }
   if (!firstInEnv) {
-    await envApps.updateOne(
-      {
-        ...key,
-        $or: [{ latestAt: { $lt: at } }, { latestAt: { $eq: at }, latestId: { $lt: id } }],
-      },
-      { $set: { latestId: id, latestAt: at } },
-      { session },
-    );
+    const set = q.setLatest(input.env, input.app, id, at);
+    await envApps.updateOne(set.filter, set.update, { ...hintOption(set.hint), session });
   }
   const again = async (d: DeploymentDoc | null): Promise<Deployment | null> => {
     if (d === null) return null;
     if (!reordered) return toDeployment(d);
-    const fresh = await deployments.findOne({ _id: { $eq: d._id } }, { session });
+    const fresh = await one(q.byId(d._id));
     return fresh === null ? null : toDeployment(fresh);
   };
   return {
@@ -212,23 +221,15 @@ export async function recomputeRollbacks(
   app: string,
   session?: ClientSession,
 ): Promise<boolean> {
-  const rows = await deployments
-    .find(
-      { env: { $eq: env }, app: { $eq: app }, status: { $eq: 'success' } },
-      { session, projection: { _id: 1, version: 1, rollback: 1 } },
-    )
-    .sort({ deployedAt: 1, _id: 1 })
-    .toArray();
+  const all = q.successesOldestFirst(env, app);
+  const rows = await deployments.find(all.filter, { ...q.findOptions(all), session }).toArray();
   const flags = rollbackFlags(rows.map((r) => r.version));
   let changed = false;
   for (const [i, row] of rows.entries()) {
     const flag = flags[i] === true;
     if (row.rollback === flag) continue;
-    await deployments.updateOne(
-      { _id: { $eq: row._id } },
-      { $set: { rollback: flag } },
-      { session },
-    );
+    const set = q.setRollback(row._id, flag);
+    await deployments.updateOne(set.filter, set.update, { ...hintOption(set.hint), session });
     changed = true;
   }
   return changed;

@@ -1,20 +1,23 @@
 /**
  * MongoDB, for several SVT instances behind a load balancer. Needs a replica
- * set: each write is a transaction (the deployment and the env/app
- * projection change together) with majority write concern.
+ * set or a sharded cluster (through mongos): each write is a transaction
+ * (the deployment and the env/app projection change together) committed
+ * with majority write concern; reads go to the primary (mongo-client.ts).
  *
  * This file holds the connection and lifecycle and the Store methods; the
  * work is in mongo-writes.ts (recording), mongo-reads.ts (queries),
  * mongo-maintenance.ts (prune, export, import, backfill), mongo-auth.ts
  * (tokens, sessions, keys); the documents and their mapping in
- * mongo-documents.ts, the indexes in mongo-schema.ts.
+ * mongo-documents.ts, the indexes in mongo-schema.ts, every query (its
+ * filter, sort and the index it hints) in mongo-queries.ts,
+ * mongo-maintenance-queries.ts and mongo-auth-queries.ts.
  *
  * Query safety: every filter is built in those files, with operators chosen
  * by the code (`$eq`, `$lt`, `$lte`, `$gte`, `$in`) and values typed and
  * validated by the routes; nothing from a request becomes an operator or a
  * regular expression.
  */
-import { MongoClient } from 'mongodb';
+import { MongoClient, MongoInvalidArgumentError } from 'mongodb';
 import type { Deployment, DoraReport } from '@svt/client';
 import { csvPageOf, csvPages } from '../csv.js';
 import type { DoraWindow } from '../dora.js';
@@ -22,14 +25,9 @@ import { doraReport, storeSource } from '../dora-report.js';
 import { openAttempts } from '../attempts.js';
 import { idFactory } from './ids.js';
 import { MongoAuth } from './mongo-auth.js';
-import type { DeploymentDoc, EnvAppDoc } from './mongo-documents.js';
-import {
-  backfillRollbacks,
-  exportJson,
-  importMany,
-  type MigrationDoc,
-  prune,
-} from './mongo-maintenance.js';
+import { CLIENT_OPTIONS, Lazy, Pending, topologyProblem } from './mongo-client.js';
+import type { DeploymentDoc, EnvAppDoc, MigrationDoc } from './mongo-documents.js';
+import { backfillRollbacks, exportJson, importMany, prune } from './mongo-maintenance.js';
 import * as reads from './mongo-reads.js';
 import { createIndexes, type MongoCollections } from './mongo-schema.js';
 import { record } from './mongo-writes.js';
@@ -50,9 +48,12 @@ import type {
 export class MongoStore implements Store {
   readonly kind = 'mongodb';
   private client: MongoClient | null = null;
-  private ready: Promise<void> | null = null;
-  private closed = false;
+  /** Every call in flight: close() waits for them before closing the client. */
+  private readonly pending = new Pending();
+  private closing: Promise<void> | null = null;
   private readonly nextId = idFactory();
+  /** The connection, checked and indexed once; a failure is not kept (the next call tries again). */
+  private readonly ready = new Lazy(() => this.prepare());
   private readonly auth = new MongoAuth(async () => (await this.connect()).client.db(this.dbName));
 
   constructor(
@@ -60,106 +61,124 @@ export class MongoStore implements Store {
     private readonly dbName: string,
   ) {}
 
-  /** Connects lazily, once; creates indexes on first connection. */
-  private async connect(): Promise<MongoCollections> {
-    if (this.closed) throw new Error('the store is closed');
+  /** The client, made on first use with the settings SVT needs over the URL's (mongo-client.ts). */
+  private clientOf(): MongoClient {
     if (this.client === null) {
-      this.client = new MongoClient(this.url, {
-        retryWrites: true,
-        writeConcern: { w: 'majority' },
-        serverSelectionTimeoutMS: 10_000,
-      });
-    }
-    const client = this.client;
-    const db = client.db(this.dbName);
-    const deployments = db.collection<DeploymentDoc>('deployments');
-    const envApps = db.collection<EnvAppDoc>('env_apps');
-    this.ready ??= (async () => {
-      await client.connect();
-      const hello = await db.admin().command({ hello: 1 });
-      if (typeof hello.setName !== 'string') {
+      try {
+        this.client = new MongoClient(this.url, CLIENT_OPTIONS);
+      } catch (err) {
+        if (!(err instanceof MongoInvalidArgumentError)) throw err;
         throw new Error(
-          'MongoDB must be a replica set (a single-node one will do): transactions need it',
+          `SVT_MONGODB_URL: ${err.message} (SVT reads from the primary: ` +
+            'leave read preference settings out of the URL)',
+          { cause: err },
         );
       }
-      await createIndexes(deployments, envApps);
-      await backfillRollbacks(deployments, db.collection<MigrationDoc>('migrations'));
-    })().catch((err: unknown) => {
-      this.ready = null; // the next call tries again
-      throw err;
-    });
-    await this.ready;
-    return { deployments, envApps, client };
+    }
+    return this.client;
+  }
+
+  private collections(client: MongoClient): MongoCollections {
+    const db = client.db(this.dbName);
+    return {
+      client,
+      deployments: db.collection<DeploymentDoc>('deployments'),
+      envApps: db.collection<EnvAppDoc>('env_apps'),
+    };
+  }
+
+  /** Connects, checks that the server runs transactions, creates indexes, runs one-time migrations. */
+  private async prepare(): Promise<MongoCollections> {
+    const client = this.clientOf();
+    await client.connect();
+    const db = client.db(this.dbName);
+    const problem = topologyProblem(await db.admin().command({ hello: 1 }));
+    if (problem !== null) throw new Error(problem);
+    await createIndexes(db);
+    const c = this.collections(client);
+    await backfillRollbacks(c.deployments, db.collection<MigrationDoc>('migrations'));
+    return c;
+  }
+
+  /** Connects lazily, once. Only called inside `pending.run`, so that close() waits for it. */
+  private async connect(): Promise<MongoCollections> {
+    return this.ready.get();
+  }
+
+  /** Runs `work` over the connected collections, tracked so that close() finishes it first. */
+  private run<T>(work: (c: MongoCollections) => Promise<T>): Promise<T> {
+    return this.pending.run(async () => work(await this.connect()));
   }
 
   async open(): Promise<void> {
-    await this.connect();
+    await this.run(async () => undefined);
   }
 
+  /** Stops between batches once close() is called; what is deleted stays deleted. */
   async prune(before: number): Promise<number> {
-    return prune(await this.connect(), before);
+    return this.run((c) => prune(c, before, () => this.pending.closed));
   }
 
   async *exportJson(): AsyncIterable<string> {
-    yield* exportJson(await this.connect());
+    yield* exportJson(await this.run(async (c) => c));
   }
 
   async importMany(items: readonly ImportItem[]): Promise<number> {
-    return importMany(await this.connect(), items);
+    return this.run((c) => importMany(c, this.nextId, items));
   }
 
   // Tokens, sessions and keys: mongo-auth.ts.
 
   async createToken(token: TokenRecord): Promise<void> {
-    return this.auth.createToken(token);
+    return this.pending.run(() => this.auth.createToken(token));
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    return this.auth.listTokens();
+    return this.pending.run(() => this.auth.listTokens());
   }
 
   async revokeToken(name: string, at: number): Promise<boolean> {
-    return this.auth.revokeToken(name, at);
+    return this.pending.run(() => this.auth.revokeToken(name, at));
   }
 
   async tokenByHash(hash: string): Promise<TokenRecord | null> {
-    return this.auth.tokenByHash(hash);
+    return this.pending.run(() => this.auth.tokenByHash(hash));
   }
 
   async everHadTokens(): Promise<boolean> {
-    return this.auth.everHadTokens();
+    return this.pending.run(() => this.auth.everHadTokens());
   }
 
   async touchTokens(uses: ReadonlyMap<string, number>): Promise<void> {
-    return this.auth.touchTokens(uses);
+    return this.pending.run(() => this.auth.touchTokens(uses));
   }
 
   async createSession(session: SessionRecord): Promise<void> {
-    return this.auth.createSession(session);
+    return this.pending.run(() => this.auth.createSession(session));
   }
 
   async tokenBySession(hash: string, now: number): Promise<TokenRecord | null> {
-    return this.auth.tokenBySession(hash, now);
+    return this.pending.run(() => this.auth.tokenBySession(hash, now));
   }
 
   async deleteSession(hash: string): Promise<boolean> {
-    return this.auth.deleteSession(hash);
+    return this.pending.run(() => this.auth.deleteSession(hash));
   }
 
   async purgeSessions(now: number): Promise<number> {
-    return this.auth.purgeSessions(now);
+    return this.pending.run(() => this.auth.purgeSessions(now));
   }
 
   async serverKey(purpose: string): Promise<Buffer> {
-    return this.auth.serverKey(purpose);
+    return this.pending.run(() => this.auth.serverKey(purpose));
   }
 
   async record(input: NewDeployment, claim?: IdempotencyClaim): Promise<RecordResult> {
-    return record(await this.connect(), this.nextId, input, claim);
+    return this.run((c) => record(c, this.nextId, input, claim));
   }
 
   async current(env: string, at?: number): Promise<Deployment[] | null> {
-    return reads.perApp(await this.connect(), env, 'current', at);
+    return this.run((c) => reads.perApp(c, env, 'current', at));
   }
 
   async attempts(env: string, at?: number): Promise<Deployment[]> {
@@ -167,7 +186,7 @@ export class MongoStore implements Store {
   }
 
   async latest(env: string, at?: number): Promise<Deployment[] | null> {
-    return reads.perApp(await this.connect(), env, 'latest', at);
+    return this.run((c) => reads.perApp(c, env, 'latest', at));
   }
 
   async currentJson(env: string, at?: number): Promise<Buffer | null> {
@@ -176,7 +195,7 @@ export class MongoStore implements Store {
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {
-    return reads.history(await this.connect(), query);
+    return this.run((c) => reads.history(c, query));
   }
 
   async deployment(id: string): Promise<Deployment | null> {
@@ -184,29 +203,34 @@ export class MongoStore implements Store {
   }
 
   async environments(): Promise<EnvironmentRow[]> {
-    return reads.environments(await this.connect());
+    return this.run((c) => reads.environments(c));
   }
 
   async apps(): Promise<AppRow[]> {
-    return reads.apps(await this.connect());
+    return this.run((c) => reads.apps(c));
   }
 
   async app(name: string): Promise<{ env: string; current: Deployment | null }[] | null> {
-    return reads.app(await this.connect(), name);
+    return this.run((c) => reads.app(c, name));
   }
 
   async ping(): Promise<void> {
-    const { client } = await this.connect();
-    await client.db(this.dbName).command({ ping: 1 });
+    await this.run(async ({ client }) => client.db(this.dbName).command({ ping: 1 }));
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const client = this.client;
-    this.client = null;
-    this.ready = null;
-    await client?.close();
+  /**
+   * Refuses new calls, waits for every call in flight (a write's
+   * transaction commits or fails on its own, never aborted by the close),
+   * then closes the client. Safe twice.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.pending.drain();
+      const client = this.client;
+      this.client = null;
+      await client?.close();
+    })();
+    return this.closing;
   }
 
   historyCsv(query: HistoryQuery): AsyncIterable<string> {
