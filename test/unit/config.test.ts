@@ -28,7 +28,14 @@ describe('parseConfig', () => {
         ['bitbucket.org', 'bitbucket'],
         ['codeberg.org', 'gitea'],
       ]),
+      fluxHmacKey: null,
     });
+  });
+
+  it('keeps SVT_FLUX_HMAC_KEY as given, a trailing newline included; blank is unset', () => {
+    expect(parseConfig({ SVT_FLUX_HMAC_KEY: 'key\n' }).fluxHmacKey).toBe('key\n');
+    expect(parseConfig({ SVT_FLUX_HMAC_KEY: ' key' }).fluxHmacKey).toBe(' key');
+    expect(parseConfig({ SVT_FLUX_HMAC_KEY: ' \n' }).fluxHmacKey).toBeNull();
   });
 
   it('adds the forges of SVT_FORGES to the known ones, a known host overridden', () => {
