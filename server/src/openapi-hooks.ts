@@ -37,6 +37,7 @@ const hook = (summary: string, body: string, errors: Json): Json => ({
   },
 });
 
+/** The two hook operations, by path. */
 export const hookPaths: Record<string, Json> = {
   '/api/v1/hooks/flux': hook(
     'Record a deployment from a Flux notification-controller event (generic, generic-hmac)',

@@ -104,6 +104,13 @@ async function answer(
   answerRecorded(ctx, deps, parsed, result);
 }
 
+/**
+ * Registers `POST /api/v1/hooks/flux` and `POST /api/v1/hooks/argocd`, both
+ * `write` routes. Answers: 201 (recorded, or replayed), 202 `HookIgnored`,
+ * else the problems of any write (400 naming the field as the tool sent
+ * it, 401, 403, 413, 415, 429) and, for Flux with SVT_FLUX_HMAC_KEY set,
+ * a 401 for a missing or bad X-Signature.
+ */
 export function hookRoutes(routes: Routes, deps: RouteDeps): void {
   routes.post('/api/v1/hooks/flux', 'write', async (ctx) => {
     const receivedAt = Date.now();
