@@ -6,6 +6,7 @@
  * forwarder computes it (HMAC-SHA256 of the body, hex, `sha256=` prefix).
  */
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
 import { type TestApp, testApp } from '../helpers/app.js';
 import { fixture, fluxVariant, postHook, signature } from '../helpers/gitops.js';
 import { removeTempDirs } from '../helpers/tmp.js';
@@ -184,5 +185,46 @@ describe('tokens: the same access decision as POST /api/v1/deployments', () => {
     expect(res.body.detail).toBe(
       'token "flux-staging" may not write to environment "prod" (its scopes: write:staging)',
     );
+  });
+});
+
+describe('the write path of any write', () => {
+  it('SVT_RATE_LIMIT counts each hook request, recorded or not', async () => {
+    const t = await testApp({ SVT_RATE_LIMIT: '2' });
+    const token = await issueToken(t.store, 'flux-prod', ['write:prod']);
+    await postHook(t.callback, 'flux', install, { token }).expect(201);
+    await postHook(t.callback, 'flux', fixture('flux/kustomization-progressing.json'), {
+      token,
+    }).expect(202);
+    const limited = await postHook(
+      t.callback,
+      'argocd',
+      fixture('argocd/body-git-succeeded.json'),
+      {
+        token,
+      },
+    ).expect(429);
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    await t.store.close();
+  });
+
+  it('/metrics counts the deployments a hook recorded by source, a replay not twice, and the requests by route', async () => {
+    const t = await testApp();
+    await postHook(t.callback, 'flux', install).expect(201);
+    await postHook(t.callback, 'flux', fixture('flux/helmrelease-upgrade-failed.json')).expect(201);
+    await postHook(t.callback, 'flux', install).expect(201); // replayed: the failure is the latest
+    await postHook(t.callback, 'argocd', fixture('argocd/body-helm-succeeded.json')).expect(201);
+    const text = (await request(t.callback).get('/metrics').expect(200)).text;
+    const line = (name: string, labels: string) =>
+      text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+    expect(line('svt_deployments_recorded_total', 'source="flux",status="success"')).toMatch(/ 1$/);
+    expect(line('svt_deployments_recorded_total', 'source="flux",status="failure"')).toMatch(/ 1$/);
+    expect(line('svt_deployments_recorded_total', 'source="argocd",status="success"')).toMatch(
+      / 1$/,
+    );
+    expect(
+      line('svt_http_requests_total', 'method="POST",route="/api/v1/hooks/flux",status="201"'),
+    ).toMatch(/ 3$/);
+    await t.store.close();
   });
 });
