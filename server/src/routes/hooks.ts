@@ -65,7 +65,7 @@ function validated(verdict: DeploymentVerdict, deps: RouteDeps, now: number): Ne
     if (!(err instanceof HttpProblem) || err.errors === undefined) throw err;
     throw validationProblem(
       err.errors.map((e) => {
-        const from = verdict.from[e.path];
+        const from = Object.hasOwn(verdict.from, e.path) ? verdict.from[e.path] : undefined;
         return from === undefined ? e : { path: from, message: `${e.message} (as the ${e.path})` };
       }),
     );
