@@ -19,6 +19,7 @@ import { apiV1Routes } from './routes/api-v1.js';
 import { badgeRoutes } from './routes/badge.js';
 import { cliDownloadRoutes } from './routes/cli-download.js';
 import type { Lifecycle, RouteDeps } from './routes/context.js';
+import { hookRoutes } from './routes/hooks.js';
 import { legacyRoutes } from './routes/legacy.js';
 import { linkRoutes } from './routes/links.js';
 import { accessGuards, TokenUsage } from './auth/policy.js';
@@ -100,6 +101,7 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
   const routes = new RouteTable(accessGuards({ store, config, logger, limits, usage }));
   opsRoutes(routes, deps);
   apiV1Routes(routes, deps);
+  hookRoutes(routes, deps);
   legacyRoutes(routes, deps);
   cliDownloadRoutes(routes);
   badgeRoutes(routes, deps);

@@ -38,12 +38,14 @@ Environment variables:
   SVT_RETENTION_DAYS   prune history older than this many days, never an app's current entry (default: keep all)
   SVT_WEBHOOKS         JSON array of hooks, [{"url","format":"json"|"slack","secret"}] (default unset)
   SVT_FORGES           more forges to link commits to, host=kind, e.g. gitlab.example.com=gitlab (kinds: github, gitlab, bitbucket, gitea)
+  SVT_FLUX_HMAC_KEY    the key of Flux's generic-hmac provider: POST /api/v1/hooks/flux then needs a valid X-Signature (default unset)
   SVT_AUTH             on (default) or off: off accepts every request without a token
   SVT_READ_AUTH        open (default) or token: reads need a read token, the pages a login
   SVT_LEGACY_AUTH      on (default) or off: off leaves the seed's POST /create open
   SVT_TLS_CERT         PEM certificate file; with SVT_TLS_KEY the server speaks HTTPS (default unset)
   SVT_TLS_KEY          PEM private key file (default unset)
   SVT_TRUST_PROXY      on behind a reverse proxy: client address from X-Forwarded-For (default off)
+  SVT_ALLOWED_HOSTS    host names requests may name in Host besides the loopback ones, e.g. svt.example.com (default: loopback names when bound to loopback)
   SVT_RATE_LIMIT       writes a minute per token or address (default 6000; 0 off)
   SVT_AUTH_FAIL_LIMIT  failed authentications a minute per address (default 10; 0 off)
 

@@ -80,6 +80,14 @@ export interface Config {
    * one of github, gitlab, bitbucket, gitea (Forgejo links as Gitea does).
    */
   forges: ForgeHosts;
+  /**
+   * `SVT_FLUX_HMAC_KEY`, default unset: the key of Flux's `generic-hmac`
+   * provider (its Secret's `token`). Set, `POST /api/v1/hooks/flux` refuses
+   * a request without a valid `X-Signature`. Kept as given, not trimmed
+   * (gitops/signature.ts accepts the key with or without its surrounding
+   * whitespace, as Flux versions differ on that).
+   */
+  fluxHmacKey: string | null;
 }
 
 /** A setting with a bad value; the message names the variable, the value and what is expected. */
@@ -291,5 +299,8 @@ export function parseConfig(env: Env): Config {
     retentionDays: parseRetention(env),
     webhooks: parseWebhooks(env),
     forges: parseForges(env),
+    // Never trimmed, never echoed: a secret, and a trailing newline may be part of it.
+    fluxHmacKey:
+      value(env, 'SVT_FLUX_HMAC_KEY') === undefined ? null : (env.SVT_FLUX_HMAC_KEY ?? null),
   };
 }

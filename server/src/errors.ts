@@ -120,7 +120,10 @@ export function validationProblem(errors: FieldError[]): HttpProblem {
   const paths = shown.map((e) => e.path).join(', ');
   const detail =
     errors.length === 1 && first !== undefined
-      ? `${first.path}: ${first.message}`
+      ? // The body itself (a JSON array where an object belongs) has no path to name.
+        first.path === ''
+        ? first.message
+        : `${first.path}: ${first.message}`
       : shown.length < errors.length
         ? `${errors.length} fields are invalid; the first ${shown.length} are listed: ${paths}`
         : `${errors.length} fields are invalid: ${paths}`;

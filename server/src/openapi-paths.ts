@@ -60,7 +60,7 @@ function isJson(value: unknown): value is Json {
 }
 
 /** OpenAPI parameters of a route: its path's, then its query string's, described by their schemas. */
-function parameters<P, Q>(route: RouteParams<P, Q>): Json[] {
+export function parameters<P, Q>(route: RouteParams<P, Q>): Json[] {
   const list = (schema: Joi.Schema, place: 'path' | 'query'): Json[] => {
     const json = jsonSchemaOf(schema);
     const required = Array.isArray(json.required) ? json.required : [];
@@ -102,11 +102,11 @@ const IDEMPOTENCY_KEY = {
   description: 'the same key and body record once; another body gets 422',
 };
 
-const problem = (description: string): Json => ({
+export const problem = (description: string): Json => ({
   description,
   content: { 'application/problem+json': { schema: ref('Problem') } },
 });
-const json = (schema: Json, description = 'OK'): Json => ({
+export const json = (schema: Json, description = 'OK'): Json => ({
   description,
   content: { 'application/json': { schema } },
 });
@@ -126,7 +126,7 @@ const READ_ERRORS = {
   '403': problem('the token may not read'),
   '404': problem('environment or application never recorded'),
 };
-const WRITE_ERRORS = {
+export const WRITE_ERRORS = {
   '400': problem('invalid body, each field named'),
   '401': problem('a token is needed, or the one sent is not valid'),
   '403': problem(

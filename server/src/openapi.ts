@@ -9,6 +9,7 @@
  * JSON operation against the schemas.
  */
 import { doraSchemas } from './openapi-dora.js';
+import { hookPaths, hookSchemas } from './openapi-hooks.js';
 import { paths, requestSchemas } from './openapi-paths.js';
 import { type Json, responseSchemas } from './openapi-responses.js';
 
@@ -31,7 +32,7 @@ export function openApiDocument(version: string): Json {
       { name: 'operations', description: 'Probes, metrics, this description, the CLI' },
     ],
     components: {
-      schemas: { ...responseSchemas, ...doraSchemas, ...requestSchemas },
+      schemas: { ...responseSchemas, ...doraSchemas, ...requestSchemas, ...hookSchemas },
       securitySchemes: {
         token: { type: 'http', scheme: 'bearer', description: 'an API token, `svt_...`' },
         session: { type: 'apiKey', in: 'cookie', name: 'svt_session' },
@@ -39,6 +40,6 @@ export function openApiDocument(version: string): Json {
     },
     // Anonymous where the server's settings allow it (see the README's security table).
     security: [{}, { token: [] }, { session: [] }],
-    paths,
+    paths: { ...paths, ...hookPaths },
   };
 }

@@ -13,6 +13,7 @@ import addFormatsModule from 'ajv-formats';
 import request from 'supertest';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { T0, newDeployment } from '../helpers/deployments.js';
+import { fixture } from '../helpers/gitops.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 
 // ajv-formats is CommonJS: under Node's ESM its plugin is the module's `default` property.
@@ -72,6 +73,16 @@ const REQUESTS: Record<string, { url: string; status: number; body?: object; for
     body: { env: 'prod', app: 'web', version: '2.0.0', attributes: { team: 'a' } },
   },
   'get /api/v1/deployments': { url: '/api/v1/deployments?limit=1', status: 200 },
+  'post /api/v1/hooks/flux': {
+    url: '/api/v1/hooks/flux?env=prod',
+    status: 201,
+    body: JSON.parse(fixture('flux/helmrelease-upgrade-failed.json').toString()),
+  },
+  'post /api/v1/hooks/argocd': {
+    url: '/api/v1/hooks/argocd?env=prod',
+    status: 201,
+    body: JSON.parse(fixture('argocd/body-git-succeeded.json').toString()),
+  },
   'get /api/v1/changes': { url: '/api/v1/changes?env=prod&since=2020-01-01', status: 200 },
   'get /api/v1/environments': { url: '/api/v1/environments', status: 200 },
   'get /api/v1/environments/{env}': { url: '/api/v1/environments/prod', status: 200 },
@@ -189,6 +200,22 @@ describe('/openapi.json', () => {
         failures.push(`${operation} ${status}: ${e}`);
     }
     expect(failures).toEqual([]);
+  });
+
+  it("the hooks' other answers match their schemas: 202 not recorded, 400", async () => {
+    const check = schemaValidator();
+    const ignored = await request(t.callback)
+      .post('/api/v1/hooks/flux?env=prod')
+      .send(JSON.parse(fixture('flux/kustomization-progressing.json').toString()))
+      .expect(202);
+    expect(check('/api/v1/hooks/flux', 'post', 202, 'application/json', ignored.body)).toEqual([]);
+    expect(
+      check('/api/v1/hooks/flux', 'post', 202, 'application/json', { recorded: true }),
+    ).not.toEqual([]);
+    const bad = await request(t.callback).post('/api/v1/hooks/argocd').send({}).expect(400);
+    expect(
+      check('/api/v1/hooks/argocd', 'post', 400, 'application/problem+json', bad.body),
+    ).toEqual([]);
   });
 
   it('a schema that disagrees with an answer is caught (the check is not vacuous)', async () => {

@@ -16,6 +16,7 @@ import { createServer, type Server } from 'node:http';
 import request from 'supertest';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { newDeployment } from '../helpers/deployments.js';
+import { fixture, fluxVariant } from '../helpers/gitops.js';
 import { closeServer, listen } from '../helpers/listen.js';
 import { looseCallback, routesOf, type RouteEntry } from '../helpers/routes.js';
 import { removeTempDirs } from '../helpers/tmp.js';
@@ -41,6 +42,8 @@ const QUERIES: Record<string, string> = {
   '/api/v1/changes': '?env=prod&since=2020-01-01',
   '/api/v1/compare': '?from=prod&to=prod',
   '/api/v1/dora': '?env=prod',
+  '/api/v1/hooks/argocd': '?env=prod',
+  '/api/v1/hooks/flux': '?env=prod',
   '/compare': '?from=prod&to=prod',
   '/dora': '?env=prod',
   '/env': '?name=prod',
@@ -151,6 +154,18 @@ function send(
       return req.send({ env: 'prod', app: 'api', version: `9.0.${w.version}` });
     case '/create':
       return req.send({ env: 'prod', name: 'api', version: `9.0.${w.version}` });
+    case '/api/v1/hooks/flux':
+      return req.type('json').send(
+        fluxVariant('helmrelease-install-succeeded', (e) => {
+          e.metadata.revision = `9.0.${w.version}`;
+        }).toString(),
+      );
+    case '/api/v1/hooks/argocd':
+      return req.type('json').send(
+        fixture('argocd/body-helm-succeeded.json')
+          .toString()
+          .replace(/"6\.5\.1"/g, `"9.0.${w.version}"`),
+      );
     case '/login':
       return req.type('form').send({ token: token ?? 'svt_none', next: '/' });
     default:
@@ -212,6 +227,8 @@ describe.each([
       expect(routes.length).toBeGreaterThanOrEqual(28);
       expect(routes).toContainEqual({ method: 'POST', path: '/api/v1/deployments' });
       expect(routes).toContainEqual({ method: 'POST', path: '/create' });
+      expect(routes).toContainEqual({ method: 'POST', path: '/api/v1/hooks/flux' });
+      expect(routes).toContainEqual({ method: 'POST', path: '/api/v1/hooks/argocd' });
     });
 
     it.each(setting.callers)('every route, every variant: caller %s', async (caller) => {
@@ -338,9 +355,13 @@ describe('the canonical answers the variants are held to', () => {
     ['revoked', 401, 401],
     ['admin', 201, 200],
   ] as const)('%s writing to prod: v1 %i, legacy %i', async (caller, v1, legacy) => {
-    const post = (path: string) => send(w, 'POST', { method: 'POST', path }, path, caller);
+    const post = (path: string, query = '') =>
+      send(w, 'POST', { method: 'POST', path }, path + query, caller);
     expect((await post('/api/v1/deployments')).status).toBe(v1);
     expect((await post('/create')).status).toBe(legacy);
+    // The GitOps hooks are writes like any other.
+    expect((await post('/api/v1/hooks/flux', '?env=prod')).status).toBe(v1);
+    expect((await post('/api/v1/hooks/argocd', '?env=prod')).status).toBe(v1);
   });
 
   it('the issue’s three requests are 404s and record nothing', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, parseConfig } from '../../server/src/config.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('parseConfig', () => {
   it('has zero-set-up defaults', () => {
@@ -28,7 +30,14 @@ describe('parseConfig', () => {
         ['bitbucket.org', 'bitbucket'],
         ['codeberg.org', 'gitea'],
       ]),
+      fluxHmacKey: null,
     });
+  });
+
+  it('keeps SVT_FLUX_HMAC_KEY as given, a trailing newline included; blank is unset', () => {
+    expect(parseConfig({ SVT_FLUX_HMAC_KEY: 'key\n' }).fluxHmacKey).toBe('key\n');
+    expect(parseConfig({ SVT_FLUX_HMAC_KEY: ' key' }).fluxHmacKey).toBe(' key');
+    expect(parseConfig({ SVT_FLUX_HMAC_KEY: ' \n' }).fluxHmacKey).toBeNull();
   });
 
   it('adds the forges of SVT_FORGES to the known ones, a known host overridden', () => {
@@ -180,5 +189,21 @@ describe('parseConfig', () => {
       port: 5000,
       mongodbUrl: null,
     });
+  });
+});
+
+describe('the settings are documented', () => {
+  it("every setting config.ts reads has a row in the README's configuration table", () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const read = new Set(
+      readFileSync(join(root, 'server', 'src', 'config.ts'), 'utf8').match(/'SVT_[A-Z_]+'/g),
+    );
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Security'));
+    expect(read.size).toBeGreaterThanOrEqual(20);
+    for (const quoted of read) {
+      const name = quoted.slice(1, -1);
+      expect([name, table.includes(`\`${name}\``)]).toEqual([name, true]);
+    }
   });
 });

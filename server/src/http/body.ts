@@ -58,21 +58,31 @@ function reader(types: string[]): Middleware {
   });
 }
 
-const readJsonBytes = reader(JSON_TYPES);
+const jsonReader = reader(JSON_TYPES);
 const readAnyBytes = reader(['*/*']);
 
-/** The bytes the reader left as latin1 text, decoded as UTF-8; a 400 when they are not. */
-async function readWith(ctx: Context, read: Middleware): Promise<string> {
+/** The body's bytes, as the reader left them (latin1 text, one character per byte). */
+async function bytesWith(ctx: Context, read: Middleware): Promise<Buffer> {
   await read(ctx, async () => {});
   const bytes: unknown = ctx.request.body;
   if (typeof bytes !== 'string') {
     throw badRequest('body-unreadable', 'the request body could not be read completely');
   }
+  return Buffer.from(bytes, 'latin1');
+}
+
+/** Bytes decoded as UTF-8; a 400 when they are not. */
+function decode(bytes: Buffer): string {
   try {
-    return utf8.decode(Buffer.from(bytes, 'latin1'));
+    return utf8.decode(bytes);
   } catch {
     throw badRequest('invalid-utf8', 'the request body is not valid UTF-8');
   }
+}
+
+/** The bytes the reader left as latin1 text, decoded as UTF-8; a 400 when they are not. */
+async function readWith(ctx: Context, read: Middleware): Promise<string> {
+  return decode(await bytesWith(ctx, read));
 }
 
 /**
@@ -102,6 +112,26 @@ export function parseJson(text: string): unknown {
  * Any JSON value comes back, an object or not: the route's schema decides.
  */
 export async function readJson(ctx: Context): Promise<unknown> {
+  requireJsonType(ctx);
+  return parseJson(await readWith(ctx, jsonReader));
+}
+
+/**
+ * A JSON body as `readJson` reads it (same 415, 413 and 400), in two steps:
+ * first its exact bytes (after Content-Encoding), for a signature computed
+ * over them (a Flux `generic-hmac` provider signs the body it sends), then
+ * `parse()` for its value. Nothing is parsed before the caller asks.
+ */
+export async function readJsonBytes(
+  ctx: Context,
+): Promise<{ bytes: Buffer; parse: () => unknown }> {
+  requireJsonType(ctx);
+  const bytes = await bytesWith(ctx, jsonReader);
+  return { bytes, parse: () => parseJson(decode(bytes)) };
+}
+
+/** 415 unless the Content-Type says JSON. */
+function requireJsonType(ctx: Context): void {
   if (!ctx.is(...JSON_TYPES)) {
     throw new HttpProblem(415, {
       code: 'unsupported-media-type',
@@ -110,5 +140,4 @@ export async function readJson(ctx: Context): Promise<unknown> {
         'send the body as JSON with "Content-Type: application/json" (curl: --json, or -H "Content-Type: application/json")',
     });
   }
-  return parseJson(await readWith(ctx, readJsonBytes));
 }

@@ -5,20 +5,18 @@ import type {
   AppState,
   ChangesPage,
   DeploymentDetail,
-  DeploymentLinks,
   Comparison,
   DoraReport,
   EnvironmentList,
   EnvironmentState,
   HistoryPage,
-  RecordDeploymentResponse,
 } from '@svt/client';
 import type { Context } from 'koa';
 import { Readable } from 'node:stream';
 import { CSV_HEADER, csvRow } from '../csv.js';
 import { compareEnvironments } from '../compare.js';
 import { notFound } from '../errors.js';
-import { deploymentLinks, NO_LINKS } from '../forges.js';
+import { deploymentLinks } from '../forges.js';
 import { readJson } from '../http/body.js';
 import { parseChangesQuery, parseDoraQuery, parseHistoryQuery, readParams } from '../http/query.js';
 import type { HistoryQuery } from '../store/types.js';
@@ -32,7 +30,7 @@ import {
 } from '../validation/queries.js';
 import { previousSuccess } from '../previous.js';
 import type { RouteDeps } from './context.js';
-import { recordWrite } from './record.js';
+import { answerRecorded, recordWrite } from './record.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -71,24 +69,7 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
       recordedBy: null,
     });
     const result = await recordWrite(ctx, deps, parsed, receivedAt, 'v1', body);
-    // Links need the stored deployment and its previous one: read (parsed)
-    // only when this one names a repository, which a replay's body does too.
-    const links: DeploymentLinks =
-      parsed.repository === null
-        ? NO_LINKS
-        : deploymentLinks(result.deployment, result.previous, config.forges);
-    ctx.status = 201;
-    ctx.type = 'application/json';
-    ctx.body =
-      result.responseJson === undefined
-        ? JSON.stringify({
-            deployment: result.deployment,
-            previous: result.previous,
-            current: result.current,
-            ...(result.current ? {} : { currentDeployment: result.currentDeployment }),
-            links,
-          } satisfies RecordDeploymentResponse)
-        : `${result.responseJson.slice(0, -1)},"links":${JSON.stringify(links)}}`;
+    answerRecorded(ctx, deps, parsed, result);
   });
 
   /** Every deployment the query matches (from its cursor on, all pages), streamed as CSV. */

@@ -1,0 +1,228 @@
+/**
+ * POST /api/v1/hooks/argocd with the bodies deploy/argocd's template makes
+ * of real-shaped Applications (test/fixtures/argocd, rendered with Go's
+ * text/template and Sprig: README there), and with a whole Application.
+ * Expected values are read off the fixtures by hand.
+ */
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { type TestApp, testApp } from '../helpers/app.js';
+import { fixture, postHook } from '../helpers/gitops.js';
+import { removeTempDirs } from '../helpers/tmp.js';
+
+afterAll(removeTempDirs);
+
+const body = (name: string) => fixture(`argocd/body-${name}.json`);
+/** The parts of an Application fixture the tests change. */
+interface Json {
+  status: {
+    sync: { revision?: string };
+    operationState?: {
+      phase: string;
+      startedAt: string;
+      finishedAt?: string;
+      syncResult?: { revision: string };
+    };
+  };
+}
+const application = (name: string): Json =>
+  JSON.parse(fixture(`argocd/application-${name}.json`).toString('utf8')) as Json;
+/** The operation of an Application fixture, which they all have. */
+function op(app: Json): NonNullable<Json['status']['operationState']> {
+  const state = app.status.operationState;
+  if (state === undefined) throw new Error('the fixture has no operationState');
+  return state;
+}
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+async function stored(t: TestApp) {
+  return (await t.store.history({ limit: 100 })).items;
+}
+
+describe('POST /api/v1/hooks/argocd', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await testApp();
+  });
+  const argo = (b: Buffer, query?: string) => postHook(t.callback, 'argocd', b, { query });
+
+  it('a git source synced: the commit, its branch, repository, images, destination, a link to the app', async () => {
+    const res = await argo(body('git-succeeded')).expect(201);
+    expect(res.body.deployment).toMatchObject({
+      env: 'prod',
+      app: 'payments',
+      version: 'a94a8fe5ccb1',
+      status: 'success',
+      deployedAt: '2026-11-28T14:20:41.000Z',
+      commit: 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
+      ref: 'main',
+      repository: 'https://github.com/acme/deploy',
+      url: 'https://argocd.example.com/applications/payments',
+      actor: 'automated sync',
+      source: 'argocd',
+      attributes: {
+        argocdApp: 'argocd/payments',
+        argocdProject: 'payments',
+        destinationServer: 'https://kubernetes.default.svc',
+        destinationNamespace: 'payments',
+        images: 'ghcr.io/acme/payments-api:2.3.0 docker.io/library/redis:7.2',
+      },
+    });
+    expect(res.body.deployment.idempotencyKey).toMatch(/^argocd:[0-9a-f]{64}$/);
+    expect(res.body.links.commit).toBe(
+      'https://github.com/acme/deploy/commit/a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
+    );
+  });
+
+  it('a Helm chart synced by a person: the chart version, no commit', async () => {
+    const res = await argo(body('helm-succeeded')).expect(201);
+    expect(res.body.deployment).toMatchObject({
+      app: 'podinfo',
+      version: '6.5.1',
+      commit: null,
+      ref: null,
+      repository: null,
+      actor: 'alice@example.com',
+      deployedAt: '2026-11-28T15:01:20.000Z',
+      attributes: {
+        argocdApp: 'argocd/podinfo',
+        argocdProject: 'default',
+        helmChart: 'podinfo',
+        destinationName: 'in-cluster',
+        destinationNamespace: 'podinfo',
+        images: 'ghcr.io/stefanprodan/podinfo:6.5.1',
+      },
+    });
+  });
+
+  it('a multi-source app: the version of its chart', async () => {
+    const res = await argo(body('multisource-succeeded')).expect(201);
+    expect(res.body.deployment).toMatchObject({
+      app: 'grafana',
+      version: '8.5.2',
+      commit: null,
+      attributes: { helmChart: 'grafana', argocdProject: 'observability' },
+    });
+  });
+
+  it('a failed sync: a failure with its message; the success before it stays current', async () => {
+    await argo(body('git-succeeded')).expect(201);
+    const res = await argo(body('git-failed')).expect(201);
+    expect(res.body.current).toBe(false);
+    expect(res.body.deployment).toMatchObject({
+      version: 'de9f2c7fd25e',
+      status: 'failure',
+      actor: 'bob',
+      attributes: {
+        argocdMessage:
+          'one or more objects failed to apply, reason: Deployment.apps "payments-api" is invalid: spec.template.spec.containers[0].image: Required value',
+      },
+    });
+    expect((await t.store.current('prod'))?.map((d) => d.version)).toEqual(['a94a8fe5ccb1']);
+  });
+
+  it('a notification sent again records once: no change, or after another one the first answer', async () => {
+    const first = (await argo(body('git-succeeded')).expect(201)).body;
+    expect((await argo(body('git-succeeded')).expect(202)).body.reason).toBe(
+      'no change: the latest deployment of payments in prod is already a94a8fe5ccb1 (success, 2026-11-28T14:20:41.000Z)',
+    );
+    await argo(body('git-failed')).expect(201);
+    const late = await argo(body('git-succeeded')).expect(201);
+    expect(late.headers['idempotent-replayed']).toBe('true');
+    expect(late.body.deployment).toEqual(first.deployment);
+    expect(await stored(t)).toHaveLength(2);
+  });
+
+  it('a new sync operation of a revision that ran before (a rollback in Argo CD) records anew', async () => {
+    await argo(body('git-succeeded')).expect(201);
+    const next = application('git-succeeded');
+    op(next).syncResult = { revision: 'de9f2c7fd25e1b3afad3e85a0bd17d9b100db4b3' };
+    op(next).startedAt = '2026-11-28T18:00:00Z';
+    op(next).finishedAt = '2026-11-28T18:00:30Z';
+    await argo(json(next)).expect(201);
+    const back = application('git-succeeded');
+    op(back).startedAt = '2026-11-28T19:00:00Z';
+    op(back).finishedAt = '2026-11-28T19:00:20Z';
+    const res = await argo(json(back)).expect(201);
+    expect(res.body.deployment).toMatchObject({ version: 'a94a8fe5ccb1', rollback: true });
+  });
+
+  it('the whole Application (`{{ toJson .app }}`) is read the same, without the link the context gives', async () => {
+    const res = await argo(json(application('git-succeeded'))).expect(201);
+    expect(res.body.deployment).toMatchObject({
+      app: 'payments',
+      version: 'a94a8fe5ccb1',
+      commit: 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
+      url: null,
+    });
+  });
+
+  it('?appKey= names the label holding the app; an Application without it keeps its name', async () => {
+    const query = '?env=prod&appKey=app.kubernetes.io/name';
+    expect((await argo(body('git-succeeded'), query).expect(201)).body.deployment.app).toBe(
+      'payments-api',
+    );
+    expect((await argo(body('helm-succeeded'), query).expect(201)).body.deployment.app).toBe(
+      'podinfo',
+    );
+  });
+
+  it('a sync in progress (on-sync-running) is a started deployment, dated when it started', async () => {
+    const running = application('git-succeeded');
+    op(running).phase = 'Running';
+    delete op(running).finishedAt;
+    const res = await argo(json(running)).expect(201);
+    expect(res.body.deployment).toMatchObject({
+      status: 'started',
+      deployedAt: '2026-11-28T14:20:05.000Z',
+    });
+  });
+
+  it.each([
+    [
+      'a sync being terminated',
+      (a: Json) => (op(a).phase = 'Terminating'),
+      'Application argocd/payments: operation phase Terminating is not a deployment',
+    ],
+    [
+      'no operation (an app never synced)',
+      (a: Json) => delete a.status.operationState,
+      'Application argocd/payments: no sync operation in status.operationState',
+    ],
+    [
+      'no revision at all',
+      (a: Json) => {
+        delete op(a).syncResult;
+        delete a.status.sync.revision;
+      },
+      'Application argocd/payments: no revision synced, so no version to record',
+    ],
+  ])('%s: 202, not recorded', async (_, edit, reason) => {
+    const app = application('git-succeeded');
+    edit(app);
+    expect((await argo(json(app)).expect(202)).body).toEqual({ recorded: false, reason });
+    expect(await stored(t)).toEqual([]);
+  });
+
+  it('a sync that failed before any result falls back to the revision last compared, and the spec', async () => {
+    const app = application('git-failed');
+    delete op(app).syncResult;
+    op(app).phase = 'Error';
+    const res = await argo(json(app)).expect(201);
+    expect(res.body.deployment).toMatchObject({
+      status: 'failure',
+      version: 'de9f2c7fd25e',
+      ref: 'main',
+    });
+  });
+
+  it('a body that is not an Application: 400 naming the fields; env as for Flux', async () => {
+    const res = await argo(json({ metadata: {} })).expect(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'metadata.name',
+      'status',
+    ]);
+    const noEnv = await argo(body('git-succeeded'), '').expect(400);
+    expect(noEnv.body.errors[0].path).toBe('env');
+    expect(await stored(t)).toEqual([]);
+  });
+});
