@@ -4,10 +4,11 @@
  * by rules, a merged results pipeline, the legs of a parallel:matrix.
  */
 import { beforeAll, expect, test } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, pipeline as runPipeline, plan, project } from '../helpers/gitlab-ci-local.js';
 import { useListeningApp } from '../helpers/listen.js';
+import { ROOT } from '../helpers/run-node.js';
 import { issueToken } from '../helpers/tokens.js';
 
 const svt = useListeningApp();
@@ -19,26 +20,28 @@ const pipeline = (dir: string, variables: Record<string, string> = {}) =>
   runPipeline(dir, { SVT_TOKEN: token, ...variables });
 const history = async (env: string) => (await svt().store.history({ env, limit: 10 })).items;
 
-test('a deploy job limited by rules: a feature branch pipeline runs its tests and records nothing; main records', async () => {
-  // The README's include, for a deploy job that runs on the default branch only.
-  const { dir, head } = project(`include:
-  - local: svt.yml
-    inputs:
-      server_url: ${svt().url}
-      environment: rules-prod
-      needs: [deploy-prod]
-      if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
-stages: [test, deploy]
+/** The README's include for a deploy job limited by rules, run here against the local template and server. */
+function readmeRulesExample(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => m[1] ?? '')
+    .find(
+      (b) => b.includes('include:') && b.includes('if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'),
+    );
+  if (block === undefined) throw new Error("the README's rules example is gone");
+  return block
+    .replace(/- remote: \S+/, '- local: svt.yml')
+    .replace('https://svt.example.com', svt().url)
+    .replace('environment: prod', 'environment: rules-prod')
+    .replace('script: ./deploy.sh', "script: echo 'deployed to prod'");
+}
+
+test("the README's deploy job limited by rules: a feature branch pipeline runs its tests and records nothing; main records", async () => {
+  const { dir, head } = project(`${readmeRulesExample()}stages: [test, deploy]
 unit-tests:
   stage: test
   script:
     - echo 'tests pass'
-deploy-prod:
-  stage: deploy
-  rules:
-    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
-  script:
-    - echo 'deployed to prod'
 `);
   git(dir, 'checkout', '-qb', 'feature/login');
   const feature = await pipeline(dir);
@@ -142,6 +145,11 @@ record:
   const run = await pipeline(dir);
   expect(run.code).toBe(0);
   expect(run.output).not.toMatch(/Idempotency key reused|WARN/);
+  // Each leg's own log line (a replay would say "Already recorded").
+  const recorded = [
+    ...run.output.matchAll(/^(record: \[[\w-]+\]) +> Recorded shop 3\.0\.0 in prod-matrix/gm),
+  ];
+  expect(recorded.map((m) => m[1]).sort()).toEqual(['record: [eu-west-1]', 'record: [us-east-1]']);
   const items = await history('prod-matrix');
   expect(items.map((d) => [d.version, d.attributes.region]).sort()).toEqual([
     ['3.0.0', 'eu-west-1'],
