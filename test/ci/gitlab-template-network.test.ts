@@ -81,13 +81,38 @@ test('a certificate from an unknown CA: the job warns at once, naming NODE_EXTRA
   expect(await stored('gl-tls')).toEqual([]);
 });
 
-test("the download's answers: a redirect or a refusal ends it at once, saying why; a 503 is retried", async () => {
-  // The template's download step alone, as the job's shell runs it.
+/** The template's download step alone, as the job's shell runs it, in a directory of its own. */
+function download(url: string, env: Record<string, string> = {}) {
   const [, jobs] = parseAllDocuments(readFileSync(TEMPLATE, 'utf8')).map(
     (d) => d.toJS() as Record<string, { script?: string[] }>,
   );
-  const download = jobs?.['.svt-record']?.script?.[0] ?? '';
-  expect(download).toMatch(/^node -e '/);
+  const script = jobs?.['.svt-record']?.script?.[0] ?? '';
+  expect(script).toMatch(/^node -e '/);
+  const cwd = tempDir('svt-download-');
+  const started = Date.now();
+  const proc = spawn('/bin/sh', ['-c', script], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', SVT_URL: url, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true, // its own process group: stopping it stops node too, not only the shell
+  });
+  let stderr = '';
+  proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<{ code: number | null; stderr: string; ms: number }>((resolve) =>
+    proc.on('close', (code) => resolve({ code, stderr, ms: Date.now() - started })),
+  );
+  /** Resolves once stderr matches `pattern`, then stops the download. */
+  const until = async (pattern: RegExp): Promise<string> => {
+    while (!pattern.test(stderr) && proc.exitCode === null)
+      await new Promise((r) => setTimeout(r, 50));
+    if (proc.exitCode === null && proc.pid !== undefined) process.kill(-proc.pid, 'SIGTERM');
+    await done;
+    return stderr;
+  };
+  return { cwd, done, until };
+}
+
+test("the download's answers: a redirect or a refusal ends it at once, saying why; a 503 is retried", async () => {
   const answers: number[] = [];
   const server = createServer((req, res) => {
     const busy = req.url === '/busy/cli/svt.mjs';
@@ -101,39 +126,53 @@ test("the download's answers: a redirect or a refusal ends it at once, saying wh
     res.end(status === 200 ? '// the CLI\n' : '');
   });
   const port = await listen(server);
+  const base = `http://127.0.0.1:${port}`;
   try {
-    const run = async (path: string) => {
-      const cwd = tempDir('svt-download-');
-      const result = await new Promise<{ code: number | null; stderr: string; ms: number }>(
-        (resolve) => {
-          const started = Date.now();
-          const proc = spawn('/bin/sh', ['-c', download], {
-            cwd,
-            env: { PATH: process.env.PATH ?? '', SVT_URL: `http://127.0.0.1:${port}${path}` },
-            stdio: ['ignore', 'ignore', 'pipe'],
-          });
-          let stderr = '';
-          proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-          proc.on('close', (code) => resolve({ code, stderr, ms: Date.now() - started }));
-        },
-      );
-      return { ...result, cwd };
-    };
-    const moved = await run('/moved');
+    const moved = await download(`${base}/moved`).done;
     expect(moved.code).toBe(3);
-    expect(moved.ms).toBeLessThan(1_000 * 5);
+    expect(moved.ms).toBeLessThan(5_000);
     expect(moved.stderr).toBe(
-      `cannot download the SVT CLI from http://127.0.0.1:${port}/moved/cli/svt.mjs: HTTP 301, to https://svt.example.com/cli/svt.mjs: use that as server_url\n`,
+      `cannot download the SVT CLI from ${base}/moved/cli/svt.mjs: HTTP 301, to https://svt.example.com/cli/svt.mjs: use that as server_url\n`,
     );
-    const missing = await run('/nothing');
+    const missing = await download(`${base}/nothing`).done;
     expect(missing.code).toBe(3);
-    expect(missing.stderr).toContain('/nothing/cli/svt.mjs: HTTP 404\n');
+    expect(missing.stderr).toBe(
+      `cannot download the SVT CLI from ${base}/nothing/cli/svt.mjs: HTTP 404\n`,
+    );
     answers.length = 0;
-    const busy = await run('/busy');
-    expect(busy.code).toBe(0);
+    const busy = download(`${base}/busy`);
+    const ok = await busy.done;
+    expect(ok.code).toBe(0);
     expect(answers).toEqual([503, 503, 200]);
+    expect(ok.stderr).toBe(
+      'downloading the SVT CLI: attempt 1 failed (HTTP 503); retrying in 1 s\n' +
+        'downloading the SVT CLI: attempt 2 failed (HTTP 503); retrying in 2 s\n',
+    );
     expect(readFileSync(join(busy.cwd, 'svt.mjs'), 'utf8')).toBe('// the CLI\n');
   } finally {
     await closeServer(server);
   }
+});
+
+test('the download takes NO_PROXY as the CLI does: by host or suffix, else through the proxy', async () => {
+  const { proxy, proxiedHttpUrl } = net();
+  const url = `${proxiedHttpUrl}/`;
+  const before = proxy.seen.length;
+  // Entries that do not name svt.invalid: through the proxy.
+  const proxied = await download(url, {
+    http_proxy: proxy.url,
+    NO_PROXY: 'other.invalid, .example.com,svt.invalid.example.com',
+  }).done;
+  expect(proxied.code).toBe(0);
+  expect(proxy.seen.slice(before)).toEqual([
+    { method: 'GET', target: `${proxiedHttpUrl}/cli/svt.mjs`, auth: undefined },
+  ]);
+  // A suffix that names it: not through the proxy, so the name does not even resolve.
+  for (const noProxy of ['.invalid', 'invalid', `svt.invalid:${new URL(url).port}`, '*']) {
+    const direct = download(url, { HTTP_PROXY: proxy.url, no_proxy: noProxy });
+    expect(await direct.until(/attempt 1 failed/)).toMatch(
+      /^downloading the SVT CLI: attempt 1 failed \(getaddrinfo (ENOTFOUND|EAI_AGAIN) svt\.invalid\); retrying in 1 s\n$/,
+    );
+  }
+  expect(proxy.seen.length).toBe(before + 1);
 });

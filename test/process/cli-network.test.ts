@@ -42,10 +42,14 @@ describe('behind a proxy', () => {
     ]);
     expect((await stored('cli-proxy-http')).map((d) => d.version)).toEqual(['1.0.0']);
 
-    // Without the proxy the name does not even resolve.
-    const direct = await record('cli-proxy-http', proxiedHttpUrl, {}, ['--timeout', '1s']);
-    expect(direct.code).toBe(3);
-    expect(direct.stderr).toMatch(/ENOTFOUND|EAI_AGAIN/);
+    // Without the proxy, or with NO_PROXY naming the host, the name does not even resolve.
+    const seen = proxy.seen.length;
+    for (const vars of [{}, { HTTP_PROXY: proxy.url, NO_PROXY: '.invalid' }]) {
+      const direct = await record('cli-proxy-http', proxiedHttpUrl, vars, ['--timeout', '1s']);
+      expect(direct.code).toBe(3);
+      expect(direct.stderr).toMatch(/ENOTFOUND|EAI_AGAIN/);
+    }
+    expect(proxy.seen.length).toBe(seen);
   });
 
   test('HTTPS_PROXY with a CA given in NODE_EXTRA_CA_CERTS: a tunnel, and TLS inside it', async () => {

@@ -81,7 +81,7 @@ function program(io: CliIo, session: Session): Command {
       )
       .option(
         '--committed-at <instant>',
-        'when that commit was made, for lead time (default: from GitHub push events and GitLab)',
+        'when that commit was made, for lead time (default: from GitLab, and GitHub events that carry it)',
       )
       .option('--ref <ref>', 'branch or tag the commit came from (default: from CI)')
       .option(
