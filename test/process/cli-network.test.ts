@@ -44,7 +44,11 @@ describe('behind a proxy', () => {
 
     // Without the proxy, or with NO_PROXY naming the host, the name does not even resolve.
     const seen = proxy.seen.length;
-    for (const vars of [{}, { HTTP_PROXY: proxy.url, NO_PROXY: '.invalid' }]) {
+    const unproxied: Record<string, string>[] = [
+      {},
+      { HTTP_PROXY: proxy.url, NO_PROXY: '.invalid' },
+    ];
+    for (const vars of unproxied) {
       const direct = await record('cli-proxy-http', proxiedHttpUrl, vars, ['--timeout', '1s']);
       expect(direct.code).toBe(3);
       expect(direct.stderr).toMatch(/ENOTFOUND|EAI_AGAIN/);
