@@ -4,7 +4,7 @@
 // Usage: node scripts/bundle.mjs <cli|action>... ; `bundle(name, { write: false })`
 // returns the text instead, which the freshness test compares with action/dist.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,6 +28,28 @@ const undiciStub = {
         'export class ProxyAgent { constructor() { throw new Error("undici is not bundled: SVT does not use getAgentDispatcher()"); } }',
       loader: 'js',
     }));
+  },
+};
+
+// `tunnel` (@actions/http-client's proxy tunnels) encodes the proxy's
+// credentials with `new Buffer()`. Node warns (DEP0005) about that call
+// except from inside node_modules, which a bundle no longer is: every
+// record through a proxy with a user and password printed a deprecation
+// warning in the CI log. The same bytes with Buffer.from; the build stops
+// if tunnel ever changes that line, rather than let the warning back.
+const tunnelBufferFrom = {
+  name: 'tunnel-buffer-from',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]tunnel[\\/]lib[\\/]tunnel\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const call = 'new Buffer(connectOptions.proxyAuth)';
+      if (!text.includes(call))
+        throw new Error(`${args.path} no longer has ${call}: see bundle.mjs`);
+      return {
+        contents: text.replace(call, 'Buffer.from(connectOptions.proxyAuth)'),
+        loader: 'js',
+      };
+    });
   },
 };
 
@@ -62,7 +84,7 @@ export async function bundle(name, { write = true } = {}) {
     format: 'esm',
     banner: { js: target.banner },
     legalComments: 'eof',
-    plugins: [undiciStub],
+    plugins: [undiciStub, tunnelBufferFrom],
     logLevel: 'warning',
     write,
   });

@@ -138,7 +138,7 @@ var require_tunnel = __commonJS({
       }
       if (connectOptions.proxyAuth) {
         connectOptions.headers = connectOptions.headers || {};
-        connectOptions.headers["Proxy-Authorization"] = "Basic " + new Buffer(connectOptions.proxyAuth).toString("base64");
+        connectOptions.headers["Proxy-Authorization"] = "Basic " + Buffer.from(connectOptions.proxyAuth).toString("base64");
       }
       debug2("making CONNECT request");
       var connectReq = self.request(connectOptions);
@@ -1227,8 +1227,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -1324,10 +1324,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -1356,9 +1356,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -1369,8 +1369,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -1486,14 +1486,59 @@ function parseRetryAfter(header2, now = Date.now()) {
   if (header2 === void 0) return null;
   const value = header2.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1e3;
-  const at = Date.parse(value);
-  if (Number.isNaN(at) || !/[a-z]/i.test(value)) return null;
-  return Math.max(0, at - now);
+  const at2 = Date.parse(value);
+  if (Number.isNaN(at2) || !/[a-z]/i.test(value)) return null;
+  return Math.max(0, at2 - now);
 }
 function nextDelay(attempt, retryAfterMs, remainingMs, options = DEFAULT_BACKOFF, random = Math.random) {
   if (remainingMs <= 0) return null;
   if (retryAfterMs !== null) return retryAfterMs < remainingMs ? retryAfterMs : null;
   return Math.min(backoffDelay(attempt, options, random), remainingMs);
+}
+
+// client/src/tls-errors.ts
+var UNTRUSTED = /* @__PURE__ */ new Set([
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "INVALID_CA"
+]);
+var REFUSED = /* @__PURE__ */ new Set([
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_REVOKED",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_CHAIN_TOO_LONG",
+  "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+  "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
+  "ERROR_IN_CERT_NOT_BEFORE_FIELD",
+  "ERROR_IN_CERT_NOT_AFTER_FIELD",
+  "PATH_LENGTH_EXCEEDED",
+  "INVALID_PURPOSE",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "ERR_TLS_CERT_ALTNAME_FORMAT"
+]);
+function certificateError(err) {
+  let current = err;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const { code, message, cause } = current;
+    if (typeof code === "string" && (UNTRUSTED.has(code) || REFUSED.has(code))) {
+      return { code, message: typeof message === "string" ? message : code };
+    }
+    current = cause;
+  }
+  return null;
+}
+function certificateProblem(err) {
+  const found = certificateError(err);
+  if (found === null) return null;
+  const what = found.message.includes(found.code) ? found.message : `${found.code}: ${found.message}`;
+  return UNTRUSTED.has(found.code) ? `its TLS certificate is not trusted here (${what}), which no retry can fix: if your organisation's own CA signed it, give node that CA's certificate with NODE_EXTRA_CA_CERTS=/path/to/ca.pem in the environment (node reads it when it starts)` : `its TLS certificate is refused (${what}), which no retry can fix: the server's certificate must be renewed, or name the host of the server URL (NODE_EXTRA_CA_CERTS, which adds trusted CAs, cannot help here)`;
 }
 
 // client/src/client.ts
@@ -1503,12 +1548,12 @@ function query(params) {
   for (const [key, value] of Object.entries(params)) {
     if (value !== void 0) search.set(key, String(value));
   }
-  const text = search.toString();
-  return text === "" ? "" : `?${text}`;
+  const text2 = search.toString();
+  return text2 === "" ? "" : `?${text2}`;
 }
-function problemOf(text) {
+function problemOf(text2) {
   try {
-    const body = JSON.parse(text);
+    const body = JSON.parse(text2);
     if (typeof body === "object" && body !== null && "status" in body && "title" in body) {
       return body;
     }
@@ -1610,7 +1655,10 @@ var SvtClient = class {
     const answer = await this.call("GET", path, void 0, { accept: "application/json" });
     return parseBody(answer);
   }
-  /** Sends until a 2xx, a refusal, or the deadline; throws SvtError on the last two. */
+  /**
+   * Sends until a 2xx, a refusal, or the deadline; throws SvtError on the
+   * last two, and at once on a TLS certificate error (no retry fixes one).
+   */
   async call(method, path, body, headers) {
     const url = `${this.baseUrl}${path}`;
     const started = Date.now();
@@ -1640,6 +1688,16 @@ var SvtClient = class {
           `SVT at ${this.baseUrl} redirects (${answer.status}) to ${location}: use that server URL`,
           { status: answer.status, problem: null, transient: false, attempts: attempt }
         );
+      }
+      const certificate = answer === void 0 ? certificateProblem(failure) : null;
+      if (certificate !== null) {
+        throw new SvtError(`SVT at ${this.baseUrl} cannot be reached safely: ${certificate}`, {
+          status: null,
+          problem: null,
+          transient: false,
+          attempts: attempt,
+          cause: failure
+        });
       }
       const problem = answer === void 0 ? null : problemOf(answer.text);
       if (answer !== void 0 && !isRetryableStatus(answer.status)) {
@@ -1696,8 +1754,8 @@ var SvtClient = class {
     });
     const exchange = (async () => {
       const res = await http2.request(method, url, body ?? null, headers);
-      const text = await res.readBody();
-      return { status: res.message.statusCode ?? 0, headers: res.message.headers, text };
+      const text2 = await res.readBody();
+      return { status: res.message.statusCode ?? 0, headers: res.message.headers, text: text2 };
     })();
     exchange.catch(() => void 0);
     try {
@@ -1722,21 +1780,20 @@ function header(value) {
   return Array.isArray(value) ? value[0] : value;
 }
 
-// client/src/ci-context.ts
-import { createHash } from "node:crypto";
+// client/src/github-context.ts
 import { readFileSync } from "node:fs";
 
 // client/src/repository.ts
 var SCP_FORM = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/\/)(.+)$/;
 function repositoryWebUrl(remote) {
-  const text = remote?.trim() ?? "";
-  if (text === "") return null;
-  const scp = SCP_FORM.exec(text);
-  if (scp !== null && !text.includes("://"))
+  const text2 = remote?.trim() ?? "";
+  if (text2 === "") return null;
+  const scp = SCP_FORM.exec(text2);
+  if (scp !== null && !text2.includes("://"))
     return webUrl("https:", scp[1] ?? "", "", scp[2] ?? "");
   let url;
   try {
-    url = new URL(text);
+    url = new URL(text2);
   } catch {
     return null;
   }
@@ -1759,79 +1816,217 @@ function webUrl(protocol, host, port, path) {
   return `${protocol}//${host.toLowerCase()}${port === "" ? "" : `:${port}`}/${segments.join("/")}`;
 }
 
-// client/src/ci-context.ts
+// client/src/github-context.ts
 function v(env, name) {
   const value = env[name];
   return value === void 0 || value === "" ? null : value;
 }
-function githubCommittedAt(env) {
+function at(value, key) {
+  return typeof value === "object" && value !== null ? value[key] : void 0;
+}
+function text(value) {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+function readEvent(env) {
   const path = v(env, "GITHUB_EVENT_PATH");
   if (path === null) return null;
   try {
-    const event = JSON.parse(readFileSync(path, "utf8"));
-    const head = event.head_commit;
-    return head?.id === v(env, "GITHUB_SHA") && typeof head?.timestamp === "string" ? head.timestamp : null;
+    return JSON.parse(readFileSync(path, "utf8"));
   } catch {
     return null;
   }
 }
-function github(env) {
+function timeOf(headCommit, commit) {
+  return commit !== null && text(at(headCommit, "id")) === commit ? text(at(headCommit, "timestamp")) : null;
+}
+function branchOf(branch, headRepo, baseRepoName, label) {
+  if (branch === null) return null;
+  const headName = text(at(headRepo, "full_name"));
+  if (headName === null) return label ?? branch;
+  if (baseRepoName === null || headName.toLowerCase() === baseRepoName.toLowerCase()) return branch;
+  const owner = text(at(at(headRepo, "owner"), "login")) ?? headName.split("/")[0] ?? "";
+  return `${owner}:${branch}`;
+}
+function shortRef(ref) {
+  return ref?.replace(/^refs\/(heads|tags)\//, "") ?? null;
+}
+var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set([
+  "pull_request",
+  "pull_request_target",
+  "pull_request_review",
+  "pull_request_review_comment"
+]);
+function githubBuiltCommit(env) {
+  const eventName = v(env, "GITHUB_EVENT_NAME") ?? "";
+  const event = readEvent(env);
+  const sha = v(env, "GITHUB_SHA");
+  const repo = v(env, "GITHUB_REPOSITORY");
+  const none = { committedAt: null, tag: null, committedAtFrom: "the event" };
+  if (PULL_REQUEST_EVENTS.has(eventName)) {
+    const pr = at(event, "pull_request");
+    const merged = at(pr, "merged") === true ? text(at(pr, "merge_commit_sha")) : null;
+    if (merged !== null) {
+      return { ...none, commit: merged, ref: text(at(at(pr, "base"), "ref")) };
+    }
+    const head = at(pr, "head");
+    const branch = text(at(head, "ref")) ?? v(env, "GITHUB_HEAD_REF");
+    return {
+      ...none,
+      commit: text(at(head, "sha")),
+      ref: branchOf(
+        branch,
+        at(head, "repo"),
+        text(at(at(at(pr, "base"), "repo"), "full_name")) ?? repo,
+        text(at(head, "label"))
+      )
+    };
+  }
+  if (eventName === "workflow_run") {
+    const run2 = at(event, "workflow_run");
+    const commit = text(at(run2, "head_sha"));
+    return {
+      commit,
+      committedAt: timeOf(at(run2, "head_commit"), commit),
+      committedAtFrom: "the workflow_run event's head_commit.timestamp",
+      ref: branchOf(text(at(run2, "head_branch")), at(run2, "head_repository"), repo, null),
+      tag: null
+    };
+  }
+  if (eventName === "check_suite" || eventName === "check_run") {
+    const suite = eventName === "check_suite" ? at(event, "check_suite") : at(at(event, "check_run"), "check_suite");
+    const commit = text(
+      at(eventName === "check_suite" ? suite : at(event, "check_run"), "head_sha")
+    );
+    return {
+      commit,
+      committedAt: timeOf(at(suite, "head_commit"), commit),
+      committedAtFrom: "the check_suite's head_commit.timestamp",
+      ref: text(at(suite, "head_branch")),
+      tag: null
+    };
+  }
+  if (eventName === "status") {
+    const branches = at(event, "branches");
+    const only = Array.isArray(branches) && branches.length === 1 ? branches[0] : void 0;
+    return { ...none, commit: text(at(event, "sha")), ref: text(at(only, "name")) };
+  }
+  if (eventName === "merge_group") {
+    const group = at(event, "merge_group");
+    return {
+      commit: sha,
+      committedAt: timeOf(at(group, "head_commit"), sha),
+      committedAtFrom: "the merge_group event's head_commit.timestamp",
+      ref: shortRef(text(at(group, "base_ref"))) ?? v(env, "GITHUB_REF_NAME"),
+      tag: null
+    };
+  }
+  const refName = v(env, "GITHUB_REF_NAME");
+  return {
+    commit: sha,
+    // A push event carries its head commit's time; other events say nothing we can trust.
+    committedAt: timeOf(at(event, "head_commit"), sha),
+    committedAtFrom: "the push event's head_commit.timestamp",
+    ref: refName,
+    tag: v(env, "GITHUB_REF_TYPE") === "tag" ? refName : null
+  };
+}
+function githubContext(env) {
   const server = v(env, "GITHUB_SERVER_URL") ?? "https://github.com";
   const repo = v(env, "GITHUB_REPOSITORY");
   const runId = v(env, "GITHUB_RUN_ID");
   const attempt = v(env, "GITHUB_RUN_ATTEMPT") ?? "1";
-  const refName = v(env, "GITHUB_REF_NAME");
+  const built = githubBuiltCommit(env);
   return {
     provider: "github",
-    commit: v(env, "GITHUB_SHA"),
-    committedAt: githubCommittedAt(env),
-    ref: refName,
-    tag: v(env, "GITHUB_REF_TYPE") === "tag" ? refName : null,
+    commit: built.commit,
+    committedAt: built.committedAt,
+    committedAtFrom: built.committedAtFrom,
+    ref: built.ref,
+    tag: built.tag,
     pipelineUrl: repo === null || runId === null ? null : `${server}/${repo}/actions/runs/${runId}${attempt === "1" ? "" : `/attempts/${attempt}`}`,
     actor: v(env, "GITHUB_TRIGGERING_ACTOR") ?? v(env, "GITHUB_ACTOR"),
     source: "github",
     project: repo,
+    // The base repository, also for a fork's pull request: GitHub keeps its
+    // head at refs/pull/N/head there, so links to the commit resolve.
     repository: repo === null ? null : repositoryWebUrl(`${server}/${repo}`),
     runId: runId === null ? null : `${repo ?? ""}/${runId}/${attempt}/${v(env, "GITHUB_JOB") ?? ""}`
   };
 }
+
+// client/src/idempotency-key.ts
+import { createHash } from "node:crypto";
+function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const members = Object.entries(value).filter(([, member]) => member !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`);
+    return `{${members.join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+function defaultIdempotencyKey(ctx, request) {
+  if (ctx.runId === null || ctx.provider === null) return null;
+  const body = canonicalJson({ ...request, status: request.status ?? "success" });
+  const digest = createHash("sha256").update(`${ctx.runId}
+${body}`).digest("hex").slice(0, 40);
+  return `${ctx.provider}-${digest}`;
+}
+
+// client/src/ci-context.ts
+function v2(env, name) {
+  const value = env[name];
+  return value === void 0 || value === "" ? null : value;
+}
 function gitlab(env) {
-  const tag = v(env, "CI_COMMIT_TAG");
-  const jobId = v(env, "CI_JOB_ID");
-  const project = v(env, "CI_PROJECT_PATH");
+  const tag = v2(env, "CI_COMMIT_TAG");
+  const jobId = v2(env, "CI_JOB_ID");
+  const project = v2(env, "CI_PROJECT_PATH");
+  const eventType = v2(env, "CI_MERGE_REQUEST_EVENT_TYPE");
+  const headSha = v2(env, "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA");
+  const sha = v2(env, "CI_COMMIT_SHA");
+  const merged = eventType === "merged_result" || eventType === "merge_train" || headSha !== null && headSha !== sha;
+  const commit = merged ? headSha : sha;
+  const mrBranch = v2(env, "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME");
+  const sourceProject = v2(env, "CI_MERGE_REQUEST_SOURCE_PROJECT_PATH");
+  const targetProject = v2(env, "CI_MERGE_REQUEST_PROJECT_PATH") ?? project;
+  const fork = sourceProject !== null && sourceProject !== targetProject ? `${sourceProject}:` : "";
   return {
     provider: "gitlab",
-    commit: v(env, "CI_COMMIT_SHA"),
-    committedAt: v(env, "CI_COMMIT_TIMESTAMP"),
-    ref: tag ?? v(env, "CI_COMMIT_REF_NAME"),
+    commit,
+    committedAt: merged ? null : v2(env, "CI_COMMIT_TIMESTAMP"),
+    committedAtFrom: merged ? null : "CI_COMMIT_TIMESTAMP",
+    ref: tag ?? (mrBranch === null ? v2(env, "CI_COMMIT_REF_NAME") : `${fork}${mrBranch}`),
     tag,
-    pipelineUrl: v(env, "CI_PIPELINE_URL") ?? v(env, "CI_JOB_URL"),
-    actor: v(env, "GITLAB_USER_LOGIN") ?? v(env, "GITLAB_USER_NAME"),
+    pipelineUrl: v2(env, "CI_PIPELINE_URL") ?? v2(env, "CI_JOB_URL"),
+    actor: v2(env, "GITLAB_USER_LOGIN") ?? v2(env, "GITLAB_USER_NAME"),
     source: "gitlab",
     project,
-    repository: repositoryWebUrl(v(env, "CI_PROJECT_URL")),
+    repository: repositoryWebUrl(v2(env, "CI_PROJECT_URL")),
     // A retried GitLab job gets a new job id: one id is one job attempt.
     runId: jobId === null ? null : `${project ?? ""}/${jobId}`
   };
 }
 function jenkins(env) {
-  const job = v(env, "JOB_NAME");
-  const build = v(env, "BUILD_NUMBER");
-  const tag = v(env, "TAG_NAME");
-  const branch = v(env, "BRANCH_NAME") ?? v(env, "GIT_BRANCH")?.replace(/^origin\//, "") ?? null;
+  const job = v2(env, "JOB_NAME");
+  const build = v2(env, "BUILD_NUMBER");
+  const tag = v2(env, "TAG_NAME");
+  const change = v2(env, "CHANGE_ID") === null ? null : v2(env, "CHANGE_BRANCH");
+  const fork = v2(env, "CHANGE_FORK");
+  const branch = change === null ? v2(env, "BRANCH_NAME") ?? v2(env, "GIT_BRANCH")?.replace(/^origin\//, "") ?? null : fork === null ? change : `${fork}:${change}`;
   return {
     provider: "jenkins",
-    commit: v(env, "GIT_COMMIT"),
+    commit: v2(env, "GIT_COMMIT"),
     // Jenkins has no variable for it: pass --committed-at (see the README).
     committedAt: null,
+    committedAtFrom: null,
     ref: tag ?? branch,
     tag,
-    pipelineUrl: v(env, "BUILD_URL"),
-    actor: v(env, "BUILD_USER_ID"),
+    pipelineUrl: v2(env, "BUILD_URL"),
+    actor: v2(env, "BUILD_USER_ID"),
     source: "jenkins",
     project: job,
     // The Git plugin's clone URL (SSH or HTTPS, maybe with credentials).
-    repository: repositoryWebUrl(v(env, "GIT_URL")),
+    repository: repositoryWebUrl(v2(env, "GIT_URL")),
     // A replayed or rebuilt Jenkins build gets a new number.
     runId: job === null || build === null ? null : `${job}/${build}`
   };
@@ -1840,6 +2035,7 @@ var NONE = {
   provider: null,
   commit: null,
   committedAt: null,
+  committedAtFrom: null,
   ref: null,
   tag: null,
   pipelineUrl: null,
@@ -1850,25 +2046,20 @@ var NONE = {
   runId: null
 };
 function detectCiContext(env = process.env) {
-  if (v(env, "GITHUB_ACTIONS") === "true") return github(env);
-  if (v(env, "GITLAB_CI") !== null) return gitlab(env);
-  if (v(env, "JENKINS_URL") !== null || v(env, "JENKINS_HOME") !== null) return jenkins(env);
+  if (v2(env, "GITHUB_ACTIONS") === "true") return githubContext(env);
+  if (v2(env, "GITLAB_CI") !== null) return gitlab(env);
+  if (v2(env, "JENKINS_URL") !== null || v2(env, "JENKINS_HOME") !== null) return jenkins(env);
   return NONE;
 }
-function defaultIdempotencyKey(ctx, parts) {
-  if (ctx.runId === null || ctx.provider === null) return null;
-  const digest = createHash("sha256").update([ctx.runId, parts.env, parts.app, parts.version, parts.status].join("\n")).digest("hex").slice(0, 40);
-  return `${ctx.provider}-${digest}`;
-}
-function defaultVersion(ctx) {
-  return ctx.tag ?? ctx.commit?.slice(0, 7) ?? null;
+function defaultVersion(ctx, commit = ctx.commit) {
+  return ctx.tag ?? commit?.slice(0, ctx.provider === "gitlab" ? 8 : 7) ?? null;
 }
 var MAX_COMMIT_AFTER_DEPLOY_MS = 5 * 60 * 1e3;
 var MIN_COMMITTED_AT = "2000-01-01T00:00:00Z";
 var MIN_COMMITTED_MS = Date.parse(MIN_COMMITTED_AT);
 var INSTANT = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:[Zz]|([+-])(\d{2}):?(\d{2}))$/;
-function instantMs(text) {
-  const m = INSTANT.exec(text);
+function instantMs(text2) {
+  const m = INSTANT.exec(text2);
   if (m === null) return NaN;
   const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, oh = 0, om = 0] = [
     1,
@@ -1887,10 +2078,6 @@ function instantMs(text) {
   const offset = (m[8] === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
   return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset;
 }
-var COMMITTED_AT_FROM = {
-  github: "the push event's head_commit.timestamp",
-  gitlab: "CI_COMMIT_TIMESTAMP"
-};
 function committedAtProblem(committedAt, deployedAt, now) {
   const commitMs = instantMs(committedAt);
   if (Number.isNaN(commitMs)) return "it is not an ISO 8601 instant with a zone";
@@ -1910,9 +2097,8 @@ function withCiDefaults(request, ctx, now = Date.now()) {
     if (problem === null) {
       filled.committedAt = ctx.committedAt;
     } else {
-      const from = (ctx.provider === null ? void 0 : COMMITTED_AT_FROM[ctx.provider]) ?? "the CI";
       warnings.push(
-        `committedAt ${JSON.stringify(ctx.committedAt)} from ${from} left out of the request: ${problem}, which the server refuses`
+        `committedAt ${JSON.stringify(ctx.committedAt)} from ${ctx.committedAtFrom ?? "the CI"} left out of the request: ${problem}, which the server refuses`
       );
     }
   }
@@ -1956,8 +2142,8 @@ function recordedText({
 
 // client/src/cli/terminal.ts
 var HIDDEN = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
-function terminalText(text) {
-  return text.replace(
+function terminalText(text2) {
+  return text2.replace(
     HIDDEN,
     (c) => c === "\n" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
   );
@@ -1988,15 +2174,15 @@ function parseStatus(flag, value) {
 function parseAttributes(flag, pairs) {
   const attributes = {};
   for (const pair of pairs) {
-    const at = pair.indexOf("=");
-    if (at <= 0) {
+    const at2 = pair.indexOf("=");
+    if (at2 <= 0) {
       throw new UsageError(`${flag} must be key=value, got ${JSON.stringify(pair)}`);
     }
-    const key = pair.slice(0, at).trim();
+    const key = pair.slice(0, at2).trim();
     if (Object.hasOwn(attributes, key)) {
       throw new UsageError(`${flag} ${JSON.stringify(key)} is given twice`);
     }
-    attributes[key] = pair.slice(at + 1);
+    attributes[key] = pair.slice(at2 + 1);
   }
   return attributes;
 }
@@ -2020,6 +2206,8 @@ function parseInputs() {
     environment: getInput("environment", { required: true }),
     app: getInput("app"),
     version: getInput("version"),
+    commit: getInput("commit"),
+    ref: getInput("ref"),
     status: parseStatus("input status", getInput("status") || "success"),
     url: getInput("url"),
     attributes: parseAttributes("input attributes", lines),
@@ -2030,17 +2218,17 @@ function parseInputs() {
 }
 
 // action/src/main.ts
-function summaryText(text) {
-  return escapeHtml(oneLine(text));
+function summaryText(text2) {
+  return escapeHtml(oneLine(text2));
 }
-function escapeHtml(text) {
-  return text.replace(
+function escapeHtml(text2) {
+  return text2.replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c
   );
 }
-function oneLine(text) {
-  return terminalText(text).replace(/\n/g, "\\u000a");
+function oneLine(text2) {
+  return terminalText(text2).replace(/\n/g, "\\u000a");
 }
 function appPage(base, app) {
   const segment2 = /^\.+$/.test(app) ? app.replace(/\./g, "%2E") : encodeURIComponent(app);
@@ -2088,19 +2276,20 @@ async function record(env) {
   if (inputs.token !== "") setSecret(inputs.token);
   const ctx = detectCiContext(env);
   const app = inputs.app || (ctx.project?.split("/").pop() ?? "");
-  const version = inputs.version || (defaultVersion(ctx) ?? "");
+  const version = inputs.version || (defaultVersion(ctx, inputs.commit || ctx.commit) ?? "");
   if (app === "") throw new Error("input app is empty and GITHUB_REPOSITORY is not set");
   if (version === "")
-    throw new Error("input version is empty and the run has no tag or GITHUB_SHA");
+    throw new Error("input version is empty and the run names no tag or commit to default to");
   const request = {
     env: inputs.environment,
     app,
     version,
     status: inputs.status
   };
+  if (inputs.commit !== "") request.commit = inputs.commit;
+  if (inputs.ref !== "") request.ref = inputs.ref;
   if (inputs.url !== "") request.url = inputs.url;
   if (Object.keys(inputs.attributes).length > 0) request.attributes = inputs.attributes;
-  const key = inputs.idempotencyKey || defaultIdempotencyKey(ctx, { env: inputs.environment, app, version, status: inputs.status });
   const client = new SvtClient({
     baseUrl: inputs.serverUrl,
     token: inputs.token,
@@ -2113,6 +2302,7 @@ async function record(env) {
   });
   const filled = withCiDefaults(request, ctx, Date.now());
   for (const warning2 of filled.warnings) warning(`SVT: ${warning2}`);
+  const key = inputs.idempotencyKey || defaultIdempotencyKey(ctx, filled.request);
   const outcome = await client.record(filled.request, {
     idempotencyKey: key ?? void 0
   });

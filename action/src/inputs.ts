@@ -16,6 +16,10 @@ export interface Inputs {
   app: string;
   /** Empty: the tag, else the short SHA. */
   version: string;
+  /** Empty: the commit the run's event is about (ci-context). */
+  commit: string;
+  /** Empty: the branch or tag that commit came from (ci-context). */
+  ref: string;
   status: DeploymentStatus;
   /** Empty: none. */
   url: string;
@@ -51,6 +55,8 @@ export function parseInputs(): Inputs {
     environment: core.getInput('environment', { required: true }),
     app: core.getInput('app'),
     version: core.getInput('version'),
+    commit: core.getInput('commit'),
+    ref: core.getInput('ref'),
     status: parseStatus('input status', core.getInput('status') || 'success'),
     url: core.getInput('url'),
     attributes: parseAttributes('input attributes', lines),

@@ -107,10 +107,11 @@ async function record(env: NodeJS.ProcessEnv): Promise<{ inputs: Inputs; outcome
   if (inputs.token !== '') core.setSecret(inputs.token);
   const ctx = detectCiContext(env);
   const app = inputs.app || (ctx.project?.split('/').pop() ?? '');
-  const version = inputs.version || (defaultVersion(ctx) ?? '');
+  // The commit sent is the one the version defaults to: the input's, else the event's.
+  const version = inputs.version || (defaultVersion(ctx, inputs.commit || ctx.commit) ?? '');
   if (app === '') throw new Error('input app is empty and GITHUB_REPOSITORY is not set');
   if (version === '')
-    throw new Error('input version is empty and the run has no tag or GITHUB_SHA');
+    throw new Error('input version is empty and the run names no tag or commit to default to');
 
   const request: RecordDeploymentRequest = {
     env: inputs.environment,
@@ -118,11 +119,10 @@ async function record(env: NodeJS.ProcessEnv): Promise<{ inputs: Inputs; outcome
     version,
     status: inputs.status,
   };
+  if (inputs.commit !== '') request.commit = inputs.commit;
+  if (inputs.ref !== '') request.ref = inputs.ref;
   if (inputs.url !== '') request.url = inputs.url;
   if (Object.keys(inputs.attributes).length > 0) request.attributes = inputs.attributes;
-  const key =
-    inputs.idempotencyKey ||
-    defaultIdempotencyKey(ctx, { env: inputs.environment, app, version, status: inputs.status });
 
   const client = new SvtClient({
     baseUrl: inputs.serverUrl,
@@ -138,6 +138,8 @@ async function record(env: NodeJS.ProcessEnv): Promise<{ inputs: Inputs; outcome
   const filled = withCiDefaults(request, ctx, Date.now());
   // A bad derived value (the committer's clock) must not fail the step: left out, and said.
   for (const warning of filled.warnings) core.warning(`SVT: ${warning}`);
+  // From the request as sent: each leg of a matrix that sends other values gets its own.
+  const key = inputs.idempotencyKey || defaultIdempotencyKey(ctx, filled.request);
   const outcome = await client.record(filled.request, {
     idempotencyKey: key ?? undefined,
   });

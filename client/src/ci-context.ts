@@ -4,20 +4,30 @@
  * (`BUILD_URL`, `GIT_COMMIT`, `JOB_NAME`, ...), or none. The only module
  * that knows those names; everything else asks it.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { githubContext } from './github-context.js';
+export { defaultIdempotencyKey } from './idempotency-key.js';
 import { repositoryWebUrl } from './repository.js';
-import type { DeploymentStatus, RecordDeploymentRequest } from './types.js';
+import type { RecordDeploymentRequest } from './types.js';
 
 export type CiProvider = 'github' | 'gitlab' | 'jenkins';
 
 export interface CiContext {
   provider: CiProvider | null;
-  /** Full commit SHA. */
+  /**
+   * Full SHA of the commit the run built: one someone pushed, never a
+   * merge commit the CI made to test a pull request (see the README's
+   * "What is recorded for each event"). Null when the CI does not say.
+   */
   commit: string | null;
   /** When that commit was made (ISO 8601), for lead time; null when the CI does not say. */
   committedAt: string | null;
-  /** Branch or tag name (`main`, `v1.4.2`). */
+  /** Where committedAt was read (`CI_COMMIT_TIMESTAMP`), for messages; null without one. */
+  committedAtFrom: string | null;
+  /**
+   * The branch or tag that commit came from (`main`, `v1.4.2`, a pull
+   * request's head branch, `owner:branch` for a fork's), never a CI's
+   * temporary ref such as `42/merge` or `PR-42`.
+   */
   ref: string | null;
   /** The tag name when the run is for a tag. */
   tag: string | null;
@@ -51,60 +61,35 @@ function v(env: Env, name: string): string | null {
 }
 
 /**
- * The commit time of GITHUB_SHA from the run's event payload: a push event
- * carries it as `head_commit.timestamp`; other events say nothing we can
- * trust about that commit.
+ * GitLab: in a merged results or merge train pipeline CI_COMMIT_SHA is a
+ * merge commit GitLab made to test the merge request (its commit time with
+ * it); the commit the author pushed is CI_MERGE_REQUEST_SOURCE_BRANCH_SHA,
+ * and in every merge request pipeline the branch is the source branch.
  */
-function githubCommittedAt(env: Env): string | null {
-  const path = v(env, 'GITHUB_EVENT_PATH');
-  if (path === null) return null;
-  try {
-    const event = JSON.parse(readFileSync(path, 'utf8')) as {
-      head_commit?: { id?: unknown; timestamp?: unknown } | null;
-    };
-    const head = event.head_commit;
-    return head?.id === v(env, 'GITHUB_SHA') && typeof head?.timestamp === 'string'
-      ? head.timestamp
-      : null;
-  } catch {
-    return null;
-  }
-}
-
-function github(env: Env): CiContext {
-  const server = v(env, 'GITHUB_SERVER_URL') ?? 'https://github.com';
-  const repo = v(env, 'GITHUB_REPOSITORY');
-  const runId = v(env, 'GITHUB_RUN_ID');
-  const attempt = v(env, 'GITHUB_RUN_ATTEMPT') ?? '1';
-  const refName = v(env, 'GITHUB_REF_NAME');
-  return {
-    provider: 'github',
-    commit: v(env, 'GITHUB_SHA'),
-    committedAt: githubCommittedAt(env),
-    ref: refName,
-    tag: v(env, 'GITHUB_REF_TYPE') === 'tag' ? refName : null,
-    pipelineUrl:
-      repo === null || runId === null
-        ? null
-        : `${server}/${repo}/actions/runs/${runId}${attempt === '1' ? '' : `/attempts/${attempt}`}`,
-    actor: v(env, 'GITHUB_TRIGGERING_ACTOR') ?? v(env, 'GITHUB_ACTOR'),
-    source: 'github',
-    project: repo,
-    repository: repo === null ? null : repositoryWebUrl(`${server}/${repo}`),
-    runId:
-      runId === null ? null : `${repo ?? ''}/${runId}/${attempt}/${v(env, 'GITHUB_JOB') ?? ''}`,
-  };
-}
-
 function gitlab(env: Env): CiContext {
   const tag = v(env, 'CI_COMMIT_TAG');
   const jobId = v(env, 'CI_JOB_ID');
   const project = v(env, 'CI_PROJECT_PATH');
+  const eventType = v(env, 'CI_MERGE_REQUEST_EVENT_TYPE');
+  const headSha = v(env, 'CI_MERGE_REQUEST_SOURCE_BRANCH_SHA');
+  const sha = v(env, 'CI_COMMIT_SHA');
+  // Never the merge result: without the head's SHA, no commit at all.
+  const merged =
+    eventType === 'merged_result' ||
+    eventType === 'merge_train' ||
+    (headSha !== null && headSha !== sha);
+  const commit = merged ? headSha : sha;
+  const mrBranch = v(env, 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME');
+  const sourceProject = v(env, 'CI_MERGE_REQUEST_SOURCE_PROJECT_PATH');
+  const targetProject = v(env, 'CI_MERGE_REQUEST_PROJECT_PATH') ?? project;
+  // A fork's branch as `group/fork:branch`, so that its `main` is never taken for this one's.
+  const fork = sourceProject !== null && sourceProject !== targetProject ? `${sourceProject}:` : '';
   return {
     provider: 'gitlab',
-    commit: v(env, 'CI_COMMIT_SHA'),
-    committedAt: v(env, 'CI_COMMIT_TIMESTAMP'),
-    ref: tag ?? v(env, 'CI_COMMIT_REF_NAME'),
+    commit,
+    committedAt: merged ? null : v(env, 'CI_COMMIT_TIMESTAMP'),
+    committedAtFrom: merged ? null : 'CI_COMMIT_TIMESTAMP',
+    ref: tag ?? (mrBranch === null ? v(env, 'CI_COMMIT_REF_NAME') : `${fork}${mrBranch}`),
     tag,
     pipelineUrl: v(env, 'CI_PIPELINE_URL') ?? v(env, 'CI_JOB_URL'),
     actor: v(env, 'GITLAB_USER_LOGIN') ?? v(env, 'GITLAB_USER_NAME'),
@@ -120,13 +105,23 @@ function jenkins(env: Env): CiContext {
   const job = v(env, 'JOB_NAME');
   const build = v(env, 'BUILD_NUMBER');
   const tag = v(env, 'TAG_NAME');
+  // A multibranch pull request build is `PR-42` in BRANCH_NAME; its branch
+  // is CHANGE_BRANCH (CHANGE_FORK names the fork it lives in).
+  const change = v(env, 'CHANGE_ID') === null ? null : v(env, 'CHANGE_BRANCH');
+  const fork = v(env, 'CHANGE_FORK');
   // GIT_BRANCH is `origin/main` for a plain job, `main` in a multibranch one.
-  const branch = v(env, 'BRANCH_NAME') ?? v(env, 'GIT_BRANCH')?.replace(/^origin\//, '') ?? null;
+  const branch =
+    change === null
+      ? (v(env, 'BRANCH_NAME') ?? v(env, 'GIT_BRANCH')?.replace(/^origin\//, '') ?? null)
+      : fork === null
+        ? change
+        : `${fork}:${change}`;
   return {
     provider: 'jenkins',
     commit: v(env, 'GIT_COMMIT'),
     // Jenkins has no variable for it: pass --committed-at (see the README).
     committedAt: null,
+    committedAtFrom: null,
     ref: tag ?? branch,
     tag,
     pipelineUrl: v(env, 'BUILD_URL'),
@@ -144,6 +139,7 @@ const NONE: CiContext = {
   provider: null,
   commit: null,
   committedAt: null,
+  committedAtFrom: null,
   ref: null,
   tag: null,
   pipelineUrl: null,
@@ -156,37 +152,20 @@ const NONE: CiContext = {
 
 /** The CI context of `env` (default: this process's environment). */
 export function detectCiContext(env: Env = process.env): CiContext {
-  if (v(env, 'GITHUB_ACTIONS') === 'true') return github(env);
+  if (v(env, 'GITHUB_ACTIONS') === 'true') return githubContext(env);
   if (v(env, 'GITLAB_CI') !== null) return gitlab(env);
   if (v(env, 'JENKINS_URL') !== null || v(env, 'JENKINS_HOME') !== null) return jenkins(env);
   return NONE;
 }
 
-export interface KeyParts {
-  env: string;
-  app: string;
-  version: string;
-  status: DeploymentStatus;
-}
-
 /**
- * The default Idempotency-Key: this job run and attempt, env, app, version
- * and status. A retried request dedupes; a new status (started, then
- * success) or a re-run job records anew. Null outside CI, where nothing
- * identifies a run: the caller can still pass a key of its own.
+ * The version a CI run most likely deploys: its tag, else the commit's short
+ * SHA as that CI writes it (GitLab's CI_COMMIT_SHORT_SHA has 8 characters,
+ * git's and GitHub's 7).
+ * @param commit the commit sent, when the caller names another one (default: the CI's)
  */
-export function defaultIdempotencyKey(ctx: CiContext, parts: KeyParts): string | null {
-  if (ctx.runId === null || ctx.provider === null) return null;
-  const digest = createHash('sha256')
-    .update([ctx.runId, parts.env, parts.app, parts.version, parts.status].join('\n'))
-    .digest('hex')
-    .slice(0, 40);
-  return `${ctx.provider}-${digest}`;
-}
-
-/** The version a CI run most likely deploys: its tag, else the short commit. */
-export function defaultVersion(ctx: CiContext): string | null {
-  return ctx.tag ?? ctx.commit?.slice(0, 7) ?? null;
+export function defaultVersion(ctx: CiContext, commit: string | null = ctx.commit): string | null {
+  return ctx.tag ?? commit?.slice(0, ctx.provider === 'gitlab' ? 8 : 7) ?? null;
 }
 
 /** What withCiDefaults gives: the request to send, and what it left out and why. */
@@ -223,12 +202,6 @@ function instantMs(text: string): number {
   const offset = (m[8] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
   return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset;
 }
-
-/** Where each CI's commit time comes from, for messages. */
-const COMMITTED_AT_FROM: Partial<Record<CiProvider, string>> = {
-  github: "the push event's head_commit.timestamp",
-  gitlab: 'CI_COMMIT_TIMESTAMP',
-};
 
 /**
  * Why the server would refuse `committedAt` for a deployment at `deployedAt`
@@ -287,10 +260,8 @@ export function withCiDefaults(
     if (problem === null) {
       filled.committedAt = ctx.committedAt;
     } else {
-      const from =
-        (ctx.provider === null ? undefined : COMMITTED_AT_FROM[ctx.provider]) ?? 'the CI';
       warnings.push(
-        `committedAt ${JSON.stringify(ctx.committedAt)} from ${from} left out of the request: ${problem}, which the server refuses`,
+        `committedAt ${JSON.stringify(ctx.committedAt)} from ${ctx.committedAtFrom ?? 'the CI'} left out of the request: ${problem}, which the server refuses`,
       );
     }
   }

@@ -6,6 +6,7 @@
 import { HttpClient } from '@actions/http-client';
 import { SvtError } from './errors.js';
 import { DEFAULT_BACKOFF, isRetryableStatus, nextDelay, parseRetryAfter } from './retry.js';
+import { certificateProblem } from './tls-errors.js';
 import type { BackoffOptions } from './retry.js';
 import type {
   AppList,
@@ -243,7 +244,10 @@ export class SvtClient {
     return parseBody<T>(answer);
   }
 
-  /** Sends until a 2xx, a refusal, or the deadline; throws SvtError on the last two. */
+  /**
+   * Sends until a 2xx, a refusal, or the deadline; throws SvtError on the
+   * last two, and at once on a TLS certificate error (no retry fixes one).
+   */
   private async call(
     method: string,
     path: string,
@@ -281,6 +285,17 @@ export class SvtClient {
         );
       }
 
+      // A certificate no retry can fix: say so now, not when the deadline is spent.
+      const certificate = answer === undefined ? certificateProblem(failure) : null;
+      if (certificate !== null) {
+        throw new SvtError(`SVT at ${this.baseUrl} cannot be reached safely: ${certificate}`, {
+          status: null,
+          problem: null,
+          transient: false,
+          attempts: attempt,
+          cause: failure,
+        });
+      }
       const problem = answer === undefined ? null : problemOf(answer.text);
       if (answer !== undefined && !isRetryableStatus(answer.status)) {
         throw new SvtError(`SVT refused the request: ${describe(answer.status, problem)}`, {

@@ -2,11 +2,15 @@ import type { Problem } from './types.js';
 
 /** What the client gives up on. */
 export interface SvtErrorDetails {
-  /** HTTP status of the last answer; null when no answer came (network error, timeout). */
+  /** HTTP status of the last answer; null when no answer came (network error, timeout, TLS certificate refused). */
   status: number | null;
   /** The problem+json body of the last answer, when it had one. */
   problem: Problem | null;
-  /** True when the failure was transient (network, 408, 409, 429, 5xx) and retries ran out. */
+  /**
+   * True when the failure was transient (network, 408, 409, 429, 5xx) and
+   * retries ran out; false for a refusal, and for a TLS certificate error
+   * (status null), which is not retried.
+   */
   transient: boolean;
   /** Attempts made, the first included. */
   attempts: number;
@@ -16,7 +20,8 @@ export interface SvtErrorDetails {
 /**
  * The one error the client throws. `status` and `problem` say what the
  * server answered; `transient` tells a refusal (fix the request) from an
- * outage (try later), which the CLI maps to exit codes 1 and 3.
+ * outage (try later), which the CLI maps to exit codes 1 and 3. No answer
+ * at all (status null) is exit code 3 too, retried or not.
  */
 export class SvtError extends Error {
   override readonly name = 'SvtError';

@@ -24,6 +24,8 @@ test('action.yml runs the bundle on node24 and declares what the README document
     'environment',
     'app',
     'version',
+    'commit',
+    'ref',
     'status',
     'url',
     'attributes',

@@ -5,17 +5,16 @@
  * not in node:24-alpine: a static check keeps the script to `node` alone.
  */
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { issueToken } from '../helpers/tokens.js';
-import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import {
+  pipeline as runPipeline,
+  plan as planOf,
+  project,
+  TEMPLATE,
+} from '../helpers/gitlab-ci-local.js';
 import { useListeningApp } from '../helpers/listen.js';
-import { ROOT } from '../helpers/run-node.js';
-import { tempDir } from '../helpers/tmp.js';
-
-const TEMPLATE = join(ROOT, 'gitlab-template', 'svt.yml');
-const GITLAB_CI_LOCAL = join(ROOT, 'node_modules', 'gitlab-ci-local', 'dist', 'index.js');
+import { issueToken } from '../helpers/tokens.js';
 
 const svt = useListeningApp();
 let token = '';
@@ -23,38 +22,10 @@ beforeAll(async () => {
   token = await issueToken(svt().store, 'gitlab-ci', ['write:*']);
 });
 
-/** A git project with the template next to its .gitlab-ci.yml; returns its directory and HEAD. */
-function project(ci: string): { dir: string; head: string } {
-  const dir = tempDir('svt-gitlab-');
-  const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
-  git('init', '-q', '-b', 'main');
-  git('remote', 'add', 'origin', 'https://gitlab.example.com/acme/shop.git');
-  copyFileSync(TEMPLATE, join(dir, 'svt.yml'));
-  writeFileSync(join(dir, '.gitlab-ci.yml'), ci);
-  git('add', '-A');
-  git('-c', 'user.email=ci@example.com', '-c', 'user.name=CI', 'commit', '-qm', 'pipeline');
-  return { dir, head: git('rev-parse', 'HEAD') };
-}
-
-function pipeline(
-  dir: string,
-  variables: Record<string, string>,
-): Promise<{ code: number | null; output: string }> {
-  const args = [GITLAB_CI_LOCAL, '--force-shell-executor', '--no-color'];
-  // The masked CI/CD variable a team sets.
-  for (const [k, v] of Object.entries({ SVT_TOKEN: token, ...variables }))
-    args.push('--variable', `${k}=${v}`);
-  const proc = spawn(process.execPath, args, {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: dir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  proc.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  return new Promise((resolve) => proc.on('close', (code) => resolve({ code, output })));
-}
+// The masked CI/CD variable a team sets.
+const pipeline = (dir: string, variables: Record<string, string>) =>
+  runPipeline(dir, { SVT_TOKEN: token, ...variables });
+const plan = (dir: string) => planOf(dir, { SVT_TOKEN: token });
 
 const include = (inputs: string) => `include:
   - local: svt.yml
@@ -67,23 +38,6 @@ deploy-prod:
     - echo deploying
 `;
 
-interface Planned {
-  name: string;
-  stage: string;
-  /** Null when the job sets none (it waits for every earlier stage); [] starts it with the pipeline. */
-  needs: { job: string }[] | null;
-}
-
-/** The pipeline's jobs as gitlab-ci-local plans them. */
-function plan(dir: string): Planned[] {
-  const out = execFileSync(
-    process.execPath,
-    [GITLAB_CI_LOCAL, '--list-json', '--variable', `SVT_TOKEN=${token}`],
-    { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir }, encoding: 'utf8' },
-  );
-  return JSON.parse(out) as Planned[];
-}
-
 describe('gitlab-template/svt.yml', () => {
   test('declares its inputs and keeps the job script to what node:24-alpine has', () => {
     const [header, jobs] = parseAllDocuments(readFileSync(TEMPLATE, 'utf8')).map(
@@ -91,7 +45,18 @@ describe('gitlab-template/svt.yml', () => {
     );
     const inputs = (header?.spec as { inputs: Record<string, { default?: unknown }> }).inputs;
     expect(Object.keys(inputs).sort()).toEqual(
-      ['app', 'environment', 'image', 'needs', 'server_url', 'stage', 'status', 'version'].sort(),
+      [
+        'app',
+        'attributes',
+        'environment',
+        'if',
+        'image',
+        'needs',
+        'server_url',
+        'stage',
+        'status',
+        'version',
+      ].sort(),
     );
     expect(inputs.stage?.default).toBe('.post');
     // Only server_url and environment are required.
@@ -102,6 +67,8 @@ describe('gitlab-template/svt.yml', () => {
         .sort(),
     ).toEqual(['environment', 'server_url']);
     expect(inputs.needs?.default).toEqual([]);
+    expect(inputs.if?.default).toBe('$CI'); // always true: every pipeline, as before
+    expect(inputs.attributes?.default).toBe('');
     expect(inputs.image?.default).toBe('node:24-alpine');
     const hidden = jobs?.['.svt-record'] as { script: string[]; environment: unknown };
     expect(hidden.environment).toEqual({ name: '$[[ inputs.environment ]]', action: 'verify' });

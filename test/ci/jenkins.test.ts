@@ -8,6 +8,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { issueToken } from '../helpers/tokens.js';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { faultProxy } from '../helpers/fault-proxy.js';
@@ -116,12 +117,32 @@ describe('Jenkins recipes', () => {
       pipelineUrl: 'https://jenkins.example.com/job/shop/job/deploy/42/',
       source: 'jenkins',
     });
-    expect(items[0]?.idempotencyKey).toBe(
-      'jenkins-shop/deploy-42-jenkins-curl-shop-ffeeddc-success',
-    );
+    // The key names the build and the body it sends (jq -c: one line, in this order).
+    const body =
+      '{"env":"jenkins-curl","app":"shop","version":"ffeeddc","commit":"ffeeddccbbaa99887766554433221100ffeeddcc","pipelineUrl":"https://jenkins.example.com/job/shop/job/deploy/42/","source":"jenkins"}';
+    const digest = createHash('sha256').update(`shop/deploy/42 ${body}`).digest('hex');
+    expect(items[0]?.idempotencyKey).toBe(`jenkins-${digest.slice(0, 40)}`);
 
     await sh(CURL_RECIPE, { ...env, TAG_NAME: 'v4.0.0', BUILD_NUMBER: '43' });
     expect((await svt().store.current('jenkins-curl'))?.[0]?.version).toBe('v4.0.0');
+  });
+
+  test('a matrix build: each leg records its own deployment, a repeated leg once', async () => {
+    // A matrix axis is a variable of each leg: SVT_ATTRIBUTES="region=$REGION" in environment { }.
+    const leg = (region: string) =>
+      sh(
+        CLI_RECIPE,
+        jenkinsEnv({ DEPLOY_ENV: 'jenkins-matrix', SVT_ATTRIBUTES: `region=${region}` }),
+      );
+    for (const region of ['eu-west-1', 'us-east-1', 'eu-west-1']) {
+      const run = await leg(region);
+      expect(run.code).toBe(0);
+      expect(run.output).not.toContain('could not be recorded');
+    }
+    expect((await history('jenkins-matrix')).map((d) => d.attributes.region).sort()).toEqual([
+      'eu-west-1',
+      'us-east-1',
+    ]);
   });
 
   test('an empty token, before any token exists: no Authorization header, and the record is kept', async () => {

@@ -1,6 +1,7 @@
 /** The app over a real SQLite file, listening on 127.0.0.1 for clients that are real processes. */
 import { afterAll, beforeAll } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { testApp, type TestApp } from './app.js';
 import { removeTempDirs } from './tmp.js';
@@ -11,13 +12,13 @@ export interface Listening extends TestApp {
   close: () => Promise<void>;
 }
 
-export function listen(server: Server): Promise<number> {
+export function listen(server: Server | HttpsServer): Promise<number> {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }
 
-export function closeServer(server: Server): Promise<void> {
+export function closeServer(server: Server | HttpsServer): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }

@@ -126,7 +126,9 @@ describe('--help', () => {
     expect(await help('record')).toMatch(
       /--status <status> outcome \(choices: .*, default: success\)/,
     );
-    expect(await help('record')).toContain('--attr <key=value> extra attribute, repeatable --');
+    expect(await help('record')).toContain(
+      '--attr <key=value> extra attribute, repeatable; added to those of SVT_ATTRIBUTES (one key=value per line) --',
+    );
     expect(await help('history')).toContain('--limit <n> how many (1-1000) (default: 50)');
     expect(await help('dora')).toContain(
       '--window <window> how far back: 24h, 30d, 12w (default: 30d)',

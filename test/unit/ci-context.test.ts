@@ -8,42 +8,7 @@ import {
   detectCiContext,
   withCiDefaults,
 } from '../../client/src/ci-context.js';
-
-const GITHUB = {
-  GITHUB_ACTIONS: 'true',
-  GITHUB_SERVER_URL: 'https://github.com',
-  GITHUB_REPOSITORY: 'acme/shop',
-  GITHUB_RUN_ID: '912345',
-  GITHUB_RUN_ATTEMPT: '2',
-  GITHUB_JOB: 'deploy',
-  GITHUB_SHA: '9fceb02d0ae598e95dc970b74767f19372d61af8',
-  GITHUB_REF: 'refs/tags/v1.4.2',
-  GITHUB_REF_NAME: 'v1.4.2',
-  GITHUB_REF_TYPE: 'tag',
-  GITHUB_ACTOR: 'octocat',
-};
-
-const GITLAB = {
-  GITLAB_CI: 'true',
-  CI: 'true',
-  CI_PROJECT_PATH: 'acme/shop',
-  CI_JOB_ID: '7781',
-  CI_COMMIT_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
-  CI_COMMIT_REF_NAME: 'main',
-  CI_PIPELINE_URL: 'https://gitlab.example.com/acme/shop/-/pipelines/55',
-  CI_PROJECT_URL: 'https://gitlab.example.com/acme/shop',
-  GITLAB_USER_LOGIN: 'alice',
-};
-
-const JENKINS = {
-  JENKINS_URL: 'https://jenkins.example.com/',
-  JOB_NAME: 'shop/deploy',
-  BUILD_NUMBER: '42',
-  BUILD_URL: 'https://jenkins.example.com/job/shop/job/deploy/42/',
-  GIT_COMMIT: 'ffeeddccbbaa99887766554433221100ffeeddcc',
-  GIT_BRANCH: 'origin/main',
-  GIT_URL: 'https://jenkins-bot:s3cret@git.example.com/shop/deploy.git',
-};
+import { GITHUB, GITLAB, JENKINS } from '../helpers/ci-variables.js';
 
 describe('CI context', () => {
   test('GitHub Actions: run URL with attempt, tag ref, actor', () => {
@@ -52,6 +17,7 @@ describe('CI context', () => {
       provider: 'github',
       commit: GITHUB.GITHUB_SHA,
       committedAt: null,
+      committedAtFrom: "the push event's head_commit.timestamp",
       ref: 'v1.4.2',
       tag: 'v1.4.2',
       pipelineUrl: 'https://github.com/acme/shop/actions/runs/912345/attempts/2',
@@ -127,36 +93,6 @@ describe('CI context', () => {
       tag: null,
       actor: null,
     });
-  });
-});
-
-describe('default idempotency key', () => {
-  const parts = { env: 'prod', app: 'api', version: '1.4.2', status: 'success' as const };
-
-  test('the same job run and deployment gives the same key, printable and short', () => {
-    const key = defaultIdempotencyKey(detectCiContext(GITHUB), parts);
-    expect(key).toBe(defaultIdempotencyKey(detectCiContext({ ...GITHUB }), { ...parts }));
-    expect(key).toMatch(/^github-[0-9a-f]{40}$/);
-  });
-
-  test('a re-run, another job, another status or version records anew', () => {
-    const key = defaultIdempotencyKey(detectCiContext(GITHUB), parts);
-    const others = [
-      defaultIdempotencyKey(detectCiContext({ ...GITHUB, GITHUB_RUN_ATTEMPT: '3' }), parts),
-      defaultIdempotencyKey(detectCiContext({ ...GITHUB, GITHUB_JOB: 'deploy-eu' }), parts),
-      defaultIdempotencyKey(detectCiContext(GITHUB), { ...parts, status: 'started' }),
-      defaultIdempotencyKey(detectCiContext(GITHUB), { ...parts, version: '1.4.3' }),
-      defaultIdempotencyKey(detectCiContext(GITHUB), { ...parts, env: 'staging' }),
-      defaultIdempotencyKey(detectCiContext(GITHUB), { ...parts, app: 'web' }),
-    ];
-    expect(new Set([key, ...others]).size).toBe(7);
-  });
-
-  test('the fields never run together: ("a\\nb", "c") differs from ("a", "b\\nc")', () => {
-    const ctx = detectCiContext(GITLAB);
-    expect(defaultIdempotencyKey(ctx, { ...parts, app: 'a b', version: 'c' })).not.toBe(
-      defaultIdempotencyKey(ctx, { ...parts, app: 'a', version: 'b c' }),
-    );
   });
 });
 

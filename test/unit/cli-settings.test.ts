@@ -155,6 +155,43 @@ describe('svt record request', () => {
     expect(given.warnings).toEqual([]);
   });
 
+  test('SVT_ATTRIBUTES: one key=value per line, comments and blanks skipped; --attr wins for a key', () => {
+    const env = { SVT_ATTRIBUTES: 'region=eu-west-1\n\n# the chart\n chart=shop-3.2.0 \nteam=a=b' };
+    const { request } = parseRecord(
+      { env: 'prod', app: 'api', version: '1', attr: ['team=payments'] },
+      gitlab,
+      Date.now(),
+      env,
+    );
+    expect(request.attributes).toEqual({
+      region: 'eu-west-1',
+      chart: 'shop-3.2.0',
+      team: 'payments',
+    });
+    expect(() =>
+      parseRecord({ env: 'p', app: 'a', version: '1' }, gitlab, Date.now(), {
+        SVT_ATTRIBUTES: 'no-equals-sign',
+      }),
+    ).toThrow('SVT_ATTRIBUTES must be key=value, got "no-equals-sign"');
+  });
+
+  test('--version defaults to the tag, else the short SHA of the commit sent (--commit, else the CI’s)', () => {
+    const flags = { env: 'prod', app: 'api' };
+    expect(parseRecord(flags, gitlab).request.version).toBe('a1b2c3d4');
+    expect(parseRecord({ ...flags, commit: 'ffeeddccbbaa' }, gitlab).request).toMatchObject({
+      version: 'ffeeddcc',
+      commit: 'ffeeddccbbaa',
+    });
+    expect(() => parseRecord(flags, detectCiContext({}))).toThrow('--version is required here');
+  });
+
+  test('the default key is derived from the request sent: another attribute, another key', () => {
+    const key = (attr: string[]) =>
+      parseRecord({ env: 'prod', app: 'api', version: '1', attr }, gitlab).idempotencyKey;
+    expect(key(['region=eu-west-1'])).not.toBe(key(['region=us-east-1']));
+    expect(key(['region=eu-west-1'])).toBe(key(['region=eu-west-1']));
+  });
+
   test('refuses an unknown status', () => {
     expect(() => parseRecord({ env: 'p', app: 'a', version: '1', status: 'ok' }, gitlab)).toThrow(
       '--status must be one of success, failure, started, rolled_back, got "ok"',

@@ -1,7 +1,8 @@
 /**
  * The `svt` CLI: record a deployment from any CI, read what runs where.
  * Exit codes: 0 done; 1 refused by the server (its message printed);
- * 2 usage error; 3 server unreachable or failing after retries.
+ * 2 usage error; 3 server unreachable or failing after retries (at once for
+ * a TLS certificate no retry can fix).
  */
 import { Command, CommanderError } from 'commander';
 import { detectCiContext } from '../ci-context.js';
@@ -60,7 +61,10 @@ function program(io: CliIo, session: Session): Command {
       )
       .requiredOption('--env <env>', 'environment, e.g. prod')
       .requiredOption('--app <app>', 'application name')
-      .requiredOption('--version <version>', 'version deployed, e.g. 1.4.2 or a commit SHA')
+      .option(
+        '--version <version>',
+        "version deployed, e.g. 1.4.2 (default: from CI, the tag, else the commit's short SHA)",
+      )
       .addOption(
         withDefault('--status <status>', 'outcome', 'success').choices([
           'success',
@@ -71,12 +75,15 @@ function program(io: CliIo, session: Session): Command {
       )
       .option('--url <url>', 'where the deployed app answers')
       .option('--pipeline-url <url>', 'link to the pipeline (default: from CI)')
-      .option('--commit <sha>', 'commit deployed (default: from CI)')
+      .option(
+        '--commit <sha>',
+        'commit deployed (default: from CI, the commit pushed, never a merge commit the CI made)',
+      )
       .option(
         '--committed-at <instant>',
-        'when that commit was made, for lead time (default: from GitHub push events and GitLab)',
+        'when that commit was made, for lead time (default: from GitLab, and GitHub events that carry it)',
       )
-      .option('--ref <ref>', 'branch or tag (default: from CI)')
+      .option('--ref <ref>', 'branch or tag the commit came from (default: from CI)')
       .option(
         '--repository <url>',
         "the repository's web page, or a clone URL made one, credentials removed (default: from CI)",
@@ -84,18 +91,19 @@ function program(io: CliIo, session: Session): Command {
       .option('--actor <name>', 'who deployed (default: from CI)')
       .option('--source <name>', 'what recorded it (default: github, gitlab or jenkins)')
       .option('--deployed-at <instant>', 'when, if not now (ISO 8601)')
-      .option('--attr <key=value>', 'extra attribute, repeatable', (v: string, all?: string[]) => [
-        ...(all ?? []),
-        v,
-      ])
+      .option(
+        '--attr <key=value>',
+        'extra attribute, repeatable; added to those of SVT_ATTRIBUTES (one key=value per line)',
+        (v: string, all?: string[]) => [...(all ?? []), v],
+      )
       .option(
         '--idempotency-key <key>',
-        'the same key twice records once (default: from the CI job run)',
+        'the same key twice records once (default: from the CI job run and the request sent)',
       )
       .option('--dry-run', 'print the request instead of sending it'),
     'record',
   ).action(async (flags: RecordFlags & ConnectionFlags & OutputFlags & { dryRun?: boolean }) => {
-    const settings = parseRecord(flags, detectCiContext(io.env), Date.now());
+    const settings = parseRecord(flags, detectCiContext(io.env), Date.now(), io.env);
     for (const warning of settings.warnings) io.err(`svt: warning: ${warning}`);
     if (flags.dryRun === true) {
       const server = flags.server ?? io.env.SVT_URL ?? '$SVT_URL';
@@ -300,7 +308,8 @@ export async function run(argv: readonly string[], raw: CliIo): Promise<number> 
           ? `; gave up after --timeout ${session.timeout}`
           : '';
       io.err(`svt: ${err.message}${budget}`);
-      return err.transient ? EXIT.unavailable : EXIT.refused;
+      // No answer at all (a TLS certificate refused) is unreachable, not refused.
+      return err.transient || err.status === null ? EXIT.unavailable : EXIT.refused;
     }
     throw err;
   }

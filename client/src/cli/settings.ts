@@ -4,7 +4,7 @@
  * what it expects; what the server alone can judge (name rules, URLs) is
  * left to the server, whose refusal the CLI prints.
  */
-import { defaultIdempotencyKey, withCiDefaults } from '../ci-context.js';
+import { defaultIdempotencyKey, defaultVersion, withCiDefaults } from '../ci-context.js';
 import type { CiContext } from '../ci-context.js';
 import { repositoryWebUrl } from '../repository.js';
 import type { AttributeValue, DeploymentStatus, RecordDeploymentRequest } from '../types.js';
@@ -133,7 +133,8 @@ export function parseAttributes(
 export interface RecordFlags {
   env: string;
   app: string;
-  version: string;
+  /** Default: the CI run's tag, else its commit's short SHA (see defaultVersion). */
+  version?: string | undefined;
   status?: string | undefined;
   url?: string | undefined;
   pipelineUrl?: string | undefined;
@@ -159,19 +160,34 @@ export interface RecordSettings {
 /**
  * The request `svt record` sends: flags first, then the CI context's
  * defaults. A flag is sent as given; a derived value the server would
- * refuse is left out with a warning instead (see withCiDefaults).
+ * refuse is left out with a warning instead (see withCiDefaults). The
+ * default key is derived from the request as sent, so it comes last.
+ * Attributes come from `SVT_ATTRIBUTES` in `env` (one key=value per line,
+ * blank lines and `#` comments skipped, as the action's input), then from
+ * `--attr`, which wins for a key both give: a CI template sets the
+ * variable, a matrix leg adds its own (`SVT_ATTRIBUTES: region=$REGION`).
  * @param now the client's clock, epoch ms (default: Date.now())
+ * @param env the process's environment, for SVT_ATTRIBUTES (default: none)
+ * @throws UsageError for a bad flag, or no --version where the CI names no tag or commit
  */
 export function parseRecord(
   flags: RecordFlags,
   ctx: CiContext,
   now: number = Date.now(),
+  env: Env = {},
 ): RecordSettings {
   const status = parseStatus('--status', flags.status ?? 'success');
+  // The commit sent is the one the version defaults to: --commit's, else the CI's.
+  const version = flags.version ?? defaultVersion(ctx, flags.commit ?? ctx.commit);
+  if (version === null) {
+    throw new UsageError(
+      '--version is required here: outside CI, or in a CI run that names no tag or commit, there is nothing to default to',
+    );
+  }
   const request: RecordDeploymentRequest = {
     env: flags.env,
     app: flags.app,
-    version: flags.version,
+    version,
     status,
   };
   if (flags.url !== undefined) request.url = flags.url;
@@ -188,11 +204,16 @@ export function parseRecord(
   if (flags.source !== undefined) request.source = flags.source;
   // Only when the user gives one: retries must carry identical bodies.
   if (flags.deployedAt !== undefined) request.deployedAt = flags.deployedAt;
-  const attributes = parseAttributes('--attr', flags.attr ?? []);
+  const lines = (env.SVT_ATTRIBUTES ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const attributes = {
+    ...parseAttributes('SVT_ATTRIBUTES', lines),
+    ...parseAttributes('--attr', flags.attr ?? []),
+  };
   if (Object.keys(attributes).length > 0) request.attributes = attributes;
-  const key =
-    flags.idempotencyKey ??
-    defaultIdempotencyKey(ctx, { env: flags.env, app: flags.app, version: flags.version, status });
   const filled = withCiDefaults(request, ctx, now);
+  const key = flags.idempotencyKey ?? defaultIdempotencyKey(ctx, filled.request);
   return { request: filled.request, idempotencyKey: key, warnings: filled.warnings };
 }
