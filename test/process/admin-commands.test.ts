@@ -113,14 +113,14 @@ describe('a database that does not exist', () => {
     });
     expect([imported.code, imported.stderr]).toEqual([
       0,
-      `svt-server: SQLite database ${join(cwd, 'moved.db')} (new: created by --create-db)\nread 1 deployments: 1 imported, 0 already present\n`,
+      `svt-server: SQLite database ${join(cwd, 'moved.db')} (new: created by --create-db)\nread 1 deployment: 1 imported, 0 already present\n`,
     ]);
     const legacy = await runNode(BIN, ['import-legacy', legacyDir, '--create-db'], {
       SVT_DB: join(cwd, 'legacy.db'),
     });
     expect([legacy.code, legacy.stderr]).toEqual([
       0,
-      `svt-server: SQLite database ${join(cwd, 'legacy.db')} (new: created by --create-db)\nread 1 documents in 1 environments: 1 imported, 0 already present, 0 skipped\n`,
+      `svt-server: SQLite database ${join(cwd, 'legacy.db')} (new: created by --create-db)\nread 1 document in 1 environment: 1 imported, 0 already present, 0 skipped\n`,
     ]);
     // The files are real stores: the deployment is in each.
     for (const [file, app] of [

@@ -150,7 +150,7 @@ describe('svt-server backup, beside a running server', () => {
     writeFileSync(`${target}-wal`, 'stale');
     const replaced = await runNode(BIN, ['backup', target, '--overwrite'], { SVT_DB: db });
     expect(replaced.code).toBe(0);
-    expect(replaced.stdout).toMatch(/ 1 deployments\n$/);
+    expect(replaced.stdout).toMatch(/ 1 deployment\n$/);
     expect(existsSync(`${target}-wal`)).toBe(false);
     const sqlite = new Database(target, { readonly: true });
     try {

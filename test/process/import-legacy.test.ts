@@ -121,7 +121,7 @@ test('names and keys read from the files reach the terminal with their control c
     `svt-server: SQLite database ${db} (new: created by --create-db)`,
     'esc\\u001b[2J.json: skipped: "esc\\u001b[2J" is not a valid environment name',
     'qa.json[0]: skipped: attributes.\\u001b]0;owned\\u0007: key must be 1-64 letters, digits, "_" or "-", starting with a letter',
-    'read 1 documents in 1 environments: 0 imported, 0 already present, 1 skipped',
+    'read 1 document in 1 environment: 0 imported, 0 already present, 1 skipped',
   ]);
   for (const line of run.stderr.split('\n')) expect(line).not.toMatch(/\p{Cc}/u);
 });
