@@ -49,7 +49,9 @@ export function refusedDatabase(config: Config, create: boolean | null): string 
   if (stat?.isDirectory() === true) {
     return `SVT_DB must name a SQLite file, got ${path}, a directory`;
   }
-  if (stat !== undefined || create === true) return null;
+  // An empty file is no database either (`: > svt.db`): SQLite would make
+  // one inside it as readily as a new file.
+  if ((stat !== undefined && stat.size > 0) || create === true) return null;
   const relative = !isAbsolute(config.dbPath);
   const given = relative ? `SVT_DB ${config.dbPath}, relative to the working directory` : 'SVT_DB';
   const point = relative
@@ -60,7 +62,7 @@ export function refusedDatabase(config: Config, create: boolean | null): string 
       ? ` (this command never creates one; token create, import and import-legacy take ${CREATE_DB_FLAG})`
       : `, or pass ${CREATE_DB_FLAG} to create a new, empty one there`;
   return (
-    `no database at ${path} (${given}). Only the server (svt-server with no command, npm start) ` +
+    `no database at ${path}${stat === undefined ? '' : ' (an empty file)'} (${given}). Only the server (svt-server with no command, npm start) ` +
     `creates its database: ${point}${tail}`
   );
 }

@@ -264,17 +264,31 @@ function parseForges(env: Env): ForgeHosts {
   const raw = value(env, 'SVT_FORGES');
   const hosts = new Map(KNOWN_FORGES);
   if (raw === undefined) return hosts;
-  const expected = `host=kind pairs separated by commas, kind one of ${FORGE_KINDS.join(', ')} (gitlab.example.com=gitlab,git.example.org=gitea)`;
+  const expected = `host=kind pairs separated by commas (a host may name its port), kind one of ${FORGE_KINDS.join(', ')} (gitlab.example.com=gitlab,git.example.org=gitea)`;
   for (const entry of raw.split(',')) {
     const [host = '', kind = '', ...rest] = entry.trim().split('=');
     const name = host.trim().toLowerCase();
     const forge = FORGE_KINDS.find((k) => k === kind.trim().toLowerCase());
-    if (rest.length > 0 || forge === undefined || !/^[a-z0-9.-]+$/.test(name)) {
+    if (rest.length > 0 || forge === undefined || !/^[a-z0-9.-]+(:\d{1,5})?$/.test(name)) {
       throw bad('SVT_FORGES', raw, expected);
     }
     hosts.set(name, forge satisfies ForgeKind);
   }
   return hosts;
+}
+
+/**
+ * SVT_FLUX_HMAC_KEY as given (Flux signs with the Secret's bytes, untrimmed).
+ * Set but blank is refused: taken as unset, it would turn the signature
+ * check off without a word.
+ */
+function parseFluxKey(env: Env): string | null {
+  const raw = env.SVT_FLUX_HMAC_KEY;
+  if (raw === undefined || raw === '') return null;
+  if (raw.trim() === '') {
+    throw bad('SVT_FLUX_HMAC_KEY', raw, "the key of Flux's generic-hmac provider, not only spaces");
+  }
+  return raw;
 }
 
 /** Reads every server setting; throws a ConfigError on the first bad value. */
@@ -300,7 +314,6 @@ export function parseConfig(env: Env): Config {
     webhooks: parseWebhooks(env),
     forges: parseForges(env),
     // Never trimmed, never echoed: a secret, and a trailing newline may be part of it.
-    fluxHmacKey:
-      value(env, 'SVT_FLUX_HMAC_KEY') === undefined ? null : (env.SVT_FLUX_HMAC_KEY ?? null),
+    fluxHmacKey: parseFluxKey(env),
   };
 }

@@ -6,7 +6,7 @@
  * `svt-server backup <file>`: a copy of the SQLite file, taken while the
  * server runs.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -87,7 +87,10 @@ export async function backupFile(
   if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() !== true) {
     throw new CommandError(`cannot write ${path}: the folder ${dir} does not exist`, 1);
   }
-  const own = [source, `${source}-wal`, `${source}-shm`, `${source}-journal`];
+  // SQLite keeps its -wal and -shm beside the file a symlink names: the
+  // database's own files are named from its real path as well as as given.
+  const real = realpathSync(source);
+  const own = [source, real].flatMap((db) => [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]);
   if (own.some((file) => file === path || sameFile(file, path))) {
     throw new CommandError(`${path} is the database's own file: back it up to another one`, 1);
   }

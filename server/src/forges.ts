@@ -53,12 +53,32 @@ export function repositoryPage(text: string): string | null {
 /** A commit id safe to put in a link's path: 7 to 64 hex digits. */
 const COMMIT = /^[0-9a-f]{7,64}$/i;
 
-function kindOf(repository: string, hosts: ForgeHosts): ForgeKind | null {
+/**
+ * The forge a repository is on and the repository's own page there: the
+ * host (with its port, if any) must be one SVT knows; the page is the
+ * owner and name on GitHub, Gitea and Bitbucket, everything before `/-/`
+ * on GitLab (groups nest), so that a repository recorded as a deeper page
+ * (`/tree/main`) still links to its commits, not below that page.
+ */
+function forgeOf(repository: string, hosts: ForgeHosts): { kind: ForgeKind; base: string } | null {
+  let url: URL;
   try {
-    return hosts.get(new URL(repository).hostname) ?? null;
+    url = new URL(repository);
   } catch {
     return null;
   }
+  const kind = hosts.get(url.host);
+  if (kind === undefined) return null;
+  const segments = url.pathname.split('/').filter((s) => s !== '');
+  const own = kind === 'gitlab' ? segments.slice(0, cut(segments)) : segments.slice(0, 2);
+  if (own.length < 2) return null;
+  return { kind, base: `${url.origin}/${own.join('/')}` };
+}
+
+/** Where GitLab's pages below a project start: its `-` segment, else the end. */
+function cut(segments: string[]): number {
+  const dash = segments.indexOf('-');
+  return dash < 0 ? segments.length : dash;
 }
 
 /**
@@ -71,14 +91,15 @@ export function commitLink(
   hosts: ForgeHosts,
 ): string | null {
   if (repository === null || commit === null || !COMMIT.test(commit)) return null;
-  switch (kindOf(repository, hosts)) {
+  const forge = forgeOf(repository, hosts);
+  switch (forge?.kind) {
     case 'github':
     case 'gitea':
-      return `${repository}/commit/${commit}`;
+      return `${forge.base}/commit/${commit}`;
     case 'gitlab':
-      return `${repository}/-/commit/${commit}`;
+      return `${forge.base}/-/commit/${commit}`;
     case 'bitbucket':
-      return `${repository}/commits/${commit}`;
+      return `${forge.base}/commits/${commit}`;
     default:
       return null;
   }
@@ -97,14 +118,15 @@ export function compareLink(
 ): string | null {
   if (repository === null || from === null || to === null) return null;
   if (!COMMIT.test(from) || !COMMIT.test(to) || from === to) return null;
-  switch (kindOf(repository, hosts)) {
+  const forge = forgeOf(repository, hosts);
+  switch (forge?.kind) {
     case 'github':
     case 'gitea':
-      return `${repository}/compare/${from}...${to}`;
+      return `${forge.base}/compare/${from}...${to}`;
     case 'gitlab':
-      return `${repository}/-/compare/${from}...${to}`;
+      return `${forge.base}/-/compare/${from}...${to}`;
     case 'bitbucket':
-      return `${repository}/branches/compare/${to}..${from}`;
+      return `${forge.base}/branches/compare/${to}..${from}`;
     default:
       return null;
   }

@@ -16,6 +16,7 @@ import { RELEASE_TOKENS, releaseDatabase } from '../helpers/release-db.js';
 import { ROOT } from '../helpers/run-node.js';
 import { type Questions, askEverything } from '../helpers/store-answers.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { MIGRATIONS } from '../../server/src/store/sqlite-schema.js';
 
 afterAll(removeTempDirs);
 
@@ -46,7 +47,10 @@ function schemaOf(path: string): string {
   if (ok !== 'ok') return `corrupt: ${String(ok)}`;
   const has = (t: string): boolean => tables.includes(t);
   if (version === 3 && has('deployments') && !has('ledger') && !has('sessions')) return 'old';
-  if (version === 7 && has('ledger') && !has('deployments') && !has('env_apps')) return 'new';
+  // The schema of this release: every migration applied, the compact ledger.
+  if (version === MIGRATIONS.length && has('ledger') && !has('deployments') && !has('env_apps')) {
+    return 'new';
+  }
   return `mixed: version ${version}, tables ${tables.join(' ')}`;
 }
 

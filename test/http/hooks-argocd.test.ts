@@ -225,4 +225,45 @@ describe('POST /api/v1/hooks/argocd', () => {
     expect(noEnv.body.errors[0].path).toBe('env');
     expect(await stored(t)).toEqual([]);
   });
+
+  // Found by a breaker: each answered 500, or lost a rollback.
+  it('a null among several sources, or a name that is not Unicode: refused, never a 500', async () => {
+    const base = JSON.parse(body('git-succeeded').toString('utf8')) as Record<string, unknown>;
+    const withSources = structuredClone(base) as {
+      spec: Record<string, unknown>;
+      status: { sync: Record<string, unknown> };
+    };
+    withSources.spec.sources = [null];
+    withSources.status.sync.revisions = ['b'.repeat(40)];
+    const nulls = await argo(json(withSources)).expect(400);
+    expect(nulls.body.errors[0].path).toBe('spec.sources.0');
+    // A lone surrogate, as raw JSON text (JSON.stringify would escape it the same way).
+    const text = JSON.stringify(base).replace('"name":"payments"', '"name":"x\\ud800y"');
+    const res = await argo(Buffer.from(text)).expect(400);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(await stored(t)).toEqual([]);
+  });
+
+  it('a body without startedAt: a later sync back to an earlier revision still records', async () => {
+    const base = JSON.parse(body('git-succeeded').toString('utf8')) as {
+      status: {
+        operationState: Record<string, unknown> & { syncResult: Record<string, unknown> };
+        sync: Record<string, unknown>;
+      };
+    };
+    const sync = (revision: string, finishedAt: string) => {
+      const b = structuredClone(base);
+      delete b.status.operationState.startedAt;
+      b.status.operationState.finishedAt = finishedAt;
+      b.status.operationState.syncResult.revision = revision;
+      b.status.sync.revision = revision;
+      return argo(json(b));
+    };
+    const [a, bb] = ['a'.repeat(40), 'b'.repeat(40)];
+    await sync(a, '2026-11-28T10:00:00Z').expect(201);
+    await sync(bb, '2026-11-28T11:00:00Z').expect(201);
+    const back = await sync(a, '2026-11-28T12:00:00Z').expect(201);
+    expect(back.headers['idempotent-replayed']).toBeUndefined();
+    expect((await stored(t)).map((d) => d.commit)).toEqual([a, bb, a]);
+  });
 });

@@ -70,6 +70,26 @@ describe('repository', () => {
     },
   );
 
+  it('a refused URL is echoed without its credentials', async () => {
+    // Found by a breaker: the token went into the 400's detail, so into CI logs.
+    const t = await testApp();
+    const res = await request(t.callback)
+      .post('/api/v1/deployments')
+      .send({
+        env: 'prod',
+        app: 'api',
+        version: '1.0.0',
+        repository: 'https://x:ghp_SECRET@github.com/acme',
+        url: 'ftp://deploy:hunter2@example.com/x',
+      })
+      .expect(400);
+    expect(JSON.stringify(res.body)).not.toMatch(/ghp_SECRET|hunter2/);
+    expect(res.body.errors.map((e: { message: string }) => e.message)).toEqual([
+      'must be the http or https URL of a repository\'s web page, such as https://github.com/acme/api; got "https://***@github.com/acme"',
+      'must be an http or https URL; got "ftp://***@example.com/x"',
+    ]);
+  });
+
   it('links the commit and the changes since the deployment it replaced, on a known forge', async () => {
     const t = await testApp({ SVT_FORGES: 'git.example.org=gitea' });
     const record = async (version: string, commit: string, repository: string) =>

@@ -5,7 +5,7 @@
  * (only the server does), and the refusal says where it looked and why.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BIN } from '../helpers/process.js';
@@ -43,6 +43,17 @@ function inputs(): { exported: string; legacyDir: string } {
 const READ_TAIL =
   ' (this command never creates one; token create, import and import-legacy take --create-db)';
 const WRITE_TAIL = ', or pass --create-db to create a new, empty one there';
+
+test('an empty file is no database: refused, and left empty', async () => {
+  // Found by a breaker: SQLite made a whole schema inside it.
+  const dir = tempDir('svt-admin-empty-');
+  const db = join(dir, 'svt.db');
+  writeFileSync(db, '');
+  const run = await runNode(BIN, ['token', 'list'], { SVT_DB: db });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain(`no database at ${db} (an empty file)`);
+  expect(readFileSync(db).length).toBe(0);
+});
 
 describe('a database that does not exist', () => {
   test('every admin command refuses it in one line, creating nothing', async () => {

@@ -6,7 +6,14 @@
  * MongoDB is sent to mongodump without a server being reached.
  */
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BIN, type ServerProcess, call, startServer } from '../helpers/process.js';
@@ -167,6 +174,18 @@ describe('svt-server backup, beside a running server', () => {
     }
     const missing = await runNode(BIN, ['backup', join(dir, 'no', 'copy.db')], { SVT_DB: db });
     expect(missing.stderr).toContain(`the folder ${join(dir, 'no')} does not exist`);
+
+    // Found by a breaker: through a symlinked SVT_DB, SQLite's -wal is beside
+    // the real file, and --overwrite replaced it under the running server.
+    const link = join(tempDir('svt-backup-link-'), 'link.db');
+    symlinkSync(db, link);
+    const realWal = `${db}-wal`;
+    expect(existsSync(realWal)).toBe(true);
+    const before = readFileSync(realWal);
+    const viaLink = await runNode(BIN, ['backup', realWal, '--overwrite'], { SVT_DB: link });
+    expect(viaLink.code).toBe(1);
+    expect(viaLink.stderr).toContain(`svt-server: ${realWal} is the database's own file`);
+    expect(readFileSync(realWal).equals(before)).toBe(true);
   });
 });
 

@@ -34,10 +34,10 @@ describe('parseConfig', () => {
     });
   });
 
-  it('keeps SVT_FLUX_HMAC_KEY as given, a trailing newline included; blank is unset', () => {
+  it('keeps SVT_FLUX_HMAC_KEY as given, a trailing newline included; empty is unset', () => {
     expect(parseConfig({ SVT_FLUX_HMAC_KEY: 'key\n' }).fluxHmacKey).toBe('key\n');
     expect(parseConfig({ SVT_FLUX_HMAC_KEY: ' key' }).fluxHmacKey).toBe(' key');
-    expect(parseConfig({ SVT_FLUX_HMAC_KEY: ' \n' }).fluxHmacKey).toBeNull();
+    expect(parseConfig({ SVT_FLUX_HMAC_KEY: '' }).fluxHmacKey).toBeNull();
   });
 
   it('adds the forges of SVT_FORGES to the known ones, a known host overridden', () => {
@@ -131,6 +131,12 @@ describe('parseConfig', () => {
       'SVT_ENV_ORDER must be environment names separated by commas, e.g. dev,staging,prod, got "dev,,prod"',
     ],
     ['SVT_ENV_ORDER', 'dev,dev', 'SVT_ENV_ORDER must be each environment once, got "dev,dev"'],
+    // Found by a breaker: taken as unset, a blank key turned the signature check off.
+    [
+      'SVT_FLUX_HMAC_KEY',
+      ' \n',
+      'SVT_FLUX_HMAC_KEY must be the key of Flux\'s generic-hmac provider, not only spaces, got " \\n"',
+    ],
     ...[
       'gitlab.example.com',
       'git.example.org=sourcehut',
@@ -139,7 +145,7 @@ describe('parseConfig', () => {
     ].map((raw) => [
       'SVT_FORGES',
       raw,
-      `SVT_FORGES must be host=kind pairs separated by commas, kind one of github, gitlab, bitbucket, gitea (gitlab.example.com=gitlab,git.example.org=gitea), got ${JSON.stringify(raw)}`,
+      `SVT_FORGES must be host=kind pairs separated by commas (a host may name its port), kind one of github, gitlab, bitbucket, gitea (gitlab.example.com=gitlab,git.example.org=gitea), got ${JSON.stringify(raw)}`,
     ]),
     ['SVT_PORT', 'abc', 'SVT_PORT must be an integer 0-65535, got "abc"'],
     ['SVT_PORT', '70000', 'SVT_PORT must be an integer 0-65535, got "70000"'],

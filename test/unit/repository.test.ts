@@ -132,6 +132,25 @@ describe('links to each forge', () => {
     expect(compareLink('https://github.com/acme/api', a, a, hosts)).toBeNull();
   });
 
+  test('a repository recorded as a deeper page links from the repository itself; a port must be named', () => {
+    // Found by a breaker: links were appended to whatever page was recorded.
+    expect(commitLink('https://github.com/acme/api/tree/main', b, hosts)).toBe(
+      `https://github.com/acme/api/commit/${b}`,
+    );
+    expect(commitLink(`https://github.com/acme/api/commit/${a}`, b, hosts)).toBe(
+      `https://github.com/acme/api/commit/${b}`,
+    );
+    expect(compareLink('https://gitlab.com/g/sub/p/-/tree/main', a, b, hosts)).toBe(
+      `https://gitlab.com/g/sub/p/-/compare/${a}...${b}`,
+    );
+    // github.com on another port is not github.com; a self-hosted forge on one can be named.
+    expect(commitLink('https://github.com:8443/acme/api', b, hosts)).toBeNull();
+    const ported = new Map([...hosts, ['git.example.org:8443', 'gitea']] as const);
+    expect(commitLink('https://git.example.org:8443/team/api', b, ported)).toBe(
+      `https://git.example.org:8443/team/api/commit/${b}`,
+    );
+  });
+
   test('changes since the previous deployment: only within one repository', () => {
     const repo = 'https://github.com/acme/api';
     expect(

@@ -66,6 +66,8 @@ const object = (keys: Record<string, Joi.Schema>) => J.object(keys).unknown(true
 const source = () =>
   object({ repoURL: text(), path: text(), targetRevision: text(), chart: text() });
 const strings = () => J.array().items(J.string()).allow(null);
+/** Several sources: each an object (a null one would pair no revision with no source). */
+const sourceList = () => J.array().items(source().invalid(null)).allow(null);
 
 /** The body of `POST /api/v1/hooks/argocd`: an Application, or the part the shipped template sends. */
 export const argoCdApplicationBody: Joi.ObjectSchema<ArgoCdApplication> =
@@ -82,7 +84,7 @@ export const argoCdApplicationBody: Joi.ObjectSchema<ArgoCdApplication> =
       project: text(),
       destination: object({ server: text(), name: text(), namespace: text() }),
       source: source(),
-      sources: J.array().items(source()).allow(null),
+      sources: sourceList(),
     }),
     status: J.object({
       sync: object({ revision: text(), revisions: strings() }),
@@ -99,7 +101,7 @@ export const argoCdApplicationBody: Joi.ObjectSchema<ArgoCdApplication> =
           revision: text(),
           revisions: strings(),
           source: source(),
-          sources: J.array().items(source()).allow(null),
+          sources: sourceList(),
         }),
       }),
     })
@@ -196,8 +198,10 @@ export function argoCdVerdict(body: unknown, query: HookQuery): Verdict {
   const labelled = query.appKey === undefined ? null : str(app.metadata.labels?.[query.appKey]);
   const repoUrl = str(source?.repoURL);
   const argocdUrl = str(app.context?.argocdUrl);
+  // A name that is not well-formed Unicode cannot be put in a URL (and is
+  // refused as an app name by the deployment's own validation).
   const link =
-    argocdUrl === null
+    argocdUrl === null || !name.isWellFormed()
       ? null
       : `${argocdUrl.replace(/\/+$/, '')}/applications/${encodeURIComponent(name)}`;
   const initiatedBy = op.operation?.initiatedBy ?? null;
@@ -244,7 +248,10 @@ export function argoCdVerdict(body: unknown, query: HookQuery): Verdict {
       app: labelled ?? name,
       object: str(uid) ?? label,
       phase,
-      startedAt: str(op.startedAt) ?? '',
+      // One sync operation: its start; a body without one (a hand-written
+      // template) by its end, so that a later sync of an earlier revision
+      // (a rollback) is not taken for a resend of the first.
+      startedAt: str(op.startedAt) ?? str(op.finishedAt) ?? '',
       revision,
     },
   };

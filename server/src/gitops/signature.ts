@@ -45,9 +45,11 @@ export function checkSignature(header: string, body: Buffer, key: string): void 
       `X-Signature uses the hash "${hash}"; SVT checks sha224, sha256, sha384 and sha512`,
     );
   }
-  const given = Buffer.from(hex, 'hex');
+  // Compared as the hex text it came as: Buffer.from(hex, 'hex') would drop
+  // an odd last digit, and take a signature with one more digit as valid.
+  const given = Buffer.from(hex, 'latin1');
   for (const candidate of new Set([key, key.trim()])) {
-    const expected = createHmac(hash, candidate).update(body).digest();
+    const expected = Buffer.from(createHmac(hash, candidate).update(body).digest('hex'), 'latin1');
     if (expected.length === given.length && timingSafeEqual(expected, given)) return;
   }
   throw refuse(

@@ -13,7 +13,11 @@ import { claimFor } from '../idempotency.js';
 import type { NewDeployment, RecordResult } from '../store/types.js';
 import type { RouteDeps } from './context.js';
 
-/** The route families that write; each keeps its idempotency keys apart from the others'. */
+/**
+ * The route families that write. The hooks' keys are kept apart from the
+ * others' (and each other's): a key a client sends to the API can never
+ * block, nor replay, an event's key derived by a hook.
+ */
 export type WriteSurface = 'v1' | 'legacy' | 'flux' | 'argocd';
 
 /**
@@ -44,7 +48,9 @@ export async function recordWrite(
   // Keys belong to the token itself (its stored hash), not to its name: a
   // new token given a revoked one's name must not replay or block its keys.
   const principal = (ctx.state.auth as AuthState | undefined)?.principal ?? null;
-  const claim = claimFor(idempotencyKey, principal?.hash ?? '', surface, body);
+  const token = principal?.hash ?? '';
+  const scope = surface === 'flux' || surface === 'argocd' ? `${token}/${surface}` : token;
+  const claim = claimFor(idempotencyKey, scope, surface, body);
   const result = await inFlight.run(claim, () => store.record(input, claim));
   if (!result.replayed) metrics.recorded(input);
   // After the commit, off the answer's path; reading the deployment costs a parse, so only with hooks.

@@ -26,6 +26,7 @@ import {
   RESERVED_KEY_RULE,
   VERSION_RULE,
   isHttpUrl,
+  withoutCredentials,
   isReservedKey,
 } from './rules.js';
 
@@ -108,7 +109,8 @@ export const legacyBody: Joi.ObjectSchema<LegacyFields> = J.object<LegacyFields>
   url: value()
     .empty('')
     .custom(
-      (v: string, helpers) => (isHttpUrl(v) ? v : helpers.error('string.uri', { got: quote(v) })),
+      (v: string, helpers) =>
+        isHttpUrl(v) ? v : helpers.error('string.uri', { got: quote(withoutCredentials(v)) }),
       'http URL',
     )
     .meta({ messages: { 'string.uri': 'must be an http or https URL; got {#got}' } }),

@@ -99,11 +99,21 @@ export const httpUrl = () =>
   str()
     .max(2048)
     .custom(
-      (v: string, helpers) => (isHttpUrl(v) ? v : helpers.error('string.uri', { got: quote(v) })),
+      (v: string, helpers) =>
+        isHttpUrl(v) ? v : helpers.error('string.uri', { got: quote(withoutCredentials(v)) }),
       'http URL',
     )
     .meta({ messages: { 'string.uri': 'must be an http or https URL; got {#got}' } })
     .description('http or https');
+
+/**
+ * A URL as an error message may echo it: what stands before an `@` in its
+ * authority (`user:token@`) masked, so that a refused clone URL does not
+ * put its token in a CI log.
+ */
+export function withoutCredentials(text: string): string {
+  return text.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, '$1***@');
+}
 
 /**
  * A repository's web page, http or https, stored as forges.ts
@@ -115,7 +125,8 @@ export const repositoryUrl = () =>
     .max(2048)
     .custom(
       (v: string, helpers) =>
-        repositoryPage(v) ?? helpers.error('string.repository', { got: quote(v) }),
+        repositoryPage(v) ??
+        helpers.error('string.repository', { got: quote(withoutCredentials(v)) }),
       'repository',
     )
     .meta({
