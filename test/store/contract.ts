@@ -9,6 +9,7 @@ import { MINUTE, T0, newDeployment as d } from '../helpers/deployments.js';
 import { RUN, type Gate } from '../helpers/skip.js';
 import { accessContract } from './contract-access.js';
 import { derivedContract } from './contract-derived.js';
+import { outboxContract } from './contract-outbox.js';
 
 export interface ContractOptions {
   /**
@@ -26,6 +27,7 @@ export function storeContract(
 ): void {
   derivedContract(name, makeStore, gate);
   accessContract(name, makeStore, gate);
+  outboxContract(name, makeStore, gate);
   gate.describe(`${name} store contract`, () => {
     let store: Store;
     beforeEach(async () => {

@@ -12,6 +12,8 @@ import { isRollback, rollbackFlags } from '../rollback.js';
 import { type DeploymentDoc, idTime, toDeployment, toDocument } from './mongo-documents.js';
 import { type MongoCollections, NEWEST_FIRST, TRANSACTION, before } from './mongo-schema.js';
 import { deploymentOf, idempotencyMismatch } from './shared.js';
+import { enqueue } from './mongo-outbox.js';
+import { eventText } from './outbox-types.js';
 import type { IdempotencyClaim, ImportItem, NewDeployment, RecordResult } from './types.js';
 
 const DUPLICATE_KEY = 11000;
@@ -25,13 +27,14 @@ export async function record(
   c: MongoCollections,
   nextId: () => string,
   input: NewDeployment,
-  claim?: IdempotencyClaim,
+  claim: IdempotencyClaim | undefined,
+  hooks: readonly string[],
 ): Promise<RecordResult> {
   const session = c.client.startSession();
   try {
     let result: RecordResult | null = null;
     await session.withTransaction(async () => {
-      result = await recordIn(c, session, nextId, input, claim);
+      result = await recordIn(c, session, nextId, input, claim, undefined, hooks);
     }, TRANSACTION);
     if (result === null) throw new Error('the transaction ended without a result');
     return result;
@@ -93,7 +96,8 @@ async function replay(
 
 /**
  * One write inside `session`'s transaction: `imported` (from importMany)
- * brings its own id, receipt time and key, and is not guarded by a claim.
+ * brings its own id, receipt time and key, and is not guarded by a claim;
+ * a new deployment leaves one webhook delivery per key of `hooks`.
  */
 export async function recordIn(
   c: MongoCollections,
@@ -102,6 +106,7 @@ export async function recordIn(
   input: NewDeployment,
   claim: IdempotencyClaim | undefined,
   imported?: ImportItem,
+  hooks: readonly string[] = [],
 ): Promise<RecordResult> {
   const { deployments, envApps } = c;
   if (claim !== undefined) {
@@ -185,7 +190,7 @@ export async function recordIn(
     const fresh = await deployments.findOne({ _id: { $eq: d._id } }, { session });
     return fresh === null ? null : toDeployment(fresh);
   };
-  return {
+  const result: RecordResult = {
     deployment: reordered ? ((await again(doc)) ?? deployment) : deployment,
     previous: await again(previous),
     current: becomesCurrent,
@@ -193,6 +198,17 @@ export async function recordIn(
     firstInEnv,
     replayed: false,
   };
+  if (hooks.length > 0) {
+    const json = (d: Deployment | null) => (d === null ? null : JSON.stringify(d));
+    const event = eventText({
+      deployment: JSON.stringify(result.deployment),
+      previous: json(result.previous),
+      current: result.current,
+      currentDeployment: json(result.currentDeployment),
+    });
+    await enqueue(c.outbox, session, id, hooks, event, recordedAt);
+  }
+  return result;
 }
 
 /** The instant a ULID made by this process encodes (epoch ms). */

@@ -33,14 +33,21 @@ import {
 import * as reads from './mongo-reads.js';
 import { createIndexes, type MongoCollections } from './mongo-schema.js';
 import { record } from './mongo-writes.js';
+import * as outbox from './mongo-outbox.js';
+import { createOutboxIndexes, type OutboxDoc } from './mongo-outbox.js';
+import { StoreClosed } from './shared.js';
 import type {
   AppRow,
+  DeliveryOutcome,
+  DeliveryRecord,
   EnvironmentRow,
   HistoryQuery,
   HistoryResult,
   IdempotencyClaim,
   ImportItem,
   NewDeployment,
+  OutboxItem,
+  OutboxStat,
   RecordResult,
   SessionRecord,
   Store,
@@ -62,7 +69,7 @@ export class MongoStore implements Store {
 
   /** Connects lazily, once; creates indexes on first connection. */
   private async connect(): Promise<MongoCollections> {
-    if (this.closed) throw new Error('the store is closed');
+    if (this.closed) throw new StoreClosed();
     if (this.client === null) {
       this.client = new MongoClient(this.url, {
         retryWrites: true,
@@ -74,6 +81,7 @@ export class MongoStore implements Store {
     const db = client.db(this.dbName);
     const deployments = db.collection<DeploymentDoc>('deployments');
     const envApps = db.collection<EnvAppDoc>('env_apps');
+    const outbox = db.collection<OutboxDoc>('outbox');
     this.ready ??= (async () => {
       await client.connect();
       const hello = await db.admin().command({ hello: 1 });
@@ -83,13 +91,14 @@ export class MongoStore implements Store {
         );
       }
       await createIndexes(deployments, envApps);
+      await createOutboxIndexes(outbox);
       await backfillRollbacks(deployments, db.collection<MigrationDoc>('migrations'));
     })().catch((err: unknown) => {
       this.ready = null; // the next call tries again
       throw err;
     });
     await this.ready;
-    return { deployments, envApps, client };
+    return { deployments, envApps, outbox, client };
   }
 
   async open(): Promise<void> {
@@ -154,8 +163,62 @@ export class MongoStore implements Store {
     return this.auth.serverKey(purpose);
   }
 
-  async record(input: NewDeployment, claim?: IdempotencyClaim): Promise<RecordResult> {
-    return record(await this.connect(), this.nextId, input, claim);
+  async record(
+    input: NewDeployment,
+    claim?: IdempotencyClaim,
+    hooks: readonly string[] = [],
+  ): Promise<RecordResult> {
+    return record(await this.connect(), this.nextId, input, claim, hooks);
+  }
+
+  // The webhook outbox: mongo-outbox.ts.
+
+  async claimDeliveries(
+    hook: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<OutboxItem[]> {
+    return outbox.claim((await this.connect()).outbox, hook, owner, now, leaseMs, limit);
+  }
+
+  async finishDelivery(
+    id: string,
+    owner: string,
+    outcome: DeliveryOutcome,
+    now: number,
+  ): Promise<boolean> {
+    return outbox.finish((await this.connect()).outbox, id, owner, outcome, now);
+  }
+
+  async releaseDeliveries(owner: string | null): Promise<number> {
+    return outbox.release((await this.connect()).outbox, owner);
+  }
+
+  async expireDeliveries(
+    before: number,
+    now: number,
+    limit: number,
+    reason: string,
+  ): Promise<string[]> {
+    return outbox.expire((await this.connect()).outbox, before, now, limit, reason);
+  }
+
+  async trimFailedDeliveries(keep: number): Promise<number> {
+    return outbox.trimFailed((await this.connect()).outbox, keep);
+  }
+
+  async redeliver(id: string, now: number): Promise<DeliveryRecord | null> {
+    return outbox.redeliver((await this.connect()).outbox, id, now);
+  }
+
+  async deliveries(state: 'pending' | 'failed', limit: number): Promise<DeliveryRecord[]> {
+    return outbox.list((await this.connect()).outbox, state, limit);
+  }
+
+  async outboxStats(): Promise<OutboxStat[]> {
+    return outbox.stats((await this.connect()).outbox);
   }
 
   async current(env: string, at?: number): Promise<Deployment[] | null> {
