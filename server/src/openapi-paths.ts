@@ -59,7 +59,7 @@ function isJson(value: unknown): value is Json {
 }
 
 /** OpenAPI parameters of a route: its path's, then its query string's, described by their schemas. */
-function parameters<P, Q>(route: RouteParams<P, Q>): Json[] {
+export function parameters<P, Q>(route: RouteParams<P, Q>): Json[] {
   const list = (schema: Joi.Schema, place: 'path' | 'query'): Json[] => {
     const json = jsonSchemaOf(schema);
     const required = Array.isArray(json.required) ? json.required : [];

@@ -20,7 +20,7 @@ import type { RouteDeps } from './context.js';
  */
 export async function recordWrite(
   ctx: Context,
-  { store, config, inFlight, webhooks, metrics }: RouteDeps,
+  { store, inFlight, webhooks, metrics }: RouteDeps,
   parsed: NewDeployment,
   receivedAt: number,
   surface: 'v1' | 'legacy',
@@ -35,12 +35,11 @@ export async function recordWrite(
   // new token given a revoked one's name must not replay or block its keys.
   const principal = (ctx.state.auth as AuthState | undefined)?.principal ?? null;
   const claim = claimFor(ctx.get('idempotency-key'), principal?.hash ?? '', surface, body);
-  const result = await inFlight.run(claim, () => store.record(input, claim));
+  // Its webhook deliveries are stored with it, for the hooks configured now (webhooks.ts).
+  const result = await inFlight.run(claim, () => store.record(input, claim, webhooks.keys));
   if (!result.replayed) metrics.recorded(input);
-  // After the commit, off the answer's path; reading the deployment costs a parse, so only with hooks.
-  if (!result.replayed && config.webhooks.length > 0) {
-    for (const { name, dropped } of webhooks.notify(result)) metrics.webhookDropped(name, dropped);
-  }
+  // Committed: the delivery loop looks now rather than at its next poll.
+  if (!result.replayed && webhooks.keys.length > 0) webhooks.poke();
   if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
   return result;
 }
