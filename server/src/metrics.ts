@@ -72,8 +72,8 @@ export class Metrics {
   private readonly webhookDeliveries: Counter<'hook' | 'host' | 'outcome'>;
   /** Reads the outbox for a scrape (webhooks.ts), set by watchOutbox. */
   private outboxRead: (() => Promise<OutboxGauge[]>) | null = null;
-  /** One read serves the three gauges of a scrape. */
-  private outboxSnapshot: { at: number; state: Promise<OutboxGauge[] | null> } | null = null;
+  /** One read serves the three gauges of a scrape; forgotten right after it. */
+  private outboxSnapshot: Promise<OutboxGauge[] | null> | null = null;
   private readonly heavyRunning: Gauge<'kind'>;
   private readonly heavyRefused: Counter<'kind'>;
   private readonly envLabel = new BoundedLabel(LABEL_LIMIT);
@@ -211,11 +211,13 @@ export class Metrics {
   private readOutbox(): Promise<OutboxGauge[] | null> {
     const read = this.outboxRead;
     if (read === null) return Promise.resolve([]);
-    const now = Date.now();
-    if (this.outboxSnapshot === null || now - this.outboxSnapshot.at > 1000) {
-      this.outboxSnapshot = { at: now, state: read().catch(() => null) };
+    if (this.outboxSnapshot === null) {
+      const state = read().catch(() => null);
+      this.outboxSnapshot = state;
+      // The scrape's other gauges read it in the microtasks that follow; the next scrape reads anew.
+      void state.then(() => setImmediate(() => (this.outboxSnapshot = null)));
     }
-    return this.outboxSnapshot.state;
+    return this.outboxSnapshot;
   }
 
   /** The store with each operation timed; everything else passes through. */

@@ -73,7 +73,10 @@ export class HookWorker {
   /** Failures in a row: the pause doubles with each, and the log says when they end. */
   private failures = 0;
   private poked = false;
+  /** Ends the current sleep if it is pokeable (or the worker is stopping). */
   private wake: (() => void) | null = null;
+  /** Ends the current sleep, whatever it is. */
+  private wakeAny: (() => void) | null = null;
   private stopping = false;
   private readonly abort = new AbortController();
   private running: Promise<void> | null = null;
@@ -97,6 +100,13 @@ export class HookWorker {
   poke(): void {
     this.poked = true;
     this.wake?.();
+  }
+
+  /** An admin asked for a redelivery: end a pause, and look now. */
+  resume(): void {
+    this.pausedUntil = 0;
+    this.poked = true;
+    this.wakeAny?.();
   }
 
   /** Aborts the delivery in flight and hands back what this worker holds; resolves when it has. */
@@ -152,11 +162,13 @@ export class HookWorker {
       const done = () => {
         clearTimeout(timer);
         this.wake = null;
+        this.wakeAny = null;
         resolve();
       };
       const timer = setTimeout(done, ms);
       timer.unref();
       this.wake = pokeable ? done : () => (this.stopping ? done() : undefined);
+      this.wakeAny = done;
     });
   }
 

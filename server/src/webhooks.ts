@@ -163,6 +163,11 @@ export class Webhooks {
     for (const worker of this.workers) worker.poke();
   }
 
+  /** An admin redelivered one of the hook's deliveries: the hook's worker ends any pause and looks now. */
+  resume(key: string): void {
+    this.workers[this.keys.indexOf(key)]?.resume();
+  }
+
   /** Stops: the deliveries in flight are aborted and handed back to the outbox. */
   async stop(): Promise<void> {
     this.stopped = true;

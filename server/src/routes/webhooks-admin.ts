@@ -68,7 +68,7 @@ export function webhookAdminRoutes(routes: Routes, { store, webhooks }: RouteDep
         `no delivery ${path.id} is in the outbox (a delivered one is not kept; failed ones are kept up to the latest 1,000)`,
       );
     }
-    webhooks.poke();
+    webhooks.resume(key);
     ctx.status = 202;
     ctx.body = { delivery: deliveryView(delivery, webhooks) };
   });
