@@ -55,6 +55,12 @@ export interface WebhookOptions {
   pauseMaxMs?: number;
   /** How often deliveries out of time are given up and the failed ones trimmed. Default 1 min. */
   sweepMs?: number;
+  /**
+   * Whether start() first ends every lease in the outbox, those of a killed
+   * process: right for SQLite, which one process serves (the default
+   * there); never with several instances (MongoDB), whose leases are live.
+   */
+  takeOverAtStart?: boolean;
   now?: () => number;
   random?: () => number;
 }
@@ -86,6 +92,7 @@ export class Webhooks {
   private readonly byKey: Map<string, HookName>;
   private readonly settings: WorkerSettings;
   private readonly sweepMs: number;
+  private readonly takeOverAtStart: boolean;
   private sweeper: NodeJS.Timeout | null = null;
   private started: Promise<void> | null = null;
   private stopped = false;
@@ -115,6 +122,7 @@ export class Webhooks {
       random: options.random ?? Math.random,
     };
     this.sweepMs = options.sweepMs ?? 60_000;
+    this.takeOverAtStart = options.takeOverAtStart ?? store.kind === 'sqlite';
     this.workers = hooks.map((hook, i) => {
       const name = hookName(hooks, i);
       return new HookWorker(hook, name, store, this.settings, logger, (outcome) =>
@@ -142,7 +150,7 @@ export class Webhooks {
   start(): void {
     if (this.workers.length === 0 || this.started !== null) return;
     this.started = (async () => {
-      if (this.store.kind === 'sqlite') {
+      if (this.takeOverAtStart) {
         try {
           await this.store.releaseDeliveries(null);
         } catch (err) {
