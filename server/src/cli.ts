@@ -34,7 +34,10 @@ Environment variables:
   SVT_LOG_LEVEL        fatal, error, warn, info, debug, trace or silent (default info)
   SVT_ENV_ORDER        environments in promotion order for the pages, e.g. dev,staging,prod (default: first seen)
   SVT_RETENTION_DAYS   prune history older than this many days, never an app's current entry (default: keep all)
-  SVT_WEBHOOKS         JSON array of hooks, [{"url","format":"json"|"slack","secret"}] (default unset)
+  SVT_WEBHOOKS         JSON array of hooks, [{"url","format","secret","token","dashboardUID"}], format json,
+                       slack, mattermost, teams or grafana (default unset)
+  SVT_WEBHOOK_GIVE_UP  how long a webhook delivery is retried before it is given up, 1s-30d (default 24h)
+  SVT_PUBLIC_URL       this server's address as people reach it, for links in webhook messages (default unset)
   SVT_FORGES           more forges to link commits to, host=kind, e.g. gitlab.example.com=gitlab (kinds: github, gitlab, bitbucket, gitea)
   SVT_AUTH             on (default) or off: off accepts every request without a token
   SVT_READ_AUTH        open (default) or token: reads need a read token, the pages a login
