@@ -46,6 +46,11 @@ const STORE_OPERATIONS = [
   'purgeSessions',
   'serverKey',
   'ping',
+  'claimDeliveries',
+  'finishDelivery',
+  'redeliver',
+  'deliveries',
+  'outboxStats',
 ] as const satisfies readonly (keyof Store)[];
 
 /** Up to `limit` distinct values pass as they are; later ones become `other`. */
