@@ -78,6 +78,8 @@ export class HookWorker {
   /** Ends the current sleep, whatever it is. */
   private wakeAny: (() => void) | null = null;
   private stopping = false;
+  /** Set while claims fail: the log says so once, and again once they work. */
+  private storeTrouble = false;
   private readonly abort = new AbortController();
   private running: Promise<void> | null = null;
 
@@ -136,10 +138,15 @@ export class HookWorker {
         );
       } catch (err) {
         if (err instanceof StoreClosed) return;
-        this.logger.warn({ ...this.name, err }, 'webhook outbox unreachable; trying again');
+        if (!this.storeTrouble) {
+          this.logger.warn({ ...this.name, err }, 'webhook outbox unreachable; trying again');
+        }
+        this.storeTrouble = true;
         await this.sleep(this.s.pollMs, false);
         continue;
       }
+      if (this.storeTrouble) this.logger.info(this.name, 'webhook outbox reachable again');
+      this.storeTrouble = false;
       if (batch.length === 0) {
         await this.sleep(this.s.pollMs, true);
         continue;
