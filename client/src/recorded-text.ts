@@ -1,7 +1,7 @@
 /**
  * One line that says what a write did, for people: the CLI's `svt record`,
  * the GitHub Action's log and job summary, and so the GitLab job's log. The
- * words are the server's Slack webhook text (server/src/webhooks.ts
+ * words are the server's Slack webhook text (server/src/webhook-formats.ts
  * `recordedText`), so a deployment reads the same in a pipeline and in a
  * channel; the server keeps its own copy because it imports only types from
  * this package.

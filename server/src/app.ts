@@ -27,6 +27,7 @@ import { Limits } from './auth/rate-limits.js';
 import { loginRoutes } from './routes/login.js';
 import { opsRoutes } from './routes/ops.js';
 import { pageRoutes } from './routes/pages.js';
+import { webhookAdminRoutes } from './routes/webhooks-admin.js';
 import { RouteTable } from './routes/table.js';
 import type { Store } from './store/types.js';
 
@@ -49,7 +50,13 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
     logger,
     lifecycle: lifecycle ?? { shuttingDown: false },
     inFlight: new InFlight(),
-    webhooks: new Webhooks(config.webhooks, logger),
+    webhooks: new Webhooks(
+      store,
+      config.webhooks,
+      { giveUpMs: config.webhookGiveUpMs, publicUrl: config.publicUrl },
+      logger,
+      metrics,
+    ),
     cursors: new HistoryCursors(store),
     heavyReads: new HeavyReads(metrics),
   };
@@ -69,6 +76,12 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
     clearInterval(flush);
     await usage.flush(store);
   });
+  // Deliveries go from the outbox, never on a request's path; on shutdown
+  // the ones in flight are handed back to it before the store closes. An
+  // app without a process around it (tests) stops delivering when its
+  // store closes.
+  deps.webhooks.start();
+  deps.lifecycle.beforeClose?.push(() => deps.webhooks.stop());
 
   app.use(requestLog(logger));
   app.use(metrics.middleware());
@@ -102,6 +115,7 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
   opsRoutes(routes, deps);
   apiV1Routes(routes, deps);
   hookRoutes(routes, deps);
+  webhookAdminRoutes(routes, deps);
   legacyRoutes(routes, deps);
   cliDownloadRoutes(routes);
   badgeRoutes(routes, deps);

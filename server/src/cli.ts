@@ -36,7 +36,10 @@ Environment variables:
   SVT_ENV_ORDER        environments in promotion order for the pages, e.g. dev,staging,prod; others follow
                        (default: by the stage names say, dev test qa staging uat prod, then first seen)
   SVT_RETENTION_DAYS   prune history older than this many days, never an app's current entry (default: keep all)
-  SVT_WEBHOOKS         JSON array of hooks, [{"url","format":"json"|"slack","secret"}] (default unset)
+  SVT_WEBHOOKS         JSON array of hooks, [{"url","format","secret","token","dashboardUID"}], format json,
+                       slack, mattermost, teams or grafana (default unset)
+  SVT_WEBHOOK_GIVE_UP  how long a webhook delivery is retried before it is given up, 1s-30d (default 24h)
+  SVT_PUBLIC_URL       this server's address as people reach it, for links in webhook messages (default unset)
   SVT_FORGES           more forges to link commits to, host=kind, e.g. gitlab.example.com=gitlab (kinds: github, gitlab, bitbucket, gitea)
   SVT_FLUX_HMAC_KEY    the key of Flux's generic-hmac provider: POST /api/v1/hooks/flux then needs a valid X-Signature (default unset)
   SVT_AUTH             on (default) or off: off accepts every request without a token

@@ -5,7 +5,7 @@
 import { FORGE_KINDS, type ForgeHosts, type ForgeKind, KNOWN_FORGES } from './forges.js';
 import { normalizeHost } from './http/hosts.js';
 import { ENV_PATTERN, isHttpUrl } from './validation/rules.js';
-import type { WebhookConfig } from './webhooks.js';
+import { type WebhookConfig, WebhookConfigError, parseWebhooks } from './webhook-config.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -69,10 +69,24 @@ export interface Config {
   retentionDays: number | null;
   /**
    * `SVT_WEBHOOKS`, default unset: a JSON array of hooks, each
-   * `{"url": "https://...", "format": "json" | "slack", "secret": "..."}`
-   * (format default json; secret signs json deliveries).
+   * `{"url": "https://...", "format": "json" | "slack" | "mattermost" |
+   * "teams" | "grafana", "secret": "...", "token": "...", "dashboardUID": "..."}`
+   * (format default json; secret signs json deliveries; token goes to
+   * grafana, which needs one, and json hooks). See webhook-config.ts.
    */
   webhooks: WebhookConfig[];
+  /**
+   * `SVT_WEBHOOK_GIVE_UP`, default `24h`: how long a webhook delivery is
+   * retried before it is given up (kept as failed, for the admin API), as
+   * `<n>s`, `<n>m`, `<n>h` or `<n>d`, from 1 s to 30 days; in ms here.
+   */
+  webhookGiveUpMs: number;
+  /**
+   * `SVT_PUBLIC_URL`, default unset: this server's address as people reach
+   * it (`https://svt.example.com`), for links back to SVT in webhook
+   * messages; unset, messages carry no link. No trailing slash here.
+   */
+  publicUrl: string | null;
   /**
    * The forges SVT links commits to, by host: github.com, gitlab.com,
    * bitbucket.org and codeberg.org, plus `SVT_FORGES` (default unset), a
@@ -232,32 +246,56 @@ function parseRetention(env: Env): number | null {
   return days;
 }
 
-function parseWebhooks(env: Env): WebhookConfig[] {
+function parseWebhookList(env: Env): WebhookConfig[] {
   const raw = value(env, 'SVT_WEBHOOKS');
   if (raw === undefined) return [];
-  // Never echo the value: it may hold secrets.
-  const refuse = (why: string) =>
-    new ConfigError(
-      `SVT_WEBHOOKS must be a JSON array of {"url", "format", "secret"} hooks: ${why}`,
-    );
-  let list: unknown;
   try {
-    list = JSON.parse(raw);
-  } catch {
-    throw refuse('it is not JSON');
+    return parseWebhooks(raw);
+  } catch (err) {
+    if (err instanceof WebhookConfigError) throw new ConfigError(err.message);
+    throw err;
   }
-  if (!Array.isArray(list)) throw refuse('it is not an array');
-  return list.map((item: unknown, i) => {
-    const h = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
-    if (typeof h.url !== 'string' || !isHttpUrl(h.url))
-      throw refuse(`hook ${i}: url must be an http(s) URL`);
-    const format = h.format ?? 'json';
-    if (format !== 'json' && format !== 'slack')
-      throw refuse(`hook ${i}: format must be json or slack`);
-    if (h.secret !== undefined && typeof h.secret !== 'string')
-      throw refuse(`hook ${i}: secret must be a string`);
-    return { url: h.url, format, secret: typeof h.secret === 'string' ? h.secret : null };
-  });
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function parseGiveUp(env: Env): number {
+  const raw = value(env, 'SVT_WEBHOOK_GIVE_UP');
+  if (raw === undefined) return 24 * 3_600_000;
+  const match = /^(\d{1,7})([smhd])$/.exec(raw);
+  const ms = match === null ? NaN : Number(match[1]) * (DURATION_UNITS[match[2] ?? ''] ?? NaN);
+  if (!(ms >= 1000 && ms <= 30 * 86_400_000)) {
+    throw bad('SVT_WEBHOOK_GIVE_UP', raw, 'a duration from 1s to 30d, e.g. 90m, 24h or 7d');
+  }
+  return ms;
+}
+
+function parsePublicUrl(env: Env): string | null {
+  const raw = value(env, 'SVT_PUBLIC_URL');
+  if (raw === undefined) return null;
+  let url: URL | null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  const expected =
+    'the http(s) address people reach this server at, without credentials, query or fragment (https://svt.example.com)';
+  if (url !== null && (url.username !== '' || url.password !== '')) {
+    // Never echo a password.
+    throw new ConfigError(`SVT_PUBLIC_URL must be ${expected}, got one with credentials`);
+  }
+  // Only characters that need no escaping in any message format's links.
+  if (
+    url === null ||
+    !isHttpUrl(raw) ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    !/^[A-Za-z0-9._~/-]*$/.test(url.pathname)
+  ) {
+    throw bad('SVT_PUBLIC_URL', raw, expected);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 function parseForges(env: Env): ForgeHosts {
@@ -311,7 +349,9 @@ export function parseConfig(env: Env): Config {
     rateLimit: parsePerMinute(env, 'SVT_RATE_LIMIT', 6000),
     authFailLimit: parsePerMinute(env, 'SVT_AUTH_FAIL_LIMIT', 10),
     retentionDays: parseRetention(env),
-    webhooks: parseWebhooks(env),
+    webhooks: parseWebhookList(env),
+    webhookGiveUpMs: parseGiveUp(env),
+    publicUrl: parsePublicUrl(env),
     forges: parseForges(env),
     // Never trimmed, never echoed: a secret, and a trailing newline may be part of it.
     fluxHmacKey: parseFluxKey(env),

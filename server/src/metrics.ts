@@ -1,19 +1,23 @@
 /**
  * Prometheus metrics (prom-client), served at `/metrics`: HTTP requests and
  * their latency by route, deployments recorded by environment, source and
- * status, store operation latency, and the process's own metrics. One
+ * status, store operation latency, webhook deliveries and the outbox's
+ * backlog, and the process's own metrics. One
  * registry per app, so that several apps in one process (tests) keep
  * separate counts.
  *
  * Labels come from bounded sets only: the route's template, never its path
  * (`/env/{env}`, not `/env/prod`); environment and source names as given,
  * up to LABEL_LIMIT distinct values each, then `other`, so that a caller
- * cannot grow the registry without bound.
+ * cannot grow the registry without bound; webhooks by their index in
+ * SVT_WEBHOOKS and host, never their URL (which holds secrets).
  */
 import type { Context, Middleware } from 'koa';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Deployment } from '@svt/client';
 import type { Store } from './store/types.js';
+import type { HookLabel, OutboxGauge } from './webhooks.js';
+import type { Outcome } from './webhook-worker.js';
 
 export const LABEL_LIMIT = 100;
 
@@ -43,6 +47,11 @@ const STORE_OPERATIONS = [
   'purgeSessions',
   'serverKey',
   'ping',
+  'claimDeliveries',
+  'finishDelivery',
+  'redeliver',
+  'deliveries',
+  'outboxStats',
 ] as const satisfies readonly (keyof Store)[];
 
 /** Up to `limit` distinct values pass as they are; later ones become `other`. */
@@ -66,7 +75,11 @@ export class Metrics {
   private readonly requestSeconds: Histogram<'method' | 'route'>;
   private readonly deployments: Counter<'env' | 'source' | 'status'>;
   private readonly storeSeconds: Histogram<'operation' | 'outcome'>;
-  private readonly webhookDrops: Counter<'hook' | 'host'>;
+  private readonly webhookDeliveries: Counter<'hook' | 'host' | 'outcome'>;
+  /** Reads the outbox for a scrape (webhooks.ts), set by watchOutbox. */
+  private outboxRead: (() => Promise<OutboxGauge[]>) | null = null;
+  /** One read serves the three gauges of a scrape; forgotten right after it. */
+  private outboxSnapshot: Promise<OutboxGauge[] | null> | null = null;
   private readonly heavyRunning: Gauge<'kind'>;
   private readonly heavyRefused: Counter<'kind'>;
   private readonly envLabel = new BoundedLabel(LABEL_LIMIT);
@@ -101,12 +114,42 @@ export class Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     });
-    this.webhookDrops = new Counter({
-      name: 'svt_webhook_dropped_total',
-      help: 'Webhook deliveries dropped from a full queue (oldest first), by hook index in SVT_WEBHOOKS and host',
-      labelNames: ['hook', 'host'],
+    this.webhookDeliveries = new Counter({
+      name: 'svt_webhook_deliveries_total',
+      help: 'Webhook deliveries by this process, by hook index in SVT_WEBHOOKS, host and outcome: delivered, retried (an attempt failed; tried again later) or given_up',
+      labelNames: ['hook', 'host', 'outcome'],
       registers,
     });
+    const outboxGauge = (name: string, help: string, pick: (g: OutboxGauge) => number) => {
+      const read = () => this.readOutbox();
+      return new Gauge({
+        name,
+        help,
+        labelNames: ['hook', 'host'],
+        registers,
+        async collect() {
+          const state = await read();
+          if (state === null) return; // unreadable now: the last values stay
+          this.reset();
+          for (const g of state) this.set({ hook: g.hook, host: g.host }, pick(g));
+        },
+      });
+    };
+    outboxGauge(
+      'svt_webhook_outbox_pending',
+      'Webhook deliveries waiting in the outbox (the store, so every instance says the same), by hook; `removed` for hooks no longer configured',
+      (g) => g.pending,
+    );
+    outboxGauge(
+      'svt_webhook_outbox_oldest_seconds',
+      'Age of the oldest webhook delivery waiting in the outbox, by hook (0 with none)',
+      (g) => g.oldestSeconds,
+    );
+    outboxGauge(
+      'svt_webhook_outbox_failed',
+      'Webhook deliveries given up and kept for the admin API (the latest 1,000), by hook',
+      (g) => g.failed,
+    );
     this.heavyRunning = new Gauge({
       name: 'svt_heavy_reads_in_progress',
       help: 'Heavy reads (DORA reports, CSV downloads) running, by kind',
@@ -157,12 +200,30 @@ export class Metrics {
   }
 
   /**
-   * Deliveries a hook dropped to make room in its queue (webhooks.ts); 0
-   * still creates the hook's series, so that it exists before the first drop.
-   * Labels: the hook's index and host, never its URL (which holds secrets).
+   * Webhook deliveries that ended so (webhooks.ts); 0 still creates the
+   * series, so that it exists before the first delivery. Labels: the hook's
+   * index and host (or `removed`), never its URL (which holds secrets).
    */
-  webhookDropped(hook: { hook: number; host: string }, dropped: number): void {
-    this.webhookDrops.inc({ hook: String(hook.hook), host: hook.host }, dropped);
+  webhookDelivery(label: HookLabel, outcome: Outcome, n: number): void {
+    this.webhookDeliveries.inc({ ...label, outcome }, n);
+  }
+
+  /** Where the outbox gauges read from at each scrape (webhooks.ts); without it they stay empty. */
+  watchOutbox(read: () => Promise<OutboxGauge[]>): void {
+    this.outboxRead = read;
+  }
+
+  /** The outbox state for this scrape (one read for its three gauges); null when unreadable. */
+  private readOutbox(): Promise<OutboxGauge[] | null> {
+    const read = this.outboxRead;
+    if (read === null) return Promise.resolve([]);
+    if (this.outboxSnapshot === null) {
+      const state = read().catch(() => null);
+      this.outboxSnapshot = state;
+      // The scrape's other gauges read it in the microtasks that follow; the next scrape reads anew.
+      void state.then(() => setImmediate(() => (this.outboxSnapshot = null)));
+    }
+    return this.outboxSnapshot;
   }
 
   /** The store with each operation timed; everything else passes through. */

@@ -1,7 +1,7 @@
 /**
  * `/openapi.json`: an OpenAPI 3.1 description of every route, assembled
  * here from its parts: the answers' schemas (openapi-responses.ts,
- * openapi-dora.ts, written by hand) and the operations, their parameters
+ * openapi-dora.ts, openapi-webhooks.ts, written by hand) and the operations, their parameters
  * and request bodies (openapi-paths.ts, derived from the joi schemas the
  * routes validate with). What keeps it true is test/http/openapi.test.ts:
  * it validates the document, checks that the router's routes and the
@@ -12,6 +12,7 @@ import { doraSchemas } from './openapi-dora.js';
 import { hookPaths, hookSchemas } from './openapi-hooks.js';
 import { paths, requestSchemas } from './openapi-paths.js';
 import { type Json, responseSchemas } from './openapi-responses.js';
+import { webhookPaths, webhookSchemas } from './openapi-webhooks.js';
 
 /** The document, for a server of version `version`. */
 export function openApiDocument(version: string): Json {
@@ -30,9 +31,16 @@ export function openApiDocument(version: string): Json {
       { name: 'legacy', description: "The original SVT's routes, kept for its callers" },
       { name: 'pages', description: 'Web pages and their assets' },
       { name: 'operations', description: 'Probes, metrics, this description, the CLI' },
+      { name: 'admin', description: 'Webhook deliveries, with an admin token' },
     ],
     components: {
-      schemas: { ...responseSchemas, ...doraSchemas, ...requestSchemas, ...hookSchemas },
+      schemas: {
+        ...responseSchemas,
+        ...doraSchemas,
+        ...webhookSchemas,
+        ...requestSchemas,
+        ...hookSchemas,
+      },
       securitySchemes: {
         token: { type: 'http', scheme: 'bearer', description: 'an API token, `svt_...`' },
         session: { type: 'apiKey', in: 'cookie', name: 'svt_session' },
@@ -40,6 +48,6 @@ export function openApiDocument(version: string): Json {
     },
     // Anonymous where the server's settings allow it (see the README's security table).
     security: [{}, { token: [] }, { session: [] }],
-    paths: { ...paths, ...hookPaths },
+    paths: { ...paths, ...hookPaths, ...webhookPaths },
   };
 }

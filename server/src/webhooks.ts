@@ -1,238 +1,259 @@
 /**
- * Outgoing webhooks (SVT_WEBHOOKS): each recorded deployment is posted to
- * every hook after the write is acknowledged, never on its path: a queue in
- * memory, one delivery at a time per hook, retried with backoff (5
- * attempts, 1 s doubling), 5 s per attempt. A generic hook gets
- * `{event, deployment, previous, current, currentDeployment?}` (the write's
- * answer), signed: `X-SVT-Signature: sha256=<hex
- * HMAC of "<timestamp>.<body>">` with `X-SVT-Timestamp`. A Slack hook gets a
- * `{text}` message, escaped (slackText).
+ * Outgoing webhooks (SVT_WEBHOOKS), delivered from the store's outbox
+ * (store/outbox-types.ts) at least once, even across restarts:
+ * - the write puts one delivery per configured hook in the outbox in the
+ *   deployment's own transaction (routes/record.ts passes the hook keys),
+ *   so an acknowledged deployment is never lost to its hooks;
+ * - this loop, on the server process, never on a request's path, runs one
+ *   worker per hook (webhook-worker.ts): it claims due deliveries with a
+ *   lease (so that several instances over one MongoDB share them, and a
+ *   dead instance's are taken over when its leases run out), posts them
+ *   (webhook-formats.ts), and deletes each delivered one; a failed one is
+ *   retried with backoff until `SVT_WEBHOOK_GIVE_UP` (24 h) has passed
+ *   since it was recorded, then kept as failed (the latest KEEP_FAILED) for
+ *   the admin API to list and redeliver;
+ * - every request carries `X-SVT-Event-Id`, the same on every attempt, for
+ *   the receiver to drop a repeat: a delivery sent but not yet marked when
+ *   the process died is sent again after the restart;
+ * - memory holds one small batch per hook, whatever the backlog.
  *
- * Each hook's queue holds at most MAX_QUEUE deliveries and MAX_QUEUE_BYTES
- * of bodies: when a receiver hangs, the oldest deliveries are dropped to
- * make room (counted, logged once per burst), so that memory stays bounded
- * whatever the traffic. Deliveries still queued when the process stops are
- * lost. Logs name a hook by its index and host, never its URL, whose path
- * or query often is the secret (Slack's).
+ * Deliveries recorded for a hook that is no longer configured (its URL or
+ * format changed, or it was removed) wait in the outbox, are given up at
+ * the give-up time like any other, and can then be listed; a hook put back
+ * as it was before then picks its backlog up again. A deployment recorded
+ * while a hook was not configured is never delivered to it.
  */
-import { createHmac } from 'node:crypto';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { RecordResult } from './store/types.js';
+import type { Metrics } from './metrics.js';
+import { StoreClosed } from './store/shared.js';
+import type { Store } from './store/types.js';
+import { type HookName, type WebhookConfig, hookName } from './webhook-config.js';
+import { HookWorker, type Outcome, type WorkerSettings } from './webhook-worker.js';
 
-export interface WebhookConfig {
-  url: string;
-  format: 'json' | 'slack';
-  /** HMAC key of the signature (json hooks); none: unsigned. */
-  secret: string | null;
-}
+/** Given-up deliveries kept for the admin API; older ones are deleted. */
+export const KEEP_FAILED = 1000;
 
-/** Deliveries a hook's queue holds at most. */
-export const MAX_QUEUE = 10_000;
-/** Bytes of bodies (UTF-8) a hook's queue holds at most: 16 MiB. */
-export const MAX_QUEUE_BYTES = 16 * 1024 * 1024;
-const ATTEMPTS = 5;
-
-export function signature(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
-
-/** What a hook is told of: the write's answer (RecordDeploymentResponse). */
-export type Recorded = Pick<
-  RecordResult,
-  'deployment' | 'previous' | 'current' | 'currentDeployment'
->;
-
-/** One line that says what happened, in the words the CLI uses. */
-export function recordedText({
-  deployment: d,
-  previous,
-  current,
-  currentDeployment,
-}: Recorded): string {
-  const runs =
-    currentDeployment == null
-      ? 'nothing succeeded there yet'
-      : `${currentDeployment.version} runs there`;
-  if (d.status === 'started')
-    return `${d.app} ${d.version} deployment started in ${d.env} (${runs})`;
-  if (d.status !== 'success') {
-    return `${d.app} ${d.version} ${d.status === 'failure' ? 'failed' : 'rolled back'} in ${d.env} (${runs})`;
-  }
-  if (!current) {
-    return `${d.app} ${d.version} recorded in ${d.env}, but not current: ${runs}, deployed later`;
-  }
-  const what = d.rollback ? 'rolled back to' : 'deployed to';
-  return `${d.app} ${d.version} ${what} ${d.env}${previous === null ? '' : ` (was ${previous.version})`}`;
-}
-
-const SLACK_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-
-/**
- * Text as Slack's message formatting reads it literally: `&`, `<` and `>`
- * are its control characters (`<!channel>`, `<https://x|label>`), so each
- * becomes its entity, and only those three, as Slack's "Escaping text"
- * asks: it decodes no other entity. The names in a message are recorded by
- * any pipeline with a write token; unescaped, an app named
- * `<!channel> <https://evil.example|Approve>` would ping the channel with
- * a disguised link.
- */
-export function slackText(text: string): string {
-  return text.replace(/[&<>]/g, (c) => SLACK_ESCAPES[c] ?? c);
-}
-
-/** What a queue holds: the body to post, and its size, counted against MAX_QUEUE_BYTES. */
-interface Delivery {
-  body: string;
-  bytes: number;
-}
-
-/** How a hook is named in logs and metrics: its index in SVT_WEBHOOKS and its host, never its URL. */
-export interface HookName {
-  hook: number;
-  host: string;
-}
-
-/** A hook's queue as it stands: for `/metrics`, tests and operators. */
-export interface QueueState extends HookName {
-  items: number;
-  bytes: number;
-  /** Deliveries dropped since start to make room. */
-  dropped: number;
-}
-
-class Hook {
-  private readonly queue: Delivery[] = [];
-  private bytes = 0;
-  private dropped = 0;
-  /** Set at the first drop of a burst, cleared when the queue next drains: one log line per burst. */
-  private dropping = false;
-  private busy = false;
-  readonly name: HookName;
-
-  constructor(
-    private readonly config: WebhookConfig,
-    index: number,
-    private readonly logger: Logger,
-    private readonly sleep: (ms: number) => Promise<void>,
-    private readonly maxBytes: number,
-  ) {
-    this.name = { hook: index, host: new URL(config.url).host };
-  }
-
-  state(): QueueState {
-    return { ...this.name, items: this.queue.length, bytes: this.bytes, dropped: this.dropped };
-  }
-
-  /** Queues a delivery; answers how many older ones were dropped to make room. */
-  push(recorded: Recorded): number {
-    const { deployment, previous, current, currentDeployment } = recorded;
-    const body =
-      this.config.format === 'slack'
-        ? JSON.stringify({ text: slackText(recordedText(recorded)) })
-        : JSON.stringify({
-            event: 'deployment',
-            deployment,
-            previous,
-            current,
-            ...(current ? {} : { currentDeployment }),
-          });
-    const bytes = Buffer.byteLength(body);
-    let dropped = 0;
-    while (
-      this.queue.length > 0 &&
-      (this.queue.length >= MAX_QUEUE || this.bytes + bytes > this.maxBytes)
-    ) {
-      this.bytes -= this.queue.shift()?.bytes ?? 0;
-      dropped += 1;
-    }
-    if (dropped > 0) {
-      this.dropped += dropped;
-      if (!this.dropping) {
-        this.dropping = true;
-        this.logger.warn(
-          { ...this.name, maxItems: MAX_QUEUE, maxBytes: this.maxBytes },
-          'webhook queue full: dropping the oldest deliveries until it drains (counted in svt_webhook_dropped_total)',
-        );
-      }
-    }
-    this.queue.push({ body, bytes });
-    this.bytes += bytes;
-    if (!this.busy) void this.drain();
-    return dropped;
-  }
-
-  private async drain(): Promise<void> {
-    this.busy = true;
-    for (let item = this.queue.shift(); item !== undefined; item = this.queue.shift()) {
-      this.bytes -= item.bytes;
-      await this.deliver(item.body);
-    }
-    this.busy = false;
-    this.dropping = false;
-  }
-
-  private async deliver(body: string): Promise<void> {
-    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        'user-agent': 'svt-webhooks',
-      };
-      if (this.config.format === 'json' && this.config.secret !== null) {
-        headers['x-svt-timestamp'] = timestamp;
-        headers['x-svt-signature'] = signature(this.config.secret, timestamp, body);
-      }
-      try {
-        const res = await fetch(this.config.url, {
-          method: 'POST',
-          headers,
-          body,
-          signal: AbortSignal.timeout(5000),
-        });
-        await res.arrayBuffer();
-        if (res.ok) return;
-        if (res.status < 500 && res.status !== 408 && res.status !== 429) {
-          this.logger.warn({ ...this.name, status: res.status }, 'webhook refused: not retried');
-          return;
-        }
-      } catch {
-        // network error or timeout: retried below
-      }
-      if (attempt < ATTEMPTS) await this.sleep(1000 * 2 ** (attempt - 1));
-    }
-    this.logger.warn(this.name, `webhook delivery failed after ${ATTEMPTS} attempts`);
-  }
-}
-
-/** Settings of the queues; defaults are the documented bounds. */
+/** Settings of the loop; defaults are the documented ones. Tests shorten them. */
 export interface WebhookOptions {
-  /** Waits between attempts; default: a timer that does not hold the process open. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Bytes of bodies each hook's queue holds at most; default MAX_QUEUE_BYTES. */
-  maxQueueBytes?: number;
+  /** This instance's name on its leases; default host, process id and a random part. */
+  owner?: string;
+  /** How long a claim holds a delivery: past it, another instance may take it over. Default 2 min. */
+  leaseMs?: number;
+  /** Deliveries a worker claims at a time. Default 10. */
+  batch?: number;
+  /** How often a worker with nothing due looks again (another instance may have recorded). Default 2 s. */
+  pollMs?: number;
+  /** Time for one attempt. Default 10 s. */
+  timeoutMs?: number;
+  /** First backoff of a delivery and of a failing hook. Default 1 s. */
+  retryBaseMs?: number;
+  /** Longest backoff of a delivery. Default 10 min. */
+  retryMaxMs?: number;
+  /** Longest pause of a failing hook. Default 1 min. */
+  pauseMaxMs?: number;
+  /** How often deliveries out of time are given up and the failed ones trimmed. Default 1 min. */
+  sweepMs?: number;
+  /**
+   * Whether start() first ends every lease in the outbox, those of a killed
+   * process: right for SQLite, which one process serves (the default
+   * there); never with several instances (MongoDB), whose leases are live.
+   */
+  takeOverAtStart?: boolean;
+  now?: () => number;
+  random?: () => number;
+}
+
+/** What the loop needs from the server's settings (config.ts). */
+export interface WebhookSettings {
+  /** SVT_WEBHOOK_GIVE_UP, in ms. */
+  giveUpMs: number;
+  /** SVT_PUBLIC_URL, for links back to SVT. */
+  publicUrl: string | null;
+}
+
+/** `90m`, `24h`, `7d`: the give-up time as people set it. */
+function duration(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms / 1000}s`;
 }
 
 export class Webhooks {
-  private readonly hooks: Hook[];
+  /** The keys of the configured hooks: what each new deployment is recorded with. */
+  readonly keys: readonly string[];
+  private readonly workers: HookWorker[];
+  private readonly byKey: Map<string, HookName>;
+  private readonly settings: WorkerSettings;
+  private readonly sweepMs: number;
+  private readonly takeOverAtStart: boolean;
+  private sweeper: NodeJS.Timeout | null = null;
+  private started: Promise<void> | null = null;
+  private stopped = false;
 
-  constructor(configs: readonly WebhookConfig[], logger: Logger, options: WebhookOptions = {}) {
-    const sleep =
-      options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
-    const maxBytes = options.maxQueueBytes ?? MAX_QUEUE_BYTES;
-    this.hooks = configs.map((c, i) => new Hook(c, i, logger, sleep, maxBytes));
+  constructor(
+    private readonly store: Store,
+    hooks: readonly WebhookConfig[],
+    { giveUpMs, publicUrl }: WebhookSettings,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics | null = null,
+    options: WebhookOptions = {},
+  ) {
+    this.keys = hooks.map((h) => h.key);
+    this.byKey = new Map(hooks.map((h, i) => [h.key, hookName(hooks, i)]));
+    this.settings = {
+      owner: options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      leaseMs: options.leaseMs ?? 120_000,
+      batch: options.batch ?? 10,
+      pollMs: options.pollMs ?? 2000,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      retryBaseMs: options.retryBaseMs ?? 1000,
+      retryMaxMs: options.retryMaxMs ?? 600_000,
+      pauseMaxMs: options.pauseMaxMs ?? 60_000,
+      giveUpMs,
+      publicUrl,
+      now: options.now ?? Date.now,
+      random: options.random ?? Math.random,
+    };
+    this.sweepMs = options.sweepMs ?? 60_000;
+    this.takeOverAtStart = options.takeOverAtStart ?? store.kind === 'sqlite';
+    this.workers = hooks.map((hook, i) => {
+      const name = hookName(hooks, i);
+      return new HookWorker(hook, name, store, this.settings, logger, (outcome) =>
+        this.count(this.labelOf(hook.key), outcome),
+      );
+    });
+    for (const key of this.keys) {
+      for (const outcome of ['delivered', 'retried', 'given_up'] as const) {
+        metrics?.webhookDelivery(this.labelOf(key), outcome, 0);
+      }
+    }
+    metrics?.watchOutbox(async () => this.outboxState());
+  }
+
+  /** The hook's name in logs and metrics, or null for a key no configured hook has. */
+  nameOf(key: string): HookName | null {
+    return this.byKey.get(key) ?? null;
   }
 
   /**
-   * Queues the deployment for every hook and returns at once. Answers, for
-   * each hook, how many older deliveries were dropped to make room (0 when
-   * none), for the caller to count.
+   * Starts delivering, off every request's path. With SQLite, which one
+   * process serves, the leases a killed process left are released first,
+   * so that its deliveries go at once instead of when the leases end.
    */
-  notify(recorded: Recorded): { name: HookName; dropped: number }[] {
-    return this.hooks.map((hook) => ({ name: hook.name, dropped: hook.push(recorded) }));
+  start(): void {
+    if (this.workers.length === 0 || this.started !== null) return;
+    this.started = (async () => {
+      if (this.takeOverAtStart) {
+        try {
+          await this.store.releaseDeliveries(null);
+        } catch (err) {
+          if (err instanceof StoreClosed) return;
+          this.logger.warn({ err }, 'cannot release the webhook leases of an earlier run');
+        }
+      }
+      if (this.stopped) return;
+      for (const worker of this.workers) worker.start();
+      void this.sweep();
+      this.sweeper = setInterval(() => void this.sweep(), this.sweepMs);
+      this.sweeper.unref();
+    })();
   }
 
-  /** Each hook's queue: deliveries and bytes waiting, drops so far. */
-  queues(): QueueState[] {
-    return this.hooks.map((hook) => hook.state());
+  /** A deployment was recorded with deliveries: the workers look now. Cheap, synchronous. */
+  poke(): void {
+    for (const worker of this.workers) worker.poke();
   }
+
+  /** An admin redelivered one of the hook's deliveries: the hook's worker ends any pause and looks now. */
+  resume(key: string): void {
+    this.workers[this.keys.indexOf(key)]?.resume();
+  }
+
+  /** Stops: the deliveries in flight are aborted and handed back to the outbox. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sweeper !== null) clearInterval(this.sweeper);
+    await this.started;
+    await Promise.all(this.workers.map((w) => w.stop()));
+  }
+
+  /** A hook's metric labels: its index and host, or `removed` for a key no configured hook has. */
+  private labelOf(key: string): HookLabel {
+    const name = this.nameOf(key);
+    return name === null
+      ? { hook: 'removed', host: '' }
+      : { hook: String(name.hook), host: name.host };
+  }
+
+  private count(label: HookLabel, outcome: Outcome): void {
+    this.metrics?.webhookDelivery(label, outcome, 1);
+  }
+
+  /** Gives up what is out of time, whatever its hook, then trims the failed ones kept. */
+  private async sweep(): Promise<void> {
+    const now = this.settings.now();
+    const reason = `not delivered within ${duration(this.settings.giveUpMs)}`;
+    try {
+      let given: string[];
+      let rounds = 0;
+      do {
+        given = await this.store.expireDeliveries(now - this.settings.giveUpMs, now, 500, reason);
+        for (const key of given) this.count(this.labelOf(key), 'given_up');
+        if (given.length > 0) {
+          this.logger.warn({ count: given.length }, `webhook deliveries given up: ${reason}`);
+        }
+      } while (given.length === 500 && ++rounds < 20 && !this.stopped);
+      await this.store.trimFailedDeliveries(KEEP_FAILED);
+    } catch (err) {
+      if (!(err instanceof StoreClosed)) {
+        this.logger.warn({ err }, 'webhook outbox sweep failed; trying again later');
+      }
+    }
+  }
+
+  /** Each hook's backlog for /metrics: configured hooks always, others as `removed`. */
+  private async outboxState(): Promise<OutboxGauge[]> {
+    const now = this.settings.now();
+    const gauges = new Map<string, OutboxGauge>();
+    for (const { hook, host } of this.byKey.values()) {
+      gauges.set(String(hook), {
+        hook: String(hook),
+        host,
+        pending: 0,
+        oldestSeconds: 0,
+        failed: 0,
+      });
+    }
+    for (const stat of await this.store.outboxStats()) {
+      const { hook, host } = this.labelOf(stat.hook);
+      const gauge = gauges.get(hook) ?? { hook, host, pending: 0, oldestSeconds: 0, failed: 0 };
+      gauge.pending += stat.pending;
+      gauge.failed += stat.failed;
+      if (stat.oldestSince !== null) {
+        gauge.oldestSeconds = Math.max(gauge.oldestSeconds, (now - stat.oldestSince) / 1000);
+      }
+      gauges.set(hook, gauge);
+    }
+    return [...gauges.values()];
+  }
+}
+
+/** A hook's labels in /metrics. */
+export interface HookLabel {
+  hook: string;
+  host: string;
+}
+
+/** One hook's outbox as /metrics shows it. */
+export interface OutboxGauge extends HookLabel {
+  pending: number;
+  oldestSeconds: number;
+  failed: number;
 }

@@ -39,6 +39,7 @@ function seed(path: string): void {
         return {
           n: i,
           claim: undefined,
+          hooks: [],
           input: newDeployment({
             env: 'prod',
             app: `app-${i % 100}`,

@@ -24,6 +24,8 @@ interface Write {
   body: (req: request.Test) => request.Test;
   /** Its answer when let through. */
   ok: number;
+  /** Its answer when let through without a token, where that differs (an admin route: 401). */
+  okWithoutToken?: number;
 }
 
 const API_WRITE: Write = {
@@ -41,7 +43,17 @@ const WRITES: Write[] = [
   },
   { path: '/login', body: (req) => req.type('form').send('token=svt_wrong&next=%2F'), ok: 401 },
   { path: '/logout', body: (req) => req, ok: 303 },
+  {
+    path: '/api/v1/webhooks/deliveries/:id/redeliver',
+    body: (req) => req,
+    // The sample id's hook is not configured: 409, once past the guard.
+    ok: 409,
+    okWithoutToken: 401,
+  },
 ];
+
+/** The path to post to: the route's, with a sample delivery id. */
+const pathOf = (w: Write) => w.path.replace(':id', '01K00000000000000000000000-aaaaaaaaaaaa');
 
 async function stored(t: TestApp): Promise<number> {
   let n = 0;
@@ -50,7 +62,7 @@ async function stored(t: TestApp): Promise<number> {
 }
 
 function post(t: TestApp, w: Write, headers: Record<string, string>, token?: string): request.Test {
-  let req = request(t.callback).post(w.path).set('Host', HOST);
+  let req = request(t.callback).post(pathOf(w)).set('Host', HOST);
   for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
   if (token !== undefined) req = req.set('Authorization', `Bearer ${token}`);
   return w.body(req);
@@ -100,9 +112,10 @@ describe.each([
       }
       expect(await stored(t)).toBe(0);
       // The same write from this server's own pages, or from a client that sends neither header.
-      await post(t, w, { Origin: OWN }, token).expect(w.ok);
-      await post(t, w, { Referer: `${OWN}/env/prod` }, token).expect(w.ok);
-      await post(t, w, {}, token).expect(w.ok);
+      const ok = token === undefined && !('SVT_AUTH' in env) ? (w.okWithoutToken ?? w.ok) : w.ok;
+      await post(t, w, { Origin: OWN }, token).expect(ok);
+      await post(t, w, { Referer: `${OWN}/env/prod` }, token).expect(ok);
+      await post(t, w, {}, token).expect(ok);
       await t.store.close();
     },
   );

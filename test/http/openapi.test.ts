@@ -15,6 +15,7 @@ import { testApp, type TestApp } from '../helpers/app.js';
 import { T0, newDeployment } from '../helpers/deployments.js';
 import { fixture } from '../helpers/gitops.js';
 import { removeTempDirs } from '../helpers/tmp.js';
+import { issueToken } from '../helpers/tokens.js';
 
 // ajv-formats is CommonJS: under Node's ESM its plugin is the module's `default` property.
 const addFormats = addFormatsModule.default;
@@ -26,6 +27,10 @@ type Doc = { paths: Record<string, Record<string, Operation>> } & Record<string,
 
 let t: TestApp;
 let doc: Doc;
+/** An app with a hook, a delivery in its outbox and an admin token, for the admin operations. */
+let admin: TestApp;
+let adminToken = '';
+let deliveryId = '';
 
 /** A recorded deployment's id, for the routes that name one (`{recorded}` in REQUESTS). */
 let recordedId = '';
@@ -41,8 +46,15 @@ beforeAll(async () => {
     newDeployment({ env: 'staging', app: 'api', version: '1.1.0', deployedAt: T0 }),
   );
   doc = (await request(t.callback).get('/openapi.json').expect(200)).body as Doc;
+  // Port 9 (discard) refuses: the delivery stays in the outbox, pending.
+  admin = await testApp({ SVT_WEBHOOKS: JSON.stringify([{ url: 'http://127.0.0.1:9/hook' }]) });
+  adminToken = await issueToken(admin.store, 'root', ['admin']);
+  const key = admin.config.webhooks[0]?.key ?? '';
+  const { deployment } = await admin.store.record(newDeployment(), undefined, [key]);
+  deliveryId = `${deployment.id}-${key}`;
 });
 afterAll(async () => {
+  await admin.store.close();
   await t.store.close();
   removeTempDirs();
 });
@@ -66,7 +78,10 @@ function documentedOperations(): string[] {
 }
 
 /** One real request per documented operation, with the status it should get. */
-const REQUESTS: Record<string, { url: string; status: number; body?: object; form?: object }> = {
+const REQUESTS: Record<
+  string,
+  { url: string; status: number; body?: object; form?: object; admin?: boolean }
+> = {
   'post /api/v1/deployments': {
     url: '/api/v1/deployments',
     status: 201,
@@ -116,6 +131,16 @@ const REQUESTS: Record<string, { url: string; status: number; body?: object; for
   'get /login': { url: '/login', status: 302 }, // reads are open here: nothing to sign in to
   'post /login': { url: '/login', status: 401, form: { token: 'svt_wrong' } },
   'post /logout': { url: '/logout', status: 303, form: {} },
+  'get /api/v1/webhooks/deliveries': {
+    url: '/api/v1/webhooks/deliveries?state=pending',
+    status: 200,
+    admin: true,
+  },
+  'post /api/v1/webhooks/deliveries/{delivery}/redeliver': {
+    url: '/api/v1/webhooks/deliveries/:delivery/redeliver',
+    status: 202,
+    admin: true,
+  },
 };
 
 /** Error answers whose bodies must match the documented Problem schema too. */
@@ -124,6 +149,7 @@ const ERRORS: [string, string, number][] = [
   ['get /api/v1/environments/{env}', '/api/v1/environments/nowhere', 404],
   ['get /api/v1/dora', '/api/v1/dora?window=2y', 400],
   ['get /api/v1/compare', '/api/v1/compare?from=prod', 400],
+  ['get /api/v1/webhooks/deliveries', '/api/v1/webhooks/deliveries', 401],
 ];
 
 function schemaValidator(): (
@@ -168,9 +194,11 @@ describe('/openapi.json', () => {
     const failures: string[] = [];
     for (const [operation, req] of Object.entries(REQUESTS)) {
       const [method = '', path = ''] = operation.split(' ');
-      let call = request(t.callback)[method as 'get' | 'post'](
-        req.url.replace('{recorded}', recordedId),
+      const app = req.admin === true ? admin : t;
+      let call = request(app.callback)[method as 'get' | 'post'](
+        req.url.replace('{recorded}', recordedId).replace(':delivery', deliveryId),
       );
+      if (req.admin === true) call = call.set('Authorization', `Bearer ${adminToken}`);
       if (req.body !== undefined) call = call.send(req.body);
       if (req.form !== undefined) call = call.type('form').send(req.form);
       const res = await call;

@@ -35,6 +35,7 @@ const PARAMS: Record<string, string> = {
   name: 'app.css',
   // A well-formed deployment id no deployment has: a 404 past the access check.
   id: '01K0000000000000000000000A',
+  delivery: '01K00000000000000000000000-aaaaaaaaaaaa',
 };
 
 /** The query a route needs to answer 200 rather than 400. */
@@ -224,7 +225,7 @@ describe.each([
     });
 
     it('the router has the routes this test knows of', () => {
-      expect(routes.length).toBeGreaterThanOrEqual(28);
+      expect(routes.length).toBeGreaterThanOrEqual(30);
       expect(routes).toContainEqual({ method: 'POST', path: '/api/v1/deployments' });
       expect(routes).toContainEqual({ method: 'POST', path: '/create' });
       expect(routes).toContainEqual({ method: 'POST', path: '/api/v1/hooks/flux' });
@@ -363,6 +364,25 @@ describe('the canonical answers the variants are held to', () => {
     expect((await post('/api/v1/hooks/flux', '?env=prod')).status).toBe(v1);
     expect((await post('/api/v1/hooks/argocd', '?env=prod')).status).toBe(v1);
   });
+
+  it.each([
+    ['none', 401, 401],
+    ['read', 403, 403],
+    ['write-other', 403, 403],
+    ['revoked', 401, 401],
+    // The sample id's hook is none of this app's: 409, past the guard.
+    ['admin', 200, 409],
+  ] as const)(
+    '%s on the webhook deliveries API: list %i, redeliver %i',
+    async (caller, list, again) => {
+      const path = '/api/v1/webhooks/deliveries';
+      const route = (method: string, p: string) => ({ method, path: p });
+      expect((await send(w, 'GET', route('GET', path), path, caller)).status).toBe(list);
+      const redeliver = `${path}/${PARAMS.id ?? ''}/redeliver`;
+      const res = await send(w, 'POST', route('POST', `${path}/:id/redeliver`), redeliver, caller);
+      expect(res.status).toBe(again);
+    },
+  );
 
   it('the issue’s three requests are 404s and record nothing', async () => {
     const before = await countDeployments(w);

@@ -11,6 +11,7 @@ import { accessContract } from './contract-access.js';
 import { derivedContract } from './contract-derived.js';
 import { type OpenPair, instancesContract } from './contract-instances.js';
 import { transferContract } from './contract-transfer.js';
+import { outboxContract } from './contract-outbox.js';
 
 export interface ContractOptions {
   /**
@@ -35,6 +36,7 @@ export function storeContract(
   accessContract(name, makeStore, gate);
   transferContract(name, makeStore, gate);
   instancesContract(name, openPair, gate);
+  outboxContract(name, makeStore, gate);
   gate.describe(`${name} store contract`, () => {
     let store: Store;
     beforeEach(async () => {

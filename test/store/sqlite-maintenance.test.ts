@@ -48,6 +48,7 @@ describe('sqlite maintenance', () => {
       Array.from({ length: 3000 }, (_, i) => ({
         n: i,
         claim: undefined,
+        hooks: [],
         input: d({ app: `app-${i}`, version: `1.0.${i}`, deployedAt: T0 + i }),
       })),
     );

@@ -14,6 +14,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../server/src/store/sqlite.js';
+import { MIGRATIONS } from '../../server/src/store/sqlite-schema.js';
 import type { MigrationSummary } from '../../server/src/store/sqlite-connection.js';
 import type { IdempotencyClaim, NewDeployment, Store } from '../../server/src/store/types.js';
 import { RELEASE_1_0_0, releaseBuild } from '../helpers/release-build.js';
@@ -30,7 +31,6 @@ import {
   withoutAdded,
 } from '../helpers/store-answers.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
-import { MIGRATIONS } from '../../server/src/store/sqlite-schema.js';
 
 afterAll(removeTempDirs);
 
@@ -106,6 +106,7 @@ describe('migrating a 1.0.0 database to the compact ledger', () => {
       const told: MigrationSummary[] = [];
       const store = new SqliteStore(path, (m) => told.push(m));
       const after = await askEverything(store, questions, true);
+      // To the latest schema, whichever migration is the last one.
       expect(told).toEqual([
         { from, to: MIGRATIONS.length, deployments: ROWS, ms: expect.any(Number) },
       ]);

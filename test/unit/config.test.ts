@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { ConfigError, parseConfig } from '../../server/src/config.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hookKey } from '../../server/src/webhook-config.js';
 
 describe('parseConfig', () => {
   it('has zero-set-up defaults', () => {
@@ -24,6 +26,8 @@ describe('parseConfig', () => {
       authFailLimit: 10,
       retentionDays: null,
       webhooks: [],
+      webhookGiveUpMs: 24 * 3600 * 1000,
+      publicUrl: null,
       forges: new Map([
         ['github.com', 'github'],
         ['gitlab.com', 'gitlab'],
@@ -76,6 +80,57 @@ describe('parseConfig', () => {
     });
     expect(config.versionPattern?.test('1.2.3')).toBe(true);
     expect(config.versionPattern?.test('x1.2.3')).toBe(false); // anchored
+  });
+
+  it('reads the webhook settings: each hook gets a key from its format and URL', () => {
+    const config = parseConfig({
+      SVT_WEBHOOKS: JSON.stringify([
+        { url: 'https://ci.example.test/hook', secret: 's' },
+        {
+          url: 'https://grafana.example.test/api/annotations',
+          format: 'grafana',
+          token: 'glsa_abc',
+          dashboardUID: 'deploys-1',
+        },
+        { url: 'https://x.example.test/workflows/1?sig=abc', format: 'teams', secret: '' },
+      ]),
+      SVT_WEBHOOK_GIVE_UP: '90m',
+      SVT_PUBLIC_URL: 'https://SVT.example.test/tools/svt/',
+    });
+    expect(config.webhooks).toEqual([
+      {
+        url: 'https://ci.example.test/hook',
+        format: 'json',
+        secret: 's',
+        token: null,
+        dashboardUID: null,
+        key: hookKey('json', 'https://ci.example.test/hook'),
+      },
+      {
+        url: 'https://grafana.example.test/api/annotations',
+        format: 'grafana',
+        secret: null,
+        token: 'glsa_abc',
+        dashboardUID: 'deploys-1',
+        key: hookKey('grafana', 'https://grafana.example.test/api/annotations'),
+      },
+      {
+        url: 'https://x.example.test/workflows/1?sig=abc',
+        format: 'teams',
+        secret: '',
+        token: null,
+        dashboardUID: null,
+        key: hookKey('teams', 'https://x.example.test/workflows/1?sig=abc'),
+      },
+    ]);
+    // By hand: the first 12 hex digits of SHA-256("json\nhttps://ci.example.test/hook").
+    expect(config.webhooks[0]?.key).toBe(
+      createHash('sha256').update('json\nhttps://ci.example.test/hook').digest('hex').slice(0, 12),
+    );
+    expect(config.webhookGiveUpMs).toBe(90 * 60 * 1000);
+    expect(config.publicUrl).toBe('https://svt.example.test/tools/svt');
+    expect(parseConfig({ SVT_WEBHOOK_GIVE_UP: '30d' }).webhookGiveUpMs).toBe(30 * 86_400_000);
+    expect(parseConfig({ SVT_WEBHOOK_GIVE_UP: '1s' }).webhookGiveUpMs).toBe(1000);
   });
 
   it('reads the security settings', () => {
@@ -173,6 +228,23 @@ describe('parseConfig', () => {
       `SVT_ALLOWED_HOSTS must be host names separated by commas, without scheme, port or path (e.g. svt.example.com,10.0.0.5), got ${JSON.stringify(value)}`,
     ]),
     ['SVT_VERSION_PATTERN', '([0-9', 'SVT_VERSION_PATTERN must be a valid regular expression'],
+    ...['0s', '31d', '24', '1.5h', 'h'].map((value) => [
+      'SVT_WEBHOOK_GIVE_UP',
+      value,
+      `SVT_WEBHOOK_GIVE_UP must be a duration from 1s to 30d, e.g. 90m, 24h or 7d, got ${JSON.stringify(value)}`,
+    ]),
+    ...[
+      'svt.example.com',
+      'ftp://svt.example.com',
+      'https://user:secret@svt.example.com',
+      'https://svt.example.com/?a=1',
+      'https://svt.example.com/#x',
+      'https://svt.example.com/a|b',
+    ].map((value) => [
+      'SVT_PUBLIC_URL',
+      value,
+      'SVT_PUBLIC_URL must be the http(s) address people reach this server at, without credentials, query or fragment',
+    ]),
     [
       'SVT_MONGODB_URL',
       'http://user:secret@db',

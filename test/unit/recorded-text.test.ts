@@ -1,7 +1,7 @@
 /** What `svt record` and the action say a write did, in the words of the server's Slack webhook. */
 import { expect, test } from '@jest/globals';
 import { recordedText } from '../../client/src/recorded-text.js';
-import { recordedText as serverRecordedText } from '../../server/src/webhooks.js';
+import { recordedText as serverRecordedText } from '../../server/src/webhook-formats.js';
 import { clientDeployment as dep } from '../helpers/deployments.js';
 
 const was = dep({ version: '1.9.0' });

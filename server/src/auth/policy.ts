@@ -19,6 +19,9 @@
  * - Reads (`read`, `page`): open, unless `SVT_READ_AUTH=token`: then a
  *   `read` or `admin` token, or a session cookie from the login page (pages
  *   and API reads alike, so that the pages' own CSV and JSON links work).
+ * - `admin` (the webhook deliveries API): a token with the `admin` scope,
+ *   whatever SVT_READ_AUTH says; no loopback exception, no session; its
+ *   POSTs are refused from a page of another origin like any write.
  * - `public`: anyone (probes, the CLI, assets, the login page).
  * - A token that is sent is always checked: a bad one is a 401 even where
  *   none is needed, so that a misconfigured pipeline finds out.
@@ -31,7 +34,7 @@ import { hasFormBody, isCrossOrigin } from '../http/origin.js';
 import type { Store, TokenRecord } from '../store/types.js';
 import type { Limits } from './rate-limits.js';
 import { SESSION_COOKIE, sessionToken } from './sessions.js';
-import { canRead, canWrite, hashToken, sameHash, TOKEN_PATTERN } from './tokens.js';
+import { canAdminister, canRead, canWrite, hashToken, sameHash, TOKEN_PATTERN } from './tokens.js';
 
 /**
  * What a GET route needs: `public` (anyone, whatever SVT_READ_AUTH says),
@@ -39,15 +42,15 @@ import { canRead, canWrite, hashToken, sameHash, TOKEN_PATTERN } from './tokens.
  * SVT_READ_AUTH=token) or `page` (HTML: a read token or a session, else a
  * redirect to the login page).
  */
-export type ReadAccess = 'public' | 'read' | 'page';
+export type ReadAccess = 'public' | 'read' | 'page' | 'admin';
 
 /**
  * What a POST route needs: `write` (the JSON API: a token with a scope for
  * the environment), `legacy-write` (the seed's /create: the same, unless
- * SVT_LEGACY_AUTH=off) or `login` (the login form and logout: no token,
- * but never from a page of another origin).
+ * SVT_LEGACY_AUTH=off), `login` (the login form and logout: no token,
+ * but never from a page of another origin) or `admin` (an admin token).
  */
-export type WriteAccess = 'write' | 'legacy-write' | 'login';
+export type WriteAccess = 'write' | 'legacy-write' | 'login' | 'admin';
 
 /** What a route needs, declared where it is registered. */
 export type Access = ReadAccess | WriteAccess;
@@ -209,11 +212,26 @@ export function accessGuards({ store, config, logger, limits, usage }: PolicyDep
     ctx.state.auth = state;
     if (access === 'write' || access === 'legacy-write' || access === 'login') {
       refuseBrowserForgery(ctx, access);
+    } else if (access === 'admin' && ctx.method === 'POST') {
+      refuseBrowserForgery(ctx, access);
     }
     if (!config.auth || access === 'public' || access === 'login') return next();
 
     const header = ctx.get('authorization');
     if (header !== '') state.principal = await bearer(ctx, header);
+
+    if (access === 'admin') {
+      if (state.principal === null) {
+        throw unauthorized(
+          'this route needs a token with the admin scope: create one on the server with: ' +
+            'npx svt-server token create --name <name> --scope admin, then send it as "Authorization: Bearer <token>"',
+        );
+      }
+      if (!canAdminister(state.principal)) {
+        throw forbidden(`token "${state.principal.name}" has no admin scope`);
+      }
+      return next();
+    }
 
     if (access === 'read' || access === 'page') {
       if (config.readAuth === 'token') {

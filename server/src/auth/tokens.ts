@@ -48,6 +48,11 @@ export function canRead(token: TokenRecord): boolean {
   return token.scopes.includes('read') || token.scopes.includes('admin');
 }
 
+/** Whether the token may use the admin routes (the webhook deliveries API). */
+export function canAdminister(token: TokenRecord): boolean {
+  return token.scopes.includes('admin');
+}
+
 /** Whether a scope of the token covers a write to `env` (globs match the whole name). */
 export function canWrite(token: TokenRecord, env: string): boolean {
   return token.scopes.some(

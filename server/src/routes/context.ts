@@ -20,7 +20,7 @@ export interface Lifecycle {
 }
 
 export interface RouteDeps {
-  /** Told of each newly recorded deployment, after it is acknowledged. */
+  /** The webhook delivery loop: its hook keys go with each write, and it is poked after each. */
   webhooks: Webhooks;
   store: Store;
   config: Config;

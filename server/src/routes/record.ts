@@ -33,7 +33,7 @@ export type WriteSurface = 'v1' | 'legacy' | 'flux' | 'argocd';
  */
 export async function recordWrite(
   ctx: Context,
-  { store, config, inFlight, webhooks, metrics }: RouteDeps,
+  { store, inFlight, webhooks, metrics }: RouteDeps,
   parsed: NewDeployment,
   receivedAt: number,
   surface: WriteSurface,
@@ -51,12 +51,11 @@ export async function recordWrite(
   const token = principal?.hash ?? '';
   const scope = surface === 'flux' || surface === 'argocd' ? `${token}/${surface}` : token;
   const claim = claimFor(idempotencyKey, scope, surface, body);
-  const result = await inFlight.run(claim, () => store.record(input, claim));
+  // Its webhook deliveries are stored with it, for the hooks configured now (webhooks.ts).
+  const result = await inFlight.run(claim, () => store.record(input, claim, webhooks.keys));
   if (!result.replayed) metrics.recorded(input);
-  // After the commit, off the answer's path; reading the deployment costs a parse, so only with hooks.
-  if (!result.replayed && config.webhooks.length > 0) {
-    for (const { name, dropped } of webhooks.notify(result)) metrics.webhookDropped(name, dropped);
-  }
+  // Committed: the delivery loop looks now rather than at its next poll.
+  if (!result.replayed && webhooks.keys.length > 0) webhooks.poke();
   if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
   return result;
 }

@@ -14,12 +14,15 @@
 import type { Collection, Db, MongoClient, TransactionOptions } from 'mongodb';
 import { MongoServerError } from 'mongodb';
 import type { DeploymentDoc, EnvAppDoc } from './mongo-documents.js';
+import type { OutboxDoc } from './mongo-outbox.js';
 
-/** The store's connected client and its two deployment collections. */
+/** The store's connected client, its two deployment collections and the webhook outbox. */
 export interface MongoCollections {
   client: MongoClient;
   deployments: Collection<DeploymentDoc>;
   envApps: Collection<EnvAppDoc>;
+  /** Webhook deliveries, written with their deployment (mongo-outbox.ts). */
+  outbox: Collection<OutboxDoc>;
 }
 
 /** An index as declared: its name (what queries hint) and its key pattern, in order. */

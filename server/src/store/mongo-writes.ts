@@ -13,6 +13,8 @@ import { type DeploymentDoc, idTime, toDeployment, toDocument } from './mongo-do
 import * as q from './mongo-queries.js';
 import { type MongoCollections, TRANSACTION, hintOption } from './mongo-schema.js';
 import { deploymentOf, idempotencyMismatch } from './shared.js';
+import { enqueue } from './mongo-outbox.js';
+import { eventText } from './outbox-types.js';
 import type { IdempotencyClaim, ImportItem, NewDeployment, RecordResult } from './types.js';
 
 const DUPLICATE_KEY = 11000;
@@ -42,14 +44,15 @@ export async function record(
   c: MongoCollections,
   nextId: () => string,
   input: NewDeployment,
-  claim?: IdempotencyClaim,
+  claim: IdempotencyClaim | undefined,
+  hooks: readonly string[],
 ): Promise<RecordResult> {
   const session = c.client.startSession();
   try {
     let result: RecordResult | null = null;
     await session.withTransaction(async () => {
       const id = nextId();
-      result = await recordIn(c, session, id, id, input, claim);
+      result = await recordIn(c, session, id, id, input, claim, undefined, hooks);
     }, TRANSACTION);
     if (result === null) throw new Error('the transaction ended without a result');
     return result;
@@ -106,7 +109,8 @@ async function replay(
  * the arrival key its pair gets if new (mongo-queries.ts insertPair): the
  * id itself for a write made now, a fresh id for an import, whose id is
  * old. `imported` (from importMany) brings its receipt time and key, and
- * is not guarded by a claim.
+ * is not guarded by a claim; a new deployment leaves one webhook delivery
+ * per key of `hooks`.
  */
 export async function recordIn(
   c: MongoCollections,
@@ -116,6 +120,7 @@ export async function recordIn(
   input: NewDeployment,
   claim: IdempotencyClaim | undefined,
   imported?: ImportItem,
+  hooks: readonly string[] = [],
 ): Promise<RecordResult> {
   const { deployments, envApps } = c;
   const one = async (query: q.Query<'deployments'>) =>
@@ -194,7 +199,7 @@ export async function recordIn(
     const fresh = await one(q.byId(d._id));
     return fresh === null ? null : toDeployment(fresh);
   };
-  return {
+  const result: RecordResult = {
     deployment: reordered ? ((await again(doc)) ?? deployment) : deployment,
     previous: await again(previous),
     current: becomesCurrent,
@@ -202,6 +207,17 @@ export async function recordIn(
     firstInEnv,
     replayed: false,
   };
+  if (hooks.length > 0) {
+    const json = (d: Deployment | null) => (d === null ? null : JSON.stringify(d));
+    const event = eventText({
+      deployment: JSON.stringify(result.deployment),
+      previous: json(result.previous),
+      current: result.current,
+      currentDeployment: json(result.currentDeployment),
+    });
+    await enqueue(c.outbox, session, id, hooks, event, recordedAt);
+  }
+  return result;
 }
 
 /** The instant a ULID made by this process encodes (epoch ms). */

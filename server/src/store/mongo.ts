@@ -31,14 +31,20 @@ import { backfillRollbacks, exportJson, importMany, prune } from './mongo-mainte
 import * as reads from './mongo-reads.js';
 import { createIndexes, type MongoCollections } from './mongo-schema.js';
 import { record } from './mongo-writes.js';
+import * as outbox from './mongo-outbox.js';
+import { createOutboxIndexes, type OutboxDoc } from './mongo-outbox.js';
 import type {
   AppRow,
+  DeliveryOutcome,
+  DeliveryRecord,
   EnvironmentRow,
   HistoryQuery,
   HistoryResult,
   IdempotencyClaim,
   ImportItem,
   NewDeployment,
+  OutboxItem,
+  OutboxStat,
   RecordResult,
   SessionRecord,
   Store,
@@ -84,6 +90,7 @@ export class MongoStore implements Store {
       client,
       deployments: db.collection<DeploymentDoc>('deployments'),
       envApps: db.collection<EnvAppDoc>('env_apps'),
+      outbox: db.collection<OutboxDoc>('outbox'),
     };
   }
 
@@ -96,6 +103,7 @@ export class MongoStore implements Store {
     if (problem !== null) throw new Error(problem);
     await createIndexes(db);
     const c = this.collections(client);
+    await createOutboxIndexes(c.outbox);
     await backfillRollbacks(c.deployments, db.collection<MigrationDoc>('migrations'));
     return c;
   }
@@ -173,8 +181,62 @@ export class MongoStore implements Store {
     return this.pending.run(() => this.auth.serverKey(purpose));
   }
 
-  async record(input: NewDeployment, claim?: IdempotencyClaim): Promise<RecordResult> {
-    return this.run((c) => record(c, this.nextId, input, claim));
+  async record(
+    input: NewDeployment,
+    claim?: IdempotencyClaim,
+    hooks: readonly string[] = [],
+  ): Promise<RecordResult> {
+    return this.run((c) => record(c, this.nextId, input, claim, hooks));
+  }
+
+  // The webhook outbox: mongo-outbox.ts.
+
+  async claimDeliveries(
+    hook: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<OutboxItem[]> {
+    return this.run((c) => outbox.claim(c.outbox, hook, owner, now, leaseMs, limit));
+  }
+
+  async finishDelivery(
+    id: string,
+    owner: string,
+    outcome: DeliveryOutcome,
+    now: number,
+  ): Promise<boolean> {
+    return this.run((c) => outbox.finish(c.outbox, id, owner, outcome, now));
+  }
+
+  async releaseDeliveries(owner: string | null): Promise<number> {
+    return this.run((c) => outbox.release(c.outbox, owner));
+  }
+
+  async expireDeliveries(
+    before: number,
+    now: number,
+    limit: number,
+    reason: string,
+  ): Promise<string[]> {
+    return this.run((c) => outbox.expire(c.outbox, before, now, limit, reason));
+  }
+
+  async trimFailedDeliveries(keep: number): Promise<number> {
+    return this.run((c) => outbox.trimFailed(c.outbox, keep));
+  }
+
+  async redeliver(id: string, now: number): Promise<DeliveryRecord | null> {
+    return this.run((c) => outbox.redeliver(c.outbox, id, now));
+  }
+
+  async deliveries(state: 'pending' | 'failed', limit: number): Promise<DeliveryRecord[]> {
+    return this.run((c) => outbox.list(c.outbox, state, limit));
+  }
+
+  async outboxStats(): Promise<OutboxStat[]> {
+    return this.run((c) => outbox.stats(c.outbox));
   }
 
   async current(env: string, at?: number): Promise<Deployment[] | null> {

@@ -69,3 +69,15 @@ export class TokenNameTaken extends Error {
     );
   }
 }
+
+/**
+ * What every method of a closed store throws, so that work that can outlive
+ * its store (the webhook delivery loop, in tests that close the store
+ * first) can tell "stop" from a passing failure.
+ */
+export class StoreClosed extends Error {
+  override name = 'StoreClosed';
+  constructor() {
+    super('the store is closed');
+  }
+}

@@ -10,7 +10,8 @@ import type { DoraWindow } from '../dora.js';
 import { doraReport, type DoraSource } from '../dora-report.js';
 import { HttpProblem } from '../errors.js';
 import type { HistoryText, LedgerReads } from './sqlite-reads.js';
-import type { EnvironmentRow, HistoryQuery } from './types.js';
+import type { DeliveryRecord, EnvironmentRow, HistoryQuery, OutboxStat } from './types.js';
+import { OutboxTable } from './sqlite-outbox.js';
 
 export const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 
@@ -24,7 +25,9 @@ export type ReadJob =
   | { op: 'current'; env: string; at: number }
   | { op: 'latest'; env: string; at: number }
   | { op: 'csv'; query: HistoryQuery }
-  | { op: 'dora'; window: DoraWindow };
+  | { op: 'dora'; window: DoraWindow }
+  | { op: 'outboxStats' }
+  | { op: 'deliveries'; state: 'pending' | 'failed'; limit: number };
 
 /** The job of one kind. */
 export type JobOf<K extends ReadJob['op']> = Extract<ReadJob, { op: K }>;
@@ -37,6 +40,8 @@ export interface ReadResults {
   /** CSV rows (no header) of one page, and where the next page starts. */
   csv: CsvPage;
   dora: DoraReport;
+  outboxStats: OutboxStat[];
+  deliveries: DeliveryRecord[];
 }
 
 export const isHeavy = (job: ReadJob): boolean => job.op === 'csv' || job.op === 'dora';
@@ -89,6 +94,18 @@ function doraSource(reads: LedgerReads): DoraSource {
   };
 }
 
+/** The outbox of each reader connection, prepared once. */
+const outboxes = new WeakMap<LedgerReads, OutboxTable>();
+
+function outboxOf(reads: LedgerReads): OutboxTable {
+  let table = outboxes.get(reads);
+  if (table === undefined) {
+    table = new OutboxTable(reads.db);
+    outboxes.set(reads, table);
+  }
+  return table;
+}
+
 /** Runs one job on `reads`. Synchronous but for DORA, whose source is promise-shaped. */
 export async function runRead(
   reads: LedgerReads,
@@ -107,5 +124,9 @@ export async function runRead(
     }
     case 'dora':
       return doraReport(doraSource(reads), job.window);
+    case 'outboxStats':
+      return outboxOf(reads).stats();
+    case 'deliveries':
+      return outboxOf(reads).list(job.state, job.limit);
   }
 }

@@ -10,6 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ReaderMessage } from './sqlite-reader-thread.js';
+import { StoreClosed } from './shared.js';
 import {
   errorOf,
   isHeavy,
@@ -55,7 +56,7 @@ export class ReaderPool {
 
   /** Runs one job in a reader thread; rejects with the job's error (an HttpProblem keeps its status). */
   run<K extends ReadJob['op']>(job: JobOf<K>): Promise<ReadResults[K]> {
-    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    if (this.closed) return Promise.reject(new StoreClosed());
     return new Promise((resolve, reject) => {
       this.queue.push({
         id: ++this.counter,
@@ -71,7 +72,7 @@ export class ReaderPool {
   /** Ends every thread; jobs not finished are rejected. */
   async close(): Promise<void> {
     this.closed = true;
-    const gone = new Error('the store is closed');
+    const gone = new StoreClosed();
     for (const pending of this.queue) pending.reject(gone);
     this.queue = [];
     await Promise.all(this.readers.map((r) => r.worker.terminate()));

@@ -127,4 +127,34 @@ export const MIGRATIONS: readonly Migration[] = [
   );
   ALTER TABLE ledger ADD COLUMN repository INTEGER REFERENCES repositories (id);
   `,
+  `
+  -- The webhook outbox (outbox-types.ts): one row per deployment and hook,
+  -- inserted in the deployment's own transaction, deleted once delivered.
+  -- state 0: pending (lease_owner holds it until lease_until, epoch ms);
+  -- 1: given up, kept for the admin API (a bounded number). The event is
+  -- the write's answer as JSON text, rendered into each hook's format when
+  -- sent. Not WITHOUT ROWID: an event can be tens of kilobytes.
+  CREATE TABLE outbox (
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    hook         TEXT NOT NULL,
+    event        TEXT NOT NULL,
+    state        INTEGER NOT NULL DEFAULT 0,
+    created_at   INTEGER NOT NULL,
+    since        INTEGER NOT NULL,
+    next_at      INTEGER NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    lease_owner  TEXT,
+    lease_until  INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT,
+    last_status  INTEGER,
+    failed_at    INTEGER
+  );
+  -- A hook's due deliveries, oldest due first (claims).
+  CREATE INDEX outbox_due ON outbox (hook, state, next_at);
+  -- Counts and the oldest wait by state and hook (/metrics), covering.
+  CREATE INDEX outbox_waiting ON outbox (state, hook, since);
+  -- Deliveries out of time, whatever their hook (giving up), and the lists.
+  CREATE INDEX outbox_age ON outbox (state, since);
+  `,
 ];

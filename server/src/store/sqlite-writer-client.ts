@@ -8,24 +8,23 @@ import { Worker } from 'node:worker_threads';
 import type { Deployment } from '@svt/client';
 import { idempotencyMismatch } from './shared.js';
 import type { WriteOutcome, WriteRequest, WrittenText } from './sqlite-writer.js';
-import type { WriterMessage } from './sqlite-writer-thread.js';
+import type { OutboxOp, OutboxResults, WriterMessage } from './sqlite-writer-thread.js';
 import type { IdempotencyClaim, NewDeployment, RecordResult } from './types.js';
 
 type FromWriter =
   | { outcomes: WriteOutcome[] }
   | { failed: number[]; message: string }
   | { pruned: number; deleted: number }
-  | { pruneFailed: number; message: string };
+  | { pruneFailed: number; message: string }
+  | { outboxDone: number; value: OutboxResults[OutboxOp['op']] }
+  | { outboxFailed: number; message: string };
 
-interface Waiter {
-  resolve: (result: RecordResult) => void;
+interface Waiter<T = RecordResult> {
+  resolve: (result: T) => void;
   reject: (err: unknown) => void;
 }
 
-interface PruneWaiter {
-  resolve: (deleted: number) => void;
-  reject: (err: unknown) => void;
-}
+type PruneWaiter = Waiter<number>;
 
 const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 
@@ -87,18 +86,23 @@ export class WriterClient {
   private exited: Promise<void> | null = null;
   private readonly waiting = new Map<number, Waiter>();
   private readonly pruning = new Map<number, PruneWaiter>();
-  private outbox: WriteRequest[] = [];
+  private readonly changing = new Map<number, Waiter<OutboxResults[OutboxOp['op']]>>();
+  private pendingWrites: WriteRequest[] = [];
   private sendScheduled = false;
   private counter = 0;
 
   /** @param path the database file, already migrated */
   constructor(private readonly path: string) {}
 
-  record(input: NewDeployment, claim: IdempotencyClaim | undefined): Promise<RecordResult> {
+  record(
+    input: NewDeployment,
+    claim: IdempotencyClaim | undefined,
+    hooks: readonly string[],
+  ): Promise<RecordResult> {
     return new Promise((resolve, reject) => {
       const n = ++this.counter;
       this.waiting.set(n, { resolve, reject });
-      this.outbox.push({ n, input, claim });
+      this.pendingWrites.push({ n, input, claim, hooks });
       if (!this.sendScheduled) {
         this.sendScheduled = true;
         setImmediate(() => this.send());
@@ -118,6 +122,25 @@ export class WriterClient {
       const worker = this.start();
       worker.ref();
       worker.postMessage({ prune: { n, before } } satisfies WriterMessage);
+    });
+  }
+
+  /**
+   * A change to the webhook outbox (sqlite-outbox.ts) in the writer thread,
+   * in a transaction of its own between two batches of writes.
+   */
+  changeOutbox<K extends OutboxOp['op']>(
+    change: Extract<OutboxOp, { op: K }>,
+  ): Promise<OutboxResults[K]> {
+    return new Promise((resolve, reject) => {
+      const n = ++this.counter;
+      this.changing.set(n, {
+        resolve: (value) => resolve(value as OutboxResults[K]),
+        reject,
+      });
+      const worker = this.start();
+      worker.ref();
+      worker.postMessage({ outbox: { n, change } } satisfies WriterMessage);
     });
   }
 
@@ -152,11 +175,11 @@ export class WriterClient {
   /** Sends this turn's writes to the writer as one message. */
   private send(): void {
     this.sendScheduled = false;
-    if (this.outbox.length === 0) return;
+    if (this.pendingWrites.length === 0) return;
     const worker = this.start();
     worker.ref();
-    const message: WriterMessage = { write: this.outbox };
-    this.outbox = [];
+    const message: WriterMessage = { write: this.pendingWrites };
+    this.pendingWrites = [];
     worker.postMessage(message);
   }
 
@@ -176,6 +199,14 @@ export class WriterClient {
         .get(message.pruneFailed)
         ?.reject(new Error(`pruning failed: ${message.message}`));
       this.pruning.delete(message.pruneFailed);
+    } else if ('outboxDone' in message) {
+      this.changing.get(message.outboxDone)?.resolve(message.value);
+      this.changing.delete(message.outboxDone);
+    } else if ('outboxFailed' in message) {
+      this.changing
+        .get(message.outboxFailed)
+        ?.reject(new Error(`SQLite outbox change failed: ${message.message}`));
+      this.changing.delete(message.outboxFailed);
     } else if ('failed' in message) {
       for (const n of message.failed) {
         this.waiting.get(n)?.reject(new Error(`SQLite write failed: ${message.message}`));
@@ -183,12 +214,16 @@ export class WriterClient {
       }
     }
     // An idle writer must not keep the process alive; a busy one must.
-    if (this.waiting.size === 0 && this.pruning.size === 0) this.worker?.unref();
+    if (this.waiting.size === 0 && this.pruning.size === 0 && this.changing.size === 0) {
+      this.worker?.unref();
+    }
   }
 
   private failAll(err: unknown): void {
-    for (const waiter of [...this.waiting.values(), ...this.pruning.values()]) waiter.reject(err);
+    const all = [...this.waiting.values(), ...this.pruning.values(), ...this.changing.values()];
+    for (const waiter of all) waiter.reject(err);
     this.waiting.clear();
     this.pruning.clear();
+    this.changing.clear();
   }
 }

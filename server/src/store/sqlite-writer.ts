@@ -8,9 +8,10 @@
  * before it writes anything, so it fails alone; any other error aborts the
  * whole batch, none of which was acknowledged.
  *
- * Tables (sqlite-schema.ts, migration 7): names live once in `envs` and
+ * Tables (sqlite-schema.ts, migrations 7 to 9): names live once in `envs` and
  * `apps`, each (env, app) once in `pairs` with its current and latest
- * deployment; `ledger` rows refer to their pair by integer.
+ * deployment; `ledger` rows refer to their pair by integer; each new
+ * deployment's webhook deliveries go into `outbox` (sqlite-outbox.ts).
  */
 import type Database from 'better-sqlite3';
 import { takesEffect } from '../clock.js';
@@ -20,12 +21,16 @@ import { deploymentOf } from './shared.js';
 import { DOC_COLUMNS, DOC_JOINS, type DocRow, STATUS_CODE, docText } from './sqlite-docs.js';
 import { decodeId, encodeId } from './sqlite-ids.js';
 import { recomputeRollbacks } from './sqlite-rollbacks.js';
+import { OutboxTable } from './sqlite-outbox.js';
+import { eventText } from './outbox-types.js';
 import type { IdempotencyClaim, ImportItem, NewDeployment } from './types.js';
 
 export interface WriteRequest {
   n: number;
   input: NewDeployment;
   claim: IdempotencyClaim | undefined;
+  /** Keys of the hooks to deliver it to (sqlite-outbox.ts), in the same transaction. */
+  hooks: readonly string[];
 }
 
 /** A recorded (or replayed) write; deployments as their stored JSON text. */
@@ -91,9 +96,12 @@ export class LedgerWriter {
   private readonly envIds = new Map<string, number>();
   private readonly appIds = new Map<string, number>();
   private readonly repositoryIds = new Map<string, number>();
+  /** The webhook outbox on this connection: deliveries go in with their deployment. */
+  readonly outbox: OutboxTable;
 
   constructor(private readonly db: Database.Database) {
     this.s = prepare(db);
+    this.outbox = new OutboxTable(db);
   }
 
   /** Writes the batch in one transaction; returns one outcome per request, in order. */
@@ -102,7 +110,11 @@ export class LedgerWriter {
       batch.map((req): WriteOutcome => {
         const earlier = req.claim === undefined ? null : this.replay(req.claim);
         if (earlier === 'reused') return { n: req.n, ok: false, reusedKey: req.claim?.key ?? '' };
-        return { n: req.n, ok: true, written: earlier ?? this.insert(req.input, req.claim) };
+        return {
+          n: req.n,
+          ok: true,
+          written: earlier ?? this.insert(req.input, req.claim, req.hooks),
+        };
       }),
     );
   }
@@ -181,8 +193,17 @@ export class LedgerWriter {
     });
   }
 
-  private insert(input: NewDeployment, claim: IdempotencyClaim | undefined): WrittenText {
-    return this.insertWith(input, this.nextId(), Date.now(), claim?.key ?? null, claim);
+  /** A new deployment, and its deliveries to `hooks` in the same transaction. */
+  private insert(
+    input: NewDeployment,
+    claim: IdempotencyClaim | undefined,
+    hooks: readonly string[],
+  ): WrittenText {
+    const id = this.nextId();
+    const now = Date.now();
+    const written = this.insertWith(input, id, now, claim?.key ?? null, claim);
+    if (hooks.length > 0) this.outbox.enqueue(id, hooks, eventText(written), now);
+    return written;
   }
 
   /** The integer key of a name (or a repository's URL), added on first use. */

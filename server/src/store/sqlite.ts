@@ -19,15 +19,20 @@ import type { Deployment, DoraReport } from '@svt/client';
 import { openAttempts } from '../attempts.js';
 import { type MigrationSummary, migrate, openDatabase } from './sqlite-connection.js';
 import { WriterClient } from './sqlite-writer-client.js';
+import { StoreClosed } from './shared.js';
 import { LedgerWriter } from './sqlite-writer.js';
 import type {
   AppRow,
+  DeliveryOutcome,
+  DeliveryRecord,
   EnvironmentRow,
   HistoryQuery,
   HistoryResult,
   IdempotencyClaim,
   ImportItem,
   NewDeployment,
+  OutboxItem,
+  OutboxStat,
   RecordResult,
   SessionRecord,
   Store,
@@ -85,7 +90,7 @@ export class SqliteStore implements Store {
 
   /** The read connection, opened (and the schema migrated) on first use. */
   private connection(): LedgerReads {
-    if (this.closed) throw new Error('the store is closed');
+    if (this.closed) throw new StoreClosed();
     if (this.reads === null) {
       const db = openDatabase(this.path);
       try {
@@ -102,13 +107,74 @@ export class SqliteStore implements Store {
     return this.reads;
   }
 
-  record(input: NewDeployment, claim?: IdempotencyClaim): Promise<RecordResult> {
+  record(
+    input: NewDeployment,
+    claim?: IdempotencyClaim,
+    hooks: readonly string[] = [],
+  ): Promise<RecordResult> {
     try {
       this.connection(); // migrated before the writer touches the file
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.writer.record(input, claim);
+    return this.writer.record(input, claim, hooks);
+  }
+
+  // The webhook outbox (sqlite-outbox.ts): changes in the writer thread,
+  // lists and counts in a reader thread.
+
+  async claimDeliveries(
+    hook: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<OutboxItem[]> {
+    this.connection();
+    return this.writer.changeOutbox({ op: 'claim', hook, owner, now, leaseMs, limit });
+  }
+
+  async finishDelivery(
+    id: string,
+    owner: string,
+    outcome: DeliveryOutcome,
+    now: number,
+  ): Promise<boolean> {
+    this.connection();
+    return this.writer.changeOutbox({ op: 'finish', id, owner, outcome, now });
+  }
+
+  async releaseDeliveries(owner: string | null): Promise<number> {
+    this.connection();
+    return this.writer.changeOutbox({ op: 'release', owner });
+  }
+
+  async expireDeliveries(
+    before: number,
+    now: number,
+    limit: number,
+    reason: string,
+  ): Promise<string[]> {
+    this.connection();
+    return this.writer.changeOutbox({ op: 'expire', before, now, limit, reason });
+  }
+
+  async trimFailedDeliveries(keep: number): Promise<number> {
+    this.connection();
+    return this.writer.changeOutbox({ op: 'trim', keep });
+  }
+
+  async redeliver(id: string, now: number): Promise<DeliveryRecord | null> {
+    this.connection();
+    return this.writer.changeOutbox({ op: 'redeliver', id, now });
+  }
+
+  deliveries(state: 'pending' | 'failed', limit: number): Promise<DeliveryRecord[]> {
+    return this.read({ op: 'deliveries', state, limit });
+  }
+
+  outboxStats(): Promise<OutboxStat[]> {
+    return this.read({ op: 'outboxStats' });
   }
 
   async current(env: string, at?: number): Promise<Deployment[] | null> {

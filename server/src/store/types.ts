@@ -4,6 +4,7 @@
  */
 import type { AttributeValue, Deployment, DeploymentStatus, DoraReport } from '@svt/client';
 import type { DoraWindow } from '../dora.js';
+import type { OutboxStore } from './outbox-types.js';
 
 /**
  * A validated deployment to record. Instants are epoch milliseconds;
@@ -134,16 +135,23 @@ export interface ImportItem {
   idempotencyKey: string | null;
 }
 
-export interface Store {
+export interface Store extends OutboxStore {
   /** Which adapter this is, for logs and readiness. */
   readonly kind: 'sqlite' | 'mongodb';
   /** Connects and migrates (SQLite) or creates indexes (MongoDB). Safe to call again. */
   open(): Promise<void>;
   /**
-   * Records one deployment and keeps current state in step, atomically.
+   * Records one deployment and keeps current state in step, atomically,
+   * with one outbox delivery for each key of `hooks` (the webhooks
+   * configured at the time of the write; outbox-types.ts) in the same
+   * transaction. A replay adds no delivery.
    * Throws HttpProblem 422 when `claim.key` was used with another body.
    */
-  record(input: NewDeployment, claim?: IdempotencyClaim): Promise<RecordResult>;
+  record(
+    input: NewDeployment,
+    claim?: IdempotencyClaim,
+    hooks?: readonly string[],
+  ): Promise<RecordResult>;
   /**
    * Current state of `env` (or its state at instant `at`): the latest success
    * of each app by (deployedAt, id), ordered by app. Null for an environment
@@ -251,3 +259,11 @@ export interface Store {
   /** Finishes pending writes and releases the database. Safe to call twice. */
   close(): Promise<void>;
 }
+
+export type {
+  DeliveryOutcome,
+  DeliveryRecord,
+  OutboxItem,
+  OutboxStat,
+  OutboxStore,
+} from './outbox-types.js';

@@ -8,6 +8,7 @@ import type Joi from 'joi';
 import type { DeploymentStatus } from '@svt/client';
 import { MAX_WINDOW_DAYS, parseWindow } from '../dora.js';
 import { J } from './joi.js';
+import { EVENT_ID } from '../store/outbox-types.js';
 import { APP_RULE, type Keys, appName, envName, queryInstant, statusName } from './rules.js';
 
 export const DEFAULT_LIMIT = 50;
@@ -210,6 +211,33 @@ export const badgeParams: RouteParams<{ env: string; file: string }, Record<stri
         messages: { 'string.pattern.base': 'must be <app>.svg', 'badge.app': `<app> ${APP_RULE}` },
       })
       .description('`<app>.svg`')
+      .required(),
+  }),
+  query: none,
+};
+
+/** `GET /api/v1/webhooks/deliveries`: given-up deliveries by default. */
+export const deliveriesParams: RouteParams<object, { state: 'failed' | 'pending'; limit: number }> =
+  {
+    path: pathOf({}),
+    query: queryOf({
+      state: optional(
+        J.string()
+          .valid('failed', 'pending')
+          .default('failed')
+          .meta({ messages: { 'any.only': 'must be failed or pending' } })
+          .description('`failed`: given up, latest first; `pending`: waiting, longest first'),
+      ),
+      limit: optional(limit()),
+    }),
+  };
+/** `POST /api/v1/webhooks/deliveries/{delivery}/redeliver`. */
+export const deliveryParams: RouteParams<{ delivery: string }, Record<string, never>> = {
+  path: pathOf({
+    delivery: J.string()
+      .pattern(EVENT_ID)
+      .meta({ messages: { 'string.pattern.base': 'must be a delivery id (its X-SVT-Event-Id)' } })
+      .description('the delivery (event) id, as in its `X-SVT-Event-Id` header')
       .required(),
   }),
   query: none,
