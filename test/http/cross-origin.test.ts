@@ -9,6 +9,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { testApp, type TestApp } from '../helpers/app.js';
+import { fixture } from '../helpers/gitops.js';
 import { routesOf } from '../helpers/routes.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 import { issueToken } from '../helpers/tokens.js';
@@ -26,6 +27,8 @@ interface Write {
   ok: number;
   /** Its answer when let through without a token, where that differs (an admin route: 401). */
   okWithoutToken?: number;
+  /** Its answer when sent again, where that differs (a hook: the same event is no change, 202). */
+  okAgain?: number;
 }
 
 const API_WRITE: Write = {
@@ -43,8 +46,27 @@ const WRITES: Write[] = [
   },
   { path: '/login', body: (req) => req.type('form').send('token=svt_wrong&next=%2F'), ok: 401 },
   { path: '/logout', body: (req) => req, ok: 303 },
+  // The GitOps hooks: a Flux event and an Argo CD Application, each a deployment.
   {
-    path: '/api/v1/webhooks/deliveries/:id/redeliver',
+    path: '/api/v1/hooks/flux',
+    body: (req) =>
+      req
+        .set('Content-Type', 'application/json')
+        .send(fixture('flux/helmrelease-install-succeeded.json').toString('utf8')),
+    ok: 201,
+    okAgain: 202,
+  },
+  {
+    path: '/api/v1/hooks/argocd',
+    body: (req) =>
+      req
+        .set('Content-Type', 'application/json')
+        .send(fixture('argocd/body-git-succeeded.json').toString('utf8')),
+    ok: 201,
+    okAgain: 202,
+  },
+  {
+    path: '/api/v1/webhooks/deliveries/:delivery/redeliver',
     body: (req) => req,
     // The sample id's hook is not configured: 409, once past the guard.
     ok: 409,
@@ -53,7 +75,10 @@ const WRITES: Write[] = [
 ];
 
 /** The path to post to: the route's, with a sample delivery id. */
-const pathOf = (w: Write) => w.path.replace(':id', '01K00000000000000000000000-aaaaaaaaaaaa');
+const pathOf = (w: Write) =>
+  w.path.startsWith('/api/v1/hooks/')
+    ? `${w.path}?env=prod`
+    : w.path.replace(':delivery', '01K00000000000000000000000-aaaaaaaaaaaa');
 
 async function stored(t: TestApp): Promise<number> {
   let n = 0;
@@ -113,9 +138,10 @@ describe.each([
       expect(await stored(t)).toBe(0);
       // The same write from this server's own pages, or from a client that sends neither header.
       const ok = token === undefined && !('SVT_AUTH' in env) ? (w.okWithoutToken ?? w.ok) : w.ok;
+      const again = w.okAgain ?? ok;
       await post(t, w, { Origin: OWN }, token).expect(ok);
-      await post(t, w, { Referer: `${OWN}/env/prod` }, token).expect(ok);
-      await post(t, w, {}, token).expect(ok);
+      await post(t, w, { Referer: `${OWN}/env/prod` }, token).expect(again);
+      await post(t, w, {}, token).expect(again);
       await t.store.close();
     },
   );

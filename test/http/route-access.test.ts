@@ -378,8 +378,14 @@ describe('the canonical answers the variants are held to', () => {
       const path = '/api/v1/webhooks/deliveries';
       const route = (method: string, p: string) => ({ method, path: p });
       expect((await send(w, 'GET', route('GET', path), path, caller)).status).toBe(list);
-      const redeliver = `${path}/${PARAMS.id ?? ''}/redeliver`;
-      const res = await send(w, 'POST', route('POST', `${path}/:id/redeliver`), redeliver, caller);
+      const redeliver = `${path}/${PARAMS.delivery ?? ''}/redeliver`;
+      const res = await send(
+        w,
+        'POST',
+        route('POST', `${path}/:delivery/redeliver`),
+        redeliver,
+        caller,
+      );
       expect(res.status).toBe(again);
     },
   );

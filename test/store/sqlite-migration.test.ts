@@ -124,6 +124,7 @@ describe('migrating a 1.0.0 database to the compact ledger', () => {
         'apps',
         'envs',
         'ledger',
+        'outbox', // webhook deliveries, written with their deployments
         'pair_versions',
         'pairs',
         'pending_tasks', // empty once the VACUUM is done
