@@ -155,7 +155,11 @@ describe('repository', () => {
     // The pages' way to the forge: a redirect, or a page that says why there is none.
     const go = await request(t.callback).get(`/deployments/${between.id}/changes`).expect(302);
     expect(go.headers.location).toBe(`${github}/compare/${A}...${B}`);
-    const none = await request(t.callback).get(`/deployments/${first.id}/changes`).expect(404);
-    expect(none.text).toContain('api 1.0.0 in prod is the first success there');
+    // The first success there: what it brought is its commit.
+    const firstGo = await request(t.callback).get(`/deployments/${first.id}/changes`).expect(302);
+    expect(firstGo.headers.location).toBe(`${github}/commit/${A}`);
+    // 1.1.0 follows 1.0.5 at the same commit: nothing to compare, a page says why.
+    const none = await request(t.callback).get(`/deployments/${second.id}/changes`).expect(404);
+    expect(none.text).toContain('no link from 1.0.5 to 1.1.0');
   });
 });

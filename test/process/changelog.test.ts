@@ -147,7 +147,7 @@ describe('svt changelog', () => {
       body: JSON.stringify({ env: 'dev', app: 'shop', version: '0.2.0' }),
     });
     expect((await changelog(['dev', 'shop'])).stderr).toBe(
-      'svt: shop 0.1.0 in dev was recorded without a commit: nothing to compare (record with --commit, or from CI)\n',
+      'svt: shop 0.2.0 in dev was recorded without a commit: nothing to compare (record with --commit, or from CI)\n',
     );
     const usage = await changelog(['prod']);
     expect([usage.code, usage.stderr]).toEqual([

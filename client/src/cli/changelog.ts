@@ -110,7 +110,9 @@ export async function changelog(
   cwd: string,
   warn: (text: string) => void,
 ): Promise<Changelog> {
-  const [older, newer] = [commitOf(from), commitOf(to)];
+  // The newer side first: a reader asks about it, so it is the one to name.
+  const newer = commitOf(to);
+  const older = commitOf(from);
   try {
     await git(['rev-parse', '--is-inside-work-tree'], cwd);
   } catch {

@@ -1,11 +1,11 @@
 /**
  * `/deployments/{id}/changes`: from any page to what a deployment changed,
- * on its repository's forge. The pages link each deployment here rather
+ * on its repository's forge (for the first success there, its commit). The pages link each deployment here rather
  * than to the forge, so that one lookup (the deployment, the success it
  * followed, forges.ts) serves every page, whatever rows it shows.
  */
 import { notFound } from '../errors.js';
-import { changesLink } from '../forges.js';
+import { changesLink, commitLink } from '../forges.js';
 import { readParams } from '../http/query.js';
 import { previousSuccess } from '../previous.js';
 import { deploymentParams } from '../validation/queries.js';
@@ -18,7 +18,13 @@ export function linkRoutes(routes: Routes, { store, config }: RouteDeps): void {
     const deployment = await store.deployment(id);
     if (deployment === null) throw notFound(`no deployment has the id ${id}`);
     const previous = await previousSuccess(store, deployment);
-    const link = changesLink(deployment, previous, config.forges);
+    // The first success there brought everything up to its commit: its
+    // commit's page stands for "what changed" (as the CLI prints `Commit:`).
+    const link =
+      changesLink(deployment, previous, config.forges) ??
+      (previous === null
+        ? commitLink(deployment.repository, deployment.commit, config.forges)
+        : null);
     if (link === null) {
       const what = `${deployment.app} ${deployment.version} in ${deployment.env}`;
       throw notFound(
