@@ -94,6 +94,14 @@ export interface RecordDeploymentResponse {
   links: DeploymentLinks;
 }
 
+/** Answer to `GET /api/v1/deployments/{id}`. */
+export interface DeploymentDetail {
+  deployment: Deployment;
+  /** The success before it in its env and app, by deployedAt (what it followed), if any. */
+  previous: Deployment | null;
+  links: DeploymentLinks;
+}
+
 /** Links from a deployment to its repository's forge. */
 export interface DeploymentLinks {
   /** The deployed commit's page. */

@@ -1,24 +1,63 @@
 // The DORA page's charts: deployments per day (successes and failed
 // changes) and the median lead time per day, drawn with uPlot (served
 // locally) from the day table the page already has, so that the page says
-// the same with or without JavaScript.
+// the same with or without JavaScript. The page leaves a chart's box out
+// when it would be empty, and says so instead.
 /* global uPlot */
 'use strict';
 
 const HEIGHT = 200;
 
-/** The day table's columns: UTC days (epoch seconds), successes, failed, lead time (hours or null). */
+/**
+ * The day table's columns: UTC days (epoch seconds), successes, failed,
+ * lead time (hours). A day without any is null, not 0: uPlot draws
+ * nothing for null, where a bar of 0 would still draw its outline.
+ */
 function readDays(table) {
   const days = { at: [], success: [], failed: [], leadHours: [] };
+  const count = (cell) => Number(cell.textContent) || null;
   for (const row of table.tBodies[0].rows) {
     days.at.push(Date.parse(`${row.cells[0].textContent.trim()}T00:00:00Z`) / 1000);
-    days.success.push(Number(row.cells[1].textContent));
-    days.failed.push(Number(row.cells[2].textContent));
+    days.success.push(count(row.cells[1]));
+    days.failed.push(count(row.cells[2]));
     const seconds = row.cells[3].dataset.seconds;
     days.leadHours.push(seconds ? Number(seconds) / 3600 : null);
   }
   return days;
 }
+
+/** Hours as the page writes durations (dora-page.ts): 45 s, 30 min, 3 h 5 min, 2 d 4 h. */
+function duration(hours) {
+  const seconds = hours * 3600;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  if (h < 48) return minutes % 60 === 0 ? `${h} h` : `${h} h ${minutes % 60} min`;
+  const d = Math.floor(h / 24);
+  return h % 24 === 0 ? `${d} d` : `${d} d ${h % 24} h`;
+}
+
+const DAY = 86400;
+/** Tick steps of the day axis, in days: a tick is a day, never an hour of one. */
+const DAY_TICKS = [1, 2, 3, 4, 5, 7, 10, 15, 30, 60, 90, 180, 365].map((n) => n * DAY);
+
+const day = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10);
+
+/** An axis as wide as its longest label (uPlot's default is fixed, and cuts `45 min` to `5 min`). */
+function labelWidth(u, values, axisIdx, cycle) {
+  const axis = u.axes[axisIdx];
+  if (cycle > 1) return axis._size;
+  const longest = (values ?? []).reduce(
+    (a, v) => (String(v).length > a.length ? String(v) : a),
+    '',
+  );
+  u.ctx.font = axis.font[0];
+  return Math.ceil(
+    axis.ticks.size + axis.gap + u.ctx.measureText(longest).width / devicePixelRatio,
+  );
+}
+const sum = (values) => values.reduce((a, v) => a + (v ?? 0), 0);
 
 function colours() {
   const css = getComputedStyle(document.documentElement);
@@ -32,17 +71,39 @@ function colours() {
   };
 }
 
-/** A uPlot chart in `target`, sized to it, described for screen readers by `label`. */
+/**
+ * A uPlot chart in `target`, sized to it, described for screen readers by
+ * `label`. The legend shows each series' `whole` (the window's figure)
+ * until a day is pointed at, then that day's values.
+ */
 function chart(target, label, series, data, yValues) {
   const c = colours();
   const axis = { stroke: c.muted, grid: { stroke: c.line, width: 1 }, ticks: { stroke: c.line } };
+  const days = data[0];
   const options = {
     width: target.clientWidth,
     height: HEIGHT,
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max ?? 1)] } },
-    axes: [axis, { ...axis, values: (u, ticks) => ticks.map(yValues) }],
-    series: [{}, ...series],
+    scales: {
+      // Half a day either side: the bars around the first and last days' ticks stay in view.
+      x: { time: true, range: (u, min, max) => [min - DAY / 2, max + DAY / 2] },
+      y: { range: (u, min, max) => [0, Math.max(1, max ?? 1)] },
+    },
+    axes: [
+      { ...axis, incrs: DAY_TICKS },
+      { ...axis, values: (u, ticks) => ticks.map(yValues), size: labelWidth },
+    ],
+    series: [
+      {
+        label: 'Day (UTC)',
+        value: (u, v, s, idx) =>
+          idx == null ? `${day(days[0])} to ${day(days[days.length - 1])}` : day(v),
+      },
+      ...series.map(({ whole, each, ...s }) => ({
+        ...s,
+        value: (u, v, i, idx) => (idx == null ? whole : each(v)),
+      })),
+    ],
   };
   target.removeAttribute('aria-hidden');
   target.setAttribute('role', 'img');
@@ -70,8 +131,18 @@ function draw() {
       daily,
       'Deployments per day',
       [
-        { label: 'Successes', ...bars(-1, c.ok) },
-        { label: 'Failed changes', ...bars(1, c.bad) },
+        {
+          label: 'Successes',
+          whole: `${sum(days.success)} in all`,
+          each: (v) => String(v ?? 0),
+          ...bars(-1, c.ok),
+        },
+        {
+          label: 'Failed changes',
+          whole: `${sum(days.failed)} in all`,
+          each: (v) => String(v ?? 0),
+          ...bars(1, c.bad),
+        },
       ],
       [days.at, days.success, days.failed],
       (t) => (Number.isInteger(t) ? t : ''),
@@ -79,12 +150,23 @@ function draw() {
   }
   const lead = document.getElementById('lead-chart');
   if (lead) {
+    const median = lead.dataset.medianSeconds ? Number(lead.dataset.medianSeconds) : NaN;
     chart(
       lead,
-      'Median lead time for changes per day, in hours',
-      [{ label: 'Lead time (h)', stroke: c.link, width: 2, spanGaps: true, points: { size: 5 } }],
+      'Median lead time for changes per day',
+      [
+        {
+          label: 'Lead time',
+          whole: Number.isFinite(median) ? `${duration(median / 3600)} (window median)` : '–',
+          each: (v) => (v == null ? 'none' : duration(v)),
+          stroke: c.link,
+          width: 2,
+          spanGaps: true,
+          points: { size: 5 },
+        },
+      ],
       [days.at, days.leadHours],
-      (t) => `${+t.toFixed(1)} h`,
+      (t) => (t === 0 ? '0' : duration(t)),
     );
   }
 }

@@ -12,6 +12,7 @@ import { HeavyReads } from './http/heavy-reads.js';
 import { problemMiddleware } from './http/problem.js';
 import { hostAllowList, hostCheck } from './http/hosts.js';
 import { requestLog } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
 import { InFlight } from './idempotency.js';
 import { Metrics } from './metrics.js';
 import { Webhooks } from './webhooks.js';
@@ -20,6 +21,7 @@ import { badgeRoutes } from './routes/badge.js';
 import { cliDownloadRoutes } from './routes/cli-download.js';
 import type { Lifecycle, RouteDeps } from './routes/context.js';
 import { legacyRoutes } from './routes/legacy.js';
+import { linkRoutes } from './routes/links.js';
 import { accessGuards, TokenUsage } from './auth/policy.js';
 import { Limits } from './auth/rate-limits.js';
 import { loginRoutes } from './routes/login.js';
@@ -71,12 +73,6 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
   app.use(requestLog(logger));
   app.use(metrics.middleware());
   app.use(async (ctx, next) => {
-    // Every answer: no sniffing, no framing, nothing loaded by a JSON answer.
-    // Pages replace the CSP with their own (scripts and styles of this server).
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'same-origin');
-    ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-    if (ctx.protocol === 'https') ctx.set('Strict-Transport-Security', 'max-age=31536000');
     try {
       await next();
     } finally {
@@ -92,6 +88,8 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
   // one (BREACH). koa-compress runs brotli at quality 4 (zlib's default is
   // 11): about gzip's size for a fraction of the CPU.
   app.use(compress({ threshold: 1024 }));
+  // The CSP follows what is answered (a page, or data), error answers included.
+  app.use(securityHeaders());
   app.use(problemMiddleware(logger));
   // Against DNS rebinding, before anything else answers (http/hosts.ts).
   const hosts = hostCheck(hostAllowList(config.host, config.allowedHosts), config.trustProxy);
@@ -114,6 +112,7 @@ export function createApp({ store: bare, config, logger, lifecycle }: AppOptions
   cliDownloadRoutes(routes);
   badgeRoutes(routes, deps);
   pageRoutes(routes, deps);
+  linkRoutes(routes, deps);
   loginRoutes(routes, deps, limits);
   routes.verify();
   app.use(routes.router.routes());

@@ -32,7 +32,8 @@ Environment variables:
   SVT_MONGODB_DB       MongoDB database name (default svt)
   SVT_VERSION_PATTERN  regular expression every version must match, on every route (default unset)
   SVT_LOG_LEVEL        fatal, error, warn, info, debug, trace or silent (default info)
-  SVT_ENV_ORDER        environments in promotion order for the pages, e.g. dev,staging,prod (default: first seen)
+  SVT_ENV_ORDER        environments in promotion order for the pages, e.g. dev,staging,prod; others follow
+                       (default: by the stage names say, dev test qa staging uat prod, then first seen)
   SVT_RETENTION_DAYS   prune history older than this many days, never an app's current entry (default: keep all)
   SVT_WEBHOOKS         JSON array of hooks, [{"url","format":"json"|"slack","secret"}] (default unset)
   SVT_FORGES           more forges to link commits to, host=kind, e.g. gitlab.example.com=gitlab (kinds: github, gitlab, bitbucket, gitea)

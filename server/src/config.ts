@@ -29,9 +29,11 @@ export interface Config {
   /** `SVT_LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /**
-   * `SVT_ENV_ORDER`, default unset (first-seen order): environment names,
-   * comma-separated, in promotion order (`dev,staging,prod`). The pages list
-   * these first, in this order, then any other in first-seen order.
+   * `SVT_ENV_ORDER`, default unset: environment names, comma-separated, in
+   * promotion order (`dev,staging,prod`). The pages list these first, in
+   * this order, then the others by the promotion stage their names say
+   * (dev, test, qa, staging, uat, prod), then those that say none, as first
+   * seen; unset, that stage order alone (stages.ts).
    */
   envOrder: string[];
   /** `SVT_AUTH`, default on; `off` accepts every request without a token (warned at start). */

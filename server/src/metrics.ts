@@ -24,6 +24,7 @@ const STORE_OPERATIONS = [
   'currentJson',
   'latest',
   'history',
+  'deployment',
   'dora',
   'environments',
   'apps',

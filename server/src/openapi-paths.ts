@@ -17,6 +17,7 @@ import {
   changesPageParams,
   changesParams,
   compareParams,
+  deploymentParams,
   comparePageParams,
   doraParams,
   envPageParams,
@@ -195,6 +196,12 @@ export const paths: Record<string, Json> = {
     '200': json(ref('AppList')),
     ...READ_ERRORS,
   }),
+  '/api/v1/deployments/{id}': get(
+    "One deployment, the success before it, and links to its commit and changes on the repository's forge",
+    'api',
+    parameters(deploymentParams),
+    { '200': json(ref('DeploymentDetail')), ...READ_ERRORS },
+  ),
   '/api/v1/apps/{app}': get(
     "An application's current deployment in every environment",
     'api',
@@ -312,6 +319,21 @@ export const paths: Record<string, Json> = {
     {
       '200': html(),
       ...PAGE_ERRORS,
+    },
+  ),
+  '/deployments/{id}/changes': get(
+    "To what changed from the success before a deployment to it, on the repository's forge",
+    'pages',
+    parameters(deploymentParams),
+    {
+      '302': {
+        description:
+          "to the forge's compare page; or to the login page (SVT_READ_AUTH=token, no session)",
+      },
+      '400': html('not a deployment id, as a page'),
+      '404': html(
+        'no such deployment, or no link to make (no repository, an unknown forge, no commit before it), as a page',
+      ),
     },
   ),
   '/app/{app}': get(

@@ -106,23 +106,37 @@ export const responseSchemas: Record<string, Json> = {
         description:
           'only when current is false: what runs there instead (null: nothing succeeded)',
       },
-      links: {
-        type: 'object',
-        description:
-          "pages on the repository's forge (github.com, gitlab.com, bitbucket.org, codeberg.org and the hosts in SVT_FORGES); null without a repository, on an unknown host, or without the commits a link needs",
-        required: ['commit', 'changes'],
-        additionalProperties: false,
-        properties: {
-          commit: {
-            ...nullable({ type: 'string', format: 'uri' }),
-            description: "the deployed commit's page",
-          },
-          changes: {
-            ...nullable({ type: 'string', format: 'uri' }),
-            description: "what changed from the previous deployment's commit to this one's",
-          },
-        },
+      links: ref('DeploymentLinks'),
+    },
+  },
+  DeploymentLinks: {
+    type: 'object',
+    description:
+      "pages on the repository's forge (github.com, gitlab.com, bitbucket.org, codeberg.org and the hosts in SVT_FORGES); null without a repository, on an unknown host, or without the commits a link needs",
+    required: ['commit', 'changes'],
+    additionalProperties: false,
+    properties: {
+      commit: {
+        ...nullable({ type: 'string', format: 'uri' }),
+        description: "the deployed commit's page",
       },
+      changes: {
+        ...nullable({ type: 'string', format: 'uri' }),
+        description: "what changed from the previous deployment's commit to this one's",
+      },
+    },
+  },
+  DeploymentDetail: {
+    type: 'object',
+    required: ['deployment', 'previous', 'links'],
+    additionalProperties: false,
+    properties: {
+      deployment: ref('Deployment'),
+      previous: {
+        ...nullable(ref('Deployment')),
+        description: 'the success before it in that env and app, by deployedAt',
+      },
+      links: ref('DeploymentLinks'),
     },
   },
   EnvironmentState: {

@@ -65,9 +65,9 @@ describe('the latest attempt beside what runs', () => {
     const page = (await request(t.callback).get('/env/qa').expect(200)).text;
     const rowOf = (app: string) =>
       page.slice(page.indexOf(`data-search="${app} `)).split('</tr>')[0] ?? '';
-    expect(rowOf('api')).toMatch(/class="progress"[^>]*>⏳ 1\.1\.0 deploying since/);
-    expect(rowOf('api')).not.toContain('class="warn"');
-    expect(rowOf('web')).toMatch(/class="warn"[^>]*>⚠ 2\.1\.0 failed/);
+    expect(rowOf('api')).toMatch(/class="note tone-progress"[^>]*>⏳ 1\.1\.0 deploying since/);
+    expect(rowOf('api')).not.toContain('tone-warn');
+    expect(rowOf('web')).toMatch(/class="note tone-warn"[^>]*>⚠ 2\.1\.0 failed/);
     expect(rowOf('new')).toContain('none succeeded');
     expect(rowOf('new')).toContain('deploying since');
     expect(rowOf('Test app')).toContain('↩ rollback');

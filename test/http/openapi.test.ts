@@ -26,11 +26,16 @@ type Doc = { paths: Record<string, Record<string, Operation>> } & Record<string,
 let t: TestApp;
 let doc: Doc;
 
+/** A recorded deployment's id, for the routes that name one (`{recorded}` in REQUESTS). */
+let recordedId = '';
+
 beforeAll(async () => {
   t = await testApp();
-  await t.store.record(
-    newDeployment({ env: 'prod', app: 'api', deployedAt: T0, committedAt: T0 - 60_000 }),
-  );
+  recordedId = (
+    await t.store.record(
+      newDeployment({ env: 'prod', app: 'api', deployedAt: T0, committedAt: T0 - 60_000 }),
+    )
+  ).deployment.id;
   await t.store.record(
     newDeployment({ env: 'staging', app: 'api', version: '1.1.0', deployedAt: T0 }),
   );
@@ -70,6 +75,8 @@ const REQUESTS: Record<string, { url: string; status: number; body?: object; for
   'get /api/v1/changes': { url: '/api/v1/changes?env=prod&since=2020-01-01', status: 200 },
   'get /api/v1/environments': { url: '/api/v1/environments', status: 200 },
   'get /api/v1/environments/{env}': { url: '/api/v1/environments/prod', status: 200 },
+  'get /api/v1/deployments/{id}': { url: '/api/v1/deployments/{recorded}', status: 200 },
+  'get /deployments/{id}/changes': { url: '/deployments/{recorded}/changes', status: 404 },
   'get /api/v1/apps': { url: '/api/v1/apps', status: 200 },
   'get /api/v1/apps/{app}': { url: '/api/v1/apps/api', status: 200 },
   'get /api/v1/compare': { url: '/api/v1/compare?from=staging&to=prod', status: 200 },
@@ -150,7 +157,9 @@ describe('/openapi.json', () => {
     const failures: string[] = [];
     for (const [operation, req] of Object.entries(REQUESTS)) {
       const [method = '', path = ''] = operation.split(' ');
-      let call = request(t.callback)[method as 'get' | 'post'](req.url);
+      let call = request(t.callback)[method as 'get' | 'post'](
+        req.url.replace('{recorded}', recordedId),
+      );
       if (req.body !== undefined) call = call.send(req.body);
       if (req.form !== undefined) call = call.type('form').send(req.form);
       const res = await call;

@@ -93,6 +93,35 @@ describe('pages over HTTP', () => {
     );
   });
 
+  it('pre-fills instants as a person writes them, and reads them back', async () => {
+    const value = (page: string, id: string) =>
+      new RegExp(`<input\\s+id="${id}"[^>]*value="([^"]*)"`).exec(page)?.[1];
+    // The default window starts seven days ago, at the minute.
+    const changes = (await request(t.callback).get('/env/prod/changes').expect(200)).text;
+    const since = value(changes, 'since') ?? '';
+    expect(since).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z$/);
+    expect(Date.now() - Date.parse(since)).toBeGreaterThanOrEqual(7 * 24 * 60 * MINUTE);
+    expect(Date.now() - Date.parse(since)).toBeLessThan(7 * 24 * 60 * MINUTE + 2 * MINUTE);
+    expect(value(changes, 'until')).toBe('');
+    // Submitted as shown, the form shows the same window.
+    const again = await request(t.callback).get('/env/prod/changes').query({ since }).expect(200);
+    expect(value(again.text, 'since')).toBe(since);
+    const window = await request(t.callback)
+      .get('/env/prod/changes?since=2026-01-01&until=2026-01-02T09:30:00.000Z')
+      .expect(200);
+    expect(value(window.text, 'since')).toBe('2026-01-01');
+    expect(value(window.text, 'until')).toBe('2026-01-02T09:30Z');
+    const env = (await request(t.callback).get('/env/prod?at=2026-01-01T00:00:30Z').expect(200))
+      .text;
+    expect(value(env, 'at')).toBe('2026-01-01T00:00:30Z');
+    const compare = await request(t.callback)
+      .get('/compare?from=prod&to=staging&at=2026-01-01T01:00:00%2B01:00')
+      .expect(200);
+    expect(value(compare.text, 'at')).toBe('2026-01-01');
+    const dora = await request(t.callback).get('/dora?until=2026-02-01T12:00:00.000Z').expect(200);
+    expect(value(dora.text, 'until')).toBe('2026-02-01T12:00Z');
+  });
+
   it('compares two environments as they were at an instant, and says so', async () => {
     const at = new Date(T0 + 30_000).toISOString();
     const res = await request(t.callback).get(`/compare?from=prod&to=staging&at=${at}`).expect(200);

@@ -100,4 +100,42 @@ describe('repository', () => {
       changes: null,
     });
   });
+
+  it('GET /api/v1/deployments/{id}: the deployment, the success it followed, its links', async () => {
+    const t = await testApp();
+    const github = 'https://github.com/acme/api';
+    const record = async (version: string, commit: string, deployedAt: string) =>
+      (
+        await request(t.callback)
+          .post('/api/v1/deployments')
+          .send({ env: 'prod', app: 'api', version, commit, repository: github, deployedAt })
+          .expect(201)
+      ).body.deployment as { id: string };
+    const first = await record('1.0.0', A, '2026-11-20T10:00:00Z');
+    const second = await record('1.1.0', B, '2026-11-22T10:00:00Z');
+    // Back-dated between the two: it follows 1.0.0, and 1.1.0 now follows it.
+    const between = await record('1.0.5', B, '2026-11-21T10:00:00Z');
+    const detail = await request(t.callback).get(`/api/v1/deployments/${between.id}`).expect(200);
+    expect(detail.body.deployment.id).toBe(between.id);
+    expect(detail.body.previous.id).toBe(first.id);
+    expect(detail.body.links).toEqual({
+      commit: `${github}/commit/${B}`,
+      changes: `${github}/compare/${A}...${B}`,
+    });
+    const latest = await request(t.callback).get(`/api/v1/deployments/${second.id}`).expect(200);
+    // From 1.0.5 to 1.1.0: the same commit, nothing to compare.
+    expect([latest.body.previous.id, latest.body.links.changes]).toEqual([between.id, null]);
+    const oldest = await request(t.callback).get(`/api/v1/deployments/${first.id}`).expect(200);
+    expect([oldest.body.previous, oldest.body.links.changes]).toEqual([null, null]);
+
+    await request(t.callback).get('/api/v1/deployments/01K0000000000000000000000A').expect(404);
+    const bad = await request(t.callback).get('/api/v1/deployments/nope').expect(400);
+    expect(bad.body.errors[0]).toMatchObject({ path: 'id' });
+
+    // The pages' way to the forge: a redirect, or a page that says why there is none.
+    const go = await request(t.callback).get(`/deployments/${between.id}/changes`).expect(302);
+    expect(go.headers.location).toBe(`${github}/compare/${A}...${B}`);
+    const none = await request(t.callback).get(`/deployments/${first.id}/changes`).expect(404);
+    expect(none.text).toContain('api 1.0.0 in prod is the first success there');
+  });
 });

@@ -32,6 +32,8 @@ const PARAMS: Record<string, string> = {
   app: 'api',
   file: 'api.svg',
   name: 'app.css',
+  // A well-formed deployment id no deployment has: a 404 past the access check.
+  id: '01K0000000000000000000000A',
 };
 
 /** The query a route needs to answer 200 rather than 400. */

@@ -80,6 +80,9 @@ export function storeContract(
         rollback: false,
       });
       expect(Date.parse(deployment.recordedAt)).toBeGreaterThanOrEqual(before - 1);
+      expect(await store.deployment(deployment.id)).toEqual(deployment);
+      expect(await store.deployment('01K0000000000000000000000A')).toBeNull();
+      expect(await store.deployment('not an id')).toBeNull();
       expect([previous, firstInEnv, replayed]).toEqual([null, true, false]);
       expect(await store.current('prod-eu')).toEqual([deployment]);
     });

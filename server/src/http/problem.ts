@@ -1,12 +1,16 @@
 /**
  * The one error handler, first in the middleware chain: every error leaves
- * as RFC 9457 problem+json. Details of unexpected (5xx) errors go only to the
- * log, with the request id that the answer carries.
+ * as RFC 9457 problem+json, or for a person as a page (answersWithPage).
+ * Details of unexpected (5xx) errors go only to the log, with the request
+ * id that the answer carries.
  */
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { Problem } from '@svt/client';
+import type { AuthState } from '../auth/policy.js';
 import { ECHO_LIMITS, HttpProblem, cut } from '../errors.js';
+import { errorPage } from '../pages/error-page.js';
+import { Html } from '../pages/html.js';
 
 interface HttpLikeError {
   status?: number;
@@ -73,6 +77,24 @@ function toProblem(err: unknown): { problem: Problem; headers: Record<string, st
   };
 }
 
+/**
+ * Whether an error is answered as an HTML page rather than problem+json:
+ * always on a page route (its readers are people, whatever they accept);
+ * on the login form's routes and where no route matched (a mistyped
+ * address), when the client prefers HTML, as a browser does; never on any
+ * other route (the API, badges, probes, the legacy routes), whose callers
+ * are programs, nor under /api/, matched or not. Only the answer's form is
+ * decided here, never access: the route that matched is known by the
+ * access its guard recorded.
+ */
+function answersWithPage(ctx: Context): boolean {
+  const access = (ctx.state.auth as AuthState | undefined)?.access;
+  if (access === 'page') return true;
+  if (access !== undefined && access !== 'login') return false;
+  if (ctx.path.startsWith('/api/')) return false;
+  return ctx.accepts('application/problem+json', 'application/json', 'text/html') === 'text/html';
+}
+
 export function problemMiddleware(logger: Logger): Middleware {
   return async (ctx, next) => {
     try {
@@ -96,8 +118,16 @@ export function problemMiddleware(logger: Logger): Middleware {
       }
       ctx.set(headers);
       ctx.status = problem.status;
-      ctx.type = 'application/problem+json';
-      ctx.body = problem;
+      if (answersWithPage(ctx)) {
+        // A route may leave a hint for the page of its error (pages.ts: how to record a first deployment).
+        const hint = ctx.state.hint instanceof Html ? ctx.state.hint : null;
+        const reqId = typeof ctx.state.reqId === 'string' ? ctx.state.reqId : null;
+        ctx.type = 'text/html; charset=utf-8';
+        ctx.body = errorPage(problem, hint, reqId);
+      } else {
+        ctx.type = 'application/problem+json';
+        ctx.body = problem;
+      }
     }
   };
 }

@@ -1,6 +1,7 @@
 /** `/app/{app}`: the app's version in every environment, then its history across them. */
 import type { Deployment, DeploymentStatus } from '@svt/client';
 import { rollbackMark } from './marks.js';
+import { statusWords, toneClass } from './status.js';
 import { html, safeUrl, seg } from './html.js';
 import { layout, time } from './layout.js';
 import { envOptions } from './selectors.js';
@@ -41,11 +42,11 @@ export function applicationPage({
   );
   const historyRows = history.map((d) => {
     const pipeline = safeUrl(d.pipelineUrl);
-    return html`<tr class="status-${d.status}">
+    return html`<tr class="${toneClass(d.status)}">
       <td>${time(d.deployedAt)}</td>
       <td><a href="/env/${seg(d.env)}">${d.env}</a></td>
       <td><span class="version">${d.version}</span>${rollbackMark(d)}</td>
-      <td>${d.status.replace('_', ' ')}</td>
+      <td>${statusWords(d.status)}</td>
       <td>
         ${d.commit === null ? '–' : html`<code title="${d.commit}">${d.commit.slice(0, 12)}</code>`}
       </td>
@@ -86,7 +87,7 @@ export function applicationPage({
           ${STATUSES.map(
             (s) =>
               html`<option value="${s}" ${s === filters.status ? html` selected` : ''}>
-                ${s.replace('_', ' ')}
+                ${statusWords(s)}
               </option>`,
           )}
         </select>

@@ -1,8 +1,10 @@
 /** `/env/{env}/changes?since=&until=`: every deployment event of an environment in a window, newest first. */
 import type { Deployment } from '@svt/client';
 import { rollbackMark } from './marks.js';
+import { statusWords, toneClass } from './status.js';
 import { html, safeUrl, seg } from './html.js';
 import { layout, time } from './layout.js';
+import { instantValue, textInput } from './selectors.js';
 
 export interface ChangesPageData {
   env: string;
@@ -16,11 +18,11 @@ export interface ChangesPageData {
 export function changesPage({ env, since, until, items, nextQuery }: ChangesPageData): string {
   const rows = items.map((d) => {
     const pipeline = safeUrl(d.pipelineUrl);
-    return html`<tr class="status-${d.status}">
+    return html`<tr class="${toneClass(d.status)}">
       <td>${time(d.deployedAt)}</td>
       <th scope="row"><a href="/app/${seg(d.app)}">${d.app}</a></th>
       <td><span class="version">${d.version}</span>${rollbackMark(d)}</td>
-      <td>${d.status.replace('_', ' ')}</td>
+      <td>${statusWords(d.status)}</td>
       <td>${d.actor ?? '–'}</td>
       <td>
         ${pipeline === null ? '' : html`<a href="${pipeline}" rel="noopener noreferrer">pipeline</a>`}
@@ -33,11 +35,23 @@ export function changesPage({ env, since, until, items, nextQuery }: ChangesPage
     body: html`<h1>What changed in <a href="/env/${seg(env)}">${env}</a></h1>
       <form class="picker" method="get" action="/env/${seg(env)}/changes">
         <label for="since">From</label>
-        <input id="since" name="since" value="${since}" required />
+        ${textInput({
+          id: 'since',
+          name: 'since',
+          value: instantValue(since),
+          describedBy: 'window-help',
+          required: true,
+        })}
         <label for="until">until</label>
-        <input id="until" name="until" value="${until ?? ''}" placeholder="now" />
+        ${textInput({
+          id: 'until',
+          name: 'until',
+          value: instantValue(until),
+          placeholder: 'now',
+          describedBy: 'window-help',
+        })}
         <button type="submit">Show</button>
-        <span class="help">ISO 8601 instants with a zone, or dates</span>
+        <span id="window-help" class="help">ISO 8601 instants with a zone, or dates</span>
       </form>
       <p class="count">
         ${items.length}${nextQuery === null ? '' : '+'} deployment events from ${time(since)} to

@@ -2,7 +2,7 @@
 import type { CompareItem, Comparison } from '@svt/client';
 import { html, seg } from './html.js';
 import { layout, time } from './layout.js';
-import { envOptions } from './selectors.js';
+import { envOptions, instantValue, textInput } from './selectors.js';
 
 /** A state in words, with the environments' names. */
 function stateWords(state: CompareItem['state'], from: string, to: string): string {
@@ -39,12 +39,12 @@ export function comparePage({ envs, comparison, from, to }: ComparePageData): st
       ${envOptions(envs, to)}
     </select>
     <label for="at">as at</label>
-    <input
-      id="at"
-      name="at"
-      value="${comparison?.at ?? ''}"
-      placeholder="now, or 2026-11-01T12:00:00Z"
-    />
+    ${textInput({
+      id: 'at',
+      name: 'at',
+      value: instantValue(comparison?.at ?? null),
+      placeholder: 'now, or 2026-11-01T12:00Z',
+    })}
     <button type="submit">Compare</button>
   </form>`;
   if (comparison === null) {

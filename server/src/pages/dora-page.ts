@@ -7,7 +7,7 @@
 import type { DoraDurations, DoraReport, DoraRestore } from '@svt/client';
 import { html, type Html } from './html.js';
 import { layout, time } from './layout.js';
-import { envOptions, sortable } from './selectors.js';
+import { envOptions, instantValue, sortable, textInput } from './selectors.js';
 import { compareNames } from '../names.js';
 
 const WINDOWS = ['7d', '30d', '90d', '365d'] as const;
@@ -62,7 +62,7 @@ export function doraPage({ envs, report: r, pastWindow }: DoraPageData): string 
       ${envOptions(envs, r.env, 'all')}
     </select>
     <label for="app">application</label>
-    <input id="app" name="app" value="${r.app ?? ''}" placeholder="all" />
+    ${textInput({ id: 'app', name: 'app', value: r.app ?? '', placeholder: 'all' })}
     <label for="window">over</label
     ><select id="window" name="window">
       ${WINDOWS.map(
@@ -70,7 +70,12 @@ export function doraPage({ envs, report: r, pastWindow }: DoraPageData): string 
       )}${WINDOWS.some((w) => w === r.window) ? '' : html`<option selected>${r.window}</option>`}
     </select>
     <label for="until">until</label>
-    <input id="until" name="until" value="${pastWindow ? r.until : ''}" placeholder="now" />
+    ${textInput({
+      id: 'until',
+      name: 'until',
+      value: pastWindow ? instantValue(r.until) : '',
+      placeholder: 'now',
+    })}
     <button type="submit">Show</button>
   </form>`;
   const total = r.deployments;
@@ -103,9 +108,25 @@ export function doraPage({ envs, report: r, pastWindow }: DoraPageData): string 
         ${figure('Lead time for changes', duration(r.leadTime.medianSeconds), leadDetail(r.leadTime))}
       </dl>
       <h2>Deployments per day</h2>
-      <div id="daily-chart" class="chart" aria-hidden="true"></div>
+      ${
+        r.daily.some((d) => d.success > 0 || d.failed > 0)
+          ? html`<div id="daily-chart" class="chart" aria-hidden="true"></div>`
+          : html`<p class="chart-empty">No deployment in this window: nothing to chart.</p>`
+      }
       <h2>Lead time for changes per day (median)</h2>
-      <div id="lead-chart" class="chart" aria-hidden="true"></div>
+      ${
+        r.daily.some((d) => d.leadTimeMedianSeconds !== null)
+          ? html`<div
+              id="lead-chart"
+              class="chart"
+              aria-hidden="true"
+              data-median-seconds="${r.leadTime.medianSeconds ?? ''}"
+            ></div>`
+          : html`<p class="chart-empty">
+              No lead time to chart:
+              ${total.success === 0 ? 'no success in this window' : html`no success in this window carried <code>committedAt</code>`}.
+            </p>`
+      }
       <details>
         <summary>The figures per day</summary>
         <div class="scroll">
@@ -175,7 +196,7 @@ function appTable(r: DoraReport, pastWindow: boolean): Html {
                   <td>${a.rollbacks}</td>
                   <td data-value="${a.changeFailureRate ?? ''}">${percent(a.changeFailureRate)}</td>
                   <td data-value="${a.timeToRestore.medianSeconds ?? ''}">
-                    ${duration(a.timeToRestore.medianSeconds)}${a.timeToRestore.unrestored === 0 ? '' : html` <span class="warn">(${a.timeToRestore.unrestored} open)</span>`}
+                    ${duration(a.timeToRestore.medianSeconds)}${a.timeToRestore.unrestored === 0 ? '' : html` <span class="note tone-warn">(${a.timeToRestore.unrestored} open)</span>`}
                   </td>
                   <td data-value="${a.leadTime.medianSeconds ?? ''}">
                     ${duration(a.leadTime.medianSeconds)}

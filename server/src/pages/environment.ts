@@ -6,7 +6,7 @@ import { recordHint } from './empty-state.js';
 import { attemptNote, rollbackMark } from './marks.js';
 import { html, safeUrl, seg, type Html } from './html.js';
 import { layout, time } from './layout.js';
-import { envSelector, filterBox, sortable } from './selectors.js';
+import { envSelector, filterBox, instantValue, sortable, textInput } from './selectors.js';
 
 export interface EnvironmentData {
   env: string;
@@ -99,13 +99,13 @@ export function environmentPage(data: EnvironmentData): string {
       ${envSelector(envs, env)}
       <form class="picker" method="get" action="/env/${seg(env)}">
         <label for="at">As it was at</label>
-        <input
-          id="at"
-          name="at"
-          value="${at ?? ''}"
-          placeholder="2026-11-01T12:00:00Z or 2026-11-01"
-          aria-describedby="at-help"
-        />
+        ${textInput({
+          id: 'at',
+          name: 'at',
+          value: instantValue(at),
+          placeholder: '2026-11-01T12:00Z or 2026-11-01',
+          describedBy: 'at-help',
+        })}
         <button type="submit">Show</button>
         <span id="at-help" class="help">an ISO 8601 instant with a zone, or a date</span>
       </form>

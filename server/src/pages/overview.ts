@@ -2,6 +2,7 @@
 import type { Deployment } from '@svt/client';
 import { compareNames } from '../names.js';
 import { recordHint } from './empty-state.js';
+import { awaitsPromotion, PROMOTION_LEGEND } from './marks.js';
 import { filterBox } from './selectors.js';
 import { html, seg, type Html } from './html.js';
 import { layout, time } from './layout.js';
@@ -14,23 +15,24 @@ export interface OverviewData {
   origin: string;
 }
 
+/** A cell: the app's deployment `d` in its environment, marked when awaitsPromotion says so. */
 function cell(
   d: Deployment | undefined,
   before: Deployment | undefined,
   beforeEnv: string | null,
 ): Html {
-  // Marked when it differs from the environment before it: waiting to be promoted.
-  const differs = beforeEnv !== null && before !== undefined && before.version !== d?.version;
-  const note = differs ? html`<span class="sr-only">, differs from ${beforeEnv}</span>` : '';
+  const marked = beforeEnv !== null && awaitsPromotion(before, d);
+  const why = marked ? `${beforeEnv} runs ${before.version}` : '';
+  const note = marked ? html`<span class="sr-only">, waiting to be promoted: ${why}</span>` : '';
   if (d === undefined) {
     return html`<td
-      class="${differs ? 'empty differs' : 'empty'}"
-      ${differs ? html` title="${beforeEnv} runs ${before?.version ?? ''}"` : ''}
+      class="${marked ? 'empty differs' : 'empty'}"
+      ${marked ? html` title="${why}"` : ''}
     >
       –${note}
     </td>`;
   }
-  return html`<td${differs ? html` class="differs" title="${beforeEnv} runs ${before?.version ?? ''}"` : ''}><span class="version">${d.version}</span> ${time(d.deployedAt, 'age')}${note}</td>`;
+  return html`<td${marked ? html` class="differs" title="${why}"` : ''}><span class="version">${d.version}</span> ${time(d.deployedAt, 'age')}${note}</td>`;
 }
 
 export function overviewPage({ envs, states, origin }: OverviewData): string {
@@ -63,10 +65,7 @@ export function overviewPage({ envs, states, origin }: OverviewData): string {
     nav: 'overview',
     body: html`<h1>What runs where</h1>
       ${filterBox('matrix', apps.length)}
-      <p class="legend">
-        <span class="differs-key">Marked</span>: differs from the environment to its left (waiting
-        to be promoted).
-      </p>
+      <p class="legend">${PROMOTION_LEGEND}</p>
       <div class="scroll">
         <table id="matrix" class="matrix">
           <caption class="sr-only">

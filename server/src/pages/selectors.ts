@@ -18,6 +18,53 @@ export function envSelector(envs: readonly string[], selected: string): Html {
   </form>`;
 }
 
+/** Widths of text inputs, in characters of the page's font (app.css `.w-N`). */
+const WIDTHS = [8, 12, 16, 20, 24, 28, 32, 40] as const;
+
+/**
+ * A text input as wide as its placeholder and its value, whichever is
+ * longer (up to 40 characters; a longer value scrolls): a class of
+ * app.css, since the pages' CSP allows no style attribute. `describedBy`
+ * names the element that explains the format.
+ */
+export function textInput(input: {
+  id: string;
+  name: string;
+  value: string;
+  placeholder?: string;
+  describedBy?: string;
+  required?: boolean;
+}): Html {
+  const { id, name, value, placeholder = '', describedBy, required = false } = input;
+  // One character more than the text, for the caret.
+  const chars = Math.max([...value].length, [...placeholder].length) + 1;
+  const width = WIDTHS.find((w) => w >= chars) ?? WIDTHS[WIDTHS.length - 1];
+  return html`<input
+    id="${id}"
+    name="${name}"
+    class="w-${width}"
+    value="${value}"
+    ${placeholder === '' ? '' : html` placeholder="${placeholder}"`}
+    ${describedBy === undefined ? '' : html` aria-describedby="${describedBy}"`}
+    ${required ? html` required` : ''}
+  />`;
+}
+
+/**
+ * An instant (ISO 8601) as a person writes it in a form, and as the
+ * server reads it back (validation/instants.ts): a date at midnight UTC
+ * (`2026-11-28`), else to the minute (`2026-11-28T09:30Z`), the second, or
+ * the millisecond, whichever is the shortest exact form. Empty for null.
+ */
+export function instantValue(iso: string | null): string {
+  if (iso === null) return '';
+  const full = new Date(iso).toISOString();
+  if (full.endsWith('T00:00:00.000Z')) return full.slice(0, 10);
+  if (full.endsWith(':00.000Z')) return `${full.slice(0, 16)}Z`;
+  if (full.endsWith('.000Z')) return `${full.slice(0, 19)}Z`;
+  return full;
+}
+
 /** The filter-as-you-type box over table `tableId` (app.js), with its live count. */
 export function filterBox(tableId: string, count: number): Html {
   return html`<div class="tools">

@@ -4,6 +4,7 @@ import type {
   AppList,
   AppState,
   ChangesPage,
+  DeploymentDetail,
   DeploymentLinks,
   Comparison,
   DoraReport,
@@ -22,7 +23,14 @@ import { readJson } from '../http/body.js';
 import { parseChangesQuery, parseDoraQuery, parseHistoryQuery, readParams } from '../http/query.js';
 import type { HistoryQuery } from '../store/types.js';
 import { parseDeployment } from '../validation/deployment.js';
-import { appParams, compareParams, environmentParams, noParams } from '../validation/queries.js';
+import {
+  appParams,
+  compareParams,
+  deploymentParams,
+  environmentParams,
+  noParams,
+} from '../validation/queries.js';
+import { previousSuccess } from '../previous.js';
 import type { RouteDeps } from './context.js';
 import { recordWrite } from './record.js';
 
@@ -103,6 +111,18 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
     }
     const { page, next } = await historyPage(ctx, query);
     ctx.body = { items: page.items, next } satisfies HistoryPage;
+  });
+
+  routes.get(`${V1}/deployments/:id`, 'read', async (ctx) => {
+    const { id } = readParams(ctx, deploymentParams).path;
+    const deployment = await store.deployment(id);
+    if (deployment === null) throw notFound(`no deployment has the id ${id}`);
+    const previous = await previousSuccess(store, deployment);
+    ctx.body = {
+      deployment,
+      previous,
+      links: deploymentLinks(deployment, previous, config.forges),
+    } satisfies DeploymentDetail;
   });
 
   // What changed in an environment over a window: the list an incident

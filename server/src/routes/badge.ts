@@ -3,16 +3,20 @@
  * README: the environment on the left, the current version on the right;
  * green when the latest attempt succeeded, blue while a deployment is in
  * progress (`started`), orange when the latest attempt failed or was rolled
- * back (attempts.ts), grey when nothing succeeded there. Always 200 (an image that says "none"
+ * back (the tones of pages/status.ts), grey when nothing succeeded there. Always 200 (an image that says "none"
  * renders; a 404 shows a broken image), cacheable for a minute.
  */
 import type { Routes } from './table.js';
 import { createHash } from 'node:crypto';
-import { attemptKind } from '../attempts.js';
 import { readParams } from '../http/query.js';
 import { escapeHtml } from '../pages/html.js';
+import { statusTone, type Tone } from '../pages/status.js';
 import { badgeParams } from '../validation/queries.js';
 import type { RouteDeps } from './context.js';
+
+/** Shields' colours for the pages' tones; grey when nothing succeeded. */
+const BADGE_COLOURS: Record<Tone, string> = { ok: '#4c1', progress: '#007ec6', warn: '#fe7d37' };
+const NONE = '#9f9f9f';
 
 /** Verdana 11px is about 6.5 px a character on average; badges need not be exact. */
 const textWidth = (text: string) => Math.ceil([...text].length * 6.5) + 10;
@@ -40,14 +44,11 @@ export function badgeRoutes(routes: Routes, { store }: RouteDeps): void {
     const [current, attempts] = await Promise.all([store.current(env), store.attempts(env)]);
     const now = current?.find((d) => d.app === app);
     const attempt = attempts.find((d) => d.app === app);
+    // The tone of the latest attempt (pages/status.ts), as the pages colour it.
     const color =
       now === undefined
-        ? '#9f9f9f'
-        : attempt === undefined
-          ? '#4c1'
-          : attemptKind(attempt) === 'in_progress'
-            ? '#007ec6'
-            : '#fe7d37';
+        ? NONE
+        : BADGE_COLOURS[attempt === undefined ? 'ok' : statusTone(attempt.status)];
     const body = badgeSvg(env, now?.version ?? 'none', color);
     ctx.set('ETag', `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`);
     ctx.set('Cache-Control', 'max-age=60');

@@ -1,18 +1,19 @@
 /**
  * The web pages: server-rendered HTML that works without JavaScript, and
  * their assets (served from server/assets, no CDN: SVT must work
- * air-gapped). Every page answers with a Content-Security-Policy that allows
- * no inline script or style.
+ * air-gapped). Their Content-Security-Policy (no inline script or style)
+ * comes with every HTML answer (http/security-headers.ts), and their
+ * errors are answered as pages (http/problem.ts).
  */
 import type { Routes } from './table.js';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compareEnvironments } from '../compare.js';
-import { HttpProblem, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { checkWindow, parseDoraQuery, readParams } from '../http/query.js';
 import { applicationPage } from '../pages/application.js';
 import { changesPage } from '../pages/changes-page.js';
@@ -20,8 +21,6 @@ import { doraPage } from '../pages/dora-page.js';
 import { comparePage } from '../pages/compare-page.js';
 import { recordHint } from '../pages/empty-state.js';
 import { environmentPage } from '../pages/environment.js';
-import { html } from '../pages/html.js';
-import { layout } from '../pages/layout.js';
 import { overviewPage } from '../pages/overview.js';
 import {
   appPageParams,
@@ -30,49 +29,14 @@ import {
   envPageParams,
   envSelectParams,
 } from '../validation/queries.js';
+import { defaultComparison, orderEnvironments } from '../stages.js';
 import type { RouteDeps } from './context.js';
 
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const MINUTE = 60_000;
 
 /** This server as the reader reached it, for the copy-paste lines of the empty states. */
 function originOf(ctx: Context): string {
   return `${ctx.protocol}://${ctx.host}`;
-}
-
-/** The pages' CSP, in place of the one every answer gets (app.ts), which loads nothing. */
-function secure(ctx: Context): void {
-  ctx.set('Content-Security-Policy', CSP);
-}
-
-/** Page errors as pages: a person gets a readable 400 or 404, with a way on. */
-async function asPage(ctx: Context, next: Next): Promise<void> {
-  try {
-    await next();
-  } catch (err) {
-    if (!(err instanceof HttpProblem) || err.status >= 500) throw err;
-    const details =
-      err.errors?.map((e) => `${e.path}: ${e.message}`).join('; ') ?? err.detail ?? '';
-    ctx.status = err.status;
-    ctx.type = 'text/html; charset=utf-8';
-    ctx.body = layout({
-      title: err.title,
-      nav: 'none',
-      body: html`<h1>${err.title}</h1>
-        <p class="lead">${details}</p>
-        ${ctx.state.hint ?? ''}
-        <p><a href="/">Back to the overview</a></p>`,
-    });
-  }
-  secure(ctx);
 }
 
 interface Asset {
@@ -107,11 +71,10 @@ export function pageRoutes(
 ): void {
   const assets = loadAssets();
 
-  /** Environments in display order: SVT_ENV_ORDER's first, then the rest as first seen. */
+  /** Environments in display order: SVT_ENV_ORDER's first, then by promotion stage (stages.ts). */
   async function orderedEnvs(): Promise<string[]> {
     const names = (await store.environments()).map((r) => r.name);
-    const listed = config.envOrder.filter((n) => names.includes(n));
-    return [...listed, ...names.filter((n) => !config.envOrder.includes(n))];
+    return orderEnvironments(names, config.envOrder);
   }
 
   const page = (ctx: Context, text: string) => {
@@ -122,7 +85,6 @@ export function pageRoutes(
   routes.get('/assets/:name', 'public', (ctx) => {
     const asset = assets.get(ctx.params.name ?? '');
     if (asset === undefined) throw notFound(`no asset ${JSON.stringify(ctx.params.name)}`);
-    secure(ctx);
     ctx.set('ETag', asset.etag);
     ctx.set('Cache-Control', 'no-cache');
     ctx.type = asset.type;
@@ -131,7 +93,7 @@ export function pageRoutes(
     else ctx.body = asset.body;
   });
 
-  routes.get('/', 'page', asPage, async (ctx) => {
+  routes.get('/', 'page', async (ctx) => {
     const envs = await orderedEnvs();
     const states = new Map(
       await Promise.all(envs.map(async (env) => [env, (await store.current(env)) ?? []] as const)),
@@ -140,12 +102,12 @@ export function pageRoutes(
   });
 
   // The selector's form without JavaScript: /env?name=prod -> /env/prod.
-  routes.get('/env', 'page', asPage, (ctx) => {
+  routes.get('/env', 'page', (ctx) => {
     const { name } = readParams(ctx, envSelectParams).query;
     ctx.redirect(`/env/${encodeURIComponent(name)}`);
   });
 
-  routes.get('/env/:env', 'page', asPage, async (ctx) => {
+  routes.get('/env/:env', 'page', async (ctx) => {
     const {
       path: { env },
       query: { at },
@@ -172,12 +134,14 @@ export function pageRoutes(
     );
   });
 
-  routes.get('/env/:env/changes', 'page', asPage, async (ctx) => {
+  routes.get('/env/:env/changes', 'page', async (ctx) => {
     const { path, query: q } = readParams(ctx, changesPageParams);
     const env = path.env;
-    // Default window: the seven days before its end (now, or until).
+    // Default window: the seven days before its end (now, or until), from
+    // the minute, so that its form shows what a person would write.
     const { until, cursor } = q;
-    const since = q.since ?? (until ?? Date.now()) - 7 * 24 * 3600 * 1000;
+    const since =
+      q.since ?? Math.floor(((until ?? Date.now()) - 7 * 24 * 60 * MINUTE) / MINUTE) * MINUTE;
     checkWindow(since, until);
     const filters = { env, since, until };
     const query = {
@@ -205,7 +169,7 @@ export function pageRoutes(
     );
   });
 
-  routes.get('/app/:app', 'page', asPage, async (ctx) => {
+  routes.get('/app/:app', 'page', async (ctx) => {
     const {
       path: { app },
       query: { env, status, cursor },
@@ -244,16 +208,16 @@ export function pageRoutes(
     );
   });
 
-  routes.get('/compare', 'page', asPage, async (ctx) => {
+  routes.get('/compare', 'page', async (ctx) => {
     const query = readParams(ctx, comparePageParams).query;
     let from = query.from ?? null;
     let to = query.to ?? null;
     const at = query.at;
     const envs = await orderedEnvs();
-    if (from === null && to === null && envs.length >= 2) {
+    const step = defaultComparison(envs, config.envOrder);
+    if (from === null && to === null && step !== null) {
       // The last promotion step by default: e.g. staging -> prod.
-      from = envs.at(-2) ?? null;
-      to = envs.at(-1) ?? null;
+      ({ from, to } = step);
     }
     if (from === null || to === null) {
       page(ctx, comparePage({ envs, comparison: null, from, to }));
@@ -278,7 +242,7 @@ export function pageRoutes(
     );
   });
 
-  routes.get('/dora', 'page', asPage, async (ctx) => {
+  routes.get('/dora', 'page', async (ctx) => {
     const { window, untilGiven } = parseDoraQuery(ctx, Date.now());
     const [envs, report] = await Promise.all([
       orderedEnvs(),

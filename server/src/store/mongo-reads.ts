@@ -66,6 +66,15 @@ export async function perApp(
   return docs.map(toDeployment);
 }
 
+/** One deployment by id (the `_id` index), or null. */
+export async function deployment(
+  { deployments }: MongoCollections,
+  id: string,
+): Promise<Deployment | null> {
+  const doc = await deployments.findOne({ _id: { $eq: id } });
+  return doc === null ? null : toDeployment(doc);
+}
+
 /** One page of history, newest first by (deployedAt, id), and the cursor of the next. */
 export async function history(
   { deployments }: MongoCollections,

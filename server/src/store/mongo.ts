@@ -179,6 +179,10 @@ export class MongoStore implements Store {
     return reads.history(await this.connect(), query);
   }
 
+  async deployment(id: string): Promise<Deployment | null> {
+    return reads.deployment(await this.connect(), id);
+  }
+
   async environments(): Promise<EnvironmentRow[]> {
     return reads.environments(await this.connect());
   }

@@ -105,6 +105,12 @@ export class LedgerReads {
     return this.texts(rows as SeqRow[]);
   }
 
+  /** The JSON text of the deployment with this id (16 bytes, sqlite-ids.ts), or null. */
+  docById(id: Buffer): string | null {
+    const row = this.s.seqById.get(id) as SeqRow | undefined;
+    return row === undefined ? null : (this.texts([row])[0] ?? null);
+  }
+
   /** The latest deployments of `env` that are not its current ones, by app. */
   attemptsDocs(env: string): string[] {
     return this.texts(this.s.attempts.all(env) as SeqRow[]);
@@ -330,6 +336,7 @@ function prepare(db: Database.Database) {
     exportDocs: db.prepare(`SELECT ${DOC_COLUMNS} FROM ledger d ${DOC_JOINS} ORDER BY d.seq`).raw(),
     dataVersion: db.prepare('PRAGMA data_version').pluck(),
     docBySeq: db.prepare(`SELECT ${DOC_COLUMNS} FROM ledger d ${DOC_JOINS} WHERE d.seq = ?`).raw(),
+    seqById: db.prepare('SELECT seq, rollback FROM ledger WHERE id = ?').raw(),
     envId: db.prepare('SELECT id FROM envs WHERE name = ?').pluck(),
     pairNames: db
       .prepare(

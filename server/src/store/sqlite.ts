@@ -35,6 +35,7 @@ import type {
 } from './types.js';
 import { SqliteAuth } from './sqlite-auth.js';
 import { LedgerReads } from './sqlite-reads.js';
+import { encodeId } from './sqlite-ids.js';
 import { ReaderPool } from './sqlite-reader-pool.js';
 import {
   appState,
@@ -151,6 +152,12 @@ export class SqliteStore implements Store {
   async history(query: HistoryQuery): Promise<HistoryResult> {
     const page = await this.read({ op: 'history', query });
     return { items: page.docs.map(parse), next: page.next };
+  }
+
+  async deployment(id: string): Promise<Deployment | null> {
+    // One row by the unique id index: as cheap as current state, so here.
+    const text = this.connection().docById(encodeId(id));
+    return text === null ? null : parse(text);
   }
 
   historyCsv(query: HistoryQuery): AsyncIterable<string> {

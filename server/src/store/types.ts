@@ -169,6 +169,8 @@ export interface Store {
    */
   attempts(env: string, at?: number): Promise<Deployment[]>;
   history(query: HistoryQuery): Promise<HistoryResult>;
+  /** One deployment by its id; null for an id never recorded (or pruned), or not an id at all. */
+  deployment(id: string): Promise<Deployment | null>;
   /**
    * Every deployment `query` matches from its cursor on, as CSV text
    * (csv.ts `csvPages`): the header, then one chunk per page of

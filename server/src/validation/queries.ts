@@ -96,6 +96,23 @@ export const changesParams: RouteParams<object, HistoryParams & { env: string; s
   }),
 };
 
+/** A deployment id in a path: a ULID, as the server makes them and import accepts. */
+export const DEPLOYMENT_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** `GET /api/v1/deployments/{id}` and `/deployments/{id}/changes`. */
+export const deploymentParams: RouteParams<{ id: string }, Record<string, never>> = {
+  path: pathOf({
+    id: J.string()
+      .pattern(DEPLOYMENT_ID)
+      .required()
+      .meta({
+        messages: { 'string.pattern.base': 'must be a deployment id: 26 characters, a ULID' },
+      })
+      .description("a deployment's id"),
+  }),
+  query: none,
+};
+
 /** Routes that take no query parameter: the catalogue lists and an application's state. */
 export const noParams: RouteParams<object, Record<string, never>> = {
   path: pathOf({}),
