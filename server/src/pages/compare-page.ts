@@ -2,6 +2,7 @@
 import type { CompareItem, Comparison } from '@svt/client';
 import { html, seg } from './html.js';
 import { layout, time } from './layout.js';
+import { fuzzyMatcher } from './fuzzy.js';
 import { envOptions, instantValue, textInput } from './selectors.js';
 
 /** A state in words, with the environments' names. */
@@ -26,9 +27,11 @@ export interface ComparePageData {
   comparison: Comparison | null;
   from: string | null;
   to: string | null;
+  /** Only the applications whose name matches `q` (fuzzy.ts), and with `diff` only those that differ. */
+  choices: { q: string; diff: boolean };
 }
 
-export function comparePage({ envs, comparison, from, to }: ComparePageData): string {
+export function comparePage({ envs, comparison, from, to, choices }: ComparePageData): string {
   const form = html`<form class="picker" method="get" action="/compare" data-autosubmit>
     <label for="from">From</label
     ><select id="from" name="from">
@@ -45,6 +48,27 @@ export function comparePage({ envs, comparison, from, to }: ComparePageData): st
       value: instantValue(comparison?.at ?? null),
       placeholder: 'now, or 2026-11-01T12:00Z',
     })}
+    <label for="filter">Filter applications</label>
+    <input
+      id="filter"
+      name="q"
+      type="search"
+      autocomplete="off"
+      placeholder="e.g. pay svc"
+      value="${choices.q}"
+      data-filter="compare"
+      data-server-q="${choices.q}"
+    />
+    <label class="check" for="diff"
+      ><input
+        type="checkbox"
+        id="diff"
+        name="diff"
+        value="1"
+        ${choices.diff ? html` checked` : ''}
+      />
+      Differences only</label
+    >
     <button type="submit">Compare</button>
   </form>`;
   if (comparison === null) {
@@ -58,10 +82,14 @@ export function comparePage({ envs, comparison, from, to }: ComparePageData): st
         </p>`,
     });
   }
-  const items = [...comparison.items].sort(
-    (a, b) => Number(a.state === 'same') - Number(b.state === 'same'),
-  );
-  const differing = items.filter((i) => i.state !== 'same').length;
+  const matches = fuzzyMatcher(choices.q);
+  const items = [...comparison.items]
+    .filter((i) => matches(i.app) && (!choices.diff || i.state !== 'same'))
+    .sort((a, b) => Number(a.state === 'same') - Number(b.state === 'same'));
+  const differing = comparison.items.filter((i) => i.state !== 'same').length;
+  const now = new URLSearchParams({ from: comparison.from, to: comparison.to });
+  if (choices.q !== '') now.set('q', choices.q);
+  if (choices.diff) now.set('diff', '1');
   return layout({
     title: `${comparison.from} → ${comparison.to}`,
     nav: 'compare',
@@ -72,12 +100,18 @@ export function comparePage({ envs, comparison, from, to }: ComparePageData): st
           ? ''
           : html`<p class="banner" role="status">
               As they were at ${time(comparison.at)}.
-              <a href="/compare?from=${seg(comparison.from)}&amp;to=${seg(comparison.to)}"
-                >Back to now</a
-              >
+              <a href="/compare?${now.toString()}">Back to now</a>
             </p>`
       }
-      <p class="count">${differing} of ${items.length} applications differ.</p>
+      <p class="count" aria-live="polite">
+        ${differing} of ${comparison.items.length} applications differ. Shown:
+        <span data-count="compare">${items.length}</span
+        >${choices.q === '' ? '' : html`, matching “${choices.q}”`}${choices.diff ? ', differences only' : ''}<span
+          data-hint="compare"
+          hidden
+          >; press Enter to search all</span
+        >.
+      </p>
       <div class="scroll">
         <table id="compare">
           <caption class="sr-only">
