@@ -107,11 +107,11 @@ export const MATRIX_ENVS = [
  * promotion path leaves them: an environment runs the version of the one
  * before it or an older one (a third of the cells lag one version), and 1
  * application in 20 is missing from each environment after the first. At
- * 1,000 x 20: 20,000 cells, 40,000 deployments, over the last 90 days.
+ * 1,000 x 20: 20,000 cells, 40,000 deployments, over the 90 days before
+ * `now` (epoch ms).
  */
-export function seedMatrix(path, apps, envs) {
+export function seedMatrix(path, apps, envs, now = Date.now()) {
   const names = MATRIX_ENVS.slice(0, envs);
-  const now = Date.now();
   const day = 24 * 3600e3;
   const cells = [];
   for (let a = 0; a < apps; a++) {

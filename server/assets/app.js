@@ -73,6 +73,29 @@ function setUpAges() {
   }
 }
 
+/** Later rows shown per task, one task a frame, right after the page's first frame. */
+const LATER_ROWS_PER_TASK = 200;
+
+/**
+ * The overview's rows after its first ones (class `later`: overview.ts
+ * FIRST_ROWS), which the page's load does not lay out: shown a few hundred
+ * a frame once the first frame is drawn, so that the whole table is there
+ * (to scroll, find in the page, or read with a screen reader) about a
+ * second later, while the page already answers.
+ */
+function setUpLaterRows() {
+  for (const table of document.querySelectorAll('table.matrix')) {
+    const later = [...table.querySelectorAll('tbody tr.later')];
+    let next = 0;
+    const step = () => {
+      const end = Math.min(later.length, next + LATER_ROWS_PER_TASK);
+      for (; next < end; next++) later[next].classList.remove('later');
+      if (next < later.length) requestAnimationFrame(() => setTimeout(step, 0));
+    };
+    if (later.length > 0) requestAnimationFrame(() => setTimeout(step, 0));
+  }
+}
+
 /**
  * GET forms submit a tidy address: empty fields left out (the server takes
  * them as absent), a parameter given by several checkboxes as one
@@ -127,9 +150,9 @@ function withParam(name, value) {
 }
 
 /** Rows changed in a keystroke's own task: at least enough to fill a tall window with the right ones. */
-const FIRST_ROWS = 80;
+const FIRST_ROWS = 50;
 /** Rows changed per later task, until the whole table agrees with the filter. */
-const ROWS_PER_TASK = 150;
+const ROWS_PER_TASK = 100;
 
 /**
  * Filter as you type. Each row's name is read once into an index, and a
@@ -160,9 +183,12 @@ function setUpFilters() {
     let next = 0;
     let generation = 0;
     const change = (i) => {
-      if (wanted[i] === shown[i]) return;
-      rows[i].hidden = !wanted[i];
-      shown[i] = wanted[i];
+      if (wanted[i] !== shown[i]) {
+        rows[i].hidden = !wanted[i];
+        shown[i] = wanted[i];
+      }
+      // A row setUpLaterRows has not shown yet, shown now that the filter wants it.
+      if (wanted[i] && rows[i].classList.contains('later')) rows[i].classList.remove('later');
     };
     const rest = (gen) => {
       if (gen !== generation) return;
@@ -236,6 +262,7 @@ function setUpSelectors() {
 }
 
 renderTimes();
+setUpLaterRows();
 setUpAges();
 setUpFilters();
 setUpForms();

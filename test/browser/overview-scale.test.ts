@@ -34,12 +34,23 @@ async function open(path: string): Promise<{ page: Page; problems: string[] }> {
 
 const shownRows = (page: Page) =>
   page.locator('#matrix tbody tr:not([hidden]) th a').allTextContents();
+/** Polls `check` every 50 ms, up to 10 s (a page's own waits need eval, which its CSP forbids). */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`waited 10 s for ${what}`);
+}
 /** Waits until the rows the filter defers (below the window) agree with it too. */
 const settled = (page: Page, count: number) =>
-  page.waitForFunction(
-    (n) => document.querySelectorAll('#matrix tbody tr:not([hidden])').length === n,
-    count,
+  until(
+    async () => (await page.locator('#matrix tbody tr:not([hidden])').count()) === count,
+    `${count} rows shown`,
   );
+/** Waits until app.js has shown the rows the page's load leaves for later (overview.ts FIRST_ROWS). */
+const allShown = (page: Page) =>
+  until(async () => (await page.locator('#matrix tbody tr.later').count()) === 0, 'every row');
 
 /** The 28 names of app-0000..app-0999 that `app-012` finds: a 1, then a 2, in the last three digits. */
 const APP_012 = [
@@ -59,6 +70,7 @@ describe('the overview of 1,000 applications in 20 environments', () => {
       const r = el.getBoundingClientRect();
       return { left: r.left + el.clientLeft, top: r.top + el.clientTop, height: el.clientHeight };
     });
+    await allShown(page);
     const prodHeader = page.locator('#matrix tr.envs th', { hasText: 'prod-us-1' });
     const before = await prodHeader.boundingBox();
     await box.evaluate((el) => {
@@ -75,9 +87,9 @@ describe('the overview of 1,000 applications in 20 environments', () => {
     // A row in the middle of the box: its name at the box's left edge, its first cells
     // scrolled away under it; and what is drawn there is the name, not a cell.
     const middle = frame.top + frame.height / 2;
-    const seen = await page.evaluate(
-      ({ x, y }) => {
-        const hit = document.elementFromPoint(x, y);
+    const seen = await box.evaluate(
+      (el, { x, y }) => {
+        const hit = el.ownerDocument.elementFromPoint(x, y);
         const th = hit?.closest('th[scope="row"]');
         const row = th?.parentElement;
         const td = row?.querySelector('td');
@@ -92,8 +104,8 @@ describe('the overview of 1,000 applications in 20 environments', () => {
     expect(seen.name).toMatch(/^app-0[3-4]\d\d$/); // 12,000 px down: rows of about 35 px
     expect(Math.abs(seen.nameLeft - frame.left)).toBeLessThanOrEqual(1);
     expect(seen.cellLeft).toBeLessThan(frame.left - 600);
-    const top = await page.evaluate(
-      ({ x, y }) => document.elementFromPoint(x, y)?.closest('thead') !== null,
+    const top = await box.evaluate(
+      (el, { x, y }) => el.ownerDocument.elementFromPoint(x, y)?.closest('thead') !== null,
       { x: frame.left + 400, y: frame.top + 5 },
     );
     expect(top).toBe(true);
@@ -107,7 +119,7 @@ describe('the overview of 1,000 applications in 20 environments', () => {
     const stages = await page
       .locator('#matrix tr.stages th[scope="colgroup"]')
       .evaluateAll((ths) =>
-        ths.map((th) => [th.textContent, (th as HTMLTableCellElement).colSpan]),
+        ths.map((th) => [th.textContent, Number(th.getAttribute('colspan') ?? 1)]),
       );
     expect(stages).toEqual([
       ['dev', 2],
@@ -140,6 +152,7 @@ describe('the overview of 1,000 applications in 20 environments', () => {
       page.waitForURL(/\/\?diff=1$/),
       page.getByRole('button', { name: 'Show' }).click(),
     ]);
+    await allShown(page);
     const rows = await shownRows(page);
     expect(rows).toEqual(Array.from({ length: 100 }, (_, k) => appName(k * 10)));
     expect(await page.locator('[data-count="matrix"]').textContent()).toBe('100');
@@ -207,20 +220,32 @@ describe('the overview of 1,000 applications in 20 environments', () => {
     const last = page.locator('#matrix tbody tr').last().locator('td time');
     expect(await last.count()).toBe(0);
     const box = page.locator('.matrix-scroll');
+    await allShown(page);
     await box.focus();
     await page.keyboard.press('End');
-    await page.waitForFunction(
-      () => (document.querySelector('.matrix-scroll')?.scrollTop ?? 0) > 30_000,
+    await until(
+      async () => (await box.evaluate((el) => el.scrollTop)) > 30_000,
+      'scrolled to the end',
     );
     await last.first().waitFor();
     expect(await last.count()).toBe(20);
     const unlabelled = await page
       .locator('form.view input, form.view select')
-      .evaluateAll(
-        (els) => els.filter((el) => (el as HTMLInputElement).labels?.length === 0).length,
-      );
+      .evaluateAll((els) => els.filter((el) => el.labels?.length === 0).length);
     expect(unlabelled).toBe(0);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  test('without JavaScript every row is displayed with the page', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(svt().url + '/');
+    const rows = page.locator('#matrix tbody tr');
+    expect(await rows.count()).toBe(1000);
+    // Displayed: a row has a box (app.css keeps the later ones out of the load; noscript.css not).
+    expect((await rows.last().boundingBox())?.height).toBeGreaterThan(10);
+    expect(await rows.nth(60).getAttribute('class')).toBe('later');
+    await context.close();
   });
 });

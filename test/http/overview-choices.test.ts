@@ -75,7 +75,7 @@ describe('the overview', () => {
     // One <colgroup> per group after the application's, each as wide as its group.
     expect(
       [...page.matchAll(/<colgroup[^>]*>((?:<col[^>]*>)+)<\/colgroup>/g)].map(
-        (m) => m[1]?.split('<col').length - 1,
+        (m) => (m[1] ?? '').split('<col').length - 1,
       ),
     ).toEqual([1, 1, 1, 2, 1]);
     expect(page).toContain('<th scope="col" class="app" rowspan="2">Application</th>');

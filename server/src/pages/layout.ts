@@ -43,6 +43,7 @@ export function layout({
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/app.css" />
         <script src="/assets/app.js" defer></script>
+        <noscript><link rel="stylesheet" href="/assets/noscript.css" /></noscript>
         ${styles.map((name) => html`<link rel="stylesheet" href="/assets/${name}" />`)}
         ${scripts.map((name) => html`<script src="/assets/${name}" defer></script>`)}
       </head>

@@ -39,6 +39,15 @@ export interface OverviewData {
   origin: string;
 }
 
+/**
+ * Rows laid out with the page; the others (class `later`) are not displayed
+ * until app.js shows them, right after the first frame, a few hundred at a
+ * time, or as they are scrolled to: at 1,000 x 20 the whole table was most
+ * of Chromium's load (about 0.7 s of its main thread's CPU here). Without
+ * JavaScript, noscript.css displays them all at once.
+ */
+export const FIRST_ROWS = 60;
+
 // Cells are written as plain strings, their values escaped by escapeHtml:
 // 20,000 of them through the html`` tag cost the server as much again.
 function cell({ deployment: d, waiting }: MatrixCell): string {
@@ -53,7 +62,7 @@ function cell({ deployment: d, waiting }: MatrixCell): string {
  * screen readers (once per row, where a note in each marked cell made
  * Chromium's load of the page a third slower), then its cells.
  */
-function row(envs: readonly string[], { app, cells }: MatrixRow): string {
+function row(envs: readonly string[], { app, cells }: MatrixRow, later: boolean): string {
   const waiting = cells.flatMap(({ waiting: w }, i) =>
     w === null ? [] : [`${envs[i] ?? ''} (${w.env} runs ${w.version})`],
   );
@@ -62,7 +71,7 @@ function row(envs: readonly string[], { app, cells }: MatrixRow): string {
       ? ''
       : `<span class="sr-only">; waiting to be promoted: ${escapeHtml(waiting.join(', '))}</span>`;
   const name = escapeHtml(app);
-  return `<tr data-search="${name}"><th scope="row"><a href="/app/${escapeHtml(seg(app))}">${name}</a>${note}</th>${cells.map(cell).join('')}</tr>\n`;
+  return `<tr data-search="${name}"${later ? ' class="later"' : ''}><th scope="row"><a href="/app/${escapeHtml(seg(app))}">${name}</a>${note}</th>${cells.map(cell).join('')}</tr>\n`;
 }
 
 /**
@@ -142,7 +151,7 @@ export function overviewPage(data: OverviewData): string {
               </caption>
               ${new Html(head(stageGroups(envs), envs, at))}
               <tbody>
-                ${new Html(rows.map((r) => row(envs, r)).join(''))}
+                ${new Html(rows.map((r, i) => row(envs, r, i >= FIRST_ROWS)).join(''))}
               </tbody>
             </table>
           </div>`;

@@ -54,6 +54,7 @@ function loadAssets(): Map<string, Asset> {
   const uplot = pathToFileURL(dirname(createRequire(import.meta.url).resolve('uplot')) + '/');
   for (const [name, type, from] of [
     ['app.css', 'text/css; charset=utf-8', new URL('app.css', dir)],
+    ['noscript.css', 'text/css; charset=utf-8', new URL('noscript.css', dir)],
     ['app.js', 'text/javascript; charset=utf-8', new URL('app.js', dir)],
     ['dora.js', 'text/javascript; charset=utf-8', new URL('dora.js', dir)],
     ['favicon.svg', 'image/svg+xml', new URL('favicon.svg', dir)],
