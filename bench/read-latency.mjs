@@ -12,11 +12,21 @@ const WARMUP_GETS = 10;
 /**
  * Sorted latencies (ms) of `count` GETs of `url`. With `writeBefore` (a URL
  * and a function giving a JSON body), each GET follows a POST of that body
- * on the same connection, and only the GETs are counted.
+ * on the same connection, and only the GETs are counted. `headers` ("Name:
+ * value" lines) go with every GET, e.g. an Accept-Encoding: curl saves the
+ * answer as it comes, compressed or not.
  */
-export function readLatencies(url, count, writeBefore) {
+export function readLatencies(url, count, writeBefore, headers = []) {
   const transfers = [];
-  for (let i = 0; i < WARMUP_GETS; i++) transfers.push(['-o', '/dev/null', '-w', 'warm\\n', url]);
+  const get = (write) => [
+    ...headers.flatMap((h) => ['-H', h]),
+    '-o',
+    '/dev/null',
+    '-w',
+    write,
+    url,
+  ];
+  for (let i = 0; i < WARMUP_GETS; i++) transfers.push(get('warm\\n'));
   for (let i = 0; i < count; i++) {
     if (writeBefore) {
       transfers.push([
@@ -29,7 +39,7 @@ export function readLatencies(url, count, writeBefore) {
         writeBefore.url,
       ]);
     }
-    transfers.push(['-o', '/dev/null', '-w', 'get %{time_total}\\n', url]);
+    transfers.push(get('get %{time_total}\\n'));
   }
   const args = [
     '--silent',

@@ -73,6 +73,70 @@ export function seedLikeTheSeed(path, total) {
   }));
 }
 
+/**
+ * The twenty environments of the matrix benchmark, as a company names them:
+ * several per promotion stage (regions, a second dev), and two that say no
+ * stage, in the order a first deployment reaches them.
+ */
+export const MATRIX_ENVS = [
+  'dev',
+  'dev-2',
+  'test',
+  'test-perf',
+  'qa',
+  'qa-eu',
+  'qa-us',
+  'staging',
+  'staging-eu',
+  'staging-us',
+  'uat',
+  'preprod',
+  'prod-eu-1',
+  'prod-eu-2',
+  'prod-us-1',
+  'prod-us-2',
+  'prod-ap-1',
+  'prod-ap-2',
+  'sandbox',
+  'k8s-lab',
+];
+
+/**
+ * `apps` applications in the first `envs` of MATRIX_ENVS, two successes per
+ * application and environment (the one before, then the current one), as a
+ * promotion path leaves them: an environment runs the version of the one
+ * before it or an older one (a third of the cells lag one version), and 1
+ * application in 20 is missing from each environment after the first. At
+ * 1,000 x 20: 20,000 cells, 40,000 deployments, over the 90 days before
+ * `now` (epoch ms).
+ */
+export function seedMatrix(path, apps, envs, now = Date.now()) {
+  const names = MATRIX_ENVS.slice(0, envs);
+  const day = 24 * 3600e3;
+  const cells = [];
+  for (let a = 0; a < apps; a++) {
+    let minor = 10 + (a % 7);
+    names.forEach((env, e) => {
+      if (e > 0 && (a * 7 + e * 13) % 20 === 0) return;
+      if ((a + e) % 3 === 0 && minor > 0) minor -= 1;
+      cells.push({ env, app: `service-${String(a).padStart(4, '0')}`, minor, a, e });
+    });
+  }
+  return seed(path, cells.length * 2, (i) => {
+    const c = cells[i >> 1];
+    const first = (i & 1) === 0;
+    return {
+      ...EMPTY,
+      repository: null,
+      env: c.env,
+      app: c.app,
+      version: `2.${first ? c.minor : c.minor + 1}.${c.a % 10}`,
+      status: 'success',
+      deployedAt: now - ((c.a * 37 + c.e * 101) % 90) * day - (first ? 7 * day : 0) - 3600e3,
+    };
+  });
+}
+
 /** Seeds `total` deployments made by `make(i)`, each claimed by `claimOf(i)` (an idempotency claim) if given. */
 function seed(path, total, make, claimOf = () => undefined) {
   const started = performance.now();

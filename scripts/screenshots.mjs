@@ -2,37 +2,44 @@
 // shows them, from fixed data and a fixed clock (the browser's, and data
 // recorded with fixed instants), so the images change only when the pages do.
 // Needs Debian's chromium (or SVT_TEST_CHROMIUM pointing at one).
+/* global document -- in the functions page.evaluate runs in the page */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { seedMatrix } from '../bench/seed.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'svt-screenshots-'));
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const HOUR = 3600e3;
 
-const server = spawn(process.execPath, [join(root, 'server', 'bin', 'svt-server.js')], {
-  env: {
-    PATH: process.env.PATH,
-    SVT_PORT: '0',
-    SVT_DB: join(work, 'svt.db'),
-    SVT_ENV_ORDER: 'dev,staging,prod',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const port = await new Promise((resolve, reject) => {
-  let out = '';
-  server.stdout.on('data', (c) => {
-    out += c;
-    const m = /"port":(\d+)/.exec(out);
-    if (m) resolve(Number(m[1]));
+/** A server on `db` (more settings in `env`) and its port, once it logs it. */
+async function serve(db, env = {}) {
+  const server = spawn(process.execPath, [join(root, 'server', 'bin', 'svt-server.js')], {
+    env: { PATH: process.env.PATH, SVT_PORT: '0', SVT_DB: db, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-});
-const url = `http://127.0.0.1:${port}`;
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (c) => {
+      out += c;
+      const m = /"port":(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { server, url: `http://127.0.0.1:${port}` };
+}
+
+const { server, url } = await serve(join(work, 'svt.db'), { SVT_ENV_ORDER: 'dev,staging,prod' });
+// The overview at scale: 1,000 applications in 20 environments, written
+// straight into a file (as the benchmark does), dated before NOW.
+const scaleDb = join(work, 'scale.db');
+seedMatrix(scaleDb, 1000, 20, NOW);
+const scale = await serve(scaleDb);
 
 // [env, app, version, hours before NOW, status, actor]
 const DATA = [
@@ -55,6 +62,12 @@ const DATA = [
   ['staging', 'web', '7.1.0', 22, 'success', 'frank'],
   ['dev', 'web', '7.2.0', 4, 'success', 'frank'],
   ['dev', 'notifications', '0.3.0', 9, 'success', 'grace'],
+  // A second production region: prod-eu, grouped with prod under its stage.
+  ['prod-eu', 'api-gateway', '2.15.1', 25, 'success', 'alice'],
+  ['prod-eu', 'billing', '1.8.3', 390, 'success', 'carol'],
+  ['prod-eu', 'payment-service', '4.2.0', 290, 'success', 'dave'],
+  ['prod-eu', 'search', 'a1b2c3d', 11, 'success', 'erin'],
+  ['prod-eu', 'web', '7.1.0', 19, 'success', 'frank'],
 ];
 // A month of earlier prod history for the DORA page: all older than each
 // app's current deployment above, so that the other pages stay as they were.
@@ -113,12 +126,25 @@ try {
   await page.clock.setFixedTime(NOW);
   for (const [name, path] of [
     ['overview', '/'],
+    ['overview-scale', '/'],
     ['environment', '/env/prod'],
     ['application', '/app/payment-service'],
     ['compare', '/compare'],
     ['dora', '/dora?env=prod&window=30d&until=2026-06-01T12:00:00Z'],
   ]) {
-    await page.goto(url + path);
+    await page.goto((name === 'overview-scale' ? scale.url : url) + path);
+    if (name === 'overview-scale') {
+      // Scrolled into the middle, both ways: the names and the header rows stay.
+      await page.locator('.matrix-scroll').evaluate((el) => {
+        el.scrollTop = 4000;
+        el.scrollLeft = 700;
+      });
+    }
+    // The ages app.js writes as rows come into view.
+    await page.waitForFunction(
+      () => !document.querySelector('table[data-ages]') || document.querySelector('td time'),
+    );
+    await page.waitForTimeout(100);
     // The DORA page whole, charts and per-app table; the others as a first screen.
     await page.screenshot({ path: join(root, 'docs', `${name}.png`), fullPage: name === 'dora' });
     console.log(`docs/${name}.png`);
@@ -126,5 +152,6 @@ try {
 } finally {
   await browser.close();
   server.kill('SIGTERM');
+  scale.server.kill('SIGTERM');
   rmSync(work, { recursive: true, force: true });
 }

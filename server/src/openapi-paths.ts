@@ -21,6 +21,7 @@ import {
   comparePageParams,
   doraParams,
   envPageParams,
+  overviewPageParams,
   envSelectParams,
   environmentParams,
   historyParams,
@@ -295,10 +296,15 @@ export const paths: Record<string, Json> = {
       '404': problem('no such asset'),
     },
   ),
-  '/': get('Overview: every application in every environment', 'pages', [], {
-    '200': html(),
-    ...PAGE_ERRORS,
-  }),
+  '/': get(
+    'Overview: every application in every environment, or those chosen; now or at a past instant',
+    'pages',
+    parameters(overviewPageParams),
+    {
+      '200': html(),
+      ...PAGE_ERRORS,
+    },
+  ),
   '/env': get('Environment selector target', 'pages', parameters(envSelectParams), {
     ...PAGE_ERRORS,
     '302': { description: 'to /env/{name}' },

@@ -142,7 +142,8 @@ describe('text inputs are as wide as their placeholder and their value', () => {
   ])('%s', async (path) => {
     const { page, problems } = await visitor();
     await page.goto(open.url + path);
-    const inputs = await page.locator('input:not([type="hidden"])').evaluateAll((els) => {
+    const text = 'input:not([type="hidden"]):not([type="checkbox"])';
+    const inputs = await page.locator(text).evaluateAll((els) => {
       const doc = els[0]?.ownerDocument;
       const measure = doc?.createElement('canvas').getContext('2d');
       return els.map((input) => {

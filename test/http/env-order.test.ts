@@ -31,14 +31,14 @@ const options = (page: string, id: string) => {
   const select = page.slice(page.indexOf(`<select id="${id}"`)).split('</select>')[0] ?? '';
   return [...select.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
 };
-/** The overview's cells of one app's row, each as [class, title]. */
-const cells = (page: string, app: string) => {
-  const row = page.slice(page.indexOf(`<tr data-search="${app}">`)).split('</tr>')[0] ?? '';
-  return [...row.matchAll(/<td\s*(?:class="([^"]*)")?\s*(?:title="([^"]*)")?/g)].map((m) => [
-    m[1] ?? '',
-    m[2] ?? '',
-  ]);
-};
+const rowOf = (page: string, app: string) =>
+  page.slice(page.indexOf(`<tr data-search="${app}">`)).split('</tr>')[0] ?? '';
+/** The classes of the overview's cells of one app's row. */
+const cells = (page: string, app: string) =>
+  [...rowOf(page, app).matchAll(/<td(?: class="([^"]*)")?/g)].map((m) => m[1] ?? '');
+/** What the row's header says to screen readers of its marks. */
+const note = (page: string, app: string) =>
+  /<span class="sr-only">([^<]*)<\/span><\/th>/.exec(rowOf(page, app))?.[1] ?? '';
 
 describe('without SVT_ENV_ORDER', () => {
   let t: TestApp;
@@ -100,31 +100,30 @@ describe('without SVT_ENV_ORDER', () => {
       'A cell is not marked when the environment to its left does not run the app.',
     );
     // api: dev 1.1.0, qa 1.0.0 (marked), staging, prod, prod-eu 1.0.0, sandbox 1.0.0.
-    expect(cells(page, 'api')).toEqual([
-      ['', ''],
-      ['differs', 'dev runs 1.1.0'],
-      ['', ''],
-      ['', ''],
-      ['', ''],
-      ['', ''],
-    ]);
+    expect(cells(page, 'api')).toEqual(['', 'differs', '', '', '', '']);
+    expect(note(page, 'api')).toBe('; waiting to be promoted: qa (dev runs 1.1.0)');
     // new: dev only; qa lacks it (marked); staging lacks it after qa's gap (not marked).
-    expect(cells(page, 'new')).toEqual([
-      ['', ''],
-      ['empty differs', 'dev runs 0.1.0'],
-      ['empty', ''],
-      ['empty', ''],
-      ['empty', ''],
-      ['empty', ''],
-    ]);
+    expect(cells(page, 'new')).toEqual(['', 'empty differs', 'empty', 'empty', 'empty', 'empty']);
+    expect(note(page, 'new')).toBe('; waiting to be promoted: qa (dev runs 0.1.0)');
     // legacy: prod only; nothing to its left runs it, so prod is not marked; prod-eu lacks it.
     expect(cells(page, 'legacy')).toEqual([
-      ['empty', ''],
-      ['empty', ''],
-      ['empty', ''],
-      ['', ''],
-      ['empty differs', 'prod runs 9.0.0'],
-      ['empty', ''],
+      'empty',
+      'empty',
+      'empty',
+      '',
+      'empty differs',
+      'empty',
+    ]);
+    expect(note(page, 'legacy')).toBe('; waiting to be promoted: prod-eu (prod runs 9.0.0)');
+    // Each cell's title is the instant of its deployment, to the minute (api was recorded
+    // first in prod, dev, prod-eu, staging, sandbox, qa: minutes 0 to 5).
+    expect([...rowOf(page, 'api').matchAll(/title="([^"]*)"/g)].map((m) => m[1])).toEqual([
+      '2026-01-01T00:01Z',
+      '2026-01-01T00:05Z',
+      '2026-01-01T00:03Z',
+      '2026-01-01T00:00Z',
+      '2026-01-01T00:02Z',
+      '2026-01-01T00:04Z',
     ]);
   });
 });

@@ -19,13 +19,20 @@ import {
 
 /**
  * The query string's values, one each: a repeated parameter is refused
- * rather than silently picking one, and so is one named `__proto__`, which
- * no route knows and which a copy of the object would turn into a prototype.
+ * rather than silently picking one, unless the route takes it as a list
+ * (`lists`: its values joined with commas); and so is one named
+ * `__proto__`, which no route knows and which a copy of the object would
+ * turn into a prototype.
  */
-function queryValues(ctx: Context, errors: FieldError[]): Record<string, string> {
+function queryValues(
+  ctx: Context,
+  errors: FieldError[],
+  lists: readonly string[],
+): Record<string, string> {
   const entries: [string, string][] = [];
   for (const [name, value] of Object.entries(ctx.query)) {
-    if (Array.isArray(value)) errors.push({ path: name, message: 'must be given once' });
+    if (Array.isArray(value) && lists.includes(name)) entries.push([name, value.join(',')]);
+    else if (Array.isArray(value)) errors.push({ path: name, message: 'must be given once' });
     else if (name === '__proto__') errors.push({ path: name, message: 'is not a known parameter' });
     else if (value !== undefined) entries.push([name, value]);
   }
@@ -40,7 +47,7 @@ function queryValues(ctx: Context, errors: FieldError[]): Record<string, string>
 export function readParams<P, Q>(ctx: Context, route: RouteParams<P, Q>): { path: P; query: Q } {
   const errors: FieldError[] = [];
   const path = verdict(route.path, { ...ctx.params });
-  const values = queryValues(ctx, errors);
+  const values = queryValues(ctx, errors, route.lists ?? []);
   const query = verdict(route.query, values, { convert: true, errors });
   if (!path.ok || !query.ok) {
     throw validationProblem([...(path.ok ? [] : path.errors), ...(query.ok ? [] : query.errors)]);

@@ -4,6 +4,7 @@ import type { ForgeHosts } from '../forges.js';
 import { waitingAnchor } from './commit-links.js';
 import { html, seg } from './html.js';
 import { layout, time } from './layout.js';
+import { fuzzyMatcher } from './fuzzy.js';
 import { envOptions, instantValue, textInput } from './selectors.js';
 import { counted } from '../words.js';
 
@@ -31,6 +32,8 @@ export interface ComparePageData {
   to: string | null;
   /** The forges commits link to (config.forges). */
   forges: ForgeHosts;
+  /** Only the applications whose name matches `q` (fuzzy.ts), and with `diff` only those that differ. */
+  choices: { q: string; diff: boolean };
 }
 
 /** The commits one side runs and the other not yet, as a link, for a row that differs. */
@@ -40,7 +43,14 @@ function commitsCell(i: CompareItem, from: string, to: string, forges: ForgeHost
   return '';
 }
 
-export function comparePage({ envs, comparison, from, to, forges }: ComparePageData): string {
+export function comparePage({
+  envs,
+  comparison,
+  from,
+  to,
+  forges,
+  choices,
+}: ComparePageData): string {
   const form = html`<form class="picker" method="get" action="/compare" data-autosubmit>
     <label for="from">From</label
     ><select id="from" name="from">
@@ -57,6 +67,27 @@ export function comparePage({ envs, comparison, from, to, forges }: ComparePageD
       value: instantValue(comparison?.at ?? null),
       placeholder: 'now, or 2026-11-01T12:00Z',
     })}
+    <label for="filter">Filter applications</label>
+    <input
+      id="filter"
+      name="q"
+      type="search"
+      autocomplete="off"
+      placeholder="e.g. pay svc"
+      value="${choices.q}"
+      data-filter="compare"
+      data-server-q="${choices.q}"
+    />
+    <label class="check" for="diff"
+      ><input
+        type="checkbox"
+        id="diff"
+        name="diff"
+        value="1"
+        ${choices.diff ? html` checked` : ''}
+      />
+      Differences only</label
+    >
     <button type="submit">Compare</button>
   </form>`;
   if (comparison === null) {
@@ -70,10 +101,14 @@ export function comparePage({ envs, comparison, from, to, forges }: ComparePageD
         </p>`,
     });
   }
-  const items = [...comparison.items].sort(
-    (a, b) => Number(a.state === 'same') - Number(b.state === 'same'),
-  );
-  const differing = items.filter((i) => i.state !== 'same').length;
+  const matches = fuzzyMatcher(choices.q);
+  const items = [...comparison.items]
+    .filter((i) => matches(i.app) && (!choices.diff || i.state !== 'same'))
+    .sort((a, b) => Number(a.state === 'same') - Number(b.state === 'same'));
+  const differing = comparison.items.filter((i) => i.state !== 'same').length;
+  const now = new URLSearchParams({ from: comparison.from, to: comparison.to });
+  if (choices.q !== '') now.set('q', choices.q);
+  if (choices.diff) now.set('diff', '1');
   return layout({
     title: `${comparison.from} → ${comparison.to}`,
     nav: 'compare',
@@ -84,14 +119,18 @@ export function comparePage({ envs, comparison, from, to, forges }: ComparePageD
           ? ''
           : html`<p class="banner" role="status">
               As they were at ${time(comparison.at)}.
-              <a href="/compare?from=${seg(comparison.from)}&amp;to=${seg(comparison.to)}"
-                >Back to now</a
-              >
+              <a href="/compare?${now.toString()}">Back to now</a>
             </p>`
       }
-      <p class="count">
-        ${differing} of ${counted(items.length, 'application')}
-        ${differing === 1 ? 'differs' : 'differ'}.
+      <p class="count" aria-live="polite">
+        ${differing} of ${counted(comparison.items.length, 'application')}
+        ${differing === 1 ? 'differs' : 'differ'}. Shown:
+        <span data-count="compare">${items.length}</span
+        >${choices.q === '' ? '' : html`, matching “${choices.q}”`}${choices.diff ? ', differences only' : ''}<span
+          data-hint="compare"
+          hidden
+          >; press Enter to search all</span
+        >.
       </p>
       <div class="scroll">
         <table id="compare">

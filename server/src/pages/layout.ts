@@ -9,6 +9,12 @@ export interface PageOptions {
   /** Page-specific assets under /assets, loaded after app.css and app.js. */
   styles?: string[];
   scripts?: string[];
+  /**
+   * The page fills the window and its `.matrix-scroll` box scrolls inside
+   * it, both ways, so that a table's sticky header row and first column
+   * stay in view (the overview). Default false: the page scrolls.
+   */
+  fill?: boolean;
 }
 
 /** A `<time>` with ISO in the markup; app.js renders it in the reader's locale and zone. */
@@ -17,7 +23,14 @@ export function time(iso: string, style: 'age' | 'datetime' = 'datetime'): Html 
   return html`<time datetime="${iso}" data-style="${style}" title="${iso}">${fallback}</time>`;
 }
 
-export function layout({ title, nav, body, styles = [], scripts = [] }: PageOptions): string {
+export function layout({
+  title,
+  nav,
+  body,
+  styles = [],
+  scripts = [],
+  fill = false,
+}: PageOptions): string {
   const link = (href: string, name: PageOptions['nav'], label: string) =>
     html`<a href="${href}" ${nav === name ? html` aria-current="page"` : ''}>${label}</a>`;
   return html`<!doctype html>
@@ -30,10 +43,11 @@ export function layout({ title, nav, body, styles = [], scripts = [] }: PageOpti
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/app.css" />
         <script src="/assets/app.js" defer></script>
+        <noscript><link rel="stylesheet" href="/assets/noscript.css" /></noscript>
         ${styles.map((name) => html`<link rel="stylesheet" href="/assets/${name}" />`)}
         ${scripts.map((name) => html`<script src="/assets/${name}" defer></script>`)}
       </head>
-      <body>
+      <body ${fill ? html` class="fill"` : ''}>
         <header class="top">
           <a class="brand" href="/">SVT</a>
           <nav aria-label="Main">

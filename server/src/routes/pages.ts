@@ -28,7 +28,9 @@ import {
   comparePageParams,
   envPageParams,
   envSelectParams,
+  overviewPageParams,
 } from '../validation/queries.js';
+import { chooseEnvironments } from '../pages/overview-view.js';
 import { defaultComparison, orderEnvironments } from '../stages.js';
 import type { RouteDeps } from './context.js';
 
@@ -52,6 +54,7 @@ function loadAssets(): Map<string, Asset> {
   const uplot = pathToFileURL(dirname(createRequire(import.meta.url).resolve('uplot')) + '/');
   for (const [name, type, from] of [
     ['app.css', 'text/css; charset=utf-8', new URL('app.css', dir)],
+    ['noscript.css', 'text/css; charset=utf-8', new URL('noscript.css', dir)],
     ['app.js', 'text/javascript; charset=utf-8', new URL('app.js', dir)],
     ['dora.js', 'text/javascript; charset=utf-8', new URL('dora.js', dir)],
     ['favicon.svg', 'image/svg+xml', new URL('favicon.svg', dir)],
@@ -94,11 +97,23 @@ export function pageRoutes(
   });
 
   routes.get('/', 'page', async (ctx) => {
-    const envs = await orderedEnvs();
+    const { q, stage = [], env = [], diff, at } = readParams(ctx, overviewPageParams).query;
+    const all = await orderedEnvs();
+    // Only the chosen environments are read: a view of prod is a fraction of the work.
+    const { shown, unknown } = chooseEnvironments(all, stage, env);
     const states = new Map(
-      await Promise.all(envs.map(async (env) => [env, (await store.current(env)) ?? []] as const)),
+      await Promise.all(
+        shown.map(async (name) => [name, (await store.current(name, at)) ?? []] as const),
+      ),
     );
-    page(ctx, overviewPage({ envs, states, origin: originOf(ctx) }));
+    const choices = {
+      q: q ?? '',
+      stages: stage,
+      envs: env,
+      diff,
+      at: at === undefined ? null : new Date(at).toISOString(),
+    };
+    page(ctx, overviewPage({ all, envs: shown, unknown, states, choices, origin: originOf(ctx) }));
   });
 
   // The selector's form without JavaScript: /env?name=prod -> /env/prod.
@@ -216,6 +231,7 @@ export function pageRoutes(
     let from = query.from ?? null;
     let to = query.to ?? null;
     const at = query.at;
+    const choices = { q: query.q ?? '', diff: query.diff };
     const envs = await orderedEnvs();
     const step = defaultComparison(envs, config.envOrder);
     if (from === null && to === null && step !== null) {
@@ -223,7 +239,7 @@ export function pageRoutes(
       ({ from, to } = step);
     }
     if (from === null || to === null) {
-      page(ctx, comparePage({ envs, comparison: null, from, to, forges: config.forges }));
+      page(ctx, comparePage({ envs, comparison: null, from, to, forges: config.forges, choices }));
       return;
     }
     const [a, b] = await Promise.all([store.current(from, at), store.current(to, at)]);
@@ -236,6 +252,7 @@ export function pageRoutes(
         from,
         to,
         forges: config.forges,
+        choices,
         comparison: {
           from,
           to,

@@ -7,9 +7,20 @@
 import type Joi from 'joi';
 import type { DeploymentStatus } from '@svt/client';
 import { MAX_WINDOW_DAYS, parseWindow } from '../dora.js';
-import { J } from './joi.js';
 import { EVENT_ID } from '../store/outbox-types.js';
-import { APP_RULE, type Keys, appName, envName, queryInstant, statusName } from './rules.js';
+import { STAGES } from '../stages.js';
+import { J, quote } from './joi.js';
+import {
+  APP_RULE,
+  ENV_PATTERN,
+  ENV_RULE,
+  type Keys,
+  appName,
+  envName,
+  queryInstant,
+  statusName,
+  text,
+} from './rules.js';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 100;
@@ -18,6 +29,13 @@ export const MAX_LIMIT = 100;
 export interface RouteParams<P, Q> {
   path: Joi.ObjectSchema<P>;
   query: Joi.ObjectSchema<Q>;
+  /**
+   * Query parameters that may be given more than once, as a form's
+   * checkboxes send them (`env=dev&env=prod`): their values are joined
+   * with commas into one list (`env=dev,prod`) before validation. Any
+   * other parameter given twice is refused. Default: none.
+   */
+  lists?: readonly string[];
 }
 
 // An empty value (`?env=`) means the parameter is absent, as a form sends it.
@@ -142,6 +160,28 @@ export interface CompareParams {
   to?: string;
   at?: number;
 }
+/** The view choices of the pages that list applications: a filter and differences only. */
+export interface ViewChoices {
+  /** Only the applications whose name matches this (pages/fuzzy.ts), as the filter box does. */
+  q?: string;
+  /** Only the applications that differ (false when absent). */
+  diff: boolean;
+}
+const viewKeys = (differ: string): Keys => ({
+  q: optional(
+    text(200)
+      .trim()
+      .description('only the applications whose name matches: `pay svc` finds `payment-service`'),
+  ),
+  diff: optional(
+    J.boolean()
+      .truthy('1', 'on')
+      .falsy('0', 'off')
+      .default(false)
+      .meta({ messages: { 'boolean.base': 'must be 1 or 0' } })
+      .description(`1: only the applications ${differ}`),
+  ),
+});
 const compareKeys = (required: boolean): Keys => {
   const env = () => (required ? envName().required() : optional(envName()));
   return {
@@ -280,7 +320,62 @@ export const appPageParams: RouteParams<
   }),
 };
 /** `/compare`: both environments optional (the last promotion step by default). */
-export const comparePageParams: RouteParams<object, CompareParams> = {
+export const comparePageParams: RouteParams<object, CompareParams & ViewChoices> = {
   path: pathOf({}),
-  query: queryOf(compareKeys(false)),
+  query: queryOf({
+    ...compareKeys(false),
+    ...viewKeys('whose versions differ between the two'),
+  }),
+};
+
+/** The values `?stage=` takes: the promotion stages, and `other` for names that say none. */
+export const STAGE_CHOICES: readonly string[] = [...STAGES, 'other'];
+
+/**
+ * A list in a query string, `dev,prod` (or the parameter repeated: see
+ * RouteParams.lists): its items trimmed, empty ones and repeats dropped,
+ * each checked by `valid`; an array of them in that order.
+ */
+const listOf = (valid: (item: string) => boolean, rule: string, description: string) =>
+  J.string()
+    .max(4096)
+    .custom((value: string, helpers) => {
+      const items = [...new Set(value.split(',').map((item) => item.trim()))].filter(
+        (item) => item !== '',
+      );
+      const bad = items.find((item) => !valid(item));
+      return bad === undefined ? items : helpers.error('list.item', { got: quote(bad) });
+    }, 'list')
+    .meta({ messages: { 'list.item': `${rule}; got {#got}` } })
+    .description(`${description}, comma-separated (or the parameter repeated)`);
+
+export interface OverviewParams extends ViewChoices {
+  /** The stages whose environments to show (STAGE_CHOICES); with `env`, both add up. */
+  stage?: string[];
+  /** The environments to show, by name. */
+  env?: string[];
+  at?: number;
+}
+/** `/`: every environment, or those chosen; now, or at a past instant. */
+export const overviewPageParams: RouteParams<object, OverviewParams> = {
+  path: pathOf({}),
+  query: queryOf({
+    ...viewKeys('whose version differs from one shown environment to the next'),
+    stage: optional(
+      listOf(
+        (item) => STAGE_CHOICES.includes(item),
+        `each must be a stage: ${STAGE_CHOICES.slice(0, -1).join(', ')} or other`,
+        'the stages whose environments to show',
+      ),
+    ),
+    env: optional(
+      listOf(
+        (item) => ENV_PATTERN.test(item),
+        `each name ${ENV_RULE}`,
+        'the environments to show; with stage, both add up',
+      ),
+    ),
+    at: optional(queryInstant('a past instant')),
+  }),
+  lists: ['stage', 'env'],
 };
