@@ -200,7 +200,7 @@ describe('the compare page', () => {
     const diff = await get('/compare?from=dev&to=prod&diff=1');
     expect(compared(diff)).toEqual([['api', 'ahead']]);
     expect(diff).toMatch(
-      /1 of 3 applications differ\. Shown:\s*<span data-count="compare">1<\/span/,
+      /1 of 3 applications\s+differs\. Shown:\s*<span data-count="compare">1<\/span/,
     );
     expect(diff).toMatch(/name="diff"\s+value="1"\s+checked/);
     expect(compared(await get('/compare?from=dev&to=prod&q=web'))).toEqual([['web', 'same']]);
