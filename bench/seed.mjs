@@ -9,6 +9,7 @@ export const EMPTY = {
   commit: null,
   committedAt: null,
   ref: null,
+  repository: null,
   url: null,
   pipelineUrl: null,
   actor: null,
@@ -127,7 +128,6 @@ export function seedMatrix(path, apps, envs, now = Date.now()) {
     const first = (i & 1) === 0;
     return {
       ...EMPTY,
-      repository: null,
       env: c.env,
       app: c.app,
       version: `2.${first ? c.minor : c.minor + 1}.${c.a % 10}`,

@@ -151,6 +151,8 @@ function withParam(name, value) {
 
 /** Rows changed in a keystroke's own task: at least enough to fill a tall window with the right ones. */
 const FIRST_ROWS = 50;
+/** How long typing pauses before the address follows the filter (ms). */
+const ADDRESS_DELAY_MS = 300;
 /** Rows changed per later task, until the whole table agrees with the filter. */
 const ROWS_PER_TASK = 100;
 
@@ -162,7 +164,7 @@ const ROWS_PER_TASK = 100;
  * tasks of ROWS_PER_TASK rows, so that a keystroke that brings back a
  * thousand rows lays out a window's worth before its frame, not all of them
  * (about 0.6 s at 1,000 x 20); a new keystroke cancels what is left. The
- * address keeps `?q=` in step, so it is always a link to what is shown. A
+ * address keeps `?q=` in step once typing pauses, so it is a link to what is shown. A
  * page the server filtered already (`data-server-q`) holds only its
  * matches: a query that extends it narrows them in place; any other needs
  * the server (Enter, which the hint says).
@@ -182,6 +184,7 @@ function setUpFilters() {
     // Rows before `next` agree with the filter; a keystroke starts a new generation.
     let next = 0;
     let generation = 0;
+    let addressLater;
     const change = (i) => {
       if (wanted[i] !== shown[i]) {
         rows[i].hidden = !wanted[i];
@@ -216,8 +219,12 @@ function setUpFilters() {
       // The rest once this keystroke's frame is drawn.
       const gen = generation;
       if (next < rows.length) requestAnimationFrame(() => setTimeout(() => rest(gen), 0));
+      // The address once typing pauses: replaceState took 20 ms a call here.
+      clearTimeout(addressLater);
       if (narrows && input.name) {
-        history.replaceState(history.state, '', withParam(input.name, value.trim()));
+        addressLater = setTimeout(() => {
+          history.replaceState(history.state, '', withParam(input.name, value.trim()));
+        }, ADDRESS_DELAY_MS);
       }
     };
     input.addEventListener('input', apply);

@@ -171,7 +171,7 @@ describe('the overview of 1,000 applications in 20 environments', () => {
     await settled(page, APP_012.length);
     expect(await shownRows(page)).toEqual(APP_012);
     expect(await page.locator('[data-count="matrix"]').textContent()).toBe('28');
-    expect(page.url()).toBe(`${svt().url}/?q=app-012`);
+    await until(async () => page.url() === `${svt().url}/?q=app-012`, 'the address');
 
     // The address as shared: the server filters with the same rule.
     await page.goto(page.url());
@@ -182,7 +182,7 @@ describe('the overview of 1,000 applications in 20 environments', () => {
     await page.locator('#filter').press('End');
     await page.locator('#filter').press('9');
     expect(await shownRows(page)).toEqual(['app-0129']);
-    expect(page.url()).toBe(`${svt().url}/?q=app-0129`);
+    await until(async () => page.url() === `${svt().url}/?q=app-0129`, 'the address');
     // ...a wider query needs the server: the page says so, and Enter asks it.
     await page.locator('#filter').press('Backspace');
     await page.locator('#filter').press('Backspace');

@@ -67,17 +67,19 @@ export function comparePage({
       value: instantValue(comparison?.at ?? null),
       placeholder: 'now, or 2026-11-01T12:00Z',
     })}
-    <label for="filter">Filter applications</label>
-    <input
-      id="filter"
-      name="q"
-      type="search"
-      autocomplete="off"
-      placeholder="e.g. pay svc"
-      value="${choices.q}"
-      data-filter="compare"
-      data-server-q="${choices.q}"
-    />
+    <span class="field">
+      <label for="filter">Filter applications</label>
+      <input
+        id="filter"
+        name="q"
+        type="search"
+        autocomplete="off"
+        placeholder="e.g. pay svc"
+        value="${choices.q}"
+        data-filter="compare"
+        data-server-q="${choices.q}"
+      />
+    </span>
     <label class="check" for="diff"
       ><input
         type="checkbox"

@@ -10,9 +10,10 @@ export interface PageOptions {
   styles?: string[];
   scripts?: string[];
   /**
-   * The page fills the window and its `.matrix-scroll` box scrolls inside
-   * it, both ways, so that a table's sticky header row and first column
-   * stay in view (the overview). Default false: the page scrolls.
+   * The page fills the window (`body.fill`, styled by the page's own
+   * stylesheet: overview.css) and its table's box scrolls inside it, both
+   * ways, so that a sticky header row and first column stay in view (the
+   * overview). Default false: the page scrolls.
    */
   fill?: boolean;
 }

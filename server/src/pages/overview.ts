@@ -159,6 +159,7 @@ export function overviewPage(data: OverviewData): string {
     title: at === null ? 'Overview' : `Overview at ${at}`,
     nav: 'overview',
     fill: true,
+    styles: ['overview.css'],
     body: html`<h1>What runs where</h1>
       ${overviewForm(choices, all, tableId, { shown: rows.length, total })} ${banner} ${notes}
       <p class="legend">

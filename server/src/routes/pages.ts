@@ -55,6 +55,7 @@ function loadAssets(): Map<string, Asset> {
   for (const [name, type, from] of [
     ['app.css', 'text/css; charset=utf-8', new URL('app.css', dir)],
     ['noscript.css', 'text/css; charset=utf-8', new URL('noscript.css', dir)],
+    ['overview.css', 'text/css; charset=utf-8', new URL('overview.css', dir)],
     ['app.js', 'text/javascript; charset=utf-8', new URL('app.js', dir)],
     ['dora.js', 'text/javascript; charset=utf-8', new URL('dora.js', dir)],
     ['favicon.svg', 'image/svg+xml', new URL('favicon.svg', dir)],
