@@ -247,5 +247,5 @@ describe('every view agrees with one reference computation over the events', () 
       }),
       { numRuns: 30 },
     );
-  });
+  }, 120_000); // tens of random histories: about 13 s alone, several times that on a busy machine
 });
