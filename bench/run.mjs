@@ -144,6 +144,7 @@ async function seed(path) {
         commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
         committedAt: null,
         ref: 'refs/heads/main',
+        repository: null,
         url: `https://${app}.example.test/`,
         pipelineUrl: `https://ci.example.test/pipelines/${i}`,
         actor: 'ci-bot',

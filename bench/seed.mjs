@@ -145,7 +145,7 @@ function seed(path, total, make, claimOf = () => undefined) {
   const writer = new LedgerWriter(db);
   let batch = [];
   for (let i = 0; i < total; i++) {
-    batch.push({ n: i, claim: claimOf(i), input: make(i) });
+    batch.push({ n: i, claim: claimOf(i), input: make(i), hooks: [] });
     if (batch.length === 10_000) {
       writer.write(batch);
       batch = [];

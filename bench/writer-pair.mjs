@@ -58,6 +58,7 @@ function batch(side) {
     return {
       n,
       claim: undefined,
+      hooks: [],
       input: {
         env: 'bench',
         app: `app-${side.i % 100}`,

@@ -61,6 +61,37 @@ describe('the latest attempt beside what runs', () => {
     expect((then.body as EnvironmentState).attempts.map((d) => d.app)).toEqual(['new']);
   });
 
+  it('a repeated current-state answer (cached with its attempts) follows every write', async () => {
+    const state = async () => {
+      const first = await request(t.callback).get('/api/v1/environments/cache').expect(200);
+      const again = await request(t.callback).get('/api/v1/environments/cache').expect(200);
+      expect(again.text).toBe(first.text);
+      const body = first.body as EnvironmentState;
+      return {
+        runs: body.deployments.map((d) => `${d.app}@${d.version}`),
+        attempts: body.attempts.map((d) => `${d.app}@${d.version} ${d.status}`),
+      };
+    };
+    const write = (version: string, status: Deployment['status'], minute: number) =>
+      t.store.record(
+        newDeployment({
+          env: 'cache',
+          app: 'api',
+          version,
+          status,
+          deployedAt: T0 + minute * MINUTE,
+        }),
+      );
+    await write('1.0.0', 'success', 0);
+    expect(await state()).toEqual({ runs: ['api@1.0.0'], attempts: [] });
+    await write('1.1.0', 'failure', 1);
+    expect(await state()).toEqual({ runs: ['api@1.0.0'], attempts: ['api@1.1.0 failure'] });
+    await write('1.1.1', 'started', 2);
+    expect(await state()).toEqual({ runs: ['api@1.0.0'], attempts: ['api@1.1.1 started'] });
+    await write('1.1.1', 'success', 3);
+    expect(await state()).toEqual({ runs: ['api@1.1.1'], attempts: [] });
+  });
+
   it('the environment page says "deploying" for started and warns only of failure', async () => {
     const page = (await request(t.callback).get('/env/qa').expect(200)).text;
     const rowOf = (app: string) =>
