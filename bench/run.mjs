@@ -3,10 +3,9 @@
 // 1. Ingest: POST /api/v1/deployments on the server as shipped (its bin,
 //    default settings and logging, SQLite with synchronous=FULL) next to the
 //    bare Koa JSON POST route (bare-server.mjs), to that route plus one
-//    durable row (durable-baseline-server.mjs), and to SVT with a store that
-//    records nothing (noop-store-server.mjs: the HTTP stack's ceiling), and
-//    to SVT with a writer thread that answers without SQLite
-//    (echo-writer-server.mjs: the ceiling plus the hand-off between threads),
+//    durable row (durable-baseline-server.mjs), and to SVT with a writer
+//    thread that answers without SQLite (echo-writer-server.mjs: the HTTP
+//    stack and the hand-off between threads, the ceiling of any storage),
 //    with autocannon on 127.0.0.1, alternating rounds so that all see the
 //    same machine state.
 // 2. Reads: GET /api/v1/environments/{env} (and ?at=) for an environment of
@@ -58,7 +57,6 @@ async function ingestRound(label, script, env) {
 async function ingest() {
   const bare = [];
   const durable = [];
-  const noop = [];
   const echo = [];
   const svt = [];
   for (let round = 0; round < rounds; round++) {
@@ -66,13 +64,6 @@ async function ingest() {
     durable.push(
       await ingestRound('durable', join(root, 'bench', 'durable-baseline-server.mjs'), {
         SVT_DB: join(work, `durable-${round}.db`),
-      }),
-    );
-    noop.push(
-      await ingestRound('noop', join(root, 'bench', 'noop-store-server.mjs'), {
-        SVT_PORT: '0',
-        SVT_DB: join(work, `noop-${round}.db`),
-        SVT_RATE_LIMIT: '100000000',
       }),
     );
     echo.push(
@@ -101,10 +92,6 @@ async function ingest() {
     durableP99: mean(durable, 'p99'),
     durableRatio: mean(durable, 'rps') / mean(bare, 'rps'),
     svtToDurable: mean(svt, 'rps') / mean(durable, 'rps'),
-    noop,
-    noopRps: mean(noop, 'rps'),
-    noopP99: mean(noop, 'p99'),
-    noopRatio: mean(noop, 'rps') / mean(bare, 'rps'),
     echo,
     echoRps: mean(echo, 'rps'),
     echoP99: mean(echo, 'p99'),
@@ -234,16 +221,14 @@ const lines = [
   `| bare Koa JSON POST (baseline) | ${f(ing.bareRps, 0)} | ${f(ing.bare.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.bareP99, 1)} |`,
   `| SVT POST /api/v1/deployments (synchronous=FULL) | ${f(ing.svtRps, 0)} | ${f(ing.svt.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.svtP99, 1)} |`,
   `| bare route + one durable row (group commit, synchronous=FULL) | ${f(ing.durableRps, 0)} | ${f(ing.durable.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.durableP99, 1)} |`,
-  `| SVT with a store that records nothing (HTTP stack alone) | ${f(ing.noopRps, 0)} | ${f(ing.noop.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.noopP99, 1)} |`,
   `| SVT with a writer thread that answers without SQLite | ${f(ing.echoRps, 0)} | ${f(ing.echo.reduce((s, x) => s + x.p50, 0) / rounds, 1)} | ${f(ing.echoP99, 1)} |`,
   `| **ratio SVT / bare** | **${f(ing.rpsRatio)}** | | **${f(ing.p99Ratio)}** |`,
   `| ratio durable row / bare | ${f(ing.durableRatio)} | | |`,
   `| ratio SVT / durable row | ${f(ing.svtToDurable)} | | |`,
-  `| ratio SVT HTTP stack alone / bare (the ceiling) | ${f(ing.noopRatio)} | | |`,
   `| ratio SVT with a writer thread and no SQLite / bare | ${f(ing.echoRatio)} | | |`,
   `| ratio SVT / SVT without SQLite (what SQLite's work leaves) | ${f(ing.svtToEcho)} | | |`,
   '',
-  `Per round (req/s): bare ${ing.bare.map((x) => f(x.rps, 0)).join(' / ')}; no-op store ${ing.noop.map((x) => f(x.rps, 0)).join(' / ')}; no SQLite ${ing.echo.map((x) => f(x.rps, 0)).join(' / ')}; SVT ${ing.svt.map((x) => f(x.rps, 0)).join(' / ')}; ratios SVT / bare ${ing.svt.map((x, i) => f(x.rps / ing.bare[i].rps)).join(', ')}.`,
+  `Per round (req/s): bare ${ing.bare.map((x) => f(x.rps, 0)).join(' / ')}; no SQLite ${ing.echo.map((x) => f(x.rps, 0)).join(' / ')}; SVT ${ing.svt.map((x) => f(x.rps, 0)).join(' / ')}; ratios SVT / bare ${ing.svt.map((x, i) => f(x.rps / ing.bare[i].rps)).join(', ')}.`,
   '',
   `Reads over ${rd.seeded.total} deployments in 5 environments (env-0: 1,000 apps), seeded in ${f(rd.seeded.seconds, 1)} s:`,
   '',
