@@ -212,8 +212,13 @@ describe('one colour per status, on every page', () => {
     expect(await note.evaluate(colour)).toBe(warn);
     await page.goto(open.url + '/env/staging');
     const progress = page.locator('#apps .note');
-    expect(await progress.textContent()).toMatch(/⏳ 3\.0\.1 deploying since/);
+    expect(await progress.textContent()).toMatch(/◷ 3\.0\.1 deploying since/);
     expect(await progress.evaluate(colour)).toBe(byStatus.get('started'));
+    // The overview's cell of an app that never succeeded there: the words, in the same colour.
+    await page.goto(open.url + '/');
+    const tried = page.locator('#matrix tr[data-search="web"] td.attempt');
+    expect(await tried.textContent()).toMatch(/^in progress/);
+    expect(await tried.evaluate(colour)).toBe(byStatus.get('started'));
     expect(problems).toEqual([]);
     await page.close();
   });

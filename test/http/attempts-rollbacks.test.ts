@@ -96,7 +96,7 @@ describe('the latest attempt beside what runs', () => {
     const page = (await request(t.callback).get('/env/qa').expect(200)).text;
     const rowOf = (app: string) =>
       page.slice(page.indexOf(`data-search="${app} `)).split('</tr>')[0] ?? '';
-    expect(rowOf('api')).toMatch(/class="note tone-progress"[^>]*>⏳ 1\.1\.0 deploying since/);
+    expect(rowOf('api')).toMatch(/class="note tone-progress"[^>]*>◷ 1\.1\.0 deploying since/);
     expect(rowOf('api')).not.toContain('tone-warn');
     expect(rowOf('web')).toMatch(/class="note tone-warn"[^>]*>⚠ 2\.1\.0 failed/);
     expect(rowOf('new')).toContain('none succeeded');
@@ -137,9 +137,9 @@ describe('rollbacks and names', () => {
   });
 
   it('pages list names as people read them: api, app-2, app-10, Test app', async () => {
-    // The overview shows what runs: `new` has nothing running yet.
+    // `new` has nothing running yet: both say so (in progress).
     for (const [path, apps] of [
-      ['/', ['api', 'app-2', 'app-10', 'Test app', 'web']],
+      ['/', ['api', 'app-2', 'app-10', 'new', 'Test app', 'web']],
       ['/env/qa', ['api', 'app-2', 'app-10', 'new', 'Test app', 'web']],
     ] as const) {
       const page = (await request(t.callback).get(path).expect(200)).text;

@@ -8,25 +8,50 @@ import { html, type Html } from './html.js';
 import { time } from './layout.js';
 import { toneClass } from './status.js';
 
+/**
+ * The marks' glyphs: symbols of text presentation that DejaVu Sans draws,
+ * the fonts a plain Debian has (`fc-list ':charset=25f7'`), so that no
+ * machine shows a box where an emoji font is missing (⏳, U+23F3, was one).
+ * Each stands beside words that say the same, for screen readers and
+ * anyone. test/browser/glyphs.test.ts draws every character the pages show.
+ */
+export const GLYPHS = {
+  /** U+25F7, a clock face's quarter: a deployment in progress. */
+  inProgress: '◷',
+  /** U+26A0: a failed or rolled back attempt. */
+  warning: '⚠',
+  /** U+21A9: a rollback. */
+  rollback: '↩',
+} as const;
+
 /** The note beside a version when the latest attempt is another: in progress, or a warning. */
 export function attemptNote(last: Deployment): Html {
   const kind = attemptKind(last);
   if (kind === 'in_progress') {
     return html` <span class="note ${toneClass(last.status)}" role="note"
-      >⏳ ${last.version} deploying since ${time(last.deployedAt, 'age')}</span
+      >${GLYPHS.inProgress} ${last.version} deploying since ${time(last.deployedAt, 'age')}</span
     >`;
   }
   return html` <span class="note ${toneClass(last.status)}" role="note"
-    >⚠ ${last.version} ${kind === 'failed' ? 'failed' : 'rolled back'}
+    >${GLYPHS.warning} ${last.version} ${kind === 'failed' ? 'failed' : 'rolled back'}
     ${time(last.deployedAt, 'age')}</span
   >`;
+}
+
+/**
+ * An attempt where nothing succeeded, in short, for a cell that has no
+ * version to show (the overview's): `in progress`, `failed` or `rolled back`.
+ */
+export function attemptWords(last: Deployment): string {
+  const kind = attemptKind(last);
+  return kind === 'in_progress' ? 'in progress' : kind === 'failed' ? 'failed' : 'rolled back';
 }
 
 /** The mark of a rollback, wherever a deployment is listed. */
 export function rollbackMark(d: Deployment): Html | '' {
   return d.rollback
     ? html` <span class="rollback" title="a rollback: an older version, or one that ran here before"
-        >↩ rollback</span
+        >${GLYPHS.rollback} rollback</span
       >`
     : '';
 }

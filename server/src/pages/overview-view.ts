@@ -62,6 +62,12 @@ export function stageGroups(envs: readonly string[]): StageGroup[] {
 /** One cell: the app's current deployment there, if any, and the mark's reason. */
 export interface MatrixCell {
   deployment: Deployment | undefined;
+  /**
+   * Where nothing succeeded (no deployment): the app's latest attempt
+   * there, in progress, failed or rolled back (attempts.ts), as the
+   * environment page shows it ("none succeeded"); else undefined.
+   */
+  attempt: Deployment | undefined;
   /** When marked (awaitsPromotion): the environment to its left and what it runs there. */
   waiting: { env: string; version: string } | null;
 }
@@ -73,25 +79,29 @@ export interface MatrixRow {
 
 export interface Matrix {
   rows: MatrixRow[];
-  /** Applications running in the shown environments, before `q` and `diff`. */
+  /** Applications recorded in the shown environments (running, or only attempted), before `q` and `diff`. */
   total: number;
 }
 
 /**
  * The rows of the shown environments `envs`: every application that runs
- * in one of them, names in reading order (names.ts), each cell marked when
- * the shown environment to its left runs a version it does not
- * (awaitsPromotion); then only the names matching `q` (fuzzy.ts), and with
- * `diff` only the rows with a marked cell, whose versions differ along the
- * promotion path. `states`: each environment's current deployments.
+ * in one of them, or was attempted there without ever succeeding (a first
+ * deployment in progress, or failed), names in reading order (names.ts),
+ * each cell marked when the shown environment to its left runs a version
+ * it does not (awaitsPromotion); then only the names matching `q`
+ * (fuzzy.ts), and with `diff` only the rows with a marked cell, whose
+ * versions differ along the promotion path. `states`: each environment's
+ * current deployments; `attempts`: each one's open attempts (Store.attempts).
  */
 export function matrixRows(
   envs: readonly string[],
   states: ReadonlyMap<string, readonly Deployment[]>,
   { q, diff }: { q?: string; diff: boolean },
+  attempts: ReadonlyMap<string, readonly Deployment[]> = new Map(),
 ): Matrix {
   const byEnv = envs.map((env) => new Map((states.get(env) ?? []).map((d) => [d.app, d])));
-  const apps = [...new Set(byEnv.flatMap((m) => [...m.keys()]))].sort(compareNames);
+  const tried = envs.map((env) => new Map((attempts.get(env) ?? []).map((d) => [d.app, d])));
+  const apps = [...new Set([...byEnv, ...tried].flatMap((m) => [...m.keys()]))].sort(compareNames);
   const matches = fuzzyMatcher(q ?? '');
   const rows: MatrixRow[] = [];
   for (const app of apps) {
@@ -99,13 +109,14 @@ export function matrixRows(
     let differs = false;
     const cells = envs.map((_env, i): MatrixCell => {
       const here = byEnv[i]?.get(app);
+      const attempt = here === undefined ? tried[i]?.get(app) : undefined;
       const left = i === 0 ? undefined : byEnv[i - 1]?.get(app);
       const leftEnv = envs[i - 1];
       if (leftEnv === undefined || !awaitsPromotion(left, here)) {
-        return { deployment: here, waiting: null };
+        return { deployment: here, attempt, waiting: null };
       }
       differs = true;
-      return { deployment: here, waiting: { env: leftEnv, version: left.version } };
+      return { deployment: here, attempt, waiting: { env: leftEnv, version: left.version } };
     });
     if (!diff || differs) rows.push({ app, cells });
   }

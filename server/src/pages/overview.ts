@@ -15,7 +15,8 @@ import type { Deployment } from '@svt/client';
 import { recordHint } from './empty-state.js';
 import { Html, escapeHtml, html, seg } from './html.js';
 import { layout, time } from './layout.js';
-import { PROMOTION_LEGEND } from './marks.js';
+import { PROMOTION_LEGEND, attemptWords } from './marks.js';
+import { toneClass } from './status.js';
 import { instantValue } from './selectors.js';
 import { type OverviewChoices, overviewForm, overviewHref } from './overview-form.js';
 import {
@@ -35,6 +36,11 @@ export interface OverviewData {
   unknown: string[];
   /** Each shown environment's current deployments (at `choices.at`, when given). */
   states: Map<string, Deployment[]>;
+  /**
+   * Each shown environment's open attempts (Store.attempts, at `choices.at`):
+   * an app attempted there that never succeeded gets a cell that says so.
+   */
+  attempts: Map<string, Deployment[]>;
   choices: OverviewChoices;
   origin: string;
 }
@@ -50,12 +56,20 @@ export const FIRST_ROWS = 60;
 
 // Cells are written as plain strings, their values escaped by escapeHtml:
 // 20,000 of them through the html`` tag cost the server as much again.
-function cell({ deployment: d, waiting }: MatrixCell): string {
-  if (d === undefined) return `<td class="empty${waiting === null ? '' : ' differs'}">–</td>`;
-  // deployedAt is an ISO instant (toISOString): to the minute, as people read it.
-  const at = `${d.deployedAt.slice(0, 16)}Z`;
-  return `<td${waiting === null ? '' : ' class="differs"'} title="${at}">${escapeHtml(d.version)}</td>`;
+function cell({ deployment: d, attempt, waiting }: MatrixCell): string {
+  const differs = waiting === null ? '' : ' differs';
+  if (d === undefined && attempt !== undefined) {
+    // Nothing succeeded here: the attempt in short, in its status's tone,
+    // dated like a version (app.js writes its age).
+    const classes = `attempt ${toneClass(attempt.status)}${differs}`;
+    return `<td class="${classes}" title="${minute(attempt.deployedAt)}">${attemptWords(attempt)}</td>`;
+  }
+  if (d === undefined) return `<td class="empty${differs}">–</td>`;
+  return `<td${waiting === null ? '' : ' class="differs"'} title="${minute(d.deployedAt)}">${escapeHtml(d.version)}</td>`;
 }
+
+// deployedAt is an ISO instant (toISOString): to the minute, as people read it.
+const minute = (iso: string) => `${iso.slice(0, 16)}Z`;
 
 /**
  * A row: its header cell, with what waits to be promoted in words for
@@ -66,12 +80,16 @@ function row(envs: readonly string[], { app, cells }: MatrixRow, later: boolean)
   const waiting = cells.flatMap(({ waiting: w }, i) =>
     w === null ? [] : [`${envs[i] ?? ''} (${w.env} runs ${w.version})`],
   );
-  const note =
-    waiting.length === 0
-      ? ''
-      : `<span class="sr-only">; waiting to be promoted: ${escapeHtml(waiting.join(', '))}</span>`;
+  const attempted = cells.flatMap(({ attempt: a }, i) =>
+    a === undefined ? [] : [`${envs[i] ?? ''} (${a.version} ${attemptWords(a)})`],
+  );
+  const note = [
+    waiting.length === 0 ? '' : `; waiting to be promoted: ${waiting.join(', ')}`,
+    attempted.length === 0 ? '' : `; nothing running in ${attempted.join(', ')}`,
+  ].join('');
+  const said = note === '' ? '' : `<span class="sr-only">${escapeHtml(note)}</span>`;
   const name = escapeHtml(app);
-  return `<tr data-search="${name}"${later ? ' class="later"' : ''}><th scope="row"><a href="/app/${escapeHtml(seg(app))}">${name}</a>${note}</th>${cells.map(cell).join('')}</tr>\n`;
+  return `<tr data-search="${name}"${later ? ' class="later"' : ''}><th scope="row"><a href="/app/${escapeHtml(seg(app))}">${name}</a>${said}</th>${cells.map(cell).join('')}</tr>\n`;
 }
 
 /**
@@ -106,7 +124,7 @@ function head(groups: StageGroup[], envs: readonly string[], at: string | null):
 }
 
 export function overviewPage(data: OverviewData): string {
-  const { all, envs, unknown, states, choices, origin } = data;
+  const { all, envs, unknown, states, attempts, choices, origin } = data;
   if (all.length === 0) {
     return layout({
       title: 'Overview',
@@ -116,7 +134,7 @@ export function overviewPage(data: OverviewData): string {
         ${recordHint(origin)}`,
     });
   }
-  const { rows, total } = matrixRows(envs, states, choices);
+  const { rows, total } = matrixRows(envs, states, choices, attempts);
   const tableId = 'matrix';
   const { at } = choices;
   const banner =
@@ -164,7 +182,8 @@ export function overviewPage(data: OverviewData): string {
       ${overviewForm(choices, all, tableId, { shown: rows.length, total })} ${banner} ${notes}
       <p class="legend">
         ${PROMOTION_LEGEND} Differences only: the applications with a marked cell. Point at a
-        version for when it was deployed.
+        version for when it was deployed. Where none ever succeeded, a cell says what was tried: in
+        progress, failed or rolled back.
       </p>
       ${body}`,
   });

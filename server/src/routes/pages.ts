@@ -36,6 +36,14 @@ import type { RouteDeps } from './context.js';
 
 const MINUTE = 60_000;
 
+/** `read` of each environment of `envs`, at once, by name. */
+async function perEnv<T>(
+  envs: readonly string[],
+  read: (env: string) => Promise<T>,
+): Promise<Map<string, T>> {
+  return new Map(await Promise.all(envs.map(async (env) => [env, await read(env)] as const)));
+}
+
 /** This server as the reader reached it, for the copy-paste lines of the empty states. */
 function originOf(ctx: Context): string {
   return `${ctx.protocol}://${ctx.host}`;
@@ -102,11 +110,11 @@ export function pageRoutes(
     const all = await orderedEnvs();
     // Only the chosen environments are read: a view of prod is a fraction of the work.
     const { shown, unknown } = chooseEnvironments(all, stage, env);
-    const states = new Map(
-      await Promise.all(
-        shown.map(async (name) => [name, (await store.current(name, at)) ?? []] as const),
-      ),
-    );
+    const [states, attempts] = await Promise.all([
+      perEnv(shown, async (name) => (await store.current(name, at)) ?? []),
+      // What was tried where nothing succeeded: an app's first deployment in progress is a row too.
+      perEnv(shown, (name) => store.attempts(name, at)),
+    ]);
     const choices = {
       q: q ?? '',
       stages: stage,
@@ -114,7 +122,10 @@ export function pageRoutes(
       diff,
       at: at === undefined ? null : new Date(at).toISOString(),
     };
-    page(ctx, overviewPage({ all, envs: shown, unknown, states, choices, origin: originOf(ctx) }));
+    page(
+      ctx,
+      overviewPage({ all, envs: shown, unknown, states, attempts, choices, origin: originOf(ctx) }),
+    );
   });
 
   // The selector's form without JavaScript: /env?name=prod -> /env/prod.
@@ -243,7 +254,12 @@ export function pageRoutes(
       page(ctx, comparePage({ envs, comparison: null, from, to, forges: config.forges, choices }));
       return;
     }
-    const [a, b] = await Promise.all([store.current(from, at), store.current(to, at)]);
+    const [a, b, fromAttempts, toAttempts] = await Promise.all([
+      store.current(from, at),
+      store.current(to, at),
+      store.attempts(from, at),
+      store.attempts(to, at),
+    ]);
     if (a === null) throw notFound(`no deployment was ever recorded in environment "${from}"`);
     if (b === null) throw notFound(`no deployment was ever recorded in environment "${to}"`);
     page(
@@ -254,6 +270,7 @@ export function pageRoutes(
         to,
         forges: config.forges,
         choices,
+        attempts: { from: fromAttempts, to: toAttempts },
         comparison: {
           from,
           to,
