@@ -398,7 +398,7 @@ export const paths: Record<string, Json> = {
       summary: 'End the session',
       tags: ['pages'],
       responses: {
-        '303': { description: 'to the overview' },
+        '303': { description: 'to the login page' },
         '403': problem('sent from a page of another origin (Origin or Referer)'),
       },
     },

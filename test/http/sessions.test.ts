@@ -94,7 +94,7 @@ describe('sessions (SVT_READ_AUTH=token)', () => {
       .set('X-Forwarded-For', REMOTE)
       .set('Cookie', a)
       .expect(303);
-    expect(out.headers.location).toBe('/');
+    expect(out.headers.location).toBe('/login');
     expect(out.headers['set-cookie']?.[0]).toMatch(
       /^svt_session=; path=\/; expires=Thu, 01 Jan 1970/,
     );

@@ -59,6 +59,20 @@ export interface AuthState {
   access: Access;
   /** The token the request authenticated with, if any. */
   principal: TokenRecord | null;
+  /**
+   * Whether `principal` came from the login page's session cookie (a
+   * person in a browser, who may sign out), not from a bearer token.
+   */
+  session: boolean;
+}
+
+/**
+ * Whether the request reads as a signed-in session (SVT_READ_AUTH=token):
+ * its pages offer a sign-out button. False for a bearer token, and where
+ * reads are open (no session is looked at there).
+ */
+export function signedIn(ctx: Context): boolean {
+  return (ctx.state.auth as AuthState | undefined)?.session === true;
 }
 
 const HOW_TO =
@@ -208,7 +222,7 @@ export function accessGuards({ store, config, logger, limits, usage }: PolicyDep
   }
 
   return (access) => async (ctx, next) => {
-    const state: AuthState = { access, principal: null };
+    const state: AuthState = { access, principal: null, session: false };
     ctx.state.auth = state;
     if (access === 'write' || access === 'legacy-write' || access === 'login') {
       refuseBrowserForgery(ctx, access);
@@ -236,7 +250,10 @@ export function accessGuards({ store, config, logger, limits, usage }: PolicyDep
     if (access === 'read' || access === 'page') {
       if (config.readAuth === 'token') {
         // A session counts for every read (pages, and the API they link to), never for a write.
-        if (state.principal === null) state.principal = await session(ctx);
+        if (state.principal === null) {
+          state.principal = await session(ctx);
+          state.session = state.principal !== null;
+        }
         if (state.principal === null) {
           if (access === 'page') {
             ctx.redirect(`/login?next=${encodeURIComponent(ctx.originalUrl)}`);

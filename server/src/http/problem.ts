@@ -7,7 +7,7 @@
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { Problem } from '@svt/client';
-import type { AuthState } from '../auth/policy.js';
+import { type AuthState, signedIn } from '../auth/policy.js';
 import { ECHO_LIMITS, HttpProblem, cut } from '../errors.js';
 import { errorPage } from '../pages/error-page.js';
 import { Html } from '../pages/html.js';
@@ -123,7 +123,7 @@ export function problemMiddleware(logger: Logger): Middleware {
         const hint = ctx.state.hint instanceof Html ? ctx.state.hint : null;
         const reqId = typeof ctx.state.reqId === 'string' ? ctx.state.reqId : null;
         ctx.type = 'text/html; charset=utf-8';
-        ctx.body = errorPage(problem, hint, reqId);
+        ctx.body = errorPage(problem, hint, reqId, signedIn(ctx));
       } else {
         ctx.type = 'application/problem+json';
         ctx.body = problem;

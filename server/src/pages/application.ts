@@ -5,10 +5,10 @@ import { changesAnchor, commitCode } from './commit-links.js';
 import { rollbackMark } from './marks.js';
 import { statusWords, toneClass } from './status.js';
 import { html, safeUrl, seg } from './html.js';
-import { layout, time } from './layout.js';
+import { layout, time, type PageHeader } from './layout.js';
 import { envOptions } from './selectors.js';
 
-export interface ApplicationData {
+export interface ApplicationData extends PageHeader {
   app: string;
   /** Its environments, in display order, each with its current deployment. */
   environments: { env: string; current: Deployment | null }[];
@@ -29,6 +29,7 @@ export function applicationPage({
   nextQuery,
   filters,
   forges,
+  signedIn,
 }: ApplicationData): string {
   const envs = environments.map((e) => e.env);
   const csv: Record<string, string> = { app, format: 'csv' };
@@ -62,6 +63,7 @@ export function applicationPage({
   return layout({
     title: app,
     nav: 'app',
+    signedIn: signedIn,
     body: html`<h1>${app}</h1>
       <h2>Now</h2>
       <div class="scroll">

@@ -5,11 +5,11 @@ import { changesAnchor, commitCode } from './commit-links.js';
 import { rollbackMark } from './marks.js';
 import { statusWords, toneClass } from './status.js';
 import { html, safeUrl, seg } from './html.js';
-import { layout, time } from './layout.js';
+import { layout, time, type PageHeader } from './layout.js';
 import { instantValue, textInput } from './selectors.js';
 import { counted } from '../words.js';
 
-export interface ChangesPageData {
+export interface ChangesPageData extends PageHeader {
   env: string;
   since: string;
   until: string | null;
@@ -27,6 +27,7 @@ export function changesPage({
   items,
   nextQuery,
   forges,
+  signedIn,
 }: ChangesPageData): string {
   const rows = items.map((d) => {
     const pipeline = safeUrl(d.pipelineUrl);
@@ -45,6 +46,7 @@ export function changesPage({
   return layout({
     title: `${env}: what changed`,
     nav: 'env',
+    signedIn: signedIn,
     body: html`<h1>What changed in <a href="/env/${seg(env)}">${env}</a></h1>
       <form class="picker" method="get" action="/env/${seg(env)}/changes">
         <label for="since">From</label>

@@ -5,7 +5,7 @@ import { compareNames } from '../names.js';
 import { waitingAnchor } from './commit-links.js';
 import { attemptNote } from './marks.js';
 import { html, seg, type Html } from './html.js';
-import { layout, time } from './layout.js';
+import { layout, time, type PageHeader } from './layout.js';
 import { fuzzyMatcher } from './fuzzy.js';
 import { envOptions, instantValue, textInput } from './selectors.js';
 import { counted } from '../words.js';
@@ -44,7 +44,7 @@ function stateWords(state: RowState, from: string, to: string): string {
   }
 }
 
-export interface ComparePageData {
+export interface ComparePageData extends PageHeader {
   envs: string[];
   /** Null until both sides are chosen (or when fewer than two environments exist). */
   comparison: Comparison | null;
@@ -107,6 +107,7 @@ export function comparePage({
   forges,
   choices,
   attempts = { from: [], to: [] },
+  signedIn,
 }: ComparePageData): string {
   const form = html`<form class="picker" method="get" action="/compare" data-autosubmit>
     <label for="from">From</label
@@ -153,6 +154,7 @@ export function comparePage({
     return layout({
       title: 'Compare',
       nav: 'compare',
+      signedIn: signedIn,
       body: html`<h1>Compare environments</h1>
         ${form}
         <p class="lead">
@@ -172,6 +174,7 @@ export function comparePage({
   return layout({
     title: `${comparison.from} → ${comparison.to}`,
     nav: 'compare',
+    signedIn: signedIn,
     body: html`<h1>${comparison.from} → ${comparison.to}</h1>
       ${form}
       ${

@@ -6,14 +6,14 @@
  */
 import type { DoraDurations, DoraReport, DoraRestore } from '@svt/client';
 import { html, type Html } from './html.js';
-import { layout, time } from './layout.js';
+import { layout, time, type PageHeader } from './layout.js';
 import { envOptions, instantValue, sortable, textInput } from './selectors.js';
 import { compareNames } from '../names.js';
 import { counted } from '../words.js';
 
 const WINDOWS = ['7d', '30d', '90d', '365d'] as const;
 
-export interface DoraPageData {
+export interface DoraPageData extends PageHeader {
   envs: string[];
   report: DoraReport;
   /** Whether `until` was asked for (else the window ends now). */
@@ -55,7 +55,7 @@ function leadDetail(l: DoraDurations): string {
     : `median of ${l.count} deployment${l.count === 1 ? '' : 's'} with committedAt, p90 ${duration(l.p90Seconds)}`;
 }
 
-export function doraPage({ envs, report: r, pastWindow }: DoraPageData): string {
+export function doraPage({ envs, report: r, pastWindow, signedIn }: DoraPageData): string {
   const scope = [r.env ?? 'every environment', r.app ?? 'every application'].join(' · ');
   const form = html`<form class="picker" method="get" action="/dora" data-autosubmit>
     <label for="env">Environment</label
@@ -83,6 +83,7 @@ export function doraPage({ envs, report: r, pastWindow }: DoraPageData): string 
   return layout({
     title: 'DORA',
     nav: 'dora',
+    signedIn: signedIn,
     styles: ['uplot.css'],
     scripts: ['uplot.js', 'dora.js'],
     body: html`<h1>Delivery performance</h1>

@@ -7,10 +7,10 @@ import { changesAnchor, commitCode } from './commit-links.js';
 import { recordHint } from './empty-state.js';
 import { attemptNote, rollbackMark } from './marks.js';
 import { html, safeUrl, seg, type Html } from './html.js';
-import { layout, time } from './layout.js';
+import { layout, time, type PageHeader } from './layout.js';
 import { envSelector, filterBox, instantValue, sortable, textInput } from './selectors.js';
 
-export interface EnvironmentData {
+export interface EnvironmentData extends PageHeader {
   env: string;
   envs: string[];
   /** The instant shown (ISO), or null for now. */
@@ -103,6 +103,7 @@ export function environmentPage(data: EnvironmentData): string {
   return layout({
     title: at === null ? env : `${env} at ${at}`,
     nav: 'env',
+    signedIn: data.signedIn,
     body: html`<h1>${env}</h1>
       ${envSelector(envs, env)}
       <form class="picker" method="get" action="/env/${seg(env)}">

@@ -16,7 +16,28 @@ export interface PageOptions {
    * overview). Default false: the page scrolls.
    */
   fill?: boolean;
+  /**
+   * The reader signed in on the login page (SVT_READ_AUTH=token; policy.ts
+   * signedIn): the header offers to sign out. Default false.
+   */
+  signedIn?: boolean;
 }
+
+/** What a page's data tells the header it shares (layout): each page's data extends it. */
+export interface PageHeader {
+  /** The reader signed in on the login page (policy.ts signedIn): a sign-out button. Default false. */
+  signedIn?: boolean;
+}
+
+/**
+ * Sign out: a form that POSTs to /logout, which ends the session in the
+ * store and sends the browser to /login. A plain same-origin form, as the
+ * login form is: /logout refuses a POST whose Origin is another site's,
+ * and the session cookie is SameSite=Strict (routes/login.ts).
+ */
+const SIGN_OUT = html`<form class="signout" method="post" action="/logout">
+  <button type="submit">Sign out</button>
+</form>`;
 
 /** A `<time>` with ISO in the markup; app.js renders it in the reader's locale and zone. */
 export function time(iso: string, style: 'age' | 'datetime' = 'datetime'): Html {
@@ -31,6 +52,7 @@ export function layout({
   styles = [],
   scripts = [],
   fill = false,
+  signedIn = false,
 }: PageOptions): string {
   const link = (href: string, name: PageOptions['nav'], label: string) =>
     html`<a href="${href}" ${nav === name ? html` aria-current="page"` : ''}>${label}</a>`;
@@ -54,6 +76,7 @@ export function layout({
           <nav aria-label="Main">
             ${link('/', 'overview', 'Overview')}${link('/compare', 'compare', 'Compare')}${link('/dora', 'dora', 'DORA')}
           </nav>
+          ${signedIn ? SIGN_OUT : ''}
         </header>
         <main id="main">${body}</main>
         <footer><a href="/api/v1/environments">API</a> · <a href="/cli/svt.mjs">CLI</a></footer>

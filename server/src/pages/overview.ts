@@ -14,7 +14,7 @@
 import type { Deployment } from '@svt/client';
 import { recordHint } from './empty-state.js';
 import { Html, escapeHtml, html, seg } from './html.js';
-import { layout, time } from './layout.js';
+import { layout, time, type PageHeader } from './layout.js';
 import { PROMOTION_LEGEND, attemptWords } from './marks.js';
 import { toneClass } from './status.js';
 import { instantValue } from './selectors.js';
@@ -27,7 +27,7 @@ import {
   stageGroups,
 } from './overview-view.js';
 
-export interface OverviewData {
+export interface OverviewData extends PageHeader {
   /** Every environment, in display order. */
   all: string[];
   /** The environments shown, in display order. */
@@ -129,6 +129,7 @@ export function overviewPage(data: OverviewData): string {
     return layout({
       title: 'Overview',
       nav: 'overview',
+      signedIn: data.signedIn,
       body: html`<h1>What runs where</h1>
         <p class="lead">No deployment recorded yet.</p>
         ${recordHint(origin)}`,
@@ -176,6 +177,7 @@ export function overviewPage(data: OverviewData): string {
   return layout({
     title: at === null ? 'Overview' : `Overview at ${at}`,
     nav: 'overview',
+    signedIn: data.signedIn,
     fill: true,
     styles: ['overview.css'],
     body: html`<h1>What runs where</h1>

@@ -65,7 +65,8 @@ export function loginRoutes(routes: Routes, { store, config }: RouteDeps, limits
   });
 
   // Ends the session in the store, not only in this browser: a copy of the
-  // cookie opens nothing afterwards.
+  // cookie opens nothing afterwards. Then the login page, where the reader
+  // sees the session is over (the pages' header's Sign out button posts here).
   routes.post('/logout', 'login', async (ctx) => {
     await endSession(store, ctx.cookies.get(SESSION_COOKIE) ?? '');
     ctx.cookies.set(SESSION_COOKIE, null, {
@@ -75,6 +76,6 @@ export function loginRoutes(routes: Routes, { store, config }: RouteDeps, limits
       overwrite: true,
     });
     ctx.status = 303;
-    ctx.redirect('/');
+    ctx.redirect('/login');
   });
 }

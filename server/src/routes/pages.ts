@@ -32,6 +32,7 @@ import {
 } from '../validation/queries.js';
 import { chooseEnvironments } from '../pages/overview-view.js';
 import { defaultComparison, orderEnvironments } from '../stages.js';
+import { signedIn } from '../auth/policy.js';
 import type { RouteDeps } from './context.js';
 
 const MINUTE = 60_000;
@@ -124,7 +125,16 @@ export function pageRoutes(
     };
     page(
       ctx,
-      overviewPage({ all, envs: shown, unknown, states, attempts, choices, origin: originOf(ctx) }),
+      overviewPage({
+        all,
+        envs: shown,
+        unknown,
+        states,
+        attempts,
+        choices,
+        origin: originOf(ctx),
+        signedIn: signedIn(ctx),
+      }),
     );
   });
 
@@ -151,6 +161,7 @@ export function pageRoutes(
     page(
       ctx,
       environmentPage({
+        signedIn: signedIn(ctx),
         env,
         envs,
         at: at === undefined ? null : new Date(at).toISOString(),
@@ -188,6 +199,7 @@ export function pageRoutes(
     page(
       ctx,
       changesPage({
+        signedIn: signedIn(ctx),
         env,
         since: new Date(since).toISOString(),
         until: until === undefined ? null : new Date(until).toISOString(),
@@ -228,6 +240,7 @@ export function pageRoutes(
     page(
       ctx,
       applicationPage({
+        signedIn: signedIn(ctx),
         app,
         environments: [...environments].sort((a, b) => rank(a.env) - rank(b.env)),
         history: result.items,
@@ -251,7 +264,18 @@ export function pageRoutes(
       ({ from, to } = step);
     }
     if (from === null || to === null) {
-      page(ctx, comparePage({ envs, comparison: null, from, to, forges: config.forges, choices }));
+      page(
+        ctx,
+        comparePage({
+          envs,
+          comparison: null,
+          from,
+          to,
+          forges: config.forges,
+          choices,
+          signedIn: signedIn(ctx),
+        }),
+      );
       return;
     }
     const [a, b, fromAttempts, toAttempts] = await Promise.all([
@@ -265,6 +289,7 @@ export function pageRoutes(
     page(
       ctx,
       comparePage({
+        signedIn: signedIn(ctx),
         envs,
         from,
         to,
@@ -287,6 +312,6 @@ export function pageRoutes(
       orderedEnvs(),
       heavyReads.run('dora', () => store.dora(window)),
     ]);
-    page(ctx, doraPage({ envs, report, pastWindow: untilGiven }));
+    page(ctx, doraPage({ envs, report, pastWindow: untilGiven, signedIn: signedIn(ctx) }));
   });
 }
