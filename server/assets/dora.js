@@ -42,6 +42,13 @@ const DAY = 86400;
 /** Tick steps of the day axis, in days: a tick is a day, never an hour of one. */
 const DAY_TICKS = [1, 2, 3, 4, 5, 7, 10, 15, 30, 60, 90, 180, 365].map((n) => n * DAY);
 
+/**
+ * Tick steps of an axis of counts: whole numbers only (1, 2, 5, 10, 20, ...).
+ * uPlot's default steps include 0.5 and 0.2, which drew gridlines between
+ * 0 and 1 for a count of one: deployments come whole.
+ */
+const COUNT_TICKS = [0, 1, 2, 3, 4, 5, 6].flatMap((e) => [1, 2, 5].map((m) => m * 10 ** e));
+
 const day = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
 /** An axis as wide as its longest label (uPlot's default is fixed, and cuts `45 min` to `5 min`). */
@@ -74,9 +81,11 @@ function colours() {
 /**
  * A uPlot chart in `target`, sized to it, described for screen readers by
  * `label`. The legend shows each series' `whole` (the window's figure)
- * until a day is pointed at, then that day's values.
+ * until a day is pointed at, then that day's values. `y`: the label of a
+ * tick of the y-axis (`values`), and its tick steps (`incrs`, uPlot's
+ * default when absent).
  */
-function chart(target, label, series, data, yValues) {
+function chart(target, label, series, data, y) {
   const c = colours();
   const axis = { stroke: c.muted, grid: { stroke: c.line, width: 1 }, ticks: { stroke: c.line } };
   const days = data[0];
@@ -91,7 +100,12 @@ function chart(target, label, series, data, yValues) {
     },
     axes: [
       { ...axis, incrs: DAY_TICKS },
-      { ...axis, values: (u, ticks) => ticks.map(yValues), size: labelWidth },
+      {
+        ...axis,
+        values: (u, ticks) => ticks.map(y.values),
+        size: labelWidth,
+        ...(y.incrs ? { incrs: y.incrs } : {}),
+      },
     ],
     series: [
       {
@@ -145,7 +159,7 @@ function draw() {
         },
       ],
       [days.at, days.success, days.failed],
-      (t) => (Number.isInteger(t) ? t : ''),
+      { values: String, incrs: COUNT_TICKS },
     );
   }
   const lead = document.getElementById('lead-chart');
@@ -166,7 +180,7 @@ function draw() {
         },
       ],
       [days.at, days.leadHours],
-      (t) => (t === 0 ? '0' : duration(t)),
+      { values: (t) => (t === 0 ? '0' : duration(t)) },
     );
   }
 }

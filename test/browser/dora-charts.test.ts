@@ -78,7 +78,71 @@ const bars = (page: Page, chart: string, name: string) =>
 const emptyStates = async (page: Page) =>
   (await page.locator('.chart-empty').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
 
+/** A chart's y-axis as uPlot drew it. */
+interface YTicks {
+  /** The id of the chart's element. */
+  chart: string;
+  /** Each tick (uPlot's splits, where it also draws the gridlines): its value, and its label. */
+  ticks: [number, unknown][];
+}
+
+/**
+ * Run in the page before its scripts: every uPlot chart made is recorded
+ * (window.yTicks) with the ticks of its y-axis, read through the axis's
+ * `values` callback, which uPlot calls with the splits each time it draws them.
+ */
+function recordYTicks(): void {
+  type Axis = { values: (u: unknown, splits: number[], ...rest: unknown[]) => unknown[] };
+  type Options = { axes: Axis[] };
+  const charts: YTicks[] = [];
+  Reflect.set(globalThis, 'yTicks', charts);
+  let real: unknown;
+  Object.defineProperty(globalThis, 'uPlot', {
+    configurable: true,
+    get: () => real,
+    set: (value: new (...args: unknown[]) => unknown) => {
+      real = new Proxy(value, {
+        construct(target, args: [Options, unknown, { id: string }]) {
+          const [options, , el] = args;
+          const y = options.axes[1];
+          const record: YTicks = { chart: el.id, ticks: [] };
+          charts.push(record);
+          if (y !== undefined) {
+            const values = y.values;
+            y.values = (u, splits, ...rest) => {
+              const labels = values(u, splits, ...rest);
+              record.ticks = splits.map((s, i) => [s, labels[i]]);
+              return labels;
+            };
+          }
+          return Reflect.construct(target, args) as object;
+        },
+      });
+    },
+  });
+}
+
 describe('DORA charts', () => {
+  test.each([
+    // prod over 7 days: at most 2 successes a day.
+    ['7d', DORA_UNTIL, [0, 1, 2]],
+    // prod's first two days: 1 success and 1 failure on the first, the most of any day.
+    ['2d', '2026-01-03', [0, 1]],
+  ])(
+    'deployments per day over %s: the y-axis ticks and gridlines are whole counts, each labelled',
+    async (window, until, counts) => {
+      const { page, problems } = await watchedPage(browser);
+      await page.addInitScript(recordYTicks);
+      await page.goto(`${svt.url}/dora?env=prod&window=${window}&until=${until}`);
+      await page.locator('#daily-chart canvas').waitFor();
+      const charts: YTicks[] = await page.evaluate(() => Reflect.get(globalThis, 'yTicks'));
+      const daily = charts.find((c) => c.chart === 'daily-chart');
+      expect(daily?.ticks).toEqual(counts.map((n) => [n, String(n)]));
+      expect(problems).toEqual([]);
+      await page.close();
+    },
+  );
+
   test('legends show the window until a day is pointed at; no bar for a day without any', async () => {
     const { page, problems } = await watchedPage(browser);
     await page.goto(`${svt.url}/dora?env=prod&window=7d&until=${DORA_UNTIL}`);
