@@ -13,6 +13,7 @@ import request from 'supertest';
 import { shellWord } from '../../server/src/pages/shell.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { issueToken } from '../helpers/tokens.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -42,17 +43,28 @@ function commandLines(page: string): string[] {
 // Each stub appends one record: the command, then its arguments, NUL-separated.
 const STUBS = `
 curl() { printf 'curl\\0' >> "$LOG"; printf '%s\\0' "$@" >> "$LOG"; printf '\\n' >> "$LOG"; }
-node() { printf 'node\\0' >> "$LOG"; printf '%s\\0' "SVT_URL=$SVT_URL" "$@" >> "$LOG"; printf '\\n' >> "$LOG"; }
+node() {
+  printf 'node\\0' >> "$LOG"; printf '%s\\0' "SVT_URL=$SVT_URL" >> "$LOG"
+  if [ -n "$SVT_TOKEN" ]; then printf '%s\\0' "SVT_TOKEN=$SVT_TOKEN" >> "$LOG"; fi
+  printf '%s\\0' "$@" >> "$LOG"; printf '\\n' >> "$LOG"
+}
 `;
 
-/** Runs the lines in a fresh directory; answers what the stubs were called with, and what the directory holds. */
-function runLines(lines: string[]): { calls: string[][]; files: string[] } {
+/**
+ * Runs the lines in a fresh directory, with the variables of `env` exported
+ * (SVT_TOKEN); answers what the stubs were called with (node: with SVT_URL,
+ * and SVT_TOKEN when set), and what the directory holds.
+ */
+function runLines(
+  lines: string[],
+  env: Record<string, string> = {},
+): { calls: string[][]; files: string[] } {
   const dir = tempDir('svt-shell-');
   const log = join(tempDir('svt-shell-log-'), 'calls');
   for (const line of lines) {
     execFileSync('sh', ['-c', `${STUBS}\n${line}`], {
       cwd: dir,
-      env: { PATH: process.env.PATH, LOG: log },
+      env: { PATH: process.env.PATH, LOG: log, ...env },
       stdio: 'ignore',
     });
   }
@@ -138,5 +150,92 @@ describe('shell commands shown on pages', () => {
     const second = runLines(commandLines(env.text));
     expect(second.files).toEqual([]);
     expect(second.calls[2]?.slice(4, 6)).toEqual(['--env', 'qa-1']);
+  });
+});
+
+describe('when writes need a token, the commands send one', () => {
+  const TOKEN = 'svt_from-the-readers-variable';
+  /** The hint's words about a token, before its first command's, as read ('' for none). */
+  const prose = (page: string) =>
+    (/<div class="hint">([^]*?)<p>Record a deployment/.exec(page)?.[1] ?? '')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&#39;/g, "'")
+      .replace(/\s+/g, ' ')
+      .trim();
+
+  it.each(["demo'; touch pwned; echo '", '$(touch pwned)', '"; touch pwned; echo "'])(
+    'a token exists: a 404 for the app %j sends $SVT_TOKEN, and creates nothing',
+    async (app) => {
+      const closed = await testApp({ SVT_HOST: '0.0.0.0' });
+      await issueToken(closed.store, 'ci', ['write:prod']);
+      const res = await request(closed.callback)
+        .get(`/app/${encodeURIComponent(app)}`)
+        .set('Host', 'svt.example:5000')
+        .expect(404);
+      expect(prose(res.text)).toBe(
+        'This server takes writes with a token that may write to prod: put it in SVT_TOKEN first ' +
+          '(export SVT_TOKEN=…; an administrator prints one on the server with ' +
+          'npx svt-server token create --name ci --scope write:prod).',
+      );
+      const { calls, files } = runLines(commandLines(res.text), { SVT_TOKEN: TOKEN });
+      expect(files).toEqual([]);
+      const origin = 'http://svt.example:5000';
+      expect(calls).toEqual([
+        [
+          'curl',
+          '--json',
+          JSON.stringify({ env: 'prod', app, version: '1.0.0' }),
+          '-H',
+          `Authorization: Bearer ${TOKEN}`,
+          `${origin}/api/v1/deployments`,
+        ],
+        ['curl', '-fsSo', 'svt.mjs', `${origin}/cli/svt.mjs`],
+        [
+          'node',
+          `SVT_URL=${origin}`,
+          `SVT_TOKEN=${TOKEN}`,
+          'svt.mjs',
+          'record',
+          '--env',
+          'prod',
+          '--app',
+          app,
+          '--version',
+          '1.0.0',
+        ],
+      ]);
+      await closed.store.close();
+    },
+  );
+
+  it("no token yet, but the reader is not on the server's machine: the token too", async () => {
+    const remote = await testApp({ SVT_HOST: '0.0.0.0', SVT_TRUST_PROXY: 'on' });
+    const page = (address: string) =>
+      request(remote.callback).get('/').set('Host', 'svt.example').set('X-Forwarded-For', address);
+    const far = (await page('203.0.113.5').expect(200)).text;
+    expect(prose(far)).toMatch(/^This server takes writes with a token/);
+    expect(runLines(commandLines(far), { SVT_TOKEN: TOKEN }).calls[0]?.slice(3, 5)).toEqual([
+      '-H',
+      `Authorization: Bearer ${TOKEN}`,
+    ]);
+    // From the server's own machine, no token is needed yet: none is shown.
+    const near = (await page('127.0.0.1').expect(200)).text;
+    expect(prose(near)).toBe('');
+    expect(commandLines(near)[0]).not.toContain('Authorization');
+    await remote.store.close();
+  });
+
+  it("an environment's 404 names its scope; with SVT_AUTH=off, no token at all", async () => {
+    const closed = await testApp({ SVT_HOST: '0.0.0.0' });
+    await issueToken(closed.store, 'ci', ['write:qa-1']);
+    const env = await request(closed.callback).get('/env/qa-1').expect(404);
+    expect(prose(env.text)).toContain('--scope write:qa-1');
+    const off = await testApp({ SVT_HOST: '0.0.0.0', SVT_AUTH: 'off' });
+    await issueToken(off.store, 'ci', ['write:prod']);
+    const open = (await request(off.callback).get('/').expect(200)).text;
+    expect(prose(open)).toBe('');
+    expect(commandLines(open).join('\n')).not.toContain('SVT_TOKEN');
+    await closed.store.close();
+    await off.store.close();
   });
 });

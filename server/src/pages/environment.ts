@@ -4,7 +4,7 @@ import { compareNames } from '../names.js';
 import { versionRanks } from '../version-order.js';
 import type { ForgeHosts } from '../forges.js';
 import { changesAnchor, commitCode } from './commit-links.js';
-import { recordHint } from './empty-state.js';
+import { recordHint, type WriteHint } from './empty-state.js';
 import { attemptNote, rollbackMark } from './marks.js';
 import { html, safeUrl, seg, type Html } from './html.js';
 import { layout, time, type PageHeader } from './layout.js';
@@ -18,7 +18,8 @@ export interface EnvironmentData extends PageHeader {
   current: Deployment[];
   /** Each app's latest attempt: where it is not the current one, it did not succeed. */
   latest: Deployment[];
-  origin: string;
+  /** How to record a first deployment: given when the page shows nothing (now, no app). */
+  hint: WriteHint | null;
   /** The forges commits link to (config.forges). */
   forges: ForgeHosts;
 }
@@ -60,7 +61,7 @@ function row(
 }
 
 export function environmentPage(data: EnvironmentData): string {
-  const { env, envs, at, current, latest, origin, forges } = data;
+  const { env, envs, at, current, latest, hint, forges } = data;
   const currentByApp = new Map(current.map((d) => [d.app, d]));
   // The Version column sorts by the one version order, not by the text.
   const ranks = versionRanks(current);
@@ -76,7 +77,7 @@ export function environmentPage(data: EnvironmentData): string {
   const table =
     apps.length === 0
       ? html`<p class="lead">Nothing ran in ${env} ${at === null ? 'yet' : 'at that instant'}.</p>
-          ${at === null ? recordHint(origin, env) : ''}`
+          ${hint === null ? '' : recordHint(hint, env)}`
       : html`${filterBox('apps', apps.length)}
           <div class="scroll">
             <table id="apps" class="sortable">

@@ -12,7 +12,7 @@
  * element more per cell made Chromium's load about half slower again.
  */
 import type { Deployment } from '@svt/client';
-import { recordHint } from './empty-state.js';
+import { recordHint, type WriteHint } from './empty-state.js';
 import { Html, escapeHtml, html, seg } from './html.js';
 import { layout, time, type PageHeader } from './layout.js';
 import { PROMOTION_LEGEND, attemptWords } from './marks.js';
@@ -42,7 +42,8 @@ export interface OverviewData extends PageHeader {
    */
   attempts: Map<string, Deployment[]>;
   choices: OverviewChoices;
-  origin: string;
+  /** How to record a first deployment: given when nothing was ever recorded (`all` empty). */
+  hint: WriteHint | null;
 }
 
 /**
@@ -124,7 +125,7 @@ function head(groups: StageGroup[], envs: readonly string[], at: string | null):
 }
 
 export function overviewPage(data: OverviewData): string {
-  const { all, envs, unknown, states, attempts, choices, origin } = data;
+  const { all, envs, unknown, states, attempts, choices, hint } = data;
   if (all.length === 0) {
     return layout({
       title: 'Overview',
@@ -132,7 +133,7 @@ export function overviewPage(data: OverviewData): string {
       signedIn: data.signedIn,
       body: html`<h1>What runs where</h1>
         <p class="lead">No deployment recorded yet.</p>
-        ${recordHint(origin)}`,
+        ${hint === null ? '' : recordHint(hint)}`,
     });
   }
   const { rows, total } = matrixRows(envs, states, choices, attempts);

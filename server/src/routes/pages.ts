@@ -19,7 +19,7 @@ import { applicationPage } from '../pages/application.js';
 import { changesPage } from '../pages/changes-page.js';
 import { doraPage } from '../pages/dora-page.js';
 import { comparePage } from '../pages/compare-page.js';
-import { recordHint } from '../pages/empty-state.js';
+import { recordHint, type WriteHint } from '../pages/empty-state.js';
 import { environmentPage } from '../pages/environment.js';
 import { overviewPage } from '../pages/overview.js';
 import {
@@ -32,7 +32,7 @@ import {
 } from '../validation/queries.js';
 import { chooseEnvironments } from '../pages/overview-view.js';
 import { defaultComparison, orderEnvironments } from '../stages.js';
-import { signedIn } from '../auth/policy.js';
+import { clientAddress, isLoopback, signedIn } from '../auth/policy.js';
 import type { RouteDeps } from './context.js';
 
 const MINUTE = 60_000;
@@ -43,11 +43,6 @@ async function perEnv<T>(
   read: (env: string) => Promise<T>,
 ): Promise<Map<string, T>> {
   return new Map(await Promise.all(envs.map(async (env) => [env, await read(env)] as const)));
-}
-
-/** This server as the reader reached it, for the copy-paste lines of the empty states. */
-function originOf(ctx: Context): string {
-  return `${ctx.protocol}://${ctx.host}`;
 }
 
 interface Asset {
@@ -88,6 +83,17 @@ export function pageRoutes(
   async function orderedEnvs(): Promise<string[]> {
     const names = (await store.environments()).map((r) => r.name);
     return orderEnvironments(names, config.envOrder);
+  }
+
+  /**
+   * Where the reader records from, for the copy-paste lines of the empty
+   * states and 404s: this server as they reached it, and whether a write
+   * from there needs a token, as the write guard decides (policy.ts).
+   */
+  async function writeHint(ctx: Context): Promise<WriteHint> {
+    const tokenNeeded =
+      config.auth && ((await store.everHadTokens()) || !isLoopback(clientAddress(ctx)));
+    return { origin: `${ctx.protocol}://${ctx.host}`, tokenNeeded };
   }
 
   const page = (ctx: Context, text: string) => {
@@ -132,7 +138,7 @@ export function pageRoutes(
         states,
         attempts,
         choices,
-        origin: originOf(ctx),
+        hint: all.length === 0 ? await writeHint(ctx) : null,
         signedIn: signedIn(ctx),
       }),
     );
@@ -155,7 +161,7 @@ export function pageRoutes(
       store.latest(env, at),
     ]);
     if (current === null || latest === null) {
-      ctx.state.hint = recordHint(originOf(ctx), env);
+      ctx.state.hint = recordHint(await writeHint(ctx), env);
       throw notFound(`no deployment was ever recorded in environment "${env}"`);
     }
     page(
@@ -167,7 +173,11 @@ export function pageRoutes(
         at: at === undefined ? null : new Date(at).toISOString(),
         current,
         latest,
-        origin: originOf(ctx),
+        // The empty state, now: nothing current and nothing attempted.
+        hint:
+          at === undefined && current.length === 0 && latest.length === 0
+            ? await writeHint(ctx)
+            : null,
         forges: config.forges,
       }),
     );
@@ -217,7 +227,7 @@ export function pageRoutes(
     } = readParams(ctx, appPageParams);
     const environments = await store.app(app);
     if (environments === null) {
-      ctx.state.hint = recordHint(originOf(ctx), 'prod', app);
+      ctx.state.hint = recordHint(await writeHint(ctx), 'prod', app);
       throw notFound(`no deployment of app "${app}" was ever recorded`);
     }
     const filters = { app, env, status };
