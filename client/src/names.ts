@@ -3,7 +3,8 @@
  * before `Test app` (case does not come first), `app-2` before `app-10`
  * (numbers by value). Every CLI table sorts names with this; the server's
  * pages use the very same collator options (server/src/names.ts), so the
- * CLI and the pages list apps alike. `--json` keeps the server's order.
+ * CLI and the pages list apps alike. `--json` keeps the server's order,
+ * which since the API sorts its lists with the same collator is this one too.
  */
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 

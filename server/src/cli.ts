@@ -33,8 +33,8 @@ Environment variables:
   SVT_MONGODB_DB       MongoDB database name (default svt)
   SVT_VERSION_PATTERN  regular expression every version must match, on every route (default unset)
   SVT_LOG_LEVEL        fatal, error, warn, info, debug, trace or silent (default info)
-  SVT_ENV_ORDER        environments in promotion order for the pages, e.g. dev,staging,prod; others follow
-                       (default: by the stage names say, dev test qa staging uat prod, then first seen)
+  SVT_ENV_ORDER        environments in promotion order for the pages and the API's lists, e.g. dev,staging,prod;
+                       others follow (default: by the stage names say, dev test qa staging uat prod, then first seen)
   SVT_RETENTION_DAYS   prune history older than this many days, never an app's current entry (default: keep all)
   SVT_WEBHOOKS         JSON array of hooks, [{"url","format","secret","token","dashboardUID"}], format json,
                        slack, mattermost, teams or grafana (default unset)

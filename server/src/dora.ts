@@ -37,6 +37,7 @@ import type {
   DoraDurations,
   DoraReport,
 } from '@svt/client';
+import { compareNames } from './names.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Clock skew allowed between a commit and its deployment (the write rule's 5 minutes). */
@@ -300,7 +301,7 @@ export class DoraAccumulator {
       leadTime: this.total.lead.summary(),
       daily,
       apps: [...this.byApp.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .sort(([a], [b]) => compareNames(a, b))
         .map(([name, t]): DoraApp => ({
           app: name,
           success: t.success,

@@ -46,11 +46,12 @@ describe('the latest attempt beside what runs', () => {
       ['new', '0.1.0', 'started'],
       ['web', '2.1.0', 'failure'],
     ]);
+    // As people read them, as the pages list them (list-order.test.ts).
     expect(state.deployments.map((d) => `${d.app}@${d.version}`)).toEqual([
-      'Test app@3.0.0',
       'api@1.0.0',
-      'app-10@1',
       'app-2@1',
+      'app-10@1',
+      'Test app@3.0.0',
       'web@2.0.0',
     ]);
     // At an instant before the attempts, there are none.

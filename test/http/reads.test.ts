@@ -58,7 +58,7 @@ describe('current state and catalogue', () => {
     await request(t.callback).get('/api/v1/environments/prod?when=now').expect(400);
   });
 
-  it('GET /api/v1/environments lists environments in first-seen order', async () => {
+  it('GET /api/v1/environments lists environments in the pages’ order (staging, then prod)', async () => {
     const res = await request(t.callback).get('/api/v1/environments').expect(200);
     expect(res.body.items).toEqual([
       { name: 'staging', apps: 1, lastDeployedAt: new Date(T0).toISOString() },

@@ -377,16 +377,16 @@ describe('svt list and history', () => {
       ['app-10', '3.0.0', '2026-01-01 10:00:00Z', '-', '-', '! 3.1.0 failed 2026-01-01 12:30:00Z'],
       ['Test app', '-', '-', '-', '-', '! 0.1.0 failed 2026-01-01 13:00:00Z'],
     ]);
-    // --json is the server's answer as is (its order, its attempts).
+    // --json is the server's answer as is: its order (the pages', names as people read them), its attempts.
     const json = JSON.parse((await svtCli(['list', 'attempts', '--json'])).stdout) as {
       deployments: { app: string }[];
       attempts: { app: string; status: string }[];
     };
-    expect(json.deployments.map((d) => d.app)).toEqual(['api', 'app-10', 'app-2']);
-    expect(json.attempts.map((d) => [d.app, d.status]).sort()).toEqual([
-      ['Test app', 'failure'],
-      ['app-10', 'failure'],
+    expect(json.deployments.map((d) => d.app)).toEqual(['api', 'app-2', 'app-10']);
+    expect(json.attempts.map((d) => [d.app, d.status])).toEqual([
       ['app-2', 'started'],
+      ['app-10', 'failure'],
+      ['Test app', 'failure'],
     ]);
 
     const history = await svtCli(['history', '--env', 'attempts', '--app', 'api']);

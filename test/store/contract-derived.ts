@@ -1,11 +1,14 @@
 /**
  * What every adapter derives from the events, part of the store contract:
  * whether a write became current (and what runs instead when it did not),
- * and rollbacks, kept right when deployments arrive out of order.
+ * rollbacks, kept right when deployments arrive out of order, and the
+ * order of every per-app list (names as people read them, names.ts).
  */
 import { afterEach, beforeEach, expect, it } from '@jest/globals';
 import type { Store } from '../../server/src/store/types.js';
 import { MINUTE, T0, newDeployment as d } from '../helpers/deployments.js';
+
+const HOUR = 60 * MINUTE;
 import type { Gate } from '../helpers/skip.js';
 
 export function derivedContract(name: string, makeStore: () => Promise<Store>, gate: Gate): void {
@@ -161,6 +164,28 @@ export function derivedContract(name: string, makeStore: () => Promise<Store>, g
       // And back: one dated before all of them makes nothing a rollback that was not.
       await store.record(d({ version: '0.1.0', deployedAt: T0 - MINUTE }));
       expect(await ledger()).toEqual(['0.1.0', '1.0.0', '1.2.0', '1.1.0 R']);
+    });
+
+    it('lists apps as people read them, not by code point: current, latest, attempts, apps', async () => {
+      // Code-point order: Beta, alpha, app-10, app-2. As people read them: by hand below.
+      const people = ['alpha', 'app-2', 'app-10', 'Beta'];
+      for (const [i, app] of ['app-10', 'Beta', 'app-2', 'alpha'].entries()) {
+        await store.record(d({ app, deployedAt: T0 + i * MINUTE }));
+        await store.record(d({ app, version: '2.0.0', status: 'failure', deployedAt: T0 + HOUR }));
+      }
+      const names = (list: { app: string }[] | null) => list?.map((x) => x.app);
+      const later = T0 + 2 * HOUR;
+      expect(names(await store.current('dev'))).toEqual(people);
+      expect(names(await store.current('dev', later))).toEqual(people);
+      expect(names(await store.latest('dev'))).toEqual(people);
+      expect(names(await store.latest('dev', later))).toEqual(people);
+      expect(names(await store.attempts('dev'))).toEqual(people);
+      expect(names(await store.attempts('dev', later))).toEqual(people);
+      const json = JSON.parse((await store.currentJson('dev'))?.toString() ?? '[]') as {
+        app: string;
+      }[];
+      expect(names(json)).toEqual(people);
+      expect((await store.apps()).map((a) => a.name)).toEqual(people);
     });
   });
 }

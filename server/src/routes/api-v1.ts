@@ -29,6 +29,7 @@ import {
   noParams,
 } from '../validation/queries.js';
 import { previousSuccess } from '../previous.js';
+import { orderEnvironments } from '../stages.js';
 import type { RouteDeps } from './context.js';
 import { answerRecorded, recordWrite } from './record.js';
 
@@ -53,6 +54,18 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
    * the key, which no read is handed again. An entry goes when its key does.
    */
   const currentBodies = new WeakMap<Buffer, Buffer>();
+
+  /**
+   * The pages' one order of environments (stages.ts orderEnvironments:
+   * SVT_ENV_ORDER, then by stage, then first seen), as a comparison, for
+   * the lists of environments the API answers: they follow the pages.
+   * `firstSeen`: every environment, as Store.environments lists them.
+   */
+  function envOrder(firstSeen: readonly string[]): (a: string, b: string) => number {
+    const ranks = new Map(orderEnvironments(firstSeen, config.envOrder).map((n, i) => [n, i]));
+    return (a, b) => (ranks.get(a) ?? ranks.size) - (ranks.get(b) ?? ranks.size);
+  }
+  const storeEnvOrder = async () => envOrder((await store.environments()).map((r) => r.name));
   /** One page of history, its next cursor, and that page's URL in `Link: rel="next"`. */
   async function historyPage(ctx: Context, query: HistoryQuery) {
     const page = await store.history(query);
@@ -132,12 +145,15 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
   routes.get(`${V1}/environments`, 'read', async (ctx) => {
     readParams(ctx, noParams);
     const rows = await store.environments();
+    const order = envOrder(rows.map((r) => r.name));
     ctx.body = {
-      items: rows.map((r) => ({
-        name: r.name,
-        apps: r.apps,
-        lastDeployedAt: iso(r.lastDeployedAt),
-      })),
+      items: [...rows]
+        .sort((a, b) => order(a.name, b.name))
+        .map((r) => ({
+          name: r.name,
+          apps: r.apps,
+          lastDeployedAt: iso(r.lastDeployedAt),
+        })),
     } satisfies EnvironmentList;
   });
 
@@ -186,17 +202,24 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
 
   routes.get(`${V1}/apps`, 'read', async (ctx) => {
     readParams(ctx, noParams);
-    const rows = await store.apps();
+    const [rows, order] = await Promise.all([store.apps(), storeEnvOrder()]);
     ctx.body = {
-      items: rows.map((r) => ({ ...r, lastDeployedAt: iso(r.lastDeployedAt) })),
+      items: rows.map((r) => ({
+        ...r,
+        environments: [...r.environments].sort(order),
+        lastDeployedAt: iso(r.lastDeployedAt),
+      })),
     } satisfies AppList;
   });
 
   routes.get(`${V1}/apps/:app`, 'read', async (ctx) => {
     const { app } = readParams(ctx, appParams).path;
-    const environments = await store.app(app);
+    const [environments, order] = await Promise.all([store.app(app), storeEnvOrder()]);
     if (environments === null) throw notFound(`no deployment of app "${app}" was ever recorded`);
-    ctx.body = { app, environments } satisfies AppState;
+    ctx.body = {
+      app,
+      environments: [...environments].sort((a, b) => order(a.env, b.env)),
+    } satisfies AppState;
   });
 
   routes.get(`${V1}/compare`, 'read', async (ctx) => {

@@ -6,6 +6,7 @@
  * mongo-queries.ts, and names the index it runs on.
  */
 import type { Deployment } from '@svt/client';
+import { sortByName } from '../names.js';
 import { type EnvAppDoc, toDeployment } from './mongo-documents.js';
 import * as q from './mongo-queries.js';
 import { type MongoCollections, hintOption } from './mongo-schema.js';
@@ -55,7 +56,11 @@ export async function perApp(
   at: number | undefined,
 ): Promise<Deployment[] | null> {
   const pairs = q.pairsOfEnv(env);
-  const rows = await envApps.find(pairs.filter, q.findOptions(pairs)).toArray();
+  // By app as people read them (names.ts), not the index's byte order.
+  const rows = sortByName(
+    await envApps.find(pairs.filter, q.findOptions(pairs)).toArray(),
+    (r) => r.app,
+  );
   if (rows.length === 0) return null;
   if (at === undefined) {
     const ids = rows.flatMap((r) => {
@@ -119,7 +124,7 @@ async function envOrder(c: MongoCollections): Promise<Map<string, number>> {
   return new Map(envs.map((e, i) => [e.name, i]));
 }
 
-/** Every app by name, with its environments in first-seen order. */
+/** Every app by name as people read them (names.ts), with its environments in first-seen order. */
 export async function apps(c: MongoCollections): Promise<AppRow[]> {
   const order = await envOrder(c);
   const all = q.pairsByApp();
@@ -141,7 +146,7 @@ export async function apps(c: MongoCollections): Promise<AppRow[]> {
   for (const app of byName.values()) {
     app.environments.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
   }
-  return [...byName.values()];
+  return sortByName([...byName.values()], (a) => a.name);
 }
 
 /** One app's current deployment in each of its environments (first-seen order); null for an unknown app. */

@@ -16,6 +16,7 @@ import {
   STATUSES,
   docText,
 } from './sqlite-docs.js';
+import { sortByName } from '../names.js';
 import { decodeId, encodeId } from './sqlite-ids.js';
 import type { DoraPage } from '../dora-report.js';
 import type { HistoryPosition, HistoryQuery } from './types.js';
@@ -59,6 +60,18 @@ function newestFirst(a: KeyedRow, b: KeyedRow): number {
 /** A ledger row's seq and rollback flag: what identifies its JSON text. */
 type SeqRow = [number, number];
 
+/** A ledger row's seq and rollback flag, and its app's name. */
+type NamedRow = [number, number, string];
+
+/**
+ * Rows of one environment's apps, in the order of their names as people
+ * read them (names.ts): SQL's ORDER BY compares bytes (`Test app` before
+ * `api`, `app-10` before `app-2`).
+ */
+function byAppName(rows: NamedRow[]): SeqRow[] {
+  return sortByName(rows, (r) => r[2]).map(([seq, rollback]) => [seq, rollback]);
+}
+
 /**
  * UTF-16 code units of text a LedgerReads caches at most (2 bytes each in
  * memory): 16 MB, 20 environments of 1,000 apps of the usual 400 bytes. By
@@ -94,7 +107,7 @@ export class LedgerReads {
     const id = this.s.envId.get(env) as number | undefined;
     if (id === undefined) return null;
     const rows = at === undefined ? this.s.current.all(id) : this.s.currentAt.all({ at, env: id });
-    return this.texts(rows as SeqRow[]);
+    return this.texts(byAppName(rows as NamedRow[]));
   }
 
   /** Each app's latest deployment whatever its status (at `at`); null for an unknown environment. */
@@ -102,7 +115,7 @@ export class LedgerReads {
     const id = this.s.envId.get(env) as number | undefined;
     if (id === undefined) return null;
     const rows = at === undefined ? this.s.latest.all(id) : this.s.latestAt.all({ at, env: id });
-    return this.texts(rows as SeqRow[]);
+    return this.texts(byAppName(rows as NamedRow[]));
   }
 
   /** The JSON text of the deployment with this id (16 bytes, sqlite-ids.ts), or null. */
@@ -113,7 +126,7 @@ export class LedgerReads {
 
   /** The latest deployments of `env` that are not its current ones, by app. */
   attemptsDocs(env: string): string[] {
-    return this.texts(this.s.attempts.all(env) as SeqRow[]);
+    return this.texts(byAppName(this.s.attempts.all(env) as NamedRow[]));
   }
 
   /**
@@ -324,12 +337,15 @@ function prepare(db: Database.Database) {
   // Environments in first-seen order: the first seq of any of their pairs.
   const envOrder = '(SELECT env, MIN(first_seq) AS first FROM pairs GROUP BY env) f';
   // For each pair of the env, its latest deployment (of a status) at or before the instant.
-  const asOf = (status: string) => `SELECT d.seq, d.rollback FROM pairs p ${PAIR_JOINS}
+  const asOf = (status: string) => `SELECT d.seq, d.rollback, a.name FROM pairs p ${PAIR_JOINS}
     JOIN ledger d ON d.seq = (
       SELECT seq FROM ledger x WHERE x.pair = p.id ${status} AND x.deployed_at <= @at
       ORDER BY x.deployed_at DESC, x.id DESC LIMIT 1)
     WHERE p.env = @env ORDER BY a.name`;
-  const bySeq = (seq: string, where: string) => `SELECT d.seq, d.rollback FROM pairs p ${PAIR_JOINS}
+  const bySeq = (
+    seq: string,
+    where: string,
+  ) => `SELECT d.seq, d.rollback, a.name FROM pairs p ${PAIR_JOINS}
     JOIN ledger d ON d.seq = p.${seq} WHERE ${where} ORDER BY a.name`;
   return {
     ping: db.prepare('SELECT 1'),

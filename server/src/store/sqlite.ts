@@ -17,6 +17,7 @@
 import type Database from 'better-sqlite3';
 import type { Deployment, DoraReport } from '@svt/client';
 import { openAttempts } from '../attempts.js';
+import { sortByName } from '../names.js';
 import { type MigrationSummary, migrate, openDatabase } from './sqlite-connection.js';
 import { WriterClient } from './sqlite-writer-client.js';
 import { StoreClosed } from './shared.js';
@@ -263,7 +264,7 @@ export class SqliteStore implements Store {
         app.lastDeployedAt = Math.max(app.lastDeployedAt, r.latest_at);
       }
     }
-    return [...apps.values()];
+    return sortByName([...apps.values()], (a) => a.name);
   }
 
   async app(name: string): Promise<{ env: string; current: Deployment | null }[] | null> {

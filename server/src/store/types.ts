@@ -154,8 +154,8 @@ export interface Store extends OutboxStore {
   ): Promise<RecordResult>;
   /**
    * Current state of `env` (or its state at instant `at`): the latest success
-   * of each app by (deployedAt, id), ordered by app. Null for an environment
-   * never recorded.
+   * of each app by (deployedAt, id), ordered by app as people read them
+   * (names.ts). Null for an environment never recorded.
    */
   current(env: string, at?: number): Promise<Deployment[] | null>;
   /**
@@ -166,14 +166,14 @@ export interface Store extends OutboxStore {
   currentJson(env: string, at?: number): Promise<Buffer | null>;
   /**
    * Each app's latest deployment of `env` (or at instant `at`) whatever its
-   * status, ordered by app: where it differs from `current`, the latest
+   * status, ordered by app (names.ts): where it differs from `current`, the latest
    * attempt did not succeed. Null for an environment never recorded.
    */
   latest(env: string, at?: number): Promise<Deployment[] | null>;
   /**
    * The latest deployments of `env` (or at instant `at`) that are not
    * successes, so not current: attempts in progress, failed or rolled back
-   * (attempts.ts reads them). Usually none; ordered by app.
+   * (attempts.ts reads them). Usually none; ordered by app (names.ts).
    */
   attempts(env: string, at?: number): Promise<Deployment[]>;
   history(query: HistoryQuery): Promise<HistoryResult>;
@@ -195,7 +195,7 @@ export interface Store extends OutboxStore {
   dora(window: DoraWindow): Promise<DoraReport>;
   /** Every environment, in first-seen order. */
   environments(): Promise<EnvironmentRow[]>;
-  /** Every app, ordered by name. */
+  /** Every app, ordered by name as people read them (names.ts). */
   apps(): Promise<AppRow[]>;
   /** The app's current deployment in each environment it was recorded in; null when unknown. */
   app(name: string): Promise<{ env: string; current: Deployment | null }[] | null>;
