@@ -5,6 +5,7 @@
  * Expected values are read off the fixtures by hand.
  */
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
 import { type TestApp, testApp } from '../helpers/app.js';
 import { fixture, postHook } from '../helpers/gitops.js';
 import { removeTempDirs } from '../helpers/tmp.js';
@@ -175,6 +176,54 @@ describe('POST /api/v1/hooks/argocd', () => {
       status: 'started',
       deployedAt: '2026-11-28T14:20:05.000Z',
     });
+  });
+
+  it('the template sent on-sync-running: a started deployment of the commit synced, then its end', async () => {
+    await argo(body('git-succeeded')).expect(201);
+    const running = await argo(body('git-running')).expect(201);
+    expect(running.body.current).toBe(false);
+    expect(running.body.deployment).toMatchObject({
+      app: 'payments',
+      version: 'c3499c272973',
+      status: 'started',
+      deployedAt: '2026-11-29T09:00:05.000Z',
+      commit: 'c3499c2729730a7f807efb8676a92dcb6f8a3f8f',
+      ref: 'main',
+      attributes: { images: 'ghcr.io/acme/payments-api:2.4.0 docker.io/library/redis:7.2' },
+    });
+    // What runs is still the last success; the sync shows as in progress beside it.
+    const state = (await request(t.callback).get('/api/v1/environments/prod').expect(200)).body;
+    expect(state.deployments.map((d: { version: string }) => d.version)).toEqual(['a94a8fe5ccb1']);
+    expect(state.attempts.map((d: { status: string }) => d.status)).toEqual(['started']);
+    // The same operation's end (its own notification, on-sync-succeeded) records anew and runs.
+    const done = application('git-running');
+    op(done).phase = 'Succeeded';
+    op(done).finishedAt = '2026-11-29T09:00:48Z';
+    const end = await argo(json(done)).expect(201);
+    expect(end.headers['idempotent-replayed']).toBeUndefined();
+    expect(end.body).toMatchObject({
+      current: true,
+      deployment: { version: 'c3499c272973', status: 'success' },
+    });
+    // The running notification sent again (a resend) answers as the first time, and records nothing more.
+    const again = await argo(body('git-running')).expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect((await stored(t)).map((d) => d.status)).toEqual(['success', 'started', 'success']);
+  });
+
+  it('on-sync-running before any sync result: the revision compared; a first deployment shows in progress', async () => {
+    const res = await argo(body('git-running-start')).expect(201);
+    expect(res.body.deployment).toMatchObject({
+      version: 'c3499c272973',
+      status: 'started',
+      deployedAt: '2026-11-29T09:00:05.000Z',
+      commit: 'c3499c2729730a7f807efb8676a92dcb6f8a3f8f',
+      ref: null,
+    });
+    const overview = (await request(t.callback).get('/').expect(200)).text;
+    expect(overview).toMatch(
+      /<tr data-search="payments">.*<td class="attempt tone-progress" title="2026-11-29T09:00Z">in progress<\/td>/,
+    );
   });
 
   it.each([

@@ -76,9 +76,17 @@ describe('deploy/argocd/argocd-notifications-cm.yaml', () => {
     );
   });
 
-  it('triggers on sync succeeded and failed, once per operation, subscribed for every Application', () => {
+  it('triggers on sync running, succeeded and failed, once per operation, subscribed for every Application', () => {
+    const running = data('trigger.svt-on-sync-running');
     const succeeded = data('trigger.svt-on-sync-succeeded');
     const failed = data('trigger.svt-on-sync-failed');
+    expect(running).toEqual([
+      {
+        when: "app.status.operationState != nil and app.status.operationState.phase in ['Running']",
+        oncePer: 'app.status.operationState?.startedAt',
+        send: ['svt-deployment'],
+      },
+    ]);
     expect(succeeded).toEqual([
       {
         when: "app.status.operationState != nil and app.status.operationState.phase in ['Succeeded']",
@@ -94,7 +102,10 @@ describe('deploy/argocd/argocd-notifications-cm.yaml', () => {
       },
     ]);
     expect(data('subscriptions')).toEqual([
-      { recipients: ['svt'], triggers: ['svt-on-sync-succeeded', 'svt-on-sync-failed'] },
+      {
+        recipients: ['svt'],
+        triggers: ['svt-on-sync-running', 'svt-on-sync-succeeded', 'svt-on-sync-failed'],
+      },
     ]);
   });
 
@@ -108,7 +119,14 @@ describe('deploy/argocd/argocd-notifications-cm.yaml', () => {
         h.value.replace('$svt-token', token),
       ]),
     );
-    for (const name of ['git-succeeded', 'helm-succeeded', 'git-failed', 'multisource-succeeded']) {
+    const bodies = [
+      'git-succeeded',
+      'helm-succeeded',
+      'git-failed',
+      'multisource-succeeded',
+      'git-running',
+    ];
+    for (const name of bodies) {
       const res = await postHook(t.callback, 'argocd', fixture(`argocd/body-${name}.json`), {
         query: url.search,
         headers,
@@ -116,6 +134,22 @@ describe('deploy/argocd/argocd-notifications-cm.yaml', () => {
       expect([name, res.status]).toEqual([name, 201]);
       expect(res.body.deployment.recordedBy).toBe('argocd');
     }
+    // A sync's first Running notification may come before its sync result: recorded too.
+    const first = await testApp();
+    const res = await postHook(
+      first.callback,
+      'argocd',
+      fixture('argocd/body-git-running-start.json'),
+      {
+        query: url.search,
+        headers: {
+          ...headers,
+          Authorization: 'Bearer ' + (await issueToken(first.store, 'argocd', ['write:prod'])),
+        },
+      },
+    );
+    expect([res.status, res.body.deployment?.status]).toEqual([201, 'started']);
+    await first.store.close();
     await t.store.close();
   });
 });
