@@ -72,8 +72,10 @@ test('the seed’s exported collections become deployments, once', async () => {
   const store = new SqliteStore(db);
   await store.open();
   try {
+    // By app as people read them: api, then Name of the application.
     const dev = await store.current('dev');
     expect(dev?.map((d) => [d.app, d.version, d.deployedAt, d.url, d.source])).toEqual([
+      ['api', '1.2.3', '2020-09-15T08:30:00.000Z', null, 'svt-legacy'],
       [
         'Name of the application',
         '5.27.94',
@@ -81,9 +83,8 @@ test('the seed’s exported collections become deployments, once', async () => {
         'http://www.whatever.com:1337/random/url/long/enough',
         'svt-legacy',
       ],
-      ['api', '1.2.3', '2020-09-15T08:30:00.000Z', null, 'svt-legacy'],
     ]);
-    expect(dev?.[1]?.attributes).toEqual({ team: 'payments', replicas: 3, meta: '{"a":1}' });
+    expect(dev?.[0]?.attributes).toEqual({ team: 'payments', replicas: 3, meta: '{"a":1}' });
     const prod = await store.current('prod');
     expect(prod?.map((d) => [d.app, d.version, d.deployedAt])).toEqual([
       ['api', '1.2.0', new Date(1599000000000).toISOString()],
