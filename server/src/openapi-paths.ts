@@ -183,30 +183,20 @@ export const paths: Record<string, Json> = {
     parameters(changesParams),
     { '200': withCsv(ref('ChangesPage')), ...READ_ERRORS, ...BUSY },
   ),
-  '/api/v1/environments': get(
-    "Every environment, in the pages' order (promotion stages, then first seen)",
-    'api',
-    parameters(noParams),
-    {
-      '200': json(ref('EnvironmentList')),
-      ...READ_ERRORS,
-    },
-  ),
+  '/api/v1/environments': get('Every environment, in display order', 'api', parameters(noParams), {
+    '200': json(ref('EnvironmentList')),
+    ...READ_ERRORS,
+  }),
   '/api/v1/environments/{env}': get(
     "Each app's current deployment in an environment, now or at a past instant",
     'api',
     parameters(environmentParams),
     { '200': withCsv(ref('EnvironmentState')), ...READ_ERRORS },
   ),
-  '/api/v1/apps': get(
-    'Every application, by name as people read them (app-2 before app-10)',
-    'api',
-    parameters(noParams),
-    {
-      '200': json(ref('AppList')),
-      ...READ_ERRORS,
-    },
-  ),
+  '/api/v1/apps': get('Every application, by name as people read it', 'api', parameters(noParams), {
+    '200': json(ref('AppList')),
+    ...READ_ERRORS,
+  }),
   '/api/v1/deployments/{id}': get(
     "One deployment, the success before it, and links to its commit and changes on the repository's forge",
     'api',

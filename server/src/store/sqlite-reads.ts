@@ -60,14 +60,10 @@ function newestFirst(a: KeyedRow, b: KeyedRow): number {
 /** A ledger row's seq and rollback flag: what identifies its JSON text. */
 type SeqRow = [number, number];
 
-/** A ledger row's seq and rollback flag, and its app's name. */
+/** A SeqRow with its app's name. */
 type NamedRow = [number, number, string];
 
-/**
- * Rows of one environment's apps, in the order of their names as people
- * read them (names.ts): SQL's ORDER BY compares bytes (`Test app` before
- * `api`, `app-10` before `app-2`).
- */
+/** Rows of an environment's apps by name as people read them (names.ts), not SQL's byte order. */
 function byAppName(rows: NamedRow[]): SeqRow[] {
   return sortByName(rows, (r) => r[2]).map(([seq, rollback]) => [seq, rollback]);
 }
@@ -337,15 +333,13 @@ function prepare(db: Database.Database) {
   // Environments in first-seen order: the first seq of any of their pairs.
   const envOrder = '(SELECT env, MIN(first_seq) AS first FROM pairs GROUP BY env) f';
   // For each pair of the env, its latest deployment (of a status) at or before the instant.
-  const asOf = (status: string) => `SELECT d.seq, d.rollback, a.name FROM pairs p ${PAIR_JOINS}
+  const named = 'd.seq, d.rollback, a.name'; // a NamedRow
+  const asOf = (status: string) => `SELECT ${named} FROM pairs p ${PAIR_JOINS}
     JOIN ledger d ON d.seq = (
       SELECT seq FROM ledger x WHERE x.pair = p.id ${status} AND x.deployed_at <= @at
       ORDER BY x.deployed_at DESC, x.id DESC LIMIT 1)
     WHERE p.env = @env ORDER BY a.name`;
-  const bySeq = (
-    seq: string,
-    where: string,
-  ) => `SELECT d.seq, d.rollback, a.name FROM pairs p ${PAIR_JOINS}
+  const bySeq = (seq: string, where: string) => `SELECT ${named} FROM pairs p ${PAIR_JOINS}
     JOIN ledger d ON d.seq = p.${seq} WHERE ${where} ORDER BY a.name`;
   return {
     ping: db.prepare('SELECT 1'),
