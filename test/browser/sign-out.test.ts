@@ -37,6 +37,12 @@ test('sign in, sign out from the header, and the pages ask to sign in again', as
   const signOut = page.getByRole('button', { name: 'Sign out' });
   expect(await signOut.count()).toBe(1);
   expect(await page.locator('header.top .signout button').count()).toBe(1);
+  // On a 320-pixel phone the header wraps: the button stays on the screen.
+  await page.setViewportSize({ width: 320, height: 640 });
+  const box = await signOut.boundingBox();
+  expect(box).not.toBeNull();
+  expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(320);
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   const [answer] = await Promise.all([
     page.waitForResponse((res) => res.url() === `${svt.url}/logout`),

@@ -211,6 +211,45 @@ describe('POST /api/v1/hooks/argocd', () => {
     expect((await stored(t)).map((d) => d.status)).toEqual(['success', 'started', 'success']);
   });
 
+  it('a re-sync of what runs, or a retry of what failed, is no change from its start to its end', async () => {
+    // One operation of a revision: [phase, startedAt, finishedAt].
+    const sync = (phase: string, startedAt: string, finishedAt?: string) => {
+      const app = application('git-succeeded');
+      op(app).phase = phase;
+      op(app).startedAt = startedAt;
+      if (finishedAt === undefined) delete op(app).finishedAt;
+      else op(app).finishedAt = finishedAt;
+      return argo(json(app));
+    };
+    await sync('Running', '2026-11-28T09:00:05Z').expect(201);
+    await sync('Succeeded', '2026-11-28T09:00:05Z', '2026-11-28T09:00:40Z').expect(201);
+    // Argo CD's self-heal syncs the same revision again: its start and its end are no change.
+    expect((await sync('Running', '2026-11-28T11:00:05Z').expect(202)).body.reason).toMatch(
+      /^no change: the latest deployment of payments in prod is already a94a8fe5ccb1 \(success,/,
+    );
+    await sync('Succeeded', '2026-11-28T11:00:05Z', '2026-11-28T11:00:40Z').expect(202);
+    // The revision then fails; a retry of it fails again: one failure, not two.
+    await sync('Failed', '2026-11-28T12:00:05Z', '2026-11-28T12:00:30Z').expect(201);
+    await sync('Running', '2026-11-28T13:00:05Z').expect(202);
+    await sync('Failed', '2026-11-28T13:00:05Z', '2026-11-28T13:00:30Z').expect(202);
+    expect((await stored(t)).map((d) => d.status)).toEqual(['failure', 'success', 'started']);
+    const dora = await request(t.callback)
+      .get('/api/v1/dora')
+      .query({ env: 'prod', window: '30d', until: '2026-11-29T00:00:00Z' })
+      .expect(200);
+    expect(dora.body.deployments).toMatchObject({ success: 1, failure: 1, started: 1 });
+  });
+
+  it('a sync in progress with a bad start: the 400 names startedAt, where its instant came from', async () => {
+    const running = application('git-succeeded');
+    op(running).phase = 'Running';
+    op(running).startedAt = 'yesterday';
+    delete op(running).finishedAt;
+    const res = await argo(json(running)).expect(400);
+    expect(JSON.stringify(res.body)).toContain('status.operationState.startedAt');
+    expect(JSON.stringify(res.body)).not.toContain('finishedAt');
+  });
+
   it('on-sync-running before any sync result: the revision compared; a first deployment shows in progress', async () => {
     const res = await argo(body('git-running-start')).expect(201);
     expect(res.body.deployment).toMatchObject({

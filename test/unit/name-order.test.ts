@@ -28,6 +28,31 @@ describe('nameOrder', () => {
     expect(nameOrder(['a', '","b'])).toEqual([1, 0]);
   });
 
+  test('names the collator orders in a cycle: one order, whatever order they come in', () => {
+    // Numeric collation reads U+1D7D0 (mathematical bold 2) unlike 2: "0𝟐" < "0a2" < "1" < "0𝟐".
+    const names = ['1', '0a2', '0\u{1D7D0}'];
+    const orders = [
+      [0, 1, 2],
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ].map((p) => {
+      const list = p.map((i) => names[i] ?? '');
+      return nameOrder(list).map((i) => list[i]);
+    });
+    for (const order of orders) expect(order).toEqual(orders[0]);
+  });
+
+  test('a list longer than all it may remember: sorted, not kept', () => {
+    const long = Array.from({ length: 300_000 }, (_, i) => `app-${300_000 - i}-${'x'.repeat(20)}`);
+    const order = nameOrder(long);
+    expect(order[0]).toBe(299_999);
+    expect(order[299_999]).toBe(0);
+    expect(nameOrder(long)).not.toBe(order);
+  });
+
   test('past the lists it keeps, still right', () => {
     for (let i = 0; i < 600; i++) {
       expect(nameOrder([`x-${i + 1}`, `x-${i}`])).toEqual([1, 0]);

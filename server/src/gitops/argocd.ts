@@ -239,7 +239,11 @@ export function argoCdVerdict(body: unknown, query: HookQuery): Verdict {
       version: from,
       commit: from,
       ref: 'syncResult.source.targetRevision',
-      deployedAt: 'status.operationState.finishedAt',
+      // The field the instant came from: a sync in progress has no end yet.
+      deployedAt:
+        str(op.finishedAt) === null && status === 'started'
+          ? 'status.operationState.startedAt'
+          : 'status.operationState.finishedAt',
       url: 'context.argocdUrl',
       actor: 'status.operationState.operation.initiatedBy.username',
     },

@@ -16,7 +16,12 @@
  *   with every event), so that a resend replays;
  * - an event whose version and status are those of the app's latest
  *   deployment in that environment is acknowledged and not recorded
- *   ("no change"): a no-op reconciliation, a repeated failure.
+ *   ("no change"): a no-op reconciliation, a repeated failure. A sync in
+ *   progress (`started`) of the latest deployment's version that began
+ *   after it, whatever that one's status, is no change either: a re-sync
+ *   of what runs, or a retry of what failed, would otherwise make its end
+ *   (the same version and status again) a new deployment, counted again by
+ *   DORA. (A `started` from before it is a resend: its first answer replays.)
  */
 import type { Context } from 'koa';
 import { authorizeWrite } from '../auth/policy.js';
@@ -90,11 +95,12 @@ async function answer(
   if (
     latest !== undefined &&
     latest.version === parsed.version &&
-    latest.status === parsed.status
+    (latest.status === parsed.status ||
+      (parsed.status === 'started' && parsed.deployedAt > Date.parse(latest.deployedAt)))
   ) {
     const reason =
       `no change: the latest deployment of ${parsed.app} in ${parsed.env} is already ` +
-      `${parsed.version} (${parsed.status}, ${latest.deployedAt})`;
+      `${latest.version} (${latest.status}, ${latest.deployedAt})`;
     deps.logger.debug({ tool, reason }, 'GitOps event not recorded');
     acknowledge(ctx, reason);
     return;
