@@ -7,7 +7,7 @@ import { attemptNote } from './marks.js';
 import { html, seg, type Html } from './html.js';
 import { layout, time, type PageHeader } from './layout.js';
 import { fuzzyMatcher } from './fuzzy.js';
-import { envOptions, instantValue, textInput } from './selectors.js';
+import { checkbox, envOptions, filterInput, instantValue, textInput } from './selectors.js';
 import { counted } from '../words.js';
 
 /**
@@ -125,29 +125,8 @@ export function comparePage({
       value: instantValue(comparison?.at ?? null),
       placeholder: 'now, or 2026-11-01T12:00Z',
     })}
-    <span class="field">
-      <label for="filter">Filter applications</label>
-      <input
-        id="filter"
-        name="q"
-        type="search"
-        autocomplete="off"
-        placeholder="e.g. pay svc"
-        value="${choices.q}"
-        data-filter="compare"
-        data-server-q="${choices.q}"
-      />
-    </span>
-    <label class="check" for="diff"
-      ><input
-        type="checkbox"
-        id="diff"
-        name="diff"
-        value="1"
-        ${choices.diff ? html` checked` : ''}
-      />
-      Differences only</label
-    >
+    <span class="field">${filterInput('compare', choices.q)}</span>
+    ${checkbox('diff', '1', 'diff', choices.diff, 'Differences only')}
     <button type="submit">Compare</button>
   </form>`;
   if (comparison === null) {

@@ -7,7 +7,7 @@
 import { STAGE_CHOICES } from '../validation/queries.js';
 import { html, type Html } from './html.js';
 import { groupOf } from './overview-view.js';
-import { instantValue, textInput } from './selectors.js';
+import { checkbox, filterInput, instantValue, textInput } from './selectors.js';
 
 /** What the reader chose, as the route validated it; `at` as ISO, or null for now. */
 export interface OverviewChoices {
@@ -34,19 +34,6 @@ export function overviewHref(choices: OverviewChoices): string {
   return query === '' ? '/' : `/?${query}`;
 }
 
-function checkbox(name: string, value: string, id: string, checked: boolean, label: Html | string) {
-  return html`<label class="check" for="${id}"
-    ><input
-      type="checkbox"
-      id="${id}"
-      name="${name}"
-      value="${value}"
-      ${checked ? html` checked` : ''}
-    />
-    ${label}</label
-  >`;
-}
-
 /**
  * The form: the filter box (also app.js's filter as you type over table
  * `tableId`, with `count` rows shown of `total`), differences only, the
@@ -63,17 +50,7 @@ export function overviewForm(
   const chosen = choices.stages.length + choices.envs.length;
   return html`<form class="view" method="get" action="/">
     <div class="tools">
-      <label for="filter">Filter applications</label>
-      <input
-        id="filter"
-        name="q"
-        type="search"
-        autocomplete="off"
-        placeholder="e.g. pay svc"
-        value="${choices.q}"
-        data-filter="${tableId}"
-        data-server-q="${choices.q}"
-      />
+      ${filterInput(tableId, choices.q)}
       ${checkbox('diff', '1', 'diff', choices.diff, 'Differences only')}
       <label for="at">As at</label>
       ${textInput({

@@ -89,3 +89,45 @@ export function sortable(label: string, key: string): Html {
     <button type="button" data-sort="${key}">${label}</button>
   </th>`;
 }
+
+/**
+ * A checkbox inside its label (`name=value` when checked), the look of
+ * app.css's `.check`: the overview's and the compare page's choices.
+ */
+export function checkbox(
+  name: string,
+  value: string,
+  id: string,
+  checked: boolean,
+  label: Html | string,
+): Html {
+  return html`<label class="check" for="${id}"
+    ><input
+      type="checkbox"
+      id="${id}"
+      name="${name}"
+      value="${value}"
+      ${checked ? html` checked` : ''}
+    />
+    ${label}</label
+  >`;
+}
+
+/**
+ * The "Filter applications" box of a table (app.js filters the rows of
+ * `data-filter`'s table as the reader types; the server already filtered
+ * by `q`, which `data-server-q` tells app.js), sent as `?q=`.
+ */
+export function filterInput(tableId: string, q: string): Html {
+  return html`<label for="filter">Filter applications</label>
+    <input
+      id="filter"
+      name="q"
+      type="search"
+      autocomplete="off"
+      placeholder="e.g. pay svc"
+      value="${q}"
+      data-filter="${tableId}"
+      data-server-q="${q}"
+    />`;
+}
