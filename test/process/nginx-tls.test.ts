@@ -10,7 +10,7 @@
  * SVT_ALLOWED_HOSTS is refused, and plain HTTP is redirected to HTTPS.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -19,6 +19,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { type ServerProcess, startServer } from '../helpers/process.js';
 import { ROOT } from '../helpers/run-node.js';
+import { selfSigned } from '../helpers/tls-cert.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
 // Empty counts as unset, as in scripts/check-test-tools.mjs, which checks it first.
@@ -91,28 +92,11 @@ function send(
 beforeAll(async () => {
   const dir = tempDir('svt-nginx-');
   chmodSync(dir, 0o755);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost',
-      '-keyout',
-      join(dir, 'svt.key'),
-      '-out',
-      join(dir, 'svt.crt'),
-    ],
-    { stdio: 'ignore' },
-  );
-  cert = readFileSync(join(dir, 'svt.crt'), 'utf8');
+  // Where deploy/nginx.conf reads them (/etc/nginx/certs/, moved to dir below).
+  const made = selfSigned(['localhost']);
+  writeFileSync(join(dir, 'svt.key'), made.key);
+  writeFileSync(join(dir, 'svt.crt'), made.cert);
+  cert = made.cert;
   // Bound to loopback on this machine, as behind an nginx of its own: the public name is listed.
   svt = await startServer({
     SVT_DB: join(dir, 'svt.db'),
