@@ -6,7 +6,8 @@
 import { argoCdApplicationBody } from './gitops/argocd.js';
 import { fluxEventBody } from './gitops/flux.js';
 import { hookParams } from './gitops/verdict.js';
-import { WRITE_ERRORS, json, jsonSchemaOf, parameters, problem } from './openapi-paths.js';
+import { jsonSchemaOf, parameters } from './openapi-joi.js';
+import { WRITE_ERRORS, json, problem } from './openapi-paths.js';
 import { type Json, ref } from './openapi-responses.js';
 
 /** The request bodies and the 202 answer, as components. */

@@ -3,7 +3,7 @@
  * its two operations and the Delivery schema, kept true by
  * test/http/openapi.test.ts like every other part.
  */
-import { parameters } from './openapi-paths.js';
+import { parameters } from './openapi-joi.js';
 import { type Json, instant, nullable, ref } from './openapi-responses.js';
 import { deliveriesParams, deliveryParams } from './validation/queries.js';
 

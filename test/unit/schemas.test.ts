@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { HttpProblem } from '../../server/src/errors.js';
-import { jsonSchemaOf } from '../../server/src/openapi-paths.js';
+import { jsonSchemaOf } from '../../server/src/openapi-joi.js';
 import { deploymentBody, parseDeployment } from '../../server/src/validation/deployment.js';
 import { parseExported } from '../../server/src/validation/exported.js';
 import { repairPastedOffset } from '../../server/src/validation/instants.js';
