@@ -60,6 +60,18 @@ describe('bound to loopback (the default)', () => {
     await t.store.close();
   });
 
+  it('decides each Host again once it has seen more names than it remembers', async () => {
+    const t = await testApp();
+    // Accepted names are remembered as sent (64 of them); past that, and for
+    // a name refused before, the answer is the same as the first time.
+    for (let port = 1; port <= 150; port++) {
+      expect((await get(t, `localhost:${port}`)).status).toBe(200);
+      if (port % 50 === 0) for (const host of FOREIGN) await expectRefused(t, host);
+    }
+    for (const host of LOOPBACK) expect([host, (await get(t, host)).status]).toEqual([host, 200]);
+    await t.store.close();
+  });
+
   it('a rebinding page’s write (its Origin matching its Host) is refused and stores nothing', async () => {
     const t = await testApp(); // no token: the loopback rule would let it through
     const res = await request(t.callback)

@@ -166,6 +166,27 @@ export function derivedContract(name: string, makeStore: () => Promise<Store>, g
       expect(await ledger()).toEqual(['0.1.0', '1.0.0', '1.2.0', '1.1.0 R']);
     });
 
+    it("answers a write's previous and current deployments as stored now, re-flagged ones too", async () => {
+      await store.record(d({ version: '1.0.0', deployedAt: T0 }));
+      const replaced = await store.record(d({ version: '1.1.0', deployedAt: T0 + 2 * MINUTE }));
+      // The next write's previous is 1.1.0 as it was answered: not a rollback.
+      const failed = await store.record(
+        d({ version: '1.1.1', status: 'failure', deployedAt: T0 + 3 * MINUTE }),
+      );
+      expect(failed.previous).toEqual(replaced.deployment);
+      expect(failed.currentDeployment).toEqual(replaced.deployment);
+      // 1.2.0 dated before it makes 1.1.0 a rollback: every later answer says so.
+      await store.record(d({ version: '1.2.0', deployedAt: T0 + MINUTE }));
+      const stored = (await store.current('dev'))?.[0];
+      expect(stored).toEqual({ ...replaced.deployment, rollback: true });
+      const next = await store.record(
+        d({ version: '1.1.2', status: 'failure', deployedAt: T0 + 4 * MINUTE }),
+      );
+      expect([next.previous, next.currentDeployment]).toEqual([stored, stored]);
+      const after = await store.record(d({ version: '1.3.0', deployedAt: T0 + 5 * MINUTE }));
+      expect(after.previous).toEqual(stored);
+    });
+
     it('lists apps as people read them, not by code point: current, latest, attempts, apps', async () => {
       // Code-point order: Beta, alpha, app-10, app-2. As people read them: by hand below.
       const people = ['alpha', 'app-2', 'app-10', 'Beta'];

@@ -149,6 +149,27 @@ export function instancesContract(name: string, openPair: OpenPair, gate: Gate):
       expect(left.sort()).toEqual(apps.map((app) => `${app}@1.0.20`));
     });
 
+    it("answers a write's previous as stored now, when the other instance has re-flagged it", async () => {
+      await a.record(d({ version: '1.0.0', deployedAt: T0 }));
+      const replaced = await a.record(d({ version: '1.1.0', deployedAt: T0 + 2 * MINUTE }));
+      expect(replaced.deployment.rollback).toBe(false);
+      // The other instance records 1.2.0 dated before it: 1.1.0 is now a rollback.
+      await b.record(d({ version: '1.2.0', deployedAt: T0 + MINUTE }));
+      const stored = { ...replaced.deployment, rollback: true };
+      expect((await a.current('dev'))?.[0]).toEqual(stored);
+      const next = await a.record(d({ version: '1.3.0', deployedAt: T0 + 3 * MINUTE }));
+      expect(next.previous).toEqual(stored);
+      // And a retry of a key the other instance recorded replays the stored texts.
+      const claim = { scope: 'ci', key: 'k', fingerprint: 'f' };
+      const first = await b.record(d({ version: '1.4.0', deployedAt: T0 + 4 * MINUTE }), claim);
+      const again = await a.record(d({ version: '1.4.0', deployedAt: T0 + 4 * MINUTE }), claim);
+      expect([again.replayed, again.deployment, again.previous]).toEqual([
+        true,
+        first.deployment,
+        next.deployment,
+      ]);
+    });
+
     it('finishes the writes in flight when one instance closes', async () => {
       const writes = Array.from({ length: 20 }, (_, i) =>
         a.record(d({ app: `app-${i}`, version: '1.0.0', deployedAt: T0 + i })),

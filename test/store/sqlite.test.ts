@@ -2,7 +2,9 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../server/src/store/sqlite.js';
 import { deploymentOf } from '../../server/src/store/shared.js';
-import type { NewDeployment } from '../../server/src/store/types.js';
+import type { HistoryQuery, NewDeployment } from '../../server/src/store/types.js';
+import { openDatabase } from '../../server/src/store/sqlite-connection.js';
+import { LedgerReads } from '../../server/src/store/sqlite-reads.js';
 import { MIGRATIONS } from '../../server/src/store/sqlite-schema.js';
 import { newDeployment as d } from '../helpers/deployments.js';
 import { removeTempDirs, tempDbPath } from '../helpers/tmp.js';
@@ -83,6 +85,31 @@ describe('sqlite store', () => {
     expect((await read())[0].version).toBe('2.0.0');
     await other.close();
     await server.close();
+  });
+
+  it('pages DORA events through ties of deployed_at, each once, in history order', async () => {
+    const path = tempDbPath();
+    const store = new SqliteStore(path);
+    // Seven deployments at one instant (and one before): pages of 3 end
+    // inside the tie, so each next page starts from an id, read as hex.
+    const at = d().deployedAt;
+    for (let i = 0; i < 7; i++)
+      await store.record(d({ app: `a${i}`, version: `1.${i}.0`, deployedAt: at }));
+    await store.record(d({ app: 'a0', version: '0.9.0', deployedAt: at - 1000 }));
+    const history = (await store.history({ env: 'dev', limit: 100 })).items;
+    await store.close();
+    const reads = new LedgerReads(openDatabase(path));
+    const seen: string[] = [];
+    let query: HistoryQuery = { env: 'dev', since: at - 60_000, until: at + 1, limit: 3 };
+    for (let page = 0; page < 10; page++) {
+      const { events, next } = reads.doraEvents(query);
+      seen.push(...events.map((e) => `${e.app}@${e.version}`));
+      if (next === null) break;
+      query = { ...query, after: next };
+    }
+    reads.db.close();
+    expect(seen).toEqual(history.map((x) => `${x.app}@${x.version}`));
+    expect(seen).toHaveLength(8);
   });
 
   it('keeps the projection in agreement with the events', async () => {

@@ -65,6 +65,9 @@ function namedHosts(ctx: Context, trustProxy: boolean): string[] {
   return hosts;
 }
 
+/** How many accepted `Host` values the check remembers (a handful in practice). */
+const ACCEPTED_LIMIT = 64;
+
 /**
  * The Host check as middleware (none when `allowed` is null): a 400 problem
  * for a request without `Host`, or naming a host that is not allowed. The
@@ -75,10 +78,21 @@ export function hostCheck(
   trustProxy: boolean,
 ): Middleware | null {
   if (allowed === null) return null;
+  // The `Host` values already accepted, as sent: every request of a client
+  // names the same one, and a known value is not parsed again. Bounded, so
+  // that a client sending ever new names (all refused or not) cannot grow it.
+  const accepted = new Set<string>();
+  const isAllowed = (value: string): boolean => {
+    if (accepted.has(value)) return true;
+    const name = normalizeHost(value);
+    if (name === null || !allowed(name)) return false;
+    if (accepted.size >= ACCEPTED_LIMIT) accepted.clear();
+    accepted.add(value);
+    return true;
+  };
   return async (ctx, next) => {
     for (const value of namedHosts(ctx, trustProxy)) {
-      const name = normalizeHost(value);
-      if (name === null || !allowed(name)) {
+      if (!isAllowed(value)) {
         throw badRequest(
           'host-not-allowed',
           'the Host header must name this server: a loopback name (localhost, 127.0.0.1, [::1]) ' +

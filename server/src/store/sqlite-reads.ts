@@ -11,12 +11,12 @@ import {
   DOC_COLUMNS,
   DOC_JOINS,
   type DocRow,
-  PAIR_JOINS,
   STATUS_CODE,
   STATUSES,
   docText,
 } from './sqlite-docs.js';
 import { sortByName } from '../names.js';
+import { prepare } from './sqlite-read-statements.js';
 import { decodeId, encodeId } from './sqlite-ids.js';
 import type { DoraPage } from '../dora-report.js';
 import type { HistoryPosition, HistoryQuery } from './types.js';
@@ -41,19 +41,32 @@ export interface AppEnvRow {
 
 /**
  * What a DORA report reads of a row, in DoraRow's order: the id first and
- * deployed_at sixth (KeyedRow), names by pair, no join.
+ * deployed_at sixth (KeyedRow), names by pair, no join. All of it is in
+ * the ledger_env_dora index, so a year of an environment is read from that
+ * index alone. The id comes as hex text, which orders as its bytes do: a
+ * blob costs better-sqlite3 a Buffer per row, which was a third of reading
+ * 104,000 rows (BENCHMARKS.md, DORA).
  */
-const DORA_COLUMNS = 'd.id, d.pair, d.version, d.status, d.rollback, d.deployed_at, d.committed_at';
-type DoraRow = [Uint8Array, number, string, number, number, number, number | null];
+const DORA_COLUMNS =
+  'hex(d.id), d.pair, d.version, d.status, d.rollback, d.deployed_at, d.committed_at';
+type DoraRow = [string, number, string, number, number, number, number | null];
 
-/** A row of any history query: the id first, deployed_at sixth, as in DOC_COLUMNS. */
-type KeyedRow = [Uint8Array, unknown, unknown, unknown, unknown, number, ...unknown[]];
+/**
+ * A row of any history query: the id first (its stored bytes, or those as
+ * hex text), deployed_at sixth, as in DOC_COLUMNS.
+ */
+type KeyedRow = [Uint8Array | string, unknown, unknown, unknown, unknown, number, ...unknown[]];
+
+/** The id of a KeyedRow, as stored or as hex text, back to its text. */
+const idOfRow = (stored: Uint8Array | string): string =>
+  decodeId(typeof stored === 'string' ? Buffer.from(stored, 'hex') : stored);
 
 /** The keys of a merged history page, in KeyedRow's places: id, seq, and deployed_at sixth. */
 const KEY_COLUMNS = 'd.id, d.seq, NULL, NULL, NULL, d.deployed_at';
+type KeyRow = [Uint8Array, number, null, null, null, number];
 
 /** Newest first by (deployed_at, id): the row's 5 and 0, ids compared as stored (bytewise). */
-function newestFirst(a: KeyedRow, b: KeyedRow): number {
+function newestFirst(a: KeyRow, b: KeyRow): number {
   return b[5] - a[5] || Buffer.compare(b[0], a[0]);
 }
 
@@ -167,8 +180,8 @@ export class LedgerReads {
       events: (rows as DoraRow[]).map((r) => {
         const [env, app] = this.namesOf(r[1]);
         return {
-          // The id's bytes as a string orders as the id does: no decoding.
-          id: Buffer.from(r[0]).toString('latin1'),
+          // The id's bytes as hex orders as the id does: no decoding.
+          id: r[0],
           env,
           app,
           version: r[2],
@@ -224,7 +237,7 @@ export class LedgerReads {
     const last = page[page.length - 1];
     return {
       rows: page,
-      next: more && last !== undefined ? { deployedAt: last[5], id: decodeId(last[0]) } : null,
+      next: more && last !== undefined ? { deployedAt: last[5], id: idOfRow(last[0]) } : null,
     };
   }
 
@@ -242,11 +255,11 @@ export class LedgerReads {
     parts: [string, number][],
   ): KeyedRow[] {
     const keys = parts
-      .flatMap(([clause, key]) => this.historyPage(query, KEY_COLUMNS, '', clause, key))
+      .flatMap(([clause, key]) => this.historyPage(query, KEY_COLUMNS, '', clause, key) as KeyRow[])
       .sort(newestFirst)
       .slice(0, query.limit + 1);
     if (keys.length === 0) return [];
-    const seqs = keys.map((k) => k[1] as number);
+    const seqs = keys.map((k) => k[1]);
     const byKey = new Map<number, KeyedRow>();
     const sql = `SELECT d.seq, ${columns} FROM ledger d ${joins}
       WHERE d.seq IN (SELECT value FROM json_each(?))`;
@@ -327,72 +340,4 @@ export class LedgerReads {
   *exportDocs(): IterableIterator<string> {
     for (const row of this.s.exportDocs.iterate() as IterableIterator<DocRow>) yield docText(row);
   }
-}
-
-function prepare(db: Database.Database) {
-  // Environments in first-seen order: the first seq of any of their pairs.
-  const envOrder = '(SELECT env, MIN(first_seq) AS first FROM pairs GROUP BY env) f';
-  // For each pair of the env, its latest deployment (of a status) at or before the instant.
-  const named = 'd.seq, d.rollback, a.name'; // a NamedRow
-  const asOf = (status: string) => `SELECT ${named} FROM pairs p ${PAIR_JOINS}
-    JOIN ledger d ON d.seq = (
-      SELECT seq FROM ledger x WHERE x.pair = p.id ${status} AND x.deployed_at <= @at
-      ORDER BY x.deployed_at DESC, x.id DESC LIMIT 1)
-    WHERE p.env = @env ORDER BY a.name`;
-  const bySeq = (seq: string, where: string) => `SELECT ${named} FROM pairs p ${PAIR_JOINS}
-    JOIN ledger d ON d.seq = p.${seq} WHERE ${where} ORDER BY a.name`;
-  return {
-    ping: db.prepare('SELECT 1'),
-    exportDocs: db.prepare(`SELECT ${DOC_COLUMNS} FROM ledger d ${DOC_JOINS} ORDER BY d.seq`).raw(),
-    dataVersion: db.prepare('PRAGMA data_version').pluck(),
-    docBySeq: db.prepare(`SELECT ${DOC_COLUMNS} FROM ledger d ${DOC_JOINS} WHERE d.seq = ?`).raw(),
-    seqById: db.prepare('SELECT seq, rollback FROM ledger WHERE id = ?').raw(),
-    envId: db.prepare('SELECT id FROM envs WHERE name = ?').pluck(),
-    pairNames: db
-      .prepare(
-        'SELECT p.id, e.name, a.name FROM pairs p JOIN envs e ON e.id = p.env JOIN apps a ON a.id = p.app',
-      )
-      .raw(),
-    allEnvs: db.prepare('SELECT id FROM envs').pluck(),
-    pairOf: db
-      .prepare(
-        `SELECT p.id FROM pairs p JOIN envs e ON e.id = p.env JOIN apps a ON a.id = p.app
-         WHERE e.name = ? AND a.name = ?`,
-      )
-      .pluck(),
-    pairsOfApp: db
-      .prepare('SELECT p.id FROM pairs p JOIN apps a ON a.id = p.app WHERE a.name = ?')
-      .pluck(),
-    current: db.prepare(bySeq('current_seq', 'p.env = ?')).raw(),
-    currentAt: db.prepare(asOf('AND x.status = 0')).raw(),
-    // Latest deployments that are not the current one: only those rows are read.
-    attempts: db
-      .prepare(
-        bySeq(
-          'latest_seq',
-          'p.env = (SELECT id FROM envs WHERE name = ?) AND p.latest_seq IS NOT p.current_seq',
-        ),
-      )
-      .raw(),
-    latest: db.prepare(bySeq('latest_seq', 'p.env = ?')).raw(),
-    latestAt: db.prepare(asOf('')).raw(),
-    environments: db.prepare(
-      `SELECT e.name AS env, COUNT(*) AS apps, MAX(l.deployed_at) AS last, MIN(p.first_seq) AS first
-       FROM pairs p JOIN envs e ON e.id = p.env JOIN ledger l ON l.seq = p.latest_seq
-       GROUP BY p.env ORDER BY first`,
-    ),
-    appEnvs: db.prepare(
-      `SELECT a.name AS app, e.name AS env, l.deployed_at AS latest_at
-       FROM pairs p ${PAIR_JOINS} JOIN ledger l ON l.seq = p.latest_seq
-       JOIN ${envOrder} ON f.env = p.env
-       ORDER BY a.name, f.first`,
-    ),
-    appState: db
-      .prepare(
-        `SELECT e.name, d.seq, d.rollback FROM pairs p ${PAIR_JOINS} JOIN ${envOrder} ON f.env = p.env
-         LEFT JOIN ledger d ON d.seq = p.current_seq
-         WHERE p.app = (SELECT id FROM apps WHERE name = ?) ORDER BY f.first`,
-      )
-      .raw(),
-  };
 }

@@ -157,4 +157,16 @@ export const MIGRATIONS: readonly Migration[] = [
   -- Deliveries out of time, whatever their hook (giving up), and the lists.
   CREATE INDEX outbox_age ON outbox (state, since);
   `,
+  `
+  -- An environment's events in (deployed_at, id) order, with every column a
+  -- DORA report reads (sqlite-reads.ts DORA_COLUMNS): a year of a 1,000-app
+  -- environment is read from this index alone, without a lookup of each row
+  -- in the table (at 2.6 million deployments, 104,000 rows in about half
+  -- the time; BENCHMARKS.md). It begins with ledger_env_time's columns and
+  -- serves what that one did (an environment's history pages, pruning),
+  -- its ties in id order without a sort: about 35 bytes a deployment more.
+  CREATE INDEX ledger_env_events ON ledger
+    (env, deployed_at, id, pair, status, rollback, version, committed_at);
+  DROP INDEX ledger_env_time;
+  `,
 ];

@@ -18,10 +18,12 @@ import { takesEffect } from '../clock.js';
 import { isRollback } from '../rollback.js';
 import { idFactory } from './ids.js';
 import { deploymentOf } from './shared.js';
-import { DOC_COLUMNS, DOC_JOINS, type DocRow, STATUS_CODE, docText } from './sqlite-docs.js';
+import { CurrentTexts } from './sqlite-current-texts.js';
+import { type DocRow, STATUS_CODE, docText } from './sqlite-docs.js';
 import { decodeId, encodeId } from './sqlite-ids.js';
 import { recomputeRollbacks } from './sqlite-rollbacks.js';
 import { OutboxTable } from './sqlite-outbox.js';
+import { prepare } from './sqlite-writer-statements.js';
 import { eventText } from './outbox-types.js';
 import type { IdempotencyClaim, ImportItem, NewDeployment } from './types.js';
 
@@ -96,6 +98,8 @@ export class LedgerWriter {
   private readonly envIds = new Map<string, number>();
   private readonly appIds = new Map<string, number>();
   private readonly repositoryIds = new Map<string, number>();
+  /** Each pair's current deployment as JSON text: the next one's `previous`, without a read. */
+  private readonly currentTexts = new CurrentTexts();
   /** The webhook outbox on this connection: deliveries go in with their deployment. */
   readonly outbox: OutboxTable;
 
@@ -136,19 +140,33 @@ export class LedgerWriter {
     });
   }
 
-  /** The caches of name keys hold only committed rows: a failed transaction empties them. */
+  /**
+   * The caches hold only committed rows: a failed transaction empties them.
+   * The current texts are checked inside the transaction, once it holds the
+   * write lock, so that no other connection can commit between the check
+   * and the writes.
+   */
   private inTransaction<T>(work: () => T): T {
     try {
-      return this.db.transaction(work).immediate();
+      return this.db
+        .transaction(() => {
+          this.currentTexts.sync(this.db);
+          return work();
+        })
+        .immediate();
     } catch (err) {
       this.envIds.clear();
       this.appIds.clear();
       this.repositoryIds.clear();
+      this.currentTexts.clear();
       throw err;
     }
   }
 
-  private docOf(seq: number): string | null {
+  /** Row `seq` of `pair` as JSON text: remembered if it is the pair's current one, else read. */
+  private docOf(seq: number, pair: number): string | null {
+    const known = this.currentTexts.get(pair, seq);
+    if (known !== undefined) return known;
     const row = this.s.docBySeq.get(seq) as DocRow | undefined;
     return row === undefined ? null : docText(row);
   }
@@ -164,10 +182,10 @@ export class LedgerWriter {
     // deployments recorded up to this one.
     const then = this.s.currentAsOf.get(pair, seq) as number | undefined;
     return {
-      deployment: this.docOf(seq) ?? '',
-      previous: previousSeq === null ? null : this.docOf(previousSeq),
+      deployment: this.docOf(seq, pair) ?? '',
+      previous: previousSeq === null ? null : this.docOf(previousSeq, pair),
       current: then === seq,
-      currentDeployment: then === undefined || then === seq ? null : this.docOf(then),
+      currentDeployment: then === undefined || then === seq ? null : this.docOf(then, pair),
       firstInEnv: this.s.earlierInPair.get(pair, seq) === undefined,
       replayed: true,
     };
@@ -308,6 +326,7 @@ export class LedgerWriter {
       ).lastInsertRowid,
     );
     const reordered = success && !becomesCurrent && recomputeRollbacks(this.db, pair) > 0;
+    if (reordered) this.currentTexts.forget(pair);
     const becomesLatest = known === undefined || isAfter(at, id, known.latestAt, known.latestId);
     if (known === undefined) {
       s.setPair.run(seq, success ? seq : null, seq, pair);
@@ -319,79 +338,19 @@ export class LedgerWriter {
       );
     }
     const currentSeq = known?.currentSeq ?? null;
+    const deployment = reordered
+      ? (this.docOf(seq, pair) ?? '')
+      : JSON.stringify(deploymentOf(input, id, recordedAt, idempotencyKey, rollback));
+    const previousText = previous === null ? null : this.docOf(previous, pair);
+    if (becomesCurrent) this.currentTexts.set(pair, seq, deployment);
     return {
-      deployment: reordered
-        ? (this.docOf(seq) ?? '')
-        : JSON.stringify(deploymentOf(input, id, recordedAt, idempotencyKey, rollback)),
-      previous: previous === null ? null : this.docOf(previous),
+      deployment,
+      previous: previousText,
       current: becomesCurrent,
-      currentDeployment: becomesCurrent || currentSeq === null ? null : this.docOf(currentSeq),
+      currentDeployment:
+        becomesCurrent || currentSeq === null ? null : this.docOf(currentSeq, pair),
       firstInEnv: known === undefined,
       replayed: false,
     };
   }
-}
-
-function prepare(db: Database.Database) {
-  const byOrder = 'ORDER BY deployed_at DESC, id DESC LIMIT 1';
-  return {
-    byIdempotency: db
-      .prepare(
-        `SELECT seq, pair, previous_seq, idem_hash FROM ledger
-         WHERE idem_scope = ? AND idem_key = ?`,
-      )
-      .raw(),
-    docBySeq: db.prepare(`SELECT ${DOC_COLUMNS} FROM ledger d ${DOC_JOINS} WHERE d.seq = ?`).raw(),
-    currentAsOf: db
-      .prepare(`SELECT seq FROM ledger WHERE pair = ? AND status = 0 AND seq <= ? ${byOrder}`)
-      .pluck(),
-    earlierInPair: db.prepare('SELECT 1 FROM ledger WHERE pair = ? AND seq < ? LIMIT 1'),
-    previousSuccess: db
-      .prepare(
-        `SELECT seq FROM ledger WHERE pair = ? AND status = 0 AND deployed_at <= ?
-           AND (deployed_at, id) < (?, ?) ${byOrder}`,
-      )
-      .pluck(),
-    idExists: db.prepare('SELECT 1 FROM ledger WHERE id = ?'),
-    envId: db.prepare('SELECT id FROM envs WHERE name = ?').pluck(),
-    appId: db.prepare('SELECT id FROM apps WHERE name = ?').pluck(),
-    addEnv: db.prepare('INSERT INTO envs (name) VALUES (?)'),
-    addApp: db.prepare('INSERT INTO apps (name) VALUES (?)'),
-    repositoryId: db.prepare('SELECT id FROM repositories WHERE url = ?').pluck(),
-    addRepository: db.prepare('INSERT INTO repositories (url) VALUES (?)'),
-    pairOf: db.prepare('SELECT id FROM pairs WHERE env = ? AND app = ?').pluck(),
-    addVersion: db.prepare('INSERT OR IGNORE INTO pair_versions (pair, version) VALUES (?, ?)'),
-    insert: db.prepare(
-      `INSERT INTO ledger (id, pair, env, status, deployed_at, recorded_at, version, rollback,
-         previous_seq, commit_sha, committed_at, ref, url, pipeline_url, actor, source, attributes,
-         recorded_by, idem_key, idem_scope, idem_hash, repository)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    pairState: db
-      .prepare(
-        `SELECT p.id, p.latest_seq, l.deployed_at, l.id, p.current_seq, c.deployed_at, c.id,
-           c.version
-         FROM pairs p JOIN ledger l ON l.seq = p.latest_seq
-           LEFT JOIN ledger c ON c.seq = p.current_seq
-         WHERE p.env = ? AND p.app = ?`,
-      )
-      .raw(),
-    // A new pair is added before its first row (the row refers to it), then
-    // pointed at that row.
-    addPair: db.prepare(
-      'INSERT INTO pairs (env, app, first_seq, current_seq, latest_seq) VALUES (?, ?, 0, NULL, 0)',
-    ),
-    setPair: db.prepare(
-      'UPDATE pairs SET first_seq = ?, current_seq = ?, latest_seq = ? WHERE id = ?',
-    ),
-    updatePair: db.prepare('UPDATE pairs SET current_seq = ?, latest_seq = ? WHERE id = ?'),
-    allEnvs: db.prepare('SELECT id FROM envs').pluck(),
-    prune: db.prepare(
-      `DELETE FROM ledger WHERE seq IN (
-         SELECT seq FROM ledger WHERE env = ? AND deployed_at < ?
-           AND seq NOT IN (SELECT current_seq FROM pairs WHERE current_seq IS NOT NULL)
-           AND seq NOT IN (SELECT latest_seq FROM pairs)
-         LIMIT ?)`,
-    ),
-  };
 }
