@@ -131,7 +131,7 @@ export interface DoraWindow {
  * the whole document (sqlite-reads.ts).
  */
 export interface DoraEvent {
-  /** The deployment's id, or any string that orders as the id does (the ledger's id bytes). */
+  /** The deployment's id, or any string that orders as the id does (SQLite: its stored bytes in hex). */
   id: string;
   env: string;
   app: string;
