@@ -187,6 +187,20 @@ export function derivedContract(name: string, makeStore: () => Promise<Store>, g
       expect(after.previous).toEqual(stored);
     });
 
+    it('replays a key with its deployment as stored now, rollback flag included (README)', async () => {
+      const claim = { scope: 'ci', key: 'deploy-1.1.0', fingerprint: 'body' };
+      await store.record(d({ version: '1.0.0', deployedAt: T0 }));
+      const input = d({ version: '1.1.0', deployedAt: T0 + 2 * MINUTE });
+      const first = await store.record(input, claim);
+      expect(first.deployment.rollback).toBe(false);
+      // A back-dated 1.2.0 makes 1.1.0 a rollback; the replay says so, as every read does.
+      await store.record(d({ version: '1.2.0', deployedAt: T0 + MINUTE }));
+      const again = await store.record(input, claim);
+      expect([again.replayed, again.current]).toEqual([true, true]);
+      expect(again.deployment).toEqual({ ...first.deployment, rollback: true });
+      expect((await store.current('dev'))?.[0]).toEqual(again.deployment);
+    });
+
     it('lists apps as people read them, not by code point: current, latest, attempts, apps', async () => {
       // Code-point order: Beta, alpha, app-10, app-2. As people read them: by hand below.
       const people = ['alpha', 'app-2', 'app-10', 'Beta'];
