@@ -79,8 +79,9 @@ export function hostCheck(
 ): Middleware | null {
   if (allowed === null) return null;
   // The `Host` values already accepted, as sent: every request of a client
-  // names the same one, and a known value is not parsed again. Bounded, so
-  // that a client sending ever new names (all refused or not) cannot grow it.
+  // names the same one, and a known value is not parsed again. Refused
+  // values are never kept; bounded, so that ever new accepted spellings
+  // (any port, any 127.x.y.z) cannot grow it.
   const accepted = new Set<string>();
   const isAllowed = (value: string): boolean => {
     if (accepted.has(value)) return true;
