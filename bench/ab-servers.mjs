@@ -1,17 +1,19 @@
-// `node bench/ab-servers.mjs '<A>' '<B>'`: the ingest load of `npm run bench`
-// against two server processes in alternating rounds (A, B, A, B, ...), so
-// that both see the same machine state, and B's rate as a ratio of A's.
-// Each side is JSON: {"script": "bench/bare-server.mjs", "env": {...}};
-// script defaults to the SVT server, env adds settings to a fresh database
-// and SVT_RATE_LIMIT far above the load. BENCH_ROUNDS (default 4) and
+// `node bench/ab-servers.mjs '<A>' '<B>' ['<C>' ...]`: the ingest load of
+// `npm run bench` against two or more server processes in alternating
+// rounds (A, B, ..., A, B, ...), so that all see the same machine state,
+// and each one's rate as a ratio of A's. Each side is JSON:
+// {"script": "bench/bare-server.mjs", "env": {...}}; script (relative to
+// the repository, or absolute: another checkout's bin) defaults to the SVT
+// server, env adds settings to a fresh database and SVT_RATE_LIMIT far
+// above the load. BENCH_ROUNDS (default 4) and
 // BENCH_SECONDS (default 6) per round, after 2 s of warm-up.
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { postRequests, ROOT, SERVER_BIN, start, stop } from './process.mjs';
 
-const sides = process.argv.slice(2, 4).map((arg) => JSON.parse(arg));
-if (sides.length !== 2) throw new Error("usage: node bench/ab-servers.mjs '<A json>' '<B json>'");
+const sides = process.argv.slice(2).map((arg) => JSON.parse(arg));
+if (sides.length < 2) throw new Error("usage: node bench/ab-servers.mjs '<A json>' '<B json>' ...");
 const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
 const seconds = Number(process.env.BENCH_SECONDS ?? 6);
 const dir = '/tmp/svt-bench-ab';
@@ -26,9 +28,9 @@ function cannon(url, duration) {
 
 async function rate({ script, env = {} }) {
   rmSync(dir, { recursive: true, force: true });
-  const server = await start(script === undefined ? SERVER_BIN : join(ROOT, script), {
+  const server = await start(script === undefined ? SERVER_BIN : resolve(ROOT, script), {
     SVT_PORT: '0',
-    SVT_DB: join(dir, 'svt.db'),
+    SVT_DB: resolve(dir, 'svt.db'),
     SVT_RATE_LIMIT: '100000000',
     ...env,
   });
@@ -44,13 +46,15 @@ async function rate({ script, env = {} }) {
   }
 }
 
-const totals = [0, 0];
+const names = sides.map((_, i) => String.fromCharCode(65 + i));
+const totals = sides.map(() => 0);
 for (let round = 0; round < rounds; round++) {
-  const [a, b] = [await rate(sides[0]), await rate(sides[1])];
-  totals[0] += a;
-  totals[1] += b;
-  console.log(
-    `round ${round + 1}: A ${a.toFixed(0)} req/s, B ${b.toFixed(0)}, B/A ${(b / a).toFixed(2)}`,
-  );
+  const rates = [];
+  for (const side of sides) rates.push(await rate(side));
+  rates.forEach((r, i) => (totals[i] += r));
+  const each = rates.map((r, i) => `${names[i]} ${r.toFixed(0)}`).join(', ');
+  const ratios = rates.slice(1).map((r, i) => `${names[i + 1]}/A ${(r / rates[0]).toFixed(2)}`);
+  console.log(`round ${round + 1}: ${each} req/s; ${ratios.join(', ')}`);
 }
-console.log(`B/A over ${rounds} rounds: ${(totals[1] / totals[0]).toFixed(2)}`);
+const overall = totals.slice(1).map((t, i) => `${names[i + 1]}/A ${(t / totals[0]).toFixed(2)}`);
+console.log(`over ${rounds} rounds: ${overall.join(', ')}`);

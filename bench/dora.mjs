@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ROOT, start, stop } from './process.mjs';
 import { readLatencies } from './read-latency.mjs';
+import { idleRoundTrips, quantile } from './wakeup.mjs';
 
 const root = resolve(process.env.BENCH_DORA_ROOT ?? ROOT);
 const { seedHistory } = await import(join(root, 'bench', 'seed.mjs'));
@@ -85,6 +86,11 @@ try {
   const p = (x) =>
     afterWrite[Math.min(afterWrite.length - 1, Math.floor(afterWrite.length * x))].toFixed(2);
   console.log(`| current, 1,000 apps, right after a write (uncached) | ${p(0.5)} | ${p(0.99)} |`);
+  // The floor under the reads a reader thread serves (wakeup.mjs), in the same run.
+  const hop = await idleRoundTrips(2, 3000);
+  console.log(
+    `| this machine: a message to an idle worker thread and back, no SVT code (3,000) | ${quantile(hop, 0.5)} | ${quantile(hop, 0.99)} |`,
+  );
 } finally {
   await stop(server);
   rmSync(work, { recursive: true, force: true });
