@@ -58,6 +58,22 @@ describe('GET /api/v1/changes', () => {
     ).toEqual(['1.1.0 success', '1.2.0 rolled_back', '1.2.0 success']);
   });
 
+  it('answers env, since, until, items and next, in that order', async () => {
+    const res = await request(t.callback)
+      .get(`/api/v1/changes?env=staging&since=${at(0)}`)
+      .expect(200);
+    expect(res.body.items.map((d: { version: string }) => d.version)).toEqual(['2.0.0']);
+    expect(res.text).toBe(
+      JSON.stringify({
+        env: 'staging',
+        since: at(0),
+        until: null,
+        items: res.body.items,
+        next: null,
+      }),
+    );
+  });
+
   it('pages with a cursor and a Link header', async () => {
     const first = await request(t.callback)
       .get(`/api/v1/changes?env=prod&since=${at(0)}&limit=4`)

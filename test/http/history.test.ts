@@ -59,6 +59,44 @@ describe('GET /api/v1/deployments', () => {
     expect(failures.body.items).toHaveLength(12);
   });
 
+  it('answers items, then next, as the deployment route gives each, names and attributes intact', async () => {
+    await t.store.record(
+      newDeployment({
+        env: 'text',
+        app: 'café ✓ "quoted" \\ 🚀',
+        version: 'v2.0.0',
+        deployedAt: T0 + 500 * MINUTE,
+        repository: 'https://github.com/acme/api',
+        attributes: { n: 1.5, ok: false, note: 'a\nb <b>' },
+      }),
+    );
+    await t.store.record(
+      newDeployment({ env: 'text', version: '1.0.0', deployedAt: T0 + 400 * MINUTE }),
+    );
+    const res = await request(t.callback).get('/api/v1/deployments?env=text&limit=1').expect(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const [item] = res.body.items;
+    expect(item).toMatchObject({
+      app: 'café ✓ "quoted" \\ 🚀',
+      version: 'v2.0.0',
+      deployedAt: '2026-01-01T08:20:00.000Z',
+      repository: 'https://github.com/acme/api',
+      attributes: { n: 1.5, ok: false, note: 'a\nb <b>' },
+      committedAt: null,
+      rollback: false,
+    });
+    expect(typeof res.body.next).toBe('string');
+    // The text is what serializing the answer gives: no other spelling, items before next.
+    expect(res.text).toBe(JSON.stringify({ items: res.body.items, next: res.body.next }));
+    const one = await request(t.callback).get(`/api/v1/deployments/${item.id}`).expect(200);
+    expect(item).toEqual(one.body.deployment);
+    const last = await request(t.callback)
+      .get(`/api/v1/deployments?env=text&limit=1&cursor=${res.body.next}`)
+      .expect(200);
+    expect(last.text).toBe(JSON.stringify({ items: last.body.items, next: null }));
+    expect(last.body.items.map((x: { version: string }) => x.version)).toEqual(['1.0.0']);
+  });
+
   it('takes a plain date as 00:00 UTC', async () => {
     const res = await request(t.callback).get('/api/v1/deployments?until=2026-01-01').expect(200);
     expect(res.body.items).toEqual([]);

