@@ -66,6 +66,16 @@ export function derivedContract(name: string, makeStore: () => Promise<Store>, g
       );
       expect((await store.attempts('dev', T0)).map((x) => x.app)).toEqual(['web']);
       expect(await store.attempts('nowhere')).toEqual([]);
+      expect(await store.attempts('nowhere', T0)).toEqual([]);
+      const at = async (instant: number) =>
+        (await store.attempts('dev', instant)).map((x) => `${x.app}@${x.version}:${x.status}`);
+      await store.record(
+        d({ app: 'db', version: '3.1.0', status: 'rolled_back', deployedAt: T0 + 2 * MINUTE }),
+      );
+      await store.record(d({ app: 'api', version: '1.2.0', deployedAt: T0 + 2 * MINUTE }));
+      expect(await at(T0 + MINUTE)).toEqual(['api@1.1.0:started', 'web@2.0.0:failure']);
+      expect(await at(T0 + 2 * MINUTE)).toEqual(['db@3.1.0:rolled_back', 'web@2.0.0:failure']);
+      expect(await at(T0 - 1)).toEqual([]);
     });
 
     it('imports a deployment dated after now as taking effect now (one clock)', async () => {

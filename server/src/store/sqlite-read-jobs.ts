@@ -32,6 +32,7 @@ export type ReadJob =
   | { op: 'current'; env: string; at: number }
   | { op: 'currentJson'; env: string; at: number }
   | { op: 'latest'; env: string; at: number }
+  | { op: 'attempts'; env: string; at: number }
   | { op: 'csv'; query: HistoryQuery }
   | { op: 'dora'; window: DoraWindow }
   | { op: 'outboxStats' }
@@ -52,6 +53,7 @@ export interface ReadResults {
    */
   currentJson: Uint8Array | null;
   latest: string[] | null;
+  attempts: string[];
   /** CSV rows (no header) of one page, and where the next page starts. */
   csv: CsvPage;
   dora: DoraReport;
@@ -170,6 +172,8 @@ export async function runRead(
     }
     case 'latest':
       return reads.latestDocs(job.env, job.at);
+    case 'attempts':
+      return reads.attemptsDocs(job.env, job.at);
     case 'csv': {
       const page = reads.history(job.query);
       return { text: page.docs.map((doc) => csvRow(parse(doc))).join(''), next: page.next };

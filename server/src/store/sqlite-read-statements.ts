@@ -18,11 +18,12 @@ function prepareAll(db: Database.Database) {
   const envOrder = '(SELECT env, MIN(first_seq) AS first FROM pairs GROUP BY env) f';
   // For each pair of the env, its latest deployment (of a status) at or before the instant.
   const named = 'd.seq, d.rollback, a.name'; // a NamedRow
-  const asOf = (status: string) => `SELECT ${named} FROM pairs p ${PAIR_JOINS}
+  // Each app's latest deployment at @at (with `status`, a filter of x), kept where `found` holds of it.
+  const asOf = (status: string, found = '') => `SELECT ${named} FROM pairs p ${PAIR_JOINS}
     JOIN ledger d ON d.seq = (
       SELECT seq FROM ledger x WHERE x.pair = p.id ${status} AND x.deployed_at <= @at
       ORDER BY x.deployed_at DESC, x.id DESC LIMIT 1)
-    WHERE p.env = @env ORDER BY a.name`;
+    WHERE p.env = @env ${found} ORDER BY a.name`;
   const bySeq = (seq: string, where: string) => `SELECT ${named} FROM pairs p ${PAIR_JOINS}
     JOIN ledger d ON d.seq = p.${seq} WHERE ${where} ORDER BY a.name`;
   return {
@@ -60,6 +61,8 @@ function prepareAll(db: Database.Database) {
       .raw(),
     latest: db.prepare(bySeq('latest_seq', 'p.env = ?')).raw(),
     latestAt: db.prepare(asOf('')).raw(),
+    // At an instant: the latest deployments that are not successes (status 0), so not current.
+    attemptsAt: db.prepare(asOf('', 'AND d.status <> 0')).raw(),
     environments: db.prepare(
       `SELECT e.name AS env, COUNT(*) AS apps, MAX(l.deployed_at) AS last, MIN(p.first_seq) AS first
        FROM pairs p JOIN envs e ON e.id = p.env JOIN ledger l ON l.seq = p.latest_seq

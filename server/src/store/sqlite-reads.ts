@@ -133,9 +133,16 @@ export class LedgerReads {
     return row === undefined ? null : (this.texts([row])[0] ?? null);
   }
 
-  /** The latest deployments of `env` that are not its current ones, by app. */
-  attemptsDocs(env: string): string[] {
-    return this.texts(byAppName(this.s.attempts.all(env) as NamedRow[]));
+  /**
+   * The latest deployments of `env` (at `at`, epoch ms) that are not its
+   * current ones, by app: attempts.ts `openAttempts` of `latestDocs`, with
+   * only those rows' documents built. None for an unknown environment.
+   */
+  attemptsDocs(env: string, at?: number): string[] {
+    if (at === undefined) return this.texts(byAppName(this.s.attempts.all(env) as NamedRow[]));
+    const id = this.s.envId.get(env) as number | undefined;
+    if (id === undefined) return [];
+    return this.texts(byAppName(this.s.attemptsAt.all({ at, env: id }) as NamedRow[]));
   }
 
   /**

@@ -16,7 +16,6 @@
  */
 import type Database from 'better-sqlite3';
 import type { Deployment, DoraReport } from '@svt/client';
-import { openAttempts } from '../attempts.js';
 import { sortByName } from '../names.js';
 import { type MigrationSummary, migrate, openDatabase } from './sqlite-connection.js';
 import { WriterClient } from './sqlite-writer-client.js';
@@ -190,7 +189,8 @@ export class SqliteStore implements Store {
   }
 
   async attempts(env: string, at?: number): Promise<Deployment[]> {
-    if (at !== undefined) return openAttempts((await this.latest(env, at)) ?? []);
+    // At an instant, in a reader thread, which sends back only the attempts' documents.
+    if (at !== undefined) return (await this.read({ op: 'attempts', env, at })).map(parse);
     return this.connection().attemptsDocs(env).map(parse);
   }
 
