@@ -26,6 +26,7 @@ const STORE_OPERATIONS = [
   'record',
   'current',
   'currentJson',
+  'snapshot',
   'latest',
   'history',
   'deployment',

@@ -96,7 +96,7 @@ describe('/metrics', () => {
     ).toBe(3); // the replay reads its first answer through record too
     expect(
       sample(text, 'svt_store_operation_duration_seconds_count', {
-        operation: 'currentJson',
+        operation: 'snapshot',
         outcome: 'ok',
       }),
     ).toBeGreaterThanOrEqual(1);

@@ -221,6 +221,30 @@ export function storeContract(
       expect(await store.currentJson('nowhere')).toBeNull();
     });
 
+    it('gives the current deployments and the open attempts together through snapshot', async () => {
+      await store.record(d({ app: 'api', version: '1.0.0', deployedAt: T0 }));
+      await store.record(
+        d({ app: 'api', version: '1.1.0', status: 'failure', deployedAt: T0 + MINUTE }),
+      );
+      await store.record(
+        d({ app: 'web', version: '2.0.0', status: 'started', deployedAt: T0 + MINUTE }),
+      );
+      const line = (x: { app: string; version: string }) => `${x.app}@${x.version}`;
+      for (const [at, current, attempts] of [
+        [undefined, ['api@1.0.0'], ['api@1.1.0', 'web@2.0.0']],
+        [T0 + MINUTE, ['api@1.0.0'], ['api@1.1.0', 'web@2.0.0']],
+        [T0, ['api@1.0.0'], []],
+      ] as const) {
+        const state = await store.snapshot('dev', at);
+        expect(JSON.parse(state?.currentJson.toString('utf8') ?? 'null').map(line)).toEqual(
+          current,
+        );
+        expect(state?.attempts.map(line)).toEqual(attempts);
+      }
+      expect(await store.snapshot('nowhere')).toBeNull();
+      expect(await store.snapshot('nowhere', T0)).toBeNull();
+    });
+
     it('never answers a stale current state after a write', async () => {
       const versions = async () =>
         (

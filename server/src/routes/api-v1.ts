@@ -177,14 +177,12 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
       return;
     }
     // Now: the cached answer unless a write committed since. At an instant,
-    // nothing is cached and both reads run at once (each in a reader thread).
-    const [deployments, pastAttempts] = await Promise.all([
-      store.currentJson(env, at),
-      at === undefined ? null : store.attempts(env, at),
-    ]);
-    if (deployments === null) {
+    // nothing is cached and the state is read in a reader thread.
+    const state = await store.snapshot(env, at);
+    if (state === null) {
       throw notFound(`no deployment was ever recorded in environment "${env}"`);
     }
+    const deployments = state.currentJson;
     ctx.type = 'application/json';
     let body = at === undefined ? currentBodies.get(deployments) : undefined;
     if (body === undefined) {
@@ -192,7 +190,7 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
       const head: Omit<EnvironmentState, 'deployments'> = {
         env,
         at: at === undefined ? null : iso(at),
-        attempts: pastAttempts ?? (await store.attempts(env)),
+        attempts: state.attempts,
       };
       body = Buffer.concat([
         Buffer.from(`${JSON.stringify(head).slice(0, -1)},"deployments":`),

@@ -32,6 +32,7 @@ import {
 } from '../validation/queries.js';
 import { chooseEnvironments } from '../pages/overview-view.js';
 import { defaultComparison, orderEnvironments } from '../stages.js';
+import { currentOf } from '../store/shared.js';
 import { clientAddress, isLoopback, signedIn } from '../auth/policy.js';
 import type { RouteDeps } from './context.js';
 
@@ -117,11 +118,13 @@ export function pageRoutes(
     const all = await orderedEnvs();
     // Only the chosen environments are read: a view of prod is a fraction of the work.
     const { shown, unknown } = chooseEnvironments(all, stage, env);
-    const [states, attempts] = await Promise.all([
-      perEnv(shown, async (name) => (await store.current(name, at)) ?? []),
-      // What was tried where nothing succeeded: an app's first deployment in progress is a row too.
-      perEnv(shown, (name) => store.attempts(name, at)),
-    ]);
+    // Each environment's state and attempts from one snapshot (Store.snapshot). What was
+    // tried where nothing succeeded: an app's first deployment in progress is a row too.
+    const snapshots = await perEnv(shown, (name) => store.snapshot(name, at));
+    const states = new Map(
+      [...snapshots].map(([name, s]) => [name, s === null ? [] : currentOf(s)]),
+    );
+    const attempts = new Map([...snapshots].map(([name, s]) => [name, s?.attempts ?? []]));
     const choices = {
       q: q ?? '',
       stages: stage,
@@ -155,15 +158,15 @@ export function pageRoutes(
       path: { env },
       query: { at },
     } = readParams(ctx, envPageParams);
-    const [envs, current, latest] = await Promise.all([
-      orderedEnvs(),
-      store.current(env, at),
-      store.latest(env, at),
-    ]);
-    if (current === null || latest === null) {
+    const [envs, state] = await Promise.all([orderedEnvs(), store.snapshot(env, at)]);
+    if (state === null) {
       ctx.state.hint = recordHint(await writeHint(ctx), env);
       throw notFound(`no deployment was ever recorded in environment "${env}"`);
     }
+    const current = currentOf(state);
+    // Each app's latest attempt: its open attempt, else the deployment that runs.
+    const open = new Set(state.attempts.map((d) => d.app));
+    const latest = [...state.attempts, ...current.filter((d) => !open.has(d.app))];
     page(
       ctx,
       environmentPage({
@@ -288,14 +291,16 @@ export function pageRoutes(
       );
       return;
     }
-    const [a, b, fromAttempts, toAttempts] = await Promise.all([
-      store.current(from, at),
-      store.current(to, at),
-      store.attempts(from, at),
-      store.attempts(to, at),
+    const [fromState, toState] = await Promise.all([
+      store.snapshot(from, at),
+      store.snapshot(to, at),
     ]);
-    if (a === null) throw notFound(`no deployment was ever recorded in environment "${from}"`);
-    if (b === null) throw notFound(`no deployment was ever recorded in environment "${to}"`);
+    if (fromState === null) {
+      throw notFound(`no deployment was ever recorded in environment "${from}"`);
+    }
+    if (toState === null) throw notFound(`no deployment was ever recorded in environment "${to}"`);
+    const [a, b] = [currentOf(fromState), currentOf(toState)];
+    const [fromAttempts, toAttempts] = [fromState.attempts, toState.attempts];
     page(
       ctx,
       comparePage({

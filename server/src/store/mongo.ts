@@ -38,6 +38,7 @@ import type {
   DeliveryOutcome,
   DeliveryRecord,
   EnvironmentRow,
+  EnvironmentSnapshot,
   HistoryQuery,
   HistoryResult,
   IdempotencyClaim,
@@ -254,6 +255,17 @@ export class MongoStore implements Store {
   async currentJson(env: string, at?: number): Promise<Buffer | null> {
     const deployments = await this.current(env, at);
     return deployments === null ? null : Buffer.from(JSON.stringify(deployments));
+  }
+
+  /**
+   * Two reads, each from the deployments as they are when it runs: a write
+   * that lands between them can show an attempt older than its app's
+   * current deployment. One snapshot for both needs a snapshot read
+   * concern, which standalone servers lack.
+   */
+  async snapshot(env: string, at?: number): Promise<EnvironmentSnapshot | null> {
+    const currentJson = await this.currentJson(env, at);
+    return currentJson === null ? null : { currentJson, attempts: await this.attempts(env, at) };
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {

@@ -1,7 +1,12 @@
 /** What every adapter shares: how a write becomes a deployment, and its domain errors. */
 import type { Deployment } from '@svt/client';
 import { HttpProblem } from '../errors.js';
-import type { NewDeployment } from './types.js';
+import type { EnvironmentSnapshot, NewDeployment } from './types.js';
+
+/** A snapshot's current deployments as objects, for what reads them (pages, badges). */
+export function currentOf(snapshot: EnvironmentSnapshot): Deployment[] {
+  return JSON.parse(snapshot.currentJson.toString('utf8')) as Deployment[];
+}
 
 export function idempotencyMismatch(key: string): HttpProblem {
   return new HttpProblem(422, {

@@ -30,7 +30,7 @@ export const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 export type ReadJob =
   | { op: 'history'; query: HistoryQuery }
   | { op: 'current'; env: string; at: number }
-  | { op: 'currentJson'; env: string; at: number }
+  | { op: 'state'; env: string; at: number }
   | { op: 'latest'; env: string; at: number }
   | { op: 'attempts'; env: string; at: number }
   | { op: 'csv'; query: HistoryQuery }
@@ -46,12 +46,8 @@ export interface ReadResults {
   /** The page's deployments as one JSON array text. */
   history: HistoryJson;
   current: string[] | null;
-  /**
-   * The same deployments as `current`, as the UTF-8 bytes of one JSON
-   * array, in a buffer of their own that the reader thread hands over
-   * (transfers) rather than copies.
-   */
-  currentJson: Uint8Array | null;
+  /** `current` as one JSON array text, and the open attempts' texts, of one snapshot. */
+  state: { current: string; attempts: string[] } | null;
   latest: string[] | null;
   attempts: string[];
   /** CSV rows (no header) of one page, and where the next page starts. */
@@ -88,11 +84,6 @@ export class TextHistoryResult implements HistoryResult {
     return this.parsed;
   }
 }
-
-const utf8 = new TextEncoder();
-
-/** Deployments' JSON texts as the UTF-8 bytes of one JSON array, in a buffer of their own. */
-const arrayBytes = (docs: string[]): Uint8Array => utf8.encode(`[${docs.join(',')}]`);
 
 /** A failed job as it crosses threads: an HttpProblem keeps its status and fields. */
 export interface ReadFailure {
@@ -166,9 +157,11 @@ export async function runRead(
     }
     case 'current':
       return reads.currentDocs(job.env, job.at);
-    case 'currentJson': {
+    case 'state': {
+      // One job, so one snapshot (sqlite-reader-thread.ts): its attempts agree with its current.
       const docs = reads.currentDocs(job.env, job.at);
-      return docs === null ? null : arrayBytes(docs);
+      if (docs === null) return null;
+      return { current: `[${docs.join(',')}]`, attempts: reads.attemptsDocs(job.env, job.at) };
     }
     case 'latest':
       return reads.latestDocs(job.env, job.at);

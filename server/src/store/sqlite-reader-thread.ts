@@ -2,7 +2,8 @@
  * Worker-thread entry of a SQLite reader: its own connection to the
  * database (WAL lets it read while the writer thread writes), one job at a
  * time, each answered in one message. A job's read transaction starts when
- * the job does, so it sees every write acknowledged before it was asked for.
+ * the job does, so it sees every write acknowledged before it was asked for,
+ * and lasts as long as the job, so it sees nothing committed after.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './sqlite-connection.js';
@@ -18,13 +19,17 @@ if (port === null) throw new Error('sqlite-reader-thread must run in a worker th
 const reads = new LedgerReads(openDatabase(path));
 
 port.on('message', ({ id, job }: ReaderMessage) => {
-  runRead(reads, job).then(
-    // Bytes are handed over, not copied: each such buffer is the job's own (read-jobs.ts).
-    (value) =>
-      port.postMessage(
-        { id, value },
-        value instanceof Uint8Array && value.buffer instanceof ArrayBuffer ? [value.buffer] : [],
-      ),
-    (err: unknown) => port.postMessage({ id, failure: failureOf(err) }),
-  );
+  // One read transaction per job: an answer built from several statements
+  // (a state and its attempts, a DORA report's pages) sees one snapshot,
+  // never a write that committed between two of them. A job runs alone on
+  // this thread, so nothing else shares the transaction.
+  reads.db.exec('BEGIN');
+  runRead(reads, job)
+    .then(
+      (value) => port.postMessage({ id, value }),
+      (err: unknown) => port.postMessage({ id, failure: failureOf(err) }),
+    )
+    .finally(() => {
+      if (reads.db.inTransaction) reads.db.exec('COMMIT');
+    });
 });

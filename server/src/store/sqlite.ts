@@ -26,6 +26,7 @@ import type {
   DeliveryOutcome,
   DeliveryRecord,
   EnvironmentRow,
+  EnvironmentSnapshot,
   HistoryQuery,
   HistoryResult,
   IdempotencyClaim,
@@ -66,8 +67,8 @@ export class SqliteStore implements Store {
   private closed = false;
   private importer: LedgerWriter | null = null;
   private authTables: SqliteAuth | null = null;
-  /** Current state of each environment as served, valid while data_version stays the same. */
-  private cache: { version: number; bytes: number; envs: Map<string, Buffer> } = {
+  /** Each environment's state as served, valid while data_version stays the same. */
+  private cache: { version: number; bytes: number; envs: Map<string, EnvironmentSnapshot> } = {
     version: -1,
     bytes: 0,
     envs: new Map(),
@@ -195,27 +196,44 @@ export class SqliteStore implements Store {
   }
 
   async currentJson(env: string, at?: number): Promise<Buffer | null> {
+    return (await this.snapshot(env, at))?.currentJson ?? null;
+  }
+
+  async snapshot(env: string, at?: number): Promise<EnvironmentSnapshot | null> {
     if (at !== undefined) {
-      // Built into bytes in the reader thread, which hands the buffer over.
-      const bytes = await this.read({ op: 'currentJson', env, at });
-      return bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      // One reader job, so one snapshot (sqlite-reader-thread.ts).
+      const state = await this.read({ op: 'state', env, at });
+      if (state === null) return null;
+      return { currentJson: Buffer.from(state.current), attempts: state.attempts.map(parse) };
     }
-    // The current state changes only when some connection commits, which
-    // data_version tells this one, whichever connection (the writer thread,
-    // or another process such as an import) it was.
     const reads = this.connection();
+    // In one read transaction: no commit of the writer thread lands between the reads.
+    return reads.db.transaction(() => this.cachedSnapshot(reads, env))();
+  }
+
+  /**
+   * The state of `env` now, from the cache while no connection has
+   * committed. It changes only when some connection commits, which
+   * data_version tells this one, whichever connection (the writer thread,
+   * or another process such as an import) it was; inside a read
+   * transaction it is that snapshot's. The bound counts the JSON bytes.
+   */
+  private cachedSnapshot(reads: LedgerReads, env: string): EnvironmentSnapshot | null {
     const version = reads.dataVersion();
     if (version !== this.cache.version) this.cache = { version, bytes: 0, envs: new Map() };
     const hit = this.cache.envs.get(env);
     if (hit !== undefined) return hit;
     const docs = reads.currentDocs(env, undefined);
     if (docs === null) return null;
-    const json = Buffer.from(`[${docs.join(',')}]`);
-    if (this.cache.bytes + json.length <= CURRENT_CACHE_BYTES) {
-      this.cache.envs.set(env, json);
-      this.cache.bytes += json.length;
+    const state = {
+      currentJson: Buffer.from(`[${docs.join(',')}]`),
+      attempts: reads.attemptsDocs(env).map(parse),
+    };
+    if (this.cache.bytes + state.currentJson.length <= CURRENT_CACHE_BYTES) {
+      this.cache.envs.set(env, state);
+      this.cache.bytes += state.currentJson.length;
     }
-    return json;
+    return state;
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {

@@ -79,6 +79,14 @@ export interface HistoryQuery {
   limit: number;
 }
 
+/** An environment's state in one snapshot (Store.snapshot). */
+export interface EnvironmentSnapshot {
+  /** Its current deployments, as `currentJson` gives them: the UTF-8 bytes of one JSON array. */
+  currentJson: Buffer;
+  /** Its open attempts, as `attempts` gives them. */
+  attempts: Deployment[];
+}
+
 export interface HistoryResult {
   readonly items: Deployment[];
   /** Position of the last item when more follow, else null. */
@@ -171,6 +179,14 @@ export interface Store extends OutboxStore {
    * every one, which for an environment of 1,000 apps is most of the cost.
    */
   currentJson(env: string, at?: number): Promise<Buffer | null>;
+  /**
+   * `currentJson` and `attempts` of `env` now (or at instant `at`) read
+   * from one snapshot of the ledger, for an answer that shows both: every
+   * attempt is then newer than its app's current deployment, even while
+   * back-dated writes arrive. Null for an environment never recorded.
+   * MongoDB reads them with two queries (mongo.ts says why).
+   */
+  snapshot(env: string, at?: number): Promise<EnvironmentSnapshot | null>;
   /**
    * Each app's latest deployment of `env` (or at instant `at`) whatever its
    * status, ordered by app (names.ts): where it differs from `current`, the latest
