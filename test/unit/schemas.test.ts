@@ -218,6 +218,22 @@ describe('svt-server import lines', () => {
     // Fields a newer release adds to its answers do not stop an import.
     expect(() => parseExported(line({ rollback: false }))).not.toThrow();
   });
+
+  it('refuses text that could not be stored as written: lone surrogates, control characters', () => {
+    const item = parseExported(line({ recordedBy: 'ci', idempotencyKey: 'flux:ab12' }));
+    expect([item.input.recordedBy, item.idempotencyKey]).toEqual(['ci', 'flux:ab12']);
+    // JSON.stringify writes a lone surrogate as the escape \ud800 that an edited line would hold.
+    expect(() => parseExported(line({ recordedBy: 'ci\ud800' }))).toThrow(
+      'recordedBy: is not valid Unicode',
+    );
+    expect(() => parseExported(line({ idempotencyKey: '\udfffkey' }))).toThrow(
+      'idempotencyKey: is not valid Unicode',
+    );
+    expect(() => parseExported(line({ idempotencyKey: 'a\u0007b' }))).toThrow(
+      'idempotencyKey: must not contain control characters',
+    );
+    expect(() => parseExported(line({ recordedBy: 'x'.repeat(129) }))).toThrow('recordedBy');
+  });
 });
 
 describe('OpenAPI request schemas', () => {

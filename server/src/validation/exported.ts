@@ -10,7 +10,7 @@ import { HttpProblem } from '../errors.js';
 import type { ImportItem } from '../store/types.js';
 import { type DeploymentFields, deploymentKeys, toNewDeployment } from './deployment.js';
 import { check, J, takeReservedKeys } from './joi.js';
-import { RESERVED_KEY_RULE, bodyInstant, isReservedKey } from './rules.js';
+import { RESERVED_KEY_RULE, bodyInstant, isReservedKey, text } from './rules.js';
 
 interface ExportedFields extends DeploymentFields {
   id: string;
@@ -27,10 +27,12 @@ export const exportedLine = J.object<ExportedFields>({
     .required()
     .meta({ messages: { 'string.pattern.base': 'must be a ULID' } }),
   recordedAt: bodyInstant().required(),
-  recordedBy: J.string()
+  // Well-formed text like every other field: a lone surrogate (`"\ud800"`
+  // in the line) would otherwise be stored and come back as U+FFFD.
+  recordedBy: text(128)
     .allow(null)
     .meta({ messages: { 'string.base': 'must be a string or null' } }),
-  idempotencyKey: J.string()
+  idempotencyKey: text(255)
     .allow(null)
     .meta({ messages: { 'string.base': 'must be a string or null' } }),
 })
