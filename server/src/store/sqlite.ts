@@ -204,7 +204,10 @@ export class SqliteStore implements Store {
       // One reader job, so one snapshot (sqlite-reader-thread.ts).
       const state = await this.read({ op: 'state', env, at });
       if (state === null) return null;
-      return { currentJson: Buffer.from(state.current), attempts: state.attempts.map(parse) };
+      return {
+        currentJson: Buffer.from(`[${state.current.join(',')}]`),
+        attempts: state.attempts.map(parse),
+      };
     }
     const reads = this.connection();
     // In one read transaction: no commit of the writer thread lands between the reads.
