@@ -23,7 +23,7 @@ port.on('message', ({ id, job }: ReaderMessage) => {
   // (a state and its attempts, a DORA report's pages) sees one snapshot,
   // never a write that committed between two of them. A job runs alone on
   // this thread, so nothing else shares the transaction.
-  reads.db.exec('BEGIN');
+  if (!reads.db.inTransaction) reads.db.exec('BEGIN');
   runRead(reads, job)
     .then(
       (value) => port.postMessage({ id, value }),
