@@ -8,8 +8,8 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 
-const ECHO = `require('node:worker_threads').parentPort.on('message', (m) =>
-  require('node:worker_threads').parentPort.postMessage(m));`;
+const ECHO = `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (m) => parentPort.postMessage(m));`;
 
 /** Sorted round trips (ms) of `count` messages, each sent `pauseMs` after the last came back. */
 export async function idleRoundTrips(pauseMs, count) {

@@ -68,6 +68,8 @@ export class SqliteStore implements Store {
   private importer: LedgerWriter | null = null;
   private authTables: SqliteAuth | null = null;
   /** Each environment's state as served, valid while data_version stays the same. */
+  /** `cachedSnapshot` in a read transaction of this thread's connection. */
+  private nowSnapshot: ((env: string) => EnvironmentSnapshot | null) | null = null;
   private cache: { version: number; bytes: number; envs: Map<string, EnvironmentSnapshot> } = {
     version: -1,
     bytes: 0,
@@ -210,8 +212,10 @@ export class SqliteStore implements Store {
       };
     }
     const reads = this.connection();
-    // In one read transaction: no commit of the writer thread lands between the reads.
-    return reads.db.transaction(() => this.cachedSnapshot(reads, env))();
+    // In one read transaction: no commit of the writer thread lands between
+    // the reads. Wrapped once per connection, not on every request.
+    this.nowSnapshot ??= reads.db.transaction((name: string) => this.cachedSnapshot(reads, name));
+    return this.nowSnapshot(env);
   }
 
   /**
@@ -386,6 +390,7 @@ export class SqliteStore implements Store {
     this.db?.close();
     this.db = null;
     this.reads = null;
+    this.nowSnapshot = null;
     this.authTables = null;
   }
 }
