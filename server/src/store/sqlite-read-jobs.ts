@@ -9,8 +9,10 @@ import { csvRow, type CsvPage } from '../csv.js';
 import type { DoraWindow } from '../dora.js';
 import { doraReport, type DoraSource } from '../dora-report.js';
 import { HttpProblem } from '../errors.js';
-import type { LedgerReads } from './sqlite-reads.js';
+import type { HistoryText, LedgerReads } from './sqlite-reads.js';
+import { sortByName } from '../names.js';
 import type {
+  AppRow,
   DeliveryRecord,
   EnvironmentRow,
   HistoryPosition,
@@ -70,6 +72,12 @@ export interface HistoryJson {
   next: HistoryPosition | null;
 }
 
+/** A page's JSON texts joined into one array text. */
+export const historyJson = ({ docs, next }: HistoryText): HistoryJson => ({
+  itemsJson: `[${docs.join(',')}]`,
+  next,
+});
+
 /**
  * A HistoryResult over a page's JSON text: `items` is parsed only when asked
  * for, and an answer that passes the deployments on uses `itemsJson` as it is.
@@ -119,6 +127,21 @@ export function environmentRows(reads: LedgerReads): EnvironmentRow[] {
   return reads.environments().map((r) => ({ name: r.env, apps: r.apps, lastDeployedAt: r.last }));
 }
 
+/** Every app with its environments (first seen first) and last deployment (epoch ms), by name. */
+export function appRows(reads: LedgerReads): AppRow[] {
+  const apps = new Map<string, AppRow>();
+  for (const r of reads.appEnvs()) {
+    const app = apps.get(r.app);
+    if (app === undefined) {
+      apps.set(r.app, { name: r.app, environments: [r.env], lastDeployedAt: r.latest_at });
+    } else {
+      app.environments.push(r.env);
+      app.lastDeployedAt = Math.max(app.lastDeployedAt, r.latest_at);
+    }
+  }
+  return sortByName([...apps.values()], (a) => a.name);
+}
+
 /** An app's current deployment in each of its environments; null when never recorded. */
 export function appState(
   reads: LedgerReads,
@@ -156,10 +179,8 @@ export async function runRead(
   job: ReadJob,
 ): Promise<ReadResults[ReadJob['op']]> {
   switch (job.op) {
-    case 'history': {
-      const { docs, next } = reads.history(job.query);
-      return { itemsJson: `[${docs.join(',')}]`, next };
-    }
+    case 'history':
+      return historyJson(reads.history(job.query));
     case 'current':
       return reads.currentDocs(job.env, job.at);
     case 'state': {

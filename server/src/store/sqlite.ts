@@ -2,21 +2,22 @@
  * The embedded default: one SQLite file, one writer process, three kinds of
  * connection:
  * - this thread's, for reads bounded by the number of apps (current state
- *   from the projection, the catalogue, tokens and sessions), answered at
- *   once;
+ *   from the projection, the catalogue, tokens and sessions) or by a page's
+ *   limit (sqlite-here.ts), answered at once: waking a reader thread can
+ *   cost more than such a read;
  * - the writer thread's, the only one that writes deployments
  *   (sqlite-writer-thread.ts): the writes of one event-loop turn travel as
  *   one message and are group-committed in one transaction there, and
  *   retention deletes there in slices between batches;
  * - the reader threads' (sqlite-reader-pool.ts), for reads whose cost grows
- *   with history: history pages, past instants, CSV pages, DORA reports.
+ *   with history: filtered or wide history pages, past instants, CSV pages,
+ *   DORA reports.
  * WAL lets every reader read while the writer writes, and each read sees
- * every commit that was acknowledged before it. So no read, however long,
- * holds the HTTP thread.
+ * every commit that was acknowledged before it. So no read whose cost
+ * grows with history holds the HTTP thread.
  */
 import type Database from 'better-sqlite3';
 import type { Deployment, DoraReport } from '@svt/client';
-import { sortByName } from '../names.js';
 import { type MigrationSummary, migrate, openDatabase } from './sqlite-connection.js';
 import { WriterClient } from './sqlite-writer-client.js';
 import { StoreClosed } from './shared.js';
@@ -41,9 +42,11 @@ import type {
 } from './types.js';
 import { SqliteAuth } from './sqlite-auth.js';
 import { LedgerReads } from './sqlite-reads.js';
+import { ReadsHere } from './sqlite-here.js';
 import { encodeId } from './sqlite-ids.js';
 import { ReaderPool } from './sqlite-reader-pool.js';
 import {
+  appRows,
   appState,
   environmentRows,
   parse,
@@ -55,9 +58,6 @@ import {
 import { csvPages } from '../csv.js';
 import type { DoraWindow } from '../dora.js';
 
-/** Bound on the memory the current-state cache may hold. */
-const CURRENT_CACHE_BYTES = 64 * 1024 * 1024;
-
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private db: Database.Database | null = null;
@@ -67,14 +67,7 @@ export class SqliteStore implements Store {
   private closed = false;
   private importer: LedgerWriter | null = null;
   private authTables: SqliteAuth | null = null;
-  /** Each environment's state as served, valid while data_version stays the same. */
-  /** `cachedSnapshot` in a read transaction of this thread's connection. */
-  private nowSnapshot: ((env: string) => EnvironmentSnapshot | null) | null = null;
-  private cache: { version: number; bytes: number; envs: Map<string, EnvironmentSnapshot> } = {
-    version: -1,
-    bytes: 0,
-    envs: new Map(),
-  };
+  private here: ReadsHere | null = null;
 
   /**
    * @param path the database file (a file: the writer thread opens it too)
@@ -211,40 +204,14 @@ export class SqliteStore implements Store {
         attempts: state.attempts.map(parse),
       };
     }
-    const reads = this.connection();
-    // In one read transaction: no commit of the writer thread lands between
-    // the reads. Wrapped once per connection, not on every request.
-    this.nowSnapshot ??= reads.db.transaction((name: string) => this.cachedSnapshot(reads, name));
-    return this.nowSnapshot(env);
-  }
-
-  /**
-   * The state of `env` now, from the cache while no connection has
-   * committed. It changes only when some connection commits, which
-   * data_version tells this one, whichever connection (the writer thread,
-   * or another process such as an import) it was; inside a read
-   * transaction it is that snapshot's. The bound counts the JSON bytes.
-   */
-  private cachedSnapshot(reads: LedgerReads, env: string): EnvironmentSnapshot | null {
-    const version = reads.dataVersion();
-    if (version !== this.cache.version) this.cache = { version, bytes: 0, envs: new Map() };
-    const hit = this.cache.envs.get(env);
-    if (hit !== undefined) return hit;
-    const docs = reads.currentDocs(env, undefined);
-    if (docs === null) return null;
-    const state = {
-      currentJson: Buffer.from(`[${docs.join(',')}]`),
-      attempts: reads.attemptsDocs(env).map(parse),
-    };
-    if (this.cache.bytes + state.currentJson.length <= CURRENT_CACHE_BYTES) {
-      this.cache.envs.set(env, state);
-      this.cache.bytes += state.currentJson.length;
-    }
-    return state;
+    // In one read transaction (sqlite-here.ts), from a cache.
+    return this.readsHere().snapshot(env);
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {
-    return new TextHistoryResult(await this.read({ op: 'history', query }));
+    // A page bounded by its limit here, one that can walk history in a reader.
+    const page = this.readsHere().page(query) ?? (await this.read({ op: 'history', query }));
+    return new TextHistoryResult(page);
   }
 
   async deployment(id: string): Promise<Deployment | null> {
@@ -279,18 +246,7 @@ export class SqliteStore implements Store {
   }
 
   async apps(): Promise<AppRow[]> {
-    const rows = this.connection().appEnvs();
-    const apps = new Map<string, AppRow>();
-    for (const r of rows) {
-      const app = apps.get(r.app);
-      if (app === undefined) {
-        apps.set(r.app, { name: r.app, environments: [r.env], lastDeployedAt: r.latest_at });
-      } else {
-        app.environments.push(r.env);
-        app.lastDeployedAt = Math.max(app.lastDeployedAt, r.latest_at);
-      }
-    }
-    return sortByName([...apps.values()], (a) => a.name);
+    return appRows(this.connection());
   }
 
   async app(name: string): Promise<{ env: string; current: Deployment | null }[] | null> {
@@ -326,6 +282,12 @@ export class SqliteStore implements Store {
   private ledgerWriter(): LedgerWriter {
     this.importer ??= new LedgerWriter(this.connection().db);
     return this.importer;
+  }
+
+  /** The reads answered on this connection at once (sqlite-here.ts). */
+  private readsHere(): ReadsHere {
+    this.here ??= new ReadsHere(this.connection());
+    return this.here;
   }
 
   /** Tokens, sessions and keys (sqlite-auth.ts), on this connection. */
@@ -390,7 +352,7 @@ export class SqliteStore implements Store {
     this.db?.close();
     this.db = null;
     this.reads = null;
-    this.nowSnapshot = null;
+    this.here = null;
     this.authTables = null;
   }
 }
