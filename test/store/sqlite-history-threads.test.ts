@@ -15,6 +15,7 @@ import { ReaderPool } from '../../server/src/store/sqlite-reader-pool.js';
 import { LedgerReads } from '../../server/src/store/sqlite-reads.js';
 import { openDatabase } from '../../server/src/store/sqlite-connection.js';
 import type { HistoryQuery } from '../../server/src/store/types.js';
+import { jsonArray } from '../../server/src/store/sqlite-read-jobs.js';
 import { newDeployment as d } from '../helpers/deployments.js';
 import { removeTempDirs, tempDbPath } from '../helpers/tmp.js';
 
@@ -117,5 +118,17 @@ describe('SqliteStore.history', () => {
     const second = await store.history({ app: 'wide', limit: 10, after: first.next ?? undefined });
     expect(readerOps()).toEqual([]);
     expect(second.itemsJson).toBe(JSON.stringify(wide.items.slice(10, 20)));
+  });
+});
+
+describe('jsonArray', () => {
+  it('writes JSON texts as the UTF-8 bytes of one array, whatever their characters', () => {
+    expect(jsonArray([]).toString('latin1')).toBe('[]');
+    expect(jsonArray(['1']).toString('latin1')).toBe('[1]');
+    // "é" is 2 bytes in UTF-8, "😀" 4 (a surrogate pair in JS), so the object is 8 + 2 + 4 = 14:
+    // "[" 1, the object 14, "," 1, "2" 1, "," 1, '"x"' 3, "]" 1 = 22.
+    const bytes = jsonArray(['{"a":"é😀"}', '2', '"x"']);
+    expect(bytes.length).toBe(22);
+    expect(JSON.parse(bytes.toString('utf8'))).toEqual([{ a: 'é😀' }, 2, 'x']);
   });
 });

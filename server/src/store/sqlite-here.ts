@@ -9,7 +9,7 @@
  *   this VM, which put the page's p99 over its 5 ms aim (BENCHMARKS.md,
  *   read aims). A page that can walk history still goes to a reader.
  */
-import { type HistoryJson, historyJson, parse } from './sqlite-read-jobs.js';
+import { type HistoryJson, historyJson, jsonArray, parse } from './sqlite-read-jobs.js';
 import type { LedgerReads } from './sqlite-reads.js';
 import type { EnvironmentSnapshot, HistoryQuery } from './types.js';
 
@@ -66,7 +66,7 @@ export class ReadsHere {
     const docs = this.reads.currentDocs(env, undefined);
     if (docs === null) return null;
     const state = {
-      currentJson: Buffer.from(`[${docs.join(',')}]`),
+      currentJson: jsonArray(docs),
       attempts: this.reads.attemptsDocs(env).map(parse),
     };
     if (this.cache.bytes + state.currentJson.length <= CURRENT_CACHE_BYTES) {

@@ -49,6 +49,7 @@ import {
   appRows,
   appState,
   environmentRows,
+  jsonArray,
   parse,
   TextHistoryResult,
   type JobOf,
@@ -200,7 +201,7 @@ export class SqliteStore implements Store {
       const state = await this.read({ op: 'state', env, at });
       if (state === null) return null;
       return {
-        currentJson: Buffer.from(`[${state.current.join(',')}]`),
+        currentJson: jsonArray(state.current),
         attempts: state.attempts.map(parse),
       };
     }
