@@ -1,11 +1,13 @@
 // `npm run bench:dora`: GET /api/v1/dora, then the read aims' reads (current,
-// an instant, history pages), at 2.6 million deployments (ten
+// an instant, history pages; history pages again under 10 clients, with
+// /healthz beside them), at 2.6 million deployments (ten
 // years, BENCH_DORA_TOTAL to change), sequential requests on 127.0.0.1, for
 // windows of 30 and 365 days over one environment and over all of them.
 // Prints a Markdown table for BENCHMARKS.md.
 // BENCH_DORA_ROOT runs another checkout's build (its bin and its own seed
 // script) instead, for a before and after.
 import { mkdtempSync, rmSync } from 'node:fs';
+import autocannon from 'autocannon';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ROOT, start, stop } from './process.mjs';
@@ -86,6 +88,12 @@ try {
   const p = (x) =>
     afterWrite[Math.min(afterWrite.length - 1, Math.floor(afterWrite.length * x))].toFixed(2);
   console.log(`| current, 1,000 apps, right after a write (uncached) | ${p(0.5)} | ${p(0.99)} |`);
+  // History pages under concurrent clients: pages bounded by their limit are
+  // read on the HTTP thread, so they share it with everything else.
+  const { rps, healthz } = await pagesUnderLoad(`${base}/deployments?env=env-0`, server.port);
+  console.log(
+    `| history page of env-0, 10 clients for 10 s: ${rps} pages/s; /healthz every 20 ms meanwhile | ${quantile(healthz, 0.5)} | ${quantile(healthz, 0.99)} |`,
+  );
   // The floor under the reads a reader thread serves (wakeup.mjs), in the same run.
   const hop = await idleRoundTrips(2, 3000);
   console.log(
@@ -94,4 +102,27 @@ try {
 } finally {
   await stop(server);
   rmSync(work, { recursive: true, force: true });
+}
+
+/** Pages/s of `url` under 10 autocannon connections for 10 s, and /healthz latencies (ms) meanwhile. */
+async function pagesUnderLoad(url, port) {
+  const healthz = [];
+  let loading = true;
+  const probe = (async () => {
+    while (loading) {
+      const t0 = performance.now();
+      await (await fetch(`http://127.0.0.1:${port}/healthz`)).arrayBuffer();
+      healthz.push(performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const result = await new Promise((resolve, reject) =>
+    autocannon({ url, connections: 10, duration: 10 }, (err, r) =>
+      err ? reject(err) : resolve(r),
+    ),
+  );
+  loading = false;
+  await probe;
+  if (result.non2xx + result.errors > 0) throw new Error(`${url}: failed requests under load`);
+  return { rps: Math.round(result.requests.average), healthz: healthz.sort((a, b) => a - b) };
 }

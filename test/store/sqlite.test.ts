@@ -5,6 +5,7 @@ import { deploymentOf } from '../../server/src/store/shared.js';
 import type { HistoryQuery, NewDeployment } from '../../server/src/store/types.js';
 import { openDatabase } from '../../server/src/store/sqlite-connection.js';
 import { LedgerReads } from '../../server/src/store/sqlite-reads.js';
+import { jsonArray } from '../../server/src/store/sqlite-read-jobs.js';
 import { MIGRATIONS } from '../../server/src/store/sqlite-schema.js';
 import { newDeployment as d } from '../helpers/deployments.js';
 import { removeTempDirs, tempDbPath } from '../helpers/tmp.js';
@@ -254,5 +255,17 @@ describe('sqlite store', () => {
     expect((await again.tokenBySession('c'.repeat(64), now))?.name).toBe('reader');
     expect((await again.serverKey('history-cursor')).equals(key)).toBe(true);
     await again.close();
+  });
+});
+
+describe('jsonArray', () => {
+  it('writes JSON texts as the UTF-8 bytes of one array, whatever their characters', () => {
+    expect(jsonArray([]).toString('latin1')).toBe('[]');
+    expect(jsonArray(['1']).toString('latin1')).toBe('[1]');
+    // "é" is 2 bytes in UTF-8, "😀" 4 (a surrogate pair in JS), so the object is 8 + 2 + 4 = 14:
+    // "[" 1, the object 14, "," 1, "2" 1, "," 1, '"x"' 3, "]" 1 = 22.
+    const bytes = jsonArray(['{"a":"é😀"}', '2', '"x"']);
+    expect(bytes.length).toBe(22);
+    expect(JSON.parse(bytes.toString('utf8'))).toEqual([{ a: 'é😀' }, 2, 'x']);
   });
 });

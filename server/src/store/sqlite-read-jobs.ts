@@ -9,7 +9,7 @@ import { csvRow, type CsvPage } from '../csv.js';
 import type { DoraWindow } from '../dora.js';
 import { doraReport, type DoraSource } from '../dora-report.js';
 import { HttpProblem } from '../errors.js';
-import type { HistoryText, LedgerReads } from './sqlite-reads.js';
+import type { LedgerReads } from './sqlite-reads.js';
 import { sortByName } from '../names.js';
 import type {
   AppRow,
@@ -92,12 +92,6 @@ export function jsonArray(texts: readonly string[]): Buffer {
   out.write(']', at);
   return out;
 }
-
-/** A page's JSON texts joined into one array text. */
-export const historyJson = ({ docs, next }: HistoryText): HistoryJson => ({
-  itemsJson: `[${docs.join(',')}]`,
-  next,
-});
 
 /**
  * A HistoryResult over a page's JSON text: `items` is parsed only when asked
@@ -200,8 +194,10 @@ export async function runRead(
   job: ReadJob,
 ): Promise<ReadResults[ReadJob['op']]> {
   switch (job.op) {
-    case 'history':
-      return historyJson(reads.history(job.query));
+    case 'history': {
+      const { docs, next } = reads.history(job.query);
+      return { itemsJson: `[${docs.join(',')}]`, next };
+    }
     case 'current':
       return reads.currentDocs(job.env, job.at);
     case 'state': {

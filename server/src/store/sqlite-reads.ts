@@ -214,48 +214,31 @@ export class LedgerReads {
     return names;
   }
 
-  /**
-   * The most index entries one page of `query` reads: limit + 1 from each
-   * scope it merges, whatever the size of the history. Null when a page
-   * can walk history instead: `status` is in no index's key, so a page of
-   * a rare status scans back until it has found its rows.
-   */
-  pageBound(query: HistoryQuery): number | null {
-    if (query.status !== undefined) return null;
-    return this.scopes(query).length * (query.limit + 1);
-  }
-
-  /**
-   * The scopes a history query reads, each with a time index: the pair of
-   * an env and app; an app's pairs or an environment (one ordered page from
-   * each, merged, so that no index over all deployments is needed); or
-   * every environment. None when a name is unknown.
-   */
-  private scopes(query: HistoryQuery): [string, number][] {
-    if (query.env !== undefined && query.app !== undefined) {
-      const pair = this.s.pairOf.get(query.env, query.app) as number | undefined;
-      return pair === undefined ? [] : [['d.pair = ?', pair]];
-    }
-    if (query.app !== undefined) {
-      return (this.s.pairsOfApp.all(query.app) as number[]).map((p) => ['d.pair = ?', p]);
-    }
-    const envs = (
-      query.env !== undefined ? this.s.envId.all(query.env) : this.s.allEnvs.all()
-    ) as number[];
-    return envs.map((e) => ['d.env = ?', e]);
-  }
-
   /** Up to `query.limit` rows of `columns` (whose first is the id and sixth deployed_at), newest first. */
   private historyRows(
     query: HistoryQuery,
     columns: string,
     joins = DOC_JOINS,
   ): { rows: KeyedRow[]; next: HistoryPosition | null } {
-    const parts = this.scopes(query);
-    const rows =
-      parts.length === 1 && parts[0] !== undefined
-        ? this.historyPage(query, columns, joins, ...parts[0])
-        : this.mergedPage(query, columns, joins, parts);
+    let rows: KeyedRow[];
+    if (query.env !== undefined && query.app !== undefined) {
+      const pair = this.s.pairOf.get(query.env, query.app) as number | undefined;
+      rows = pair === undefined ? [] : this.historyPage(query, columns, joins, 'd.pair = ?', pair);
+    } else {
+      // An app's history, or everything's: one ordered page from each of the
+      // app's pairs (or each environment), merged, so that every scan follows
+      // a time index and no index over all deployments is needed.
+      const parts: [string, number][] =
+        query.app !== undefined
+          ? (this.s.pairsOfApp.all(query.app) as number[]).map((p) => ['d.pair = ?', p])
+          : query.env !== undefined
+            ? (this.s.envId.all(query.env) as number[]).map((e) => ['d.env = ?', e])
+            : (this.s.allEnvs.all() as number[]).map((e) => ['d.env = ?', e]);
+      rows =
+        parts.length === 1 && parts[0] !== undefined
+          ? this.historyPage(query, columns, joins, ...parts[0])
+          : this.mergedPage(query, columns, joins, parts);
+    }
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
     const last = page[page.length - 1];

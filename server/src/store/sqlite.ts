@@ -2,19 +2,17 @@
  * The embedded default: one SQLite file, one writer process, three kinds of
  * connection:
  * - this thread's, for reads bounded by the number of apps (current state
- *   from the projection, the catalogue, tokens and sessions) or by a page's
- *   limit (sqlite-here.ts), answered at once: waking a reader thread can
- *   cost more than such a read;
+ *   from the projection, the catalogue, tokens and sessions), answered at
+ *   once;
  * - the writer thread's, the only one that writes deployments
  *   (sqlite-writer-thread.ts): the writes of one event-loop turn travel as
  *   one message and are group-committed in one transaction there, and
  *   retention deletes there in slices between batches;
  * - the reader threads' (sqlite-reader-pool.ts), for reads whose cost grows
- *   with history: filtered or wide history pages, past instants, CSV pages,
- *   DORA reports.
+ *   with history: history pages, past instants, CSV pages, DORA reports.
  * WAL lets every reader read while the writer writes, and each read sees
- * every commit that was acknowledged before it. So no read whose cost
- * grows with history holds the HTTP thread.
+ * every commit that was acknowledged before it. So no read, however long,
+ * holds the HTTP thread.
  */
 import type Database from 'better-sqlite3';
 import type { Deployment, DoraReport } from '@svt/client';
@@ -42,7 +40,7 @@ import type {
 } from './types.js';
 import { SqliteAuth } from './sqlite-auth.js';
 import { LedgerReads } from './sqlite-reads.js';
-import { ReadsHere } from './sqlite-here.js';
+import { CurrentState } from './sqlite-current.js';
 import { encodeId } from './sqlite-ids.js';
 import { ReaderPool } from './sqlite-reader-pool.js';
 import {
@@ -68,7 +66,7 @@ export class SqliteStore implements Store {
   private closed = false;
   private importer: LedgerWriter | null = null;
   private authTables: SqliteAuth | null = null;
-  private here: ReadsHere | null = null;
+  private now: CurrentState | null = null;
 
   /**
    * @param path the database file (a file: the writer thread opens it too)
@@ -205,14 +203,12 @@ export class SqliteStore implements Store {
         attempts: state.attempts.map(parse),
       };
     }
-    // In one read transaction (sqlite-here.ts), from a cache.
-    return this.readsHere().snapshot(env);
+    // In one read transaction (sqlite-current.ts), from a cache.
+    return this.currentState().snapshot(env);
   }
 
   async history(query: HistoryQuery): Promise<HistoryResult> {
-    // A page bounded by its limit here, one that can walk history in a reader.
-    const page = this.readsHere().page(query) ?? (await this.read({ op: 'history', query }));
-    return new TextHistoryResult(page);
+    return new TextHistoryResult(await this.read({ op: 'history', query }));
   }
 
   async deployment(id: string): Promise<Deployment | null> {
@@ -285,10 +281,10 @@ export class SqliteStore implements Store {
     return this.importer;
   }
 
-  /** The reads answered on this connection at once (sqlite-here.ts). */
-  private readsHere(): ReadsHere {
-    this.here ??= new ReadsHere(this.connection());
-    return this.here;
+  /** Environments' states now, on this connection (sqlite-current.ts). */
+  private currentState(): CurrentState {
+    this.now ??= new CurrentState(this.connection());
+    return this.now;
   }
 
   /** Tokens, sessions and keys (sqlite-auth.ts), on this connection. */
@@ -353,7 +349,7 @@ export class SqliteStore implements Store {
     this.db?.close();
     this.db = null;
     this.reads = null;
-    this.here = null;
+    this.now = null;
     this.authTables = null;
   }
 }

@@ -1,29 +1,24 @@
 /**
- * The reads the HTTP thread answers on its own connection (sqlite.ts), each
- * in one read transaction so that no commit of the writer thread lands
- * between its statements:
- * - an environment's state now, cached while no connection has committed;
- * - a history page whose index entries are bounded by its limit. Such a
- *   page takes 0.4 to 1.3 ms at 2.6 million deployments; handing it to an
- *   idle reader thread and back cost 1.5 to 3.5 ms in one request in 40 on
- *   this VM, which put the page's p99 over its 5 ms aim (BENCHMARKS.md,
- *   read aims). A page that can walk history still goes to a reader.
+ * An environment's state now, as the HTTP thread reads it on its own
+ * connection (sqlite.ts): its current deployments and open attempts in one
+ * read transaction, so that no commit of the writer thread lands between
+ * the two, and cached while no connection has committed.
+ *
+ * History pages are not read here, though one takes about 1 ms: bounded
+ * by its limit in index entries, a page is not bounded in time (ties at
+ * one instant in an env and app are all read and sorted; 1,000 scopes
+ * cost a statement each; documents may be large), and under concurrent
+ * clients the reader threads serve more pages while /healthz waits less.
  */
-import { type HistoryJson, historyJson, jsonArray, parse } from './sqlite-read-jobs.js';
+import { jsonArray, parse } from './sqlite-read-jobs.js';
 import type { LedgerReads } from './sqlite-reads.js';
-import type { EnvironmentSnapshot, HistoryQuery } from './types.js';
-
-/**
- * The most index entries a history page may read here (LedgerReads.pageBound),
- * about 1 ms of work: at the largest limit (100), an app's page over up to
- * 19 environments.
- */
-export const PAGE_ENTRIES_HERE = 2_000;
+import type { EnvironmentSnapshot } from './types.js';
 
 /** Bound on the memory the current-state cache may hold (bytes of JSON). */
 const CURRENT_CACHE_BYTES = 64 * 1024 * 1024;
 
-export class ReadsHere {
+/** The HTTP thread's reads of environments' states now, over one connection. */
+export class CurrentState {
   /** Each environment's state as served, valid while data_version stays the same. */
   private cache: { version: number; bytes: number; envs: Map<string, EnvironmentSnapshot> } = {
     version: -1,
@@ -31,24 +26,15 @@ export class ReadsHere {
     envs: new Map(),
   };
   private readonly snapshotTxn: (env: string) => EnvironmentSnapshot | null;
-  private readonly pageTxn: (query: HistoryQuery) => HistoryJson;
 
   constructor(private readonly reads: LedgerReads) {
     // Wrapped once per connection, not on every request.
     this.snapshotTxn = reads.db.transaction((env: string) => this.cachedSnapshot(env));
-    this.pageTxn = reads.db.transaction((query: HistoryQuery) => historyJson(reads.history(query)));
   }
 
   /** `env`'s current deployments and open attempts now, of one snapshot; null for an unknown env. */
   snapshot(env: string): EnvironmentSnapshot | null {
     return this.snapshotTxn(env);
-  }
-
-  /** One page of `query`, or null when its cost is not bounded enough to read here. */
-  page(query: HistoryQuery): HistoryJson | null {
-    const bound = this.reads.pageBound(query);
-    if (bound === null || bound > PAGE_ENTRIES_HERE) return null;
-    return this.pageTxn(query);
   }
 
   /**
