@@ -184,16 +184,30 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
     }
     const deployments = state.currentJson;
     ctx.type = 'application/json';
+    // An EnvironmentState ({env, at, attempts, deployments}), assembled
+    // around the stored JSON of the deployments.
+    const first = { env, at: at === undefined ? null : iso(at) } satisfies Pick<
+      EnvironmentState,
+      'env' | 'at'
+    >;
+    const envAt = JSON.stringify(first).slice(0, -1);
+    const { release, attemptsJson } = state;
+    if (release !== undefined && attemptsJson !== undefined) {
+      // A state at an instant, its bytes on loan (Store.snapshot): sent as
+      // they are and given back once the response has closed, when nothing
+      // reads them any more. Its attempts too are passed on as text: this
+      // answer allocates little more than its head (sqlite-shared-bytes.ts).
+      ctx.res.once('close', release);
+      const parts = [`${envAt},"attempts":`, attemptsJson, ',"deployments":', deployments, '}'];
+      ctx.body = Readable.from(parts);
+      ctx.length = parts.reduce((sum: number, part) => sum + Buffer.byteLength(part), 0);
+      return;
+    }
     let body = at === undefined ? currentBodies.get(deployments) : undefined;
     if (body === undefined) {
-      // An EnvironmentState, assembled around the stored JSON of the deployments.
-      const head: Omit<EnvironmentState, 'deployments'> = {
-        env,
-        at: at === undefined ? null : iso(at),
-        attempts: state.attempts,
-      };
+      const attempts = JSON.stringify(state.attempts);
       body = Buffer.concat([
-        Buffer.from(`${JSON.stringify(head).slice(0, -1)},"deployments":`),
+        Buffer.from(`${envAt},"attempts":${attempts},"deployments":`),
         deployments,
         Buffer.from('}'),
       ]);

@@ -3,9 +3,14 @@ import type { Deployment } from '@svt/client';
 import { HttpProblem } from '../errors.js';
 import type { EnvironmentSnapshot, NewDeployment } from './types.js';
 
-/** A snapshot's current deployments as objects, for what reads them (pages, badges). */
+/**
+ * A snapshot's current deployments as objects, for what reads them (pages,
+ * badges). Its bytes are released: read them once, through here.
+ */
 export function currentOf(snapshot: EnvironmentSnapshot): Deployment[] {
-  return JSON.parse(snapshot.currentJson.toString('utf8')) as Deployment[];
+  const current = JSON.parse(snapshot.currentJson.toString('utf8')) as Deployment[];
+  snapshot.release?.();
+  return current;
 }
 
 export function idempotencyMismatch(key: string): HttpProblem {

@@ -21,6 +21,12 @@ import type {
   OutboxStat,
 } from './types.js';
 import { OutboxTable } from './sqlite-outbox.js';
+import {
+  jsonArrayLength,
+  sharedJsonArray,
+  writeJsonArray,
+  type SharedBytes,
+} from './sqlite-shared-bytes.js';
 
 export const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 
@@ -32,7 +38,7 @@ export const parse = (doc: string): Deployment => JSON.parse(doc) as Deployment;
 export type ReadJob =
   | { op: 'history'; query: HistoryQuery }
   | { op: 'current'; env: string; at: number }
-  | { op: 'state'; env: string; at: number }
+  | { op: 'state'; env: string; at: number; into?: SharedArrayBuffer }
   | { op: 'latest'; env: string; at: number }
   | { op: 'attempts'; env: string; at: number }
   | { op: 'csv'; query: HistoryQuery }
@@ -49,13 +55,11 @@ export interface ReadResults {
   history: HistoryJson;
   current: string[] | null;
   /**
-   * `current` and the open attempts' texts, of one snapshot. Not joined
-   * here: a state of 1,000 apps is about 600 KB, which a reader thread's
-   * heap kept until a full collection as a string (90 MB more RSS under 8
-   * such reads at once); as bytes moved to the HTTP thread, its external
-   * memory set off a full collection there every 27 reads (p99 7 ms worse).
+   * `current` as the bytes of one JSON array in shared memory (`into` when
+   * it is large enough: sqlite-shared-bytes.ts), and the open attempts as
+   * one JSON array text, of one snapshot.
    */
-  state: { current: string[]; attempts: string[] } | null;
+  state: { current: SharedBytes; attemptsJson: string } | null;
   latest: string[] | null;
   attempts: string[];
   /** CSV rows (no header) of one page, and where the next page starts. */
@@ -76,22 +80,10 @@ export interface HistoryJson {
 /**
  * JSON texts as the UTF-8 bytes of one JSON array, each written straight
  * into one Buffer. Joining them first made a string of the whole state
- * (600 KB for 1,000 apps, in V8's heap) only to copy it into a Buffer: a
- * state at an instant at 2.6 million deployments answered in 5.4 ms at
- * p50 instead of 5.9 without it (600 GETs, three runs alternating).
+ * (600 KB for 1,000 apps, in V8's heap) only to copy it into a Buffer.
  */
-export function jsonArray(texts: readonly string[]): Buffer {
-  let bytes = 2 + Math.max(0, texts.length - 1);
-  for (const text of texts) bytes += Buffer.byteLength(text);
-  const out = Buffer.allocUnsafe(bytes);
-  let at = out.write('[');
-  texts.forEach((text, i) => {
-    if (i > 0) at += out.write(',', at);
-    at += out.write(text, at);
-  });
-  out.write(']', at);
-  return out;
-}
+export const jsonArray = (texts: readonly string[]): Buffer =>
+  writeJsonArray(texts, Buffer.allocUnsafe(jsonArrayLength(texts)));
 
 /**
  * A HistoryResult over a page's JSON text: `items` is parsed only when asked
@@ -204,7 +196,10 @@ export async function runRead(
       // One job, so one snapshot (sqlite-reader-thread.ts): its attempts agree with its current.
       const current = reads.currentDocs(job.env, job.at);
       if (current === null) return null;
-      return { current, attempts: reads.attemptsDocs(job.env, job.at) };
+      return {
+        current: sharedJsonArray(current, job.into),
+        attemptsJson: `[${reads.attemptsDocs(job.env, job.at).join(',')}]`,
+      };
     }
     case 'latest':
       return reads.latestDocs(job.env, job.at);

@@ -43,11 +43,11 @@ import { LedgerReads } from './sqlite-reads.js';
 import { CurrentState } from './sqlite-current.js';
 import { encodeId } from './sqlite-ids.js';
 import { ReaderPool } from './sqlite-reader-pool.js';
+import { HeldSnapshot, SharedAnswers } from './sqlite-shared-bytes.js';
 import {
   appRows,
   appState,
   environmentRows,
-  jsonArray,
   parse,
   TextHistoryResult,
   type JobOf,
@@ -63,6 +63,8 @@ export class SqliteStore implements Store {
   private reads: LedgerReads | null = null;
   private readonly writer: WriterClient;
   private readonly readers: ReaderPool;
+  /** Shared memory the reader threads write states at an instant into. */
+  private readonly answers = new SharedAnswers();
   private closed = false;
   private importer: LedgerWriter | null = null;
   private authTables: SqliteAuth | null = null;
@@ -190,18 +192,29 @@ export class SqliteStore implements Store {
   }
 
   async currentJson(env: string, at?: number): Promise<Buffer | null> {
-    return (await this.snapshot(env, at))?.currentJson ?? null;
+    const state = await this.snapshot(env, at);
+    if (state?.release === undefined) return state?.currentJson ?? null;
+    // Bytes on loan: a copy of its own for a caller that cannot say when it is done.
+    const bytes = Buffer.from(state.currentJson);
+    state.release();
+    return bytes;
   }
 
   async snapshot(env: string, at?: number): Promise<EnvironmentSnapshot | null> {
     if (at !== undefined) {
-      // One reader job, so one snapshot (sqlite-reader-thread.ts).
-      const state = await this.read({ op: 'state', env, at });
-      if (state === null) return null;
-      return {
-        currentJson: jsonArray(state.current),
-        attempts: state.attempts.map(parse),
-      };
+      // One reader job, so one snapshot (sqlite-reader-thread.ts). Its
+      // bytes come in shared memory, sent as they are (sqlite-shared-bytes.ts).
+      const into = this.answers.lend();
+      const state = await this.read({ op: 'state', env, at, into }).catch((err: unknown) => {
+        this.answers.unlend(into);
+        throw err;
+      });
+      if (state === null) {
+        this.answers.unlend(into);
+        return null;
+      }
+      const { bytes, release } = this.answers.hold(state.current, into);
+      return new HeldSnapshot(bytes, state.attemptsJson, release);
     }
     // In one read transaction (sqlite-current.ts), from a cache.
     return this.currentState().snapshot(env);

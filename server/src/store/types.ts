@@ -84,7 +84,19 @@ export interface EnvironmentSnapshot {
   /** Its current deployments, as `currentJson` gives them: the UTF-8 bytes of one JSON array. */
   currentJson: Buffer;
   /** Its open attempts, as `attempts` gives them. */
-  attempts: Deployment[];
+  readonly attempts: Deployment[];
+  /**
+   * The same attempts as one JSON array text, when the adapter has them as
+   * text (SQLite at an instant): an answer passes it on as it is.
+   */
+  readonly attemptsJson?: string;
+  /**
+   * When present, `currentJson` is on loan (shared memory a reader thread
+   * writes answers into, sqlite-shared-bytes.ts): call it once nothing
+   * reads those bytes any more, e.g. when the response has closed. A
+   * snapshot dropped without it gives them back once collected.
+   */
+  release?: () => void;
 }
 
 export interface HistoryResult {
