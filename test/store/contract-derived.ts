@@ -5,6 +5,7 @@
  * order of every per-app list (names as people read them, names.ts).
  */
 import { afterEach, beforeEach, expect, it } from '@jest/globals';
+import { rollbackFlags } from '../../server/src/rollback.js';
 import type { Store } from '../../server/src/store/types.js';
 import { MINUTE, T0, newDeployment as d } from '../helpers/deployments.js';
 
@@ -174,6 +175,63 @@ export function derivedContract(name: string, makeStore: () => Promise<Store>, g
       // And back: one dated before all of them makes nothing a rollback that was not.
       await store.record(d({ version: '0.1.0', deployedAt: T0 - MINUTE }));
       expect(await ledger()).toEqual(['0.1.0', '1.0.0', '1.2.0', '1.1.0 R']);
+    });
+
+    it('a back-dated success makes the later first success of its version a rollback', async () => {
+      // Git SHAs have no rank (version-order.ts): only "ran before" can make a rollback.
+      await store.record(d({ version: 'def5678', deployedAt: T0 + 2 * MINUTE }));
+      await store.record(d({ version: 'aaa1111', deployedAt: T0 + 3 * MINUTE }));
+      await store.record(d({ version: 'abc1234', deployedAt: T0 + 4 * MINUTE }));
+      expect(await ledger()).toEqual(['def5678', 'aaa1111', 'abc1234']);
+      // abc1234 dated first: the next success (def5678) now replaces it, not a rollback
+      // (never ran before); abc1234 at +4 min ran before now: a rollback.
+      await store.record(d({ version: 'abc1234', deployedAt: T0 + MINUTE }));
+      expect(await ledger()).toEqual(['abc1234', 'def5678', 'aaa1111', 'abc1234 R']);
+      // def5678 dated before every other: the next success, abc1234 at +1 min, replaces
+      // it and never ran before; def5678 at +2 min ran before it now, and replaces
+      // abc1234, another version: a rollback.
+      await store.record(d({ version: 'def5678', deployedAt: T0 }));
+      expect(await ledger()).toEqual(['def5678', 'abc1234', 'def5678 R', 'aaa1111', 'abc1234 R']);
+      // A failure dated anywhere changes no flag.
+      await store.record(d({ version: 'aaa1111', status: 'failure', deployedAt: T0 + 90_000 }));
+      expect(await ledger()).toEqual([
+        'def5678',
+        'abc1234',
+        'aaa1111:failure',
+        'def5678 R',
+        'aaa1111',
+        'abc1234 R',
+      ]);
+    });
+
+    it('keeps every flag equal to a recomputation, whatever order 120 writes arrive in', async () => {
+      // A fixed pseudo-random order (a linear congruential generator): instants over 40
+      // minutes, so with ties, 6 versions (SemVer and SHAs), 1 in 6 a failure.
+      let seed = 20261130;
+      const next = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      const versions = ['1.0.0', '1.1.0', '2.0.0', '0.9.0', 'abc1234', 'def5678'];
+      for (let i = 0; i < 120; i++) {
+        await store.record(
+          d({
+            version: versions[next(versions.length)],
+            status: next(6) === 0 ? 'failure' : 'success',
+            deployedAt: T0 + next(40) * MINUTE,
+          }),
+        );
+      }
+      const items = (await store.history({ env: 'dev', app: 'api', limit: 200 })).items.reverse();
+      const successes = items.filter((x) => x.status === 'success');
+      expect(successes.map((x) => x.rollback)).toEqual(
+        rollbackFlags(successes.map((x) => x.version)),
+      );
+      // Some of each, so that the comparison says something.
+      expect(successes.filter((x) => x.rollback).length).toBeGreaterThan(10);
+      expect(successes.filter((x) => !x.rollback).length).toBeGreaterThan(10);
+      // What runs is the latest success, flag included.
+      expect((await store.current('dev'))?.[0]).toEqual(successes.at(-1));
     });
 
     it("answers a write's previous and current deployments as stored now, re-flagged ones too", async () => {

@@ -169,4 +169,22 @@ export const MIGRATIONS: readonly Migration[] = [
     (env, deployed_at, id, pair, status, rollback, version, committed_at);
   DROP INDEX ledger_env_time;
   `,
+  `
+  -- The first success of each version in each pair, by (deployed_at, id):
+  -- whether a version succeeded before a given instant is one lookup, so
+  -- that a success recorded out of order reflags only the two successes it
+  -- changes instead of the pair's whole history (sqlite-rollbacks.ts).
+  -- NULL where every success of the version was pruned: it ran before
+  -- anything kept.
+  ALTER TABLE pair_versions ADD COLUMN first_seq INTEGER;
+  UPDATE pair_versions SET first_seq = firsts.seq
+  FROM (
+    SELECT pair, version, seq FROM (
+      SELECT pair, version, seq,
+        row_number() OVER (PARTITION BY pair, version ORDER BY deployed_at, id) AS n
+      FROM ledger WHERE status = 0
+    ) WHERE n = 1
+  ) AS firsts
+  WHERE pair_versions.pair = firsts.pair AND pair_versions.version = firsts.version;
+  `,
 ];

@@ -5,6 +5,9 @@
 import type Database from 'better-sqlite3';
 import { DOC_COLUMNS, DOC_JOINS } from './sqlite-docs.js';
 
+/** The writer's statements by name. */
+export type WriterStatements = ReturnType<typeof prepare>;
+
 /** Prepares every statement the writer runs, once per connection. */
 export function prepare(db: Database.Database) {
   const statements = prepareAll(db);
@@ -40,7 +43,26 @@ function prepareAll(db: Database.Database) {
     repositoryId: db.prepare('SELECT id FROM repositories WHERE url = ?').pluck(),
     addRepository: db.prepare('INSERT INTO repositories (url) VALUES (?)'),
     pairOf: db.prepare('SELECT id FROM pairs WHERE env = ? AND app = ?').pluck(),
-    addVersion: db.prepare('INSERT OR IGNORE INTO pair_versions (pair, version) VALUES (?, ?)'),
+    // Rollback flags (sqlite-rollbacks.ts): each version's first success in
+    // a pair, and the rows an out-of-order success can reflag.
+    versionFirst: db
+      .prepare('SELECT first_seq FROM pair_versions WHERE pair = ? AND version = ?')
+      .raw(),
+    addVersion: db.prepare('INSERT INTO pair_versions (pair, version, first_seq) VALUES (?, ?, ?)'),
+    setVersionFirst: db.prepare(
+      'UPDATE pair_versions SET first_seq = ? WHERE pair = ? AND version = ?',
+    ),
+    isBefore: db.prepare('SELECT (deployed_at, id) < (?, ?) FROM ledger WHERE seq = ?').pluck(),
+    nextSuccess: db
+      .prepare(
+        `SELECT seq, version, rollback FROM ledger WHERE pair = ? AND status = 0
+           AND deployed_at >= ? AND (deployed_at, id) > (?, ?)
+         ORDER BY deployed_at, id LIMIT 1`,
+      )
+      .raw(),
+    rollbackAt: db.prepare('SELECT rollback, deployed_at, id FROM ledger WHERE seq = ?').raw(),
+    versionOf: db.prepare('SELECT version FROM ledger WHERE seq = ?').pluck(),
+    setRollback: db.prepare('UPDATE ledger SET rollback = ? WHERE seq = ?'),
     insert: db.prepare(
       `INSERT INTO ledger (id, pair, env, status, deployed_at, recorded_at, version, rollback,
          previous_seq, commit_sha, committed_at, ref, url, pipeline_url, actor, source, attributes,

@@ -21,9 +21,9 @@ import { deploymentOf } from './shared.js';
 import { CurrentTexts } from './sqlite-current-texts.js';
 import { type DocRow, STATUS_CODE, docText } from './sqlite-docs.js';
 import { decodeId, encodeId } from './sqlite-ids.js';
-import { recomputeRollbacks } from './sqlite-rollbacks.js';
+import { Reflagging } from './sqlite-rollbacks.js';
 import { OutboxTable } from './sqlite-outbox.js';
-import { prepare } from './sqlite-writer-statements.js';
+import { prepare, type WriterStatements } from './sqlite-writer-statements.js';
 import { eventText } from './outbox-types.js';
 import type { IdempotencyClaim, ImportItem, NewDeployment } from './types.js';
 
@@ -92,7 +92,9 @@ function unpackHash(stored: Uint8Array | string | null): string | null {
 }
 
 export class LedgerWriter {
-  private readonly s: ReturnType<typeof prepare>;
+  private readonly s: WriterStatements;
+  /** The rollback flags an insert sets and changes (sqlite-rollbacks.ts). */
+  private readonly rollbacks: Reflagging;
   private readonly nextId = idFactory();
   /** Name -> integer key; names are never deleted, so only a rolled-back batch invalidates them. */
   private readonly envIds = new Map<string, number>();
@@ -105,6 +107,7 @@ export class LedgerWriter {
 
   constructor(private readonly db: Database.Database) {
     this.s = prepare(db);
+    this.rollbacks = new Reflagging(this.s);
     this.outbox = new OutboxTable(db);
   }
 
@@ -271,6 +274,12 @@ export class LedgerWriter {
     return (this.s.previousSuccess.get(known.pair, at, at, encodeId(id)) as number) ?? null;
   }
 
+  /** The version of success `seq` of a pair: its current one's is known without a read. */
+  private versionOf(seq: number | null, known: PairState | undefined): string | null {
+    if (seq === null) return null;
+    return seq === known?.currentSeq ? known.currentVersion : (this.s.versionOf.get(seq) as string);
+  }
+
   /** One insert with the projection kept in step; `claim` is what enforces the key (imports have none). */
   private insertWith(
     input: NewDeployment,
@@ -289,17 +298,19 @@ export class LedgerWriter {
     const success = input.status === 'success';
     const becomesCurrent =
       success && (known?.currentSeq == null || isAfter(at, id, known.currentAt, known.currentId));
-    // A success after every other one (nearly all) is judged against the one
-    // it replaces; one recorded out of order changes the flags of those after
-    // it too, so the pair is recomputed below. Adding the version to the set
-    // of those that ran there tells, in one statement, whether it had run.
-    const ranBefore = success && s.addVersion.run(pair, input.version).changes === 0;
+    // A success is judged against the one it replaces (the success before
+    // it) and the versions that succeeded before it; one recorded out of
+    // order changes at most two flags after it, reflagged below.
+    const storedId = encodeId(id);
+    const ran = success
+      ? this.rollbacks.before(pair, input.version, at, storedId, becomesCurrent)
+      : null;
     const rollback =
-      becomesCurrent && isRollback(input.version, known?.currentVersion ?? null, ranBefore);
+      ran !== null && isRollback(input.version, this.versionOf(previous, known), ran.ranBefore);
     const attributes = Object.keys(input.attributes).length === 0 ? null : input.attributes;
     const seq = Number(
       s.insert.run(
-        encodeId(id),
+        storedId,
         pair,
         env,
         STATUS_CODE[input.status],
@@ -325,7 +336,9 @@ export class LedgerWriter {
           : this.keyOf(this.repositoryIds, input.repository, 'repository'),
       ).lastInsertRowid,
     );
-    const reordered = success && !becomesCurrent && recomputeRollbacks(this.db, pair) > 0;
+    const reordered =
+      ran !== null &&
+      this.rollbacks.after(pair, seq, input.version, at, storedId, ran, !becomesCurrent);
     if (reordered) this.currentTexts.forget(pair);
     const becomesLatest = known === undefined || isAfter(at, id, known.latestAt, known.latestId);
     if (known === undefined) {
@@ -338,9 +351,9 @@ export class LedgerWriter {
       );
     }
     const currentSeq = known?.currentSeq ?? null;
-    const deployment = reordered
-      ? (this.docOf(seq, pair) ?? '')
-      : JSON.stringify(deploymentOf(input, id, recordedAt, idempotencyKey, rollback));
+    const deployment = JSON.stringify(
+      deploymentOf(input, id, recordedAt, idempotencyKey, rollback),
+    );
     const previousText = previous === null ? null : this.docOf(previous, pair);
     if (becomesCurrent) this.currentTexts.set(pair, seq, deployment);
     return {
