@@ -11,7 +11,7 @@
  */
 import { afterAll, expect, it } from '@jest/globals';
 import type { Deployment } from '../../client/src/types.js';
-import { currentOf } from '../../server/src/store/shared.js';
+import { readState } from '../../server/src/store/shared.js';
 import { SqliteStore } from '../../server/src/store/sqlite.js';
 import { MINUTE, T0, newDeployment } from '../helpers/deployments.js';
 import { removeTempDirs, tempDbPath } from '../helpers/tmp.js';
@@ -47,12 +47,12 @@ it('never shows an attempt older than the current deployment beside it, now or a
   };
   const read = async (instant: number | undefined) => {
     while (!stop) {
-      const state = await store.snapshot('race', instant);
+      const state = await readState(store, 'race', instant);
       // Now is answered at once, from this thread: let the writers and the clock run.
       await new Promise((resolve) => setImmediate(resolve));
       answers++;
       if (state === null) continue;
-      const current = new Map(currentOf(state).map((d) => [d.app, d]));
+      const current = new Map(state.current.map((d) => [d.app, d]));
       for (const attempt of state.attempts) {
         const runs = current.get(attempt.app);
         if (runs !== undefined && !before(runs, attempt)) {

@@ -147,6 +147,59 @@ describe('a state at an instant, sent from shared memory', () => {
     }
   });
 
+  it('clients that hang up before their answer is ready leave no buffer on loan', async () => {
+    const { store } = svt();
+    // 2,000 apps of 2 KB: a few milliseconds of a reader thread per state.
+    for (let batch = 0; batch < 20; batch++) {
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          store.record(
+            newDeployment({
+              env: 'slow',
+              app: `app-${batch * 100 + i}`,
+              deployedAt: T0,
+              attributes: { note: 'x'.repeat(2000) },
+            }),
+          ),
+        ),
+      );
+    }
+    const gone: Promise<void>[] = [];
+    const requests = Array.from({ length: 20 }, () => {
+      const req = httpGet(`${svt().url}/api/v1/environments/slow?at=${AT}`);
+      gone.push(new Promise((resolve) => req.on('close', () => resolve())));
+      req.on('error', () => {});
+      return req;
+    });
+    // Every request has its job (a buffer lent to it): 20 jobs of a few milliseconds
+    // on 3 reader threads, so most are still to run when their clients hang up.
+    for (let i = 0; i < 1000 && store.answers.outstanding < 20; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(store.answers.outstanding).toBe(20);
+    for (const req of requests) req.destroy();
+    await Promise.all(gone);
+    // Their jobs finish after they left; each answer's buffer comes back then.
+    for (let i = 0; i < 100 && store.answers.outstanding > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(store.answers.outstanding).toBe(0);
+  });
+
+  it('pages at an instant give every state back, a 404 of compare included', async () => {
+    const { store } = svt();
+    const pages = [
+      `/compare?from=nowhere&to=slow&at=${AT}`,
+      `/compare?from=big&to=slow&at=${AT}`,
+      `/env/slow?at=${AT}`,
+      `/?at=${AT}`,
+    ];
+    const statuses = [];
+    for (const page of pages) statuses.push((await fetchBytes(page)).status);
+    expect(statuses).toEqual([404, 200, 200, 200]);
+    expect(store.answers.outstanding).toBe(0);
+  });
+
   it('HEAD has the same Content-Length and no body', async () => {
     const want = await expected('multi');
     const res = await new Promise<{ length: unknown; bytes: number }>((resolve, reject) => {

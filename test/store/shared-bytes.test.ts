@@ -43,29 +43,32 @@ describe('sharedJsonArray', () => {
 describe('SharedAnswers', () => {
   const answerIn = (buffer: SharedArrayBuffer): SharedBytes => ({ buffer, bytes: 2 });
 
-  it('lends nothing at first, and the released buffer next', () => {
+  it('lends a new buffer as large as the largest answer so far, else the released one', () => {
     const answers = new SharedAnswers();
-    expect(answers.lend()).toBeUndefined();
-    const buffer = new SharedArrayBuffer(64 * 1024);
-    const held = answers.hold(answerIn(buffer), undefined);
+    const first = answers.lend();
+    expect(first.byteLength).toBe(64 * 1024);
+    answers.unlend(first);
+    expect(answers.lend()).toBe(first);
+    // An answer in a larger buffer (the job needed one): new ones are that large.
+    const buffer = new SharedArrayBuffer(256 * 1024);
+    const held = answers.hold(answerIn(buffer), first);
     expect(held.bytes.length).toBe(2);
-    expect(answers.spareBytes).toEqual({ buffers: 0, bytes: 0 });
-    held.release();
     expect(answers.spareBytes).toEqual({ buffers: 1, bytes: 64 * 1024 });
+    held.release();
+    expect(answers.spareBytes).toEqual({ buffers: 2, bytes: 320 * 1024 });
     expect(answers.lend()).toBe(buffer);
-    expect(answers.lend()).toBeUndefined();
+    expect(answers.lend()).toBe(first);
+    expect(answers.lend().byteLength).toBe(256 * 1024);
   });
 
   it('an answer in the lent buffer holds that buffer; none lent is an error', () => {
     const answers = new SharedAnswers();
-    const buffer = new SharedArrayBuffer(64 * 1024);
-    answers.hold(answerIn(buffer), undefined).release();
     const lent = answers.lend();
     const held = answers.hold({ buffer: null, bytes: 2 }, lent);
-    expect(held.bytes.buffer).toBe(buffer);
+    expect(held.bytes.buffer).toBe(lent);
     expect(answers.spareBytes.buffers).toBe(0);
     held.release();
-    expect(answers.lend()).toBe(buffer);
+    expect(answers.lend()).toBe(lent);
     expect(() => answers.hold({ buffer: null, bytes: 2 }, undefined)).toThrow(
       'a reader answered in a buffer it was not lent',
     );
@@ -83,16 +86,13 @@ describe('SharedAnswers', () => {
     expect(answers.lend()).toBe(buffer);
     first.release();
     expect(answers.spareBytes.buffers).toBe(0);
-    expect(answers.lend()).toBeUndefined();
+    expect(answers.lend()).not.toBe(buffer);
   });
 
   it('a lent buffer the job did not answer in comes back, once', () => {
     const answers = new SharedAnswers();
-    const small = new SharedArrayBuffer(64 * 1024);
-    answers.hold(answerIn(small), undefined).release();
     const lent = answers.lend();
-    expect(lent).toBe(small);
-    // The job needed a larger buffer: the small one is spare again when the answer is held.
+    // The job needed a larger buffer: the lent one is spare again when the answer is held.
     const larger = new SharedArrayBuffer(256 * 1024);
     const held = answers.hold(answerIn(larger), lent);
     expect(answers.spareBytes).toEqual({ buffers: 1, bytes: 64 * 1024 });
@@ -101,7 +101,7 @@ describe('SharedAnswers', () => {
     held.release();
     // Largest first.
     expect(answers.lend()).toBe(larger);
-    expect(answers.lend()).toBe(small);
+    expect(answers.lend()).toBe(lent);
   });
 
   it('keeps four spare buffers at most, the largest, and none over 16 MiB', () => {

@@ -12,7 +12,7 @@ import type {
   HistoryPage,
 } from '@svt/client';
 import type { Context } from 'koa';
-import { Readable } from 'node:stream';
+import { finished, Readable } from 'node:stream';
 import { CSV_HEADER, csvRow } from '../csv.js';
 import { compareEnvironments } from '../compare.js';
 import { notFound } from '../errors.js';
@@ -194,10 +194,12 @@ export function apiV1Routes(routes: Routes, deps: RouteDeps): void {
     const { release, attemptsJson } = state;
     if (release !== undefined && attemptsJson !== undefined) {
       // A state at an instant, its bytes on loan (Store.snapshot): sent as
-      // they are and given back once the response has closed, when nothing
-      // reads them any more. Its attempts too are passed on as text: this
-      // answer allocates little more than its head (sqlite-shared-bytes.ts).
-      ctx.res.once('close', release);
+      // they are and given back once the response is done, when nothing
+      // reads them any more, or at once when its client has gone already
+      // (finished() calls back for a response closed before it was asked).
+      // Its attempts too are passed on as text: this answer allocates
+      // little more than its head (sqlite-shared-bytes.ts).
+      finished(ctx.res, () => release());
       const parts = [`${envAt},"attempts":`, attemptsJson, ',"deployments":', deployments, '}'];
       ctx.body = Readable.from(parts);
       ctx.length = parts.reduce((sum: number, part) => sum + Buffer.byteLength(part), 0);

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readParams } from '../http/query.js';
 import { escapeHtml } from '../pages/html.js';
 import { statusTone, type Tone } from '../pages/status.js';
-import { currentOf } from '../store/shared.js';
+import { readState } from '../store/shared.js';
 import { badgeParams } from '../validation/queries.js';
 import type { RouteDeps } from './context.js';
 
@@ -43,8 +43,8 @@ export function badgeRoutes(routes: Routes, { store }: RouteDeps): void {
     const { env, file } = readParams(ctx, badgeParams).path;
     const app = file.slice(0, -'.svg'.length);
     // One snapshot: the attempt, if any, is newer than what runs.
-    const state = await store.snapshot(env);
-    const now = state === null ? undefined : currentOf(state).find((d) => d.app === app);
+    const state = await readState(store, env);
+    const now = state?.current.find((d) => d.app === app);
     const attempt = state?.attempts.find((d) => d.app === app);
     // The tone of the latest attempt (pages/status.ts), as the pages colour it.
     const color =

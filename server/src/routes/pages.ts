@@ -32,7 +32,7 @@ import {
 } from '../validation/queries.js';
 import { chooseEnvironments } from '../pages/overview-view.js';
 import { defaultComparison, orderEnvironments } from '../stages.js';
-import { currentOf } from '../store/shared.js';
+import { readState } from '../store/shared.js';
 import { clientAddress, isLoopback, signedIn } from '../auth/policy.js';
 import type { RouteDeps } from './context.js';
 
@@ -120,10 +120,8 @@ export function pageRoutes(
     const { shown, unknown } = chooseEnvironments(all, stage, env);
     // Each environment's state and attempts from one snapshot (Store.snapshot). What was
     // tried where nothing succeeded: an app's first deployment in progress is a row too.
-    const snapshots = await perEnv(shown, (name) => store.snapshot(name, at));
-    const states = new Map(
-      [...snapshots].map(([name, s]) => [name, s === null ? [] : currentOf(s)]),
-    );
+    const snapshots = await perEnv(shown, (name) => readState(store, name, at));
+    const states = new Map([...snapshots].map(([name, s]) => [name, s?.current ?? []]));
     const attempts = new Map([...snapshots].map(([name, s]) => [name, s?.attempts ?? []]));
     const choices = {
       q: q ?? '',
@@ -158,12 +156,12 @@ export function pageRoutes(
       path: { env },
       query: { at },
     } = readParams(ctx, envPageParams);
-    const [envs, state] = await Promise.all([orderedEnvs(), store.snapshot(env, at)]);
+    const [envs, state] = await Promise.all([orderedEnvs(), readState(store, env, at)]);
     if (state === null) {
       ctx.state.hint = recordHint(await writeHint(ctx), env);
       throw notFound(`no deployment was ever recorded in environment "${env}"`);
     }
-    const current = currentOf(state);
+    const { current } = state;
     // Each app's latest attempt: its open attempt, else the deployment that runs.
     const open = new Set(state.attempts.map((d) => d.app));
     const latest = [...state.attempts, ...current.filter((d) => !open.has(d.app))];
@@ -292,14 +290,14 @@ export function pageRoutes(
       return;
     }
     const [fromState, toState] = await Promise.all([
-      store.snapshot(from, at),
-      store.snapshot(to, at),
+      readState(store, from, at),
+      readState(store, to, at),
     ]);
     if (fromState === null) {
       throw notFound(`no deployment was ever recorded in environment "${from}"`);
     }
     if (toState === null) throw notFound(`no deployment was ever recorded in environment "${to}"`);
-    const [a, b] = [currentOf(fromState), currentOf(toState)];
+    const [a, b] = [fromState.current, toState.current];
     const [fromAttempts, toAttempts] = [fromState.attempts, toState.attempts];
     page(
       ctx,

@@ -1,16 +1,35 @@
 /** What every adapter shares: how a write becomes a deployment, and its domain errors. */
 import type { Deployment } from '@svt/client';
 import { HttpProblem } from '../errors.js';
-import type { EnvironmentSnapshot, NewDeployment } from './types.js';
+import type { NewDeployment, Store } from './types.js';
+
+/** An environment's state as objects (Store.snapshot read): what pages and badges show. */
+export interface EnvironmentContents {
+  current: Deployment[];
+  attempts: Deployment[];
+}
 
 /**
- * A snapshot's current deployments as objects, for what reads them (pages,
- * badges). Its bytes are released: read them once, through here.
+ * `env`'s state now (or at `at`, epoch ms) as objects, its snapshot's bytes
+ * released as soon as they are read: nothing that fails afterwards (another
+ * environment's read, a 404) can leave them on loan. Null for an
+ * environment never recorded.
  */
-export function currentOf(snapshot: EnvironmentSnapshot): Deployment[] {
-  const current = JSON.parse(snapshot.currentJson.toString('utf8')) as Deployment[];
-  snapshot.release?.();
-  return current;
+export async function readState(
+  store: Store,
+  env: string,
+  at?: number,
+): Promise<EnvironmentContents | null> {
+  const snapshot = await store.snapshot(env, at);
+  if (snapshot === null) return null;
+  try {
+    return {
+      current: JSON.parse(snapshot.currentJson.toString('utf8')) as Deployment[],
+      attempts: snapshot.attempts,
+    };
+  } finally {
+    snapshot.release?.();
+  }
 }
 
 export function idempotencyMismatch(key: string): HttpProblem {

@@ -126,10 +126,22 @@ export class SharedAnswers {
     holder: object;
   }>(({ buffer, holder }) => this.giveBack(buffer, holder));
 
-  /** The largest spare buffer, for one job to write into; undefined when none. */
-  lend(): SharedArrayBuffer | undefined {
-    const buffer = this.spare.pop();
-    if (buffer !== undefined) this.out.set(buffer, LENT);
+  /** Capacity of the largest buffer an answer was held in (bytes). */
+  private largest = MIN_BYTES;
+
+  /**
+   * A buffer for one job to write into: the largest spare one, else a new
+   * one as large as the largest answer so far (16 MiB at most). New ones
+   * are allocated here, on the HTTP thread, so that V8 counts them in its
+   * external memory: buffers held by answers dropped unreleased then bring
+   * on the collection that gives them back. (Allocated in a reader thread,
+   * they counted there, and 1 MiB buffers of answers whose clients had hung
+   * up piled up to gigabytes between the HTTP thread's full collections.)
+   */
+  lend(): SharedArrayBuffer {
+    const buffer =
+      this.spare.pop() ?? new SharedArrayBuffer(Math.min(this.largest, MAX_KEPT_BYTES));
+    this.out.set(buffer, LENT);
     return buffer;
   }
 
@@ -147,6 +159,7 @@ export class SharedAnswers {
     const buffer = answer.buffer ?? lent;
     if (buffer === undefined) throw new Error('a reader answered in a buffer it was not lent');
     if (answer.buffer !== null) this.unlend(lent);
+    this.largest = Math.max(this.largest, buffer.byteLength);
     const holder = {};
     this.out.set(buffer, holder);
     const bytes = Buffer.from(buffer, 0, answer.bytes);
@@ -156,6 +169,11 @@ export class SharedAnswers {
       this.giveBack(buffer, holder);
     };
     return { bytes, release };
+  }
+
+  /** Buffers lent to jobs or held by answers now. */
+  get outstanding(): number {
+    return this.out.size;
   }
 
   /** Spare buffers and their bytes. */

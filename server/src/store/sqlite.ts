@@ -63,8 +63,8 @@ export class SqliteStore implements Store {
   private reads: LedgerReads | null = null;
   private readonly writer: WriterClient;
   private readonly readers: ReaderPool;
-  /** Shared memory the reader threads write states at an instant into. */
-  private readonly answers = new SharedAnswers();
+  /** Shared memory the reader threads write states at an instant into (tests read it). */
+  readonly answers = new SharedAnswers();
   private closed = false;
   private importer: LedgerWriter | null = null;
   private authTables: SqliteAuth | null = null;

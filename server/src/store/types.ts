@@ -93,8 +93,10 @@ export interface EnvironmentSnapshot {
   /**
    * When present, `currentJson` is on loan (shared memory a reader thread
    * writes answers into, sqlite-shared-bytes.ts): call it once nothing
-   * reads those bytes any more, e.g. when the response has closed. A
-   * snapshot dropped without it gives them back once collected.
+   * reads those bytes any more (a response: once it is done, or its client
+   * gone: `stream.finished`). `readState` (shared.ts) reads and releases in
+   * one step. A snapshot dropped without it gives them back only once
+   * collected.
    */
   release?: () => void;
 }
