@@ -49,10 +49,14 @@ export class ReaderPool {
   /**
    * @param path the database file, already migrated
    * @param size how many reader threads at most (2 or more)
+   * @param starting called with each job as a thread takes it, to give it
+   *   what it needs only while it runs (a buffer to answer into): a job
+   *   waiting its turn holds nothing
    */
   constructor(
     private readonly path: string,
     private readonly size = READER_THREADS,
+    private readonly starting: (job: ReadJob) => void = () => {},
   ) {}
 
   /** Runs one job in a reader thread; rejects with the job's error (an HttpProblem keeps its status). */
@@ -91,6 +95,7 @@ export class ReaderPool {
       }
       if (pending.heavy) heavyRunning += 1;
       reader.running = pending;
+      this.starting(pending.job);
       reader.worker.ref();
       reader.worker.postMessage({ id: pending.id, job: pending.job } satisfies ReaderMessage);
     }

@@ -42,7 +42,7 @@ import { SqliteAuth } from './sqlite-auth.js';
 import { LedgerReads } from './sqlite-reads.js';
 import { CurrentState } from './sqlite-current.js';
 import { encodeId } from './sqlite-ids.js';
-import { ReaderPool } from './sqlite-reader-pool.js';
+import { READER_THREADS, ReaderPool } from './sqlite-reader-pool.js';
 import { HeldSnapshot, SharedAnswers } from './sqlite-shared-bytes.js';
 import {
   appRows,
@@ -79,7 +79,11 @@ export class SqliteStore implements Store {
     private readonly onMigrated: (summary: MigrationSummary) => void = () => {},
   ) {
     this.writer = new WriterClient(path);
-    this.readers = new ReaderPool(path);
+    // A state's buffer is lent as its job starts, not while it waits: a
+    // queue of thousands (clients that hang up under load) holds none.
+    this.readers = new ReaderPool(path, READER_THREADS, (job) => {
+      if (job.op === 'state') job.into = this.answers.lend();
+    });
   }
 
   async open(): Promise<void> {
@@ -204,16 +208,16 @@ export class SqliteStore implements Store {
     if (at !== undefined) {
       // One reader job, so one snapshot (sqlite-reader-thread.ts). Its
       // bytes come in shared memory, sent as they are (sqlite-shared-bytes.ts).
-      const into = this.answers.lend();
-      const state = await this.read({ op: 'state', env, at, into }).catch((err: unknown) => {
-        this.answers.unlend(into);
+      const job: JobOf<'state'> = { op: 'state', env, at };
+      const state = await this.read(job).catch((err: unknown) => {
+        this.answers.unlend(job.into);
         throw err;
       });
       if (state === null) {
-        this.answers.unlend(into);
+        this.answers.unlend(job.into);
         return null;
       }
-      const { bytes, release } = this.answers.hold(state.current, into);
+      const { bytes, release } = this.answers.hold(state.current, job.into);
       return new HeldSnapshot(bytes, state.attemptsJson, release);
     }
     // In one read transaction (sqlite-current.ts), from a cache.
