@@ -53,8 +53,9 @@ export class Reflagging {
     const row = this.s.versionFirst.get(pair, version) as [number | null] | undefined;
     if (row === undefined) return { known: false, ranBefore: false, laterFirst: null };
     const [first] = row;
-    // No first success stored (pruned by retention, or a row from before
-    // migration 11 whose successes are all pruned): it ran before anything kept.
+    // It ran before anything kept when its first success is gone: NULL for
+    // a version whose successes were all pruned before migration 11, a seq
+    // of no row (isBefore answers nothing) for one pruned since.
     if (afterEverySuccess || first === null)
       return { known: true, ranBefore: true, laterFirst: null };
     const firstIsBefore = this.s.isBefore.get(at, id, first) as number | undefined;
