@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ulid } from 'ulid';
 import { ROOT, start, stop } from './process.mjs';
+import { idFactory } from '../server/dist/store/ids.js';
 
 const root = resolve(process.env.BENCH_OOO_ROOT ?? ROOT);
 const total = Number(process.env.BENCH_OOO_TOTAL ?? 200_000);
@@ -20,6 +20,7 @@ const END = Date.parse('2026-06-01T00:00:00Z');
 
 try {
   // One env and app, a new version a second, as `svt-server export` writes them.
+  const ulid = idFactory();
   const lines = [];
   for (let i = 0; i < total; i++) {
     const at = END - (total - i) * 1000;

@@ -63,7 +63,7 @@ export class HeldSnapshot implements EnvironmentSnapshot {
   }
 }
 
-/** The smallest buffer a reader thread allocates, in bytes. */
+/** The smallest shared buffer allocated, in bytes. */
 const MIN_BYTES = 64 * 1024;
 /** Spare buffers kept at most, and the largest one kept (bytes). */
 const MAX_SPARE = 4;
@@ -88,22 +88,22 @@ export function writeJsonArray(texts: readonly string[], out: Buffer): Buffer {
 }
 
 /**
- * The JSON array of `texts` in shared memory (a reader thread's side):
- * in `spare` when it is large enough, else in a new buffer of the next
- * power of two (64 KiB at least), so that it fits the next answers too.
+ * The JSON array of `texts` in shared memory (a reader thread's side): in
+ * `lent` when it is large enough (answered as `buffer: null`), else in a new
+ * buffer of the next power of two (64 KiB at least), so that it fits the
+ * next answers too.
  */
 export function sharedJsonArray(
   texts: readonly string[],
-  spare: SharedArrayBuffer | undefined,
+  lent: SharedArrayBuffer | undefined,
 ): SharedBytes {
   const bytes = jsonArrayLength(texts);
-  if (spare !== undefined && spare.byteLength >= bytes) {
-    writeJsonArray(texts, Buffer.from(spare, 0, bytes));
-    return { buffer: null, bytes };
-  }
-  const buffer = new SharedArrayBuffer(Math.max(MIN_BYTES, 2 ** Math.ceil(Math.log2(bytes))));
-  writeJsonArray(texts, Buffer.from(buffer, 0, bytes));
-  return { buffer, bytes };
+  const fits = lent !== undefined && lent.byteLength >= bytes;
+  const target = fits
+    ? lent
+    : new SharedArrayBuffer(Math.max(MIN_BYTES, 2 ** Math.ceil(Math.log2(bytes))));
+  writeJsonArray(texts, Buffer.from(target, 0, bytes));
+  return { buffer: fits ? null : target, bytes };
 }
 
 /**
