@@ -139,5 +139,16 @@ export function historyContract(name: string, makeStore: () => Promise<Store>, g
       expect(fields(again)).toEqual([first.deployment, first.previous, first.firstInEnv, true]);
       expect(first.previous?.version).toBe('1.0.0');
     });
+
+    it('replays the previous first answered, after a success recorded out of order before it', async () => {
+      await store.record(d({ version: '1.0.0', deployedAt: T0 }));
+      const claim = { scope: '', key: 'k', fingerprint: 'f' };
+      const first = await store.record(d({ version: '1.2.0', deployedAt: T0 + 2 * MINUTE }), claim);
+      // Now the latest success before 1.2.0, but recorded after it.
+      await store.record(d({ version: '1.1.0', deployedAt: T0 + MINUTE }));
+      const again = await store.record(d({ version: '1.2.0', deployedAt: T0 + 2 * MINUTE }), claim);
+      expect(first.previous?.version).toBe('1.0.0');
+      expect([again.replayed, again.previous]).toEqual([true, first.previous]);
+    });
   });
 }

@@ -132,6 +132,33 @@ export function transferContract(name: string, makeStore: () => Promise<Store>, 
       ]);
     });
 
+    it("keeps an imported deployment's recordedAt and url, whatever instant its id holds", async () => {
+      const nextId = idFactory();
+      const day = 24 * 60 * MINUTE;
+      const url = 'https://api.example.test/';
+      // Recorded a day before its id's instant, three years after it, and an
+      // id outside the ULID range (first character 8-Z), which holds none.
+      const cases: [string, number, string | null][] = [
+        [nextId(T0), T0 - day, url],
+        [nextId(T0 + MINUTE), T0 + MINUTE + 3 * 365 * day, url],
+        ['8ZZZZZZZZZZZZZZZZZZZZZZZZZ', T0 + 2 * MINUTE, null],
+        [nextId(T0 + 3 * MINUTE), T0 + 3 * MINUTE, 'https://api-2.example.test/'],
+      ];
+      const store = await open();
+      await store.importMany(
+        cases.map(([id, recordedAt, u], i) => ({
+          input: d({ version: `1.0.${i}`, deployedAt: T0 + i * MINUTE, url: u }),
+          id,
+          recordedAt,
+          idempotencyKey: null,
+        })),
+      );
+      const all = (await exported(store)) as { id: string; recordedAt: string; url: string }[];
+      expect(all.map((x) => [x.id, x.recordedAt, x.url])).toEqual(
+        cases.map(([id, at, u]) => [id, new Date(at).toISOString(), u]),
+      );
+    });
+
     it('places an imported environment where it arrived: after those already there', async () => {
       const store = await open();
       await store.record(d({ env: 'prod', app: 'api', deployedAt: T0 }));

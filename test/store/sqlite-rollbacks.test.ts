@@ -56,14 +56,11 @@ describe('first successes (migration 11)', () => {
     await store.close();
     // What this code keeps: 2.0.0's first success is seq 3 (at +1), 1.0.0's seq 2.
     expect(firsts(path)).toEqual(['api 1.0.0: 2', 'api 2.0.0: 3']);
-    // The file as migration 10 left it: no first_seq.
+    // The pair_versions of migration 10 (no first_seq), then migration 11 again.
     const db = new Database(path);
     db.exec('ALTER TABLE pair_versions DROP COLUMN first_seq');
-    db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    db.exec(MIGRATIONS[10] as string);
     db.close();
-    const again = new SqliteStore(path);
-    await again.open();
-    await again.close();
     expect(firsts(path)).toEqual(['api 1.0.0: 2', 'api 2.0.0: 3']);
   });
 

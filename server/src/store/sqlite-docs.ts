@@ -5,7 +5,7 @@
  * name, null or key is stored once per row; building the text here costs
  * about a microsecond a row (BENCHMARKS.md, "data").
  */
-import { decodeId } from './sqlite-ids.js';
+import { decodeId, idTime } from './sqlite-ids.js';
 
 /** Status codes as stored (one byte, or none for 0 and 1: SQLite's constant serial types). */
 export const STATUSES = ['success', 'failure', 'started', 'rolled_back'] as const;
@@ -20,8 +20,9 @@ export const STATUS_CODE: Readonly<Record<string, number>> = {
  * The columns a document is built from, in DocRow's order, for a query whose
  * ledger alias is `d`, joined to pairs `p`, envs `e` and apps `a`.
  */
-export const DOC_COLUMNS = `d.id, e.name, a.name, d.version, d.status, d.deployed_at, d.recorded_at,
-  d.commit_sha, d.committed_at, d.ref, d.url, d.pipeline_url, d.actor, d.source, d.attributes,
+export const DOC_COLUMNS = `d.id, e.name, a.name, d.version, d.status, d.deployed_at,
+  d.recorded_after_id, d.commit_sha, d.committed_at, d.ref,
+  (SELECT u.url FROM urls u WHERE u.id = d.url), d.pipeline_url, d.actor, d.source, d.attributes,
   d.recorded_by, d.idem_key, d.rollback,
   (SELECT r.url FROM repositories r WHERE r.id = d.repository)`;
 
@@ -69,7 +70,8 @@ export function docText(row: DocRow): string {
     version: row[3],
     status: STATUSES[row[4]],
     deployedAt: iso(row[5]),
-    recordedAt: iso(row[6]),
+    // Stored as ms after the instant in the id (migration 12).
+    recordedAt: iso(idTime(row[0]) + row[6]),
     commit: row[7],
     committedAt: row[8] === null ? null : iso(row[8]),
     ref: row[9],

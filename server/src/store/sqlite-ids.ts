@@ -57,3 +57,16 @@ export function decodeId(stored: Uint8Array): string {
   }
   return text;
 }
+
+/**
+ * The instant a stored id was made, in epoch ms (UTC): a ULID's first 48
+ * bits, big-endian (the ULID specification); 0 for an id kept in the
+ * fallback form, which has no time. The ledger stores recordedAt as its
+ * offset from this (recorded_after_id, migration 12): 0 for a deployment
+ * recorded here, whose id is made at its recording instant, so the column
+ * takes no byte.
+ */
+export function idTime(stored: Uint8Array): number {
+  if (stored.length !== 16) return 0;
+  return Buffer.from(stored.buffer, stored.byteOffset, 6).readUIntBE(0, 6);
+}

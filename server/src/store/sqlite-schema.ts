@@ -6,7 +6,7 @@
  * migrate() (sqlite-connection.ts) runs every pending one in one transaction.
  */
 import type Database from 'better-sqlite3';
-import { compactLedger } from './sqlite-compact.js';
+import { compactLedger, compactRows } from './sqlite-compact.js';
 import { backfillRollbacks } from './sqlite-rollbacks.js';
 
 export type Migration = string | ((db: Database.Database) => void);
@@ -187,4 +187,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ) AS firsts
   WHERE pair_versions.pair = firsts.pair AND pair_versions.version = firsts.version;
   `,
+  // URLs held once, recordedAt as its offset from the id's instant, no
+  // previous_seq (sqlite-compact.ts).
+  compactRows,
 ];

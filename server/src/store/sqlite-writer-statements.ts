@@ -20,7 +20,7 @@ function prepareAll(db: Database.Database) {
   return {
     byIdempotency: db
       .prepare(
-        `SELECT seq, pair, previous_seq, idem_hash FROM ledger
+        `SELECT seq, pair, deployed_at, id, idem_hash FROM ledger
          WHERE idem_scope = ? AND idem_key = ?`,
       )
       .raw(),
@@ -35,6 +35,14 @@ function prepareAll(db: Database.Database) {
            AND (deployed_at, id) < (?, ?) ${byOrder}`,
       )
       .pluck(),
+    // The previous success a write answered with: the latest before it
+    // among the deployments recorded before it (an idempotent replay).
+    previousAsOf: db
+      .prepare(
+        `SELECT seq FROM ledger WHERE pair = ? AND status = 0 AND seq < ? AND deployed_at <= ?
+           AND (deployed_at, id) < (?, ?) ${byOrder}`,
+      )
+      .pluck(),
     idExists: db.prepare('SELECT 1 FROM ledger WHERE id = ?'),
     envId: db.prepare('SELECT id FROM envs WHERE name = ?').pluck(),
     appId: db.prepare('SELECT id FROM apps WHERE name = ?').pluck(),
@@ -42,6 +50,8 @@ function prepareAll(db: Database.Database) {
     addApp: db.prepare('INSERT INTO apps (name) VALUES (?)'),
     repositoryId: db.prepare('SELECT id FROM repositories WHERE url = ?').pluck(),
     addRepository: db.prepare('INSERT INTO repositories (url) VALUES (?)'),
+    urlId: db.prepare('SELECT id FROM urls WHERE url = ?').pluck(),
+    addUrl: db.prepare('INSERT INTO urls (url) VALUES (?)'),
     pairOf: db.prepare('SELECT id FROM pairs WHERE env = ? AND app = ?').pluck(),
     // Rollback flags (sqlite-rollbacks.ts): each version's first success in
     // a pair, and the rows an out-of-order success can reflag.
@@ -64,10 +74,10 @@ function prepareAll(db: Database.Database) {
     versionOf: db.prepare('SELECT version FROM ledger WHERE seq = ?').pluck(),
     setRollback: db.prepare('UPDATE ledger SET rollback = ? WHERE seq = ?'),
     insert: db.prepare(
-      `INSERT INTO ledger (id, pair, env, status, deployed_at, recorded_at, version, rollback,
-         previous_seq, commit_sha, committed_at, ref, url, pipeline_url, actor, source, attributes,
+      `INSERT INTO ledger (id, pair, env, status, deployed_at, recorded_after_id, version,
+         rollback, commit_sha, committed_at, ref, url, pipeline_url, actor, source, attributes,
          recorded_by, idem_key, idem_scope, idem_hash, repository)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     pairState: db
       .prepare(

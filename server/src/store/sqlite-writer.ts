@@ -20,7 +20,7 @@ import { idFactory } from './ids.js';
 import { deploymentOf } from './shared.js';
 import { CurrentTexts } from './sqlite-current-texts.js';
 import { type DocRow, STATUS_CODE, docText } from './sqlite-docs.js';
-import { decodeId, encodeId } from './sqlite-ids.js';
+import { decodeId, encodeId, idTime } from './sqlite-ids.js';
 import { Reflagging } from './sqlite-rollbacks.js';
 import { OutboxTable } from './sqlite-outbox.js';
 import { prepare, type WriterStatements } from './sqlite-writer-statements.js';
@@ -100,6 +100,7 @@ export class LedgerWriter {
   private readonly envIds = new Map<string, number>();
   private readonly appIds = new Map<string, number>();
   private readonly repositoryIds = new Map<string, number>();
+  private readonly urlIds = new Map<string, number>();
   /** Each pair's current deployment as JSON text: the next one's `previous`, without a read. */
   private readonly currentTexts = new CurrentTexts();
   /** The webhook outbox on this connection: deliveries go in with their deployment. */
@@ -161,6 +162,7 @@ export class LedgerWriter {
       this.envIds.clear();
       this.appIds.clear();
       this.repositoryIds.clear();
+      this.urlIds.clear();
       this.currentTexts.clear();
       throw err;
     }
@@ -177,16 +179,18 @@ export class LedgerWriter {
   /** The first answer for a claim already recorded, 'reused' for another body, null if new. */
   private replay(claim: IdempotencyClaim): WrittenText | 'reused' | null {
     const earlier = this.s.byIdempotency.get(claim.scope, claim.key) as
-      [number, number, number | null, Uint8Array | string | null] | undefined;
+      [number, number, number, Uint8Array, Uint8Array | string | null] | undefined;
     if (earlier === undefined) return null;
-    const [seq, pair, previousSeq, hash] = earlier;
+    const [seq, pair, at, id, hash] = earlier;
     if (unpackHash(hash) !== claim.fingerprint) return 'reused';
-    // The first answer's "current": the pair's latest success among the
-    // deployments recorded up to this one.
+    // The first answer's "previous" and "current": the pair's latest success
+    // before it, and its latest success, among the deployments recorded up
+    // to this one.
+    const previousSeq = this.s.previousAsOf.get(pair, seq, at, at, id) as number | undefined;
     const then = this.s.currentAsOf.get(pair, seq) as number | undefined;
     return {
       deployment: this.docOf(seq, pair) ?? '',
-      previous: previousSeq === null ? null : this.docOf(previousSeq, pair),
+      previous: previousSeq === undefined ? null : this.docOf(previousSeq, pair),
       current: then === seq,
       currentDeployment: then === undefined || then === seq ? null : this.docOf(then, pair),
       firstInEnv: this.s.earlierInPair.get(pair, seq) === undefined,
@@ -220,27 +224,29 @@ export class LedgerWriter {
     claim: IdempotencyClaim | undefined,
     hooks: readonly string[],
   ): WrittenText {
-    const id = this.nextId();
+    // The id is made at the recording instant, which it then holds (idTime).
     const now = Date.now();
+    const id = this.nextId(now);
     const written = this.insertWith(input, id, now, claim?.key ?? null, claim);
     if (hooks.length > 0) this.outbox.enqueue(id, hooks, eventText(written), now);
     return written;
   }
 
-  /** The integer key of a name (or a repository's URL), added on first use. */
+  /** The integer key of a name (or a repository's or deployment's URL), added on first use. */
   private keyOf(
     cache: Map<string, number>,
     name: string,
-    table: 'env' | 'app' | 'repository',
+    table: 'env' | 'app' | 'repository' | 'url',
   ): number {
     let key = cache.get(name);
     if (key === undefined) {
-      const [find, add] =
-        table === 'env'
-          ? [this.s.envId, this.s.addEnv]
-          : table === 'app'
-            ? [this.s.appId, this.s.addApp]
-            : [this.s.repositoryId, this.s.addRepository];
+      const s = this.s;
+      const [find, add] = {
+        env: [s.envId, s.addEnv] as const,
+        app: [s.appId, s.addApp] as const,
+        repository: [s.repositoryId, s.addRepository] as const,
+        url: [s.urlId, s.addUrl] as const,
+      }[table];
       key = (find.get(name) as number | undefined) ?? Number(add.run(name).lastInsertRowid);
       cache.set(name, key);
     }
@@ -315,14 +321,13 @@ export class LedgerWriter {
         env,
         STATUS_CODE[input.status],
         at,
-        recordedAt,
+        recordedAt - idTime(storedId),
         input.version,
         rollback ? 1 : 0,
-        previous,
         input.commit,
         input.committedAt,
         input.ref,
-        input.url,
+        input.url === null ? null : this.keyOf(this.urlIds, input.url, 'url'),
         input.pipelineUrl,
         input.actor,
         input.source,

@@ -1,0 +1,166 @@
+/**
+ * Migration 12 (sqlite-compact.ts compactRows): URLs held once in `urls`,
+ * recordedAt stored as its offset from the id's instant, no previous_seq.
+ * What a row holds when written now, and what the migration makes of rows
+ * written in the schema before it, the ids and instants that do not fit
+ * the usual case included.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../server/src/store/sqlite.js';
+import { idFactory } from '../../server/src/store/ids.js';
+import { encodeId } from '../../server/src/store/sqlite-ids.js';
+import { MIGRATIONS } from '../../server/src/store/sqlite-schema.js';
+import { MINUTE, T0, newDeployment as d } from '../helpers/deployments.js';
+import { removeTempDirs, tempDbPath } from '../helpers/tmp.js';
+
+afterAll(removeTempDirs);
+
+const URL_A = 'http://www.whatever.com:1337/random/url/long/enough';
+const URL_B = 'https://api.example.test/';
+
+/** The rows of `sql` on the file at `path`, read-only. */
+function rows(path: string, sql: string): unknown[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare(sql).raw().all();
+  } finally {
+    db.close();
+  }
+}
+
+describe('the ledger row (migration 12)', () => {
+  it('holds a URL once for every deployment that has it, and recordedAt in no byte', async () => {
+    const path = tempDbPath();
+    const store = new SqliteStore(path);
+    await store.open();
+    const urls = [URL_A, URL_B, URL_A, null, URL_A];
+    const written = [];
+    for (const [i, url] of urls.entries()) {
+      written.push(await store.record(d({ version: `1.0.${i}`, deployedAt: T0 + i, url })));
+    }
+    const { items } = await store.history({ limit: 10 });
+    await store.close();
+    expect(items.reverse().map((x) => x.url)).toEqual(urls);
+    expect(items.map((x) => x.recordedAt)).toEqual(written.map((w) => w.deployment.recordedAt));
+    expect(rows(path, 'SELECT id, url FROM urls ORDER BY id')).toEqual([
+      [1, URL_A],
+      [2, URL_B],
+    ]);
+    // Each id made at its recording instant: an offset of 0 (serial type 8,
+    // no byte in the record), a key for the URL.
+    expect(rows(path, 'SELECT url, recorded_after_id FROM ledger ORDER BY seq')).toEqual([
+      [1, 0],
+      [2, 0],
+      [1, 0],
+      [null, 0],
+      [1, 0],
+    ]);
+  });
+
+  it('is made from rows of schema 11, odd ids and instants kept, replays as first answered', async () => {
+    const path = tempDbPath();
+    // A file at schema 11, every migration before this one run as released.
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    for (const m of MIGRATIONS.slice(0, 11)) {
+      if (typeof m === 'string') db.exec(m);
+      else m(db);
+    }
+    db.pragma('user_version = 11');
+    db.exec(`INSERT INTO envs (id, name) VALUES (1, 'dev');
+      INSERT INTO apps (id, name) VALUES (1, 'api');
+      INSERT INTO pairs (id, env, app, first_seq, current_seq, latest_seq) VALUES (1, 1, 1, 1, 3, 3);
+      INSERT INTO pair_versions (pair, version, first_seq)
+        VALUES (1, '1.0.0', 1), (1, '1.1.0', 4), (1, '1.2.0', 2), (1, '1.3.0', 3);`);
+    const insert = db.prepare(
+      `INSERT INTO ledger (seq, id, pair, env, status, deployed_at, recorded_at, version, rollback,
+         previous_seq, url, idem_key, idem_scope, idem_hash)
+       VALUES (?, ?, 1, 1, 0, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+    );
+    const nextId = idFactory();
+    // 1: recorded here (an id of its instant); 2: imported a day after its
+    // id's instant, recorded with an idempotency key; 3: an id with no
+    // instant (the fallback form); 4: recorded after 2, dated before it.
+    const ids = [
+      nextId(T0),
+      nextId(T0 + MINUTE),
+      '8ZZZZZZZZZZZZZZZZZZZZZZZZZ',
+      nextId(T0 + 3 * MINUTE),
+    ];
+    const day = 24 * 60 * MINUTE;
+    const recorded = [T0, T0 + MINUTE + day, T0 + 2 * MINUTE, T0 + 3 * MINUTE];
+    insert.run(1, encodeId(ids[0] ?? ''), T0, recorded[0], '1.0.0', null, URL_A, null, null, null);
+    insert.run(
+      2,
+      encodeId(ids[1] ?? ''),
+      T0 + 30 * MINUTE,
+      recorded[1],
+      '1.2.0',
+      1,
+      URL_B,
+      'k',
+      '',
+      'f',
+    );
+    insert.run(
+      3,
+      encodeId(ids[2] ?? ''),
+      T0 + 40 * MINUTE,
+      recorded[2],
+      '1.3.0',
+      2,
+      null,
+      null,
+      null,
+      null,
+    );
+    insert.run(
+      4,
+      encodeId(ids[3] ?? ''),
+      T0 + 10 * MINUTE,
+      recorded[3],
+      '1.1.0',
+      1,
+      URL_A,
+      null,
+      null,
+      null,
+    );
+    db.close();
+
+    const store = new SqliteStore(path);
+    await store.open();
+    const { items } = await store.history({ limit: 10 });
+    expect(items.map((x) => [x.id, x.recordedAt, x.url])).toEqual([
+      [ids[2], new Date(T0 + 2 * MINUTE).toISOString(), null],
+      [ids[1], new Date(T0 + MINUTE + day).toISOString(), URL_B],
+      [ids[3], new Date(T0 + 3 * MINUTE).toISOString(), URL_A],
+      [ids[0], new Date(T0).toISOString(), URL_A],
+    ]);
+    // The replay of seq 2 answers the previous its write answered, seq 1:
+    // seq 4 is later in time but was recorded after it.
+    const again = await store.record(d({ version: '1.2.0', deployedAt: T0 + 30 * MINUTE }), {
+      scope: '',
+      key: 'k',
+      fingerprint: 'f',
+    });
+    await store.close();
+    expect([again.replayed, again.deployment.id, again.previous?.id]).toEqual([
+      true,
+      ids[1],
+      ids[0],
+    ]);
+    expect(rows(path, 'SELECT url FROM urls ORDER BY url')).toEqual([[URL_A], [URL_B]]);
+    expect(rows(path, 'SELECT recorded_after_id FROM ledger ORDER BY seq')).toEqual([
+      [0],
+      [day],
+      [T0 + 2 * MINUTE],
+      [0],
+    ]);
+    const columns = rows(path, "SELECT name, type FROM pragma_table_info('ledger')");
+    expect(columns).not.toContainEqual(['previous_seq', expect.anything()]);
+    expect(columns).toContainEqual(['url', 'INTEGER']);
+    expect(rows(path, 'SELECT task FROM pending_tasks')).toEqual([]);
+  });
+});
