@@ -18,6 +18,7 @@ afterAll(removeTempDirs);
 
 const URL_A = 'http://www.whatever.com:1337/random/url/long/enough';
 const URL_B = 'https://api.example.test/';
+const URL_C = 'https://pr-12.preview.example.test/';
 
 /** The rows of `sql` on the file at `path`, read-only. */
 function rows(path: string, sql: string): unknown[] {
@@ -30,31 +31,51 @@ function rows(path: string, sql: string): unknown[] {
 }
 
 describe('the ledger row (migration 12)', () => {
-  it('holds a URL once for every deployment that has it, and recordedAt in no byte', async () => {
+  it('holds a URL used again once, one used once in its row, and recordedAt in no byte', async () => {
     const path = tempDbPath();
     const store = new SqliteStore(path);
     await store.open();
-    const urls = [URL_A, URL_B, URL_A, null, URL_A];
+    // In order, in dev/api: A is held once its second deployment in a row
+    // uses it, then for every use, other apps' included; B, used once, and
+    // C's first use stay in their rows.
+    const writes: [string, string | null][] = [
+      ['api', URL_A],
+      ['api', URL_A],
+      ['api', URL_B],
+      ['api', URL_A],
+      ['api', null],
+      ['api', URL_C],
+      ['web', URL_A],
+      ['api', URL_C],
+    ];
     const written = [];
-    for (const [i, url] of urls.entries()) {
-      written.push(await store.record(d({ version: `1.0.${i}`, deployedAt: T0 + i, url })));
+    for (const [i, [app, url]] of writes.entries()) {
+      written.push(await store.record(d({ app, version: `1.0.${i}`, deployedAt: T0 + i, url })));
     }
     const { items } = await store.history({ limit: 10 });
     await store.close();
-    expect(items.reverse().map((x) => x.url)).toEqual(urls);
+    expect(items.reverse().map((x) => [x.app, x.url])).toEqual(writes);
     expect(items.map((x) => x.recordedAt)).toEqual(written.map((w) => w.deployment.recordedAt));
     expect(rows(path, 'SELECT id, url FROM urls ORDER BY id')).toEqual([
       [1, URL_A],
-      [2, URL_B],
+      [2, URL_C],
     ]);
     // Each id made at its recording instant: an offset of 0 (serial type 8,
-    // no byte in the record), a key for the URL.
-    expect(rows(path, 'SELECT url, recorded_after_id FROM ledger ORDER BY seq')).toEqual([
-      [1, 0],
-      [2, 0],
-      [1, 0],
-      [null, 0],
-      [1, 0],
+    // no byte in the record).
+    expect(
+      rows(
+        path,
+        'SELECT url, typeof(url), typeof(recorded_after_id), recorded_after_id FROM ledger ORDER BY seq',
+      ),
+    ).toEqual([
+      [URL_A, 'text', 'integer', 0],
+      [1, 'integer', 'integer', 0],
+      [URL_B, 'text', 'integer', 0],
+      [1, 'integer', 'integer', 0],
+      [null, 'null', 'integer', 0],
+      [URL_C, 'text', 'integer', 0],
+      [1, 'integer', 'integer', 0],
+      [2, 'integer', 'integer', 0],
     ]);
   });
 
@@ -151,12 +172,18 @@ describe('the ledger row (migration 12)', () => {
       ids[1],
       ids[0],
     ]);
-    expect(rows(path, 'SELECT url FROM urls ORDER BY url')).toEqual([[URL_A], [URL_B]]);
-    expect(rows(path, 'SELECT recorded_after_id FROM ledger ORDER BY seq')).toEqual([
-      [0],
-      [day],
-      [T0 + 2 * MINUTE],
-      [0],
+    // A, used twice, is held once; B, used once, stays in its row.
+    expect(rows(path, 'SELECT id, url FROM urls')).toEqual([[1, URL_A]]);
+    expect(
+      rows(
+        path,
+        'SELECT url, typeof(recorded_after_id), recorded_after_id FROM ledger ORDER BY seq',
+      ),
+    ).toEqual([
+      [1, 'integer', 0],
+      [URL_B, 'integer', day],
+      [null, 'integer', T0 + 2 * MINUTE],
+      [1, 'integer', 0],
     ]);
     const columns = rows(path, "SELECT name, type FROM pragma_table_info('ledger')");
     expect(columns).not.toContainEqual(['previous_seq', expect.anything()]);

@@ -231,10 +231,15 @@ export function compactLedger(db: Database.Database): void {
 /**
  * Migration 12: three columns that repeated what the row or its neighbours
  * already say. Measured on the seed-shaped 260,000 (BENCHMARKS.md, size):
- * 235.5 bytes a deployment before, about 173 after.
+ * 235.5 bytes a deployment before, 172.8 after.
  * - `url`, the text of the deployment's URL on every row (about 50 bytes),
- *   becomes a key into `urls`, as `repository` is: an app's URL in an
- *   environment is the same from one deployment to the next.
+ *   becomes a key into `urls` for a URL more than one deployment uses (an
+ *   app's address in an environment); a URL used once (a preview's) stays
+ *   in its row, so that the dictionary, which retention does not prune,
+ *   never holds it. The column's INTEGER affinity stores a key as an
+ *   integer and keeps a URL, which is never a number, as text; readers
+ *   tell them apart by type (sqlite-docs.ts). The writer's rule:
+ *   sqlite-writer.ts urlOf.
  * - `recorded_at` becomes `recorded_after_id`, recordedAt minus the
  *   instant its id was made (sqlite-ids.ts idTime): 0, which SQLite stores
  *   in no byte, for every deployment recorded here.
@@ -252,14 +257,15 @@ export function compactRows(db: Database.Database): void {
       id   INTEGER PRIMARY KEY,
       url  TEXT NOT NULL UNIQUE
     );
-    INSERT INTO urls (url) SELECT DISTINCT url FROM ledger WHERE url IS NOT NULL;
-    ALTER TABLE ledger ADD COLUMN url_key INTEGER REFERENCES urls (id);
+    INSERT INTO urls (url)
+      SELECT url FROM ledger WHERE url IS NOT NULL GROUP BY url HAVING COUNT(*) > 1;
+    ALTER TABLE ledger ADD COLUMN url_held INTEGER;
     UPDATE ledger SET
-      url_key = (SELECT u.id FROM urls u WHERE u.url = ledger.url),
+      url_held = coalesce((SELECT u.id FROM urls u WHERE u.url = ledger.url), url),
       recorded_at = recorded_at - svt_id_time(id);
     ALTER TABLE ledger DROP COLUMN url;
     ALTER TABLE ledger DROP COLUMN previous_seq;
-    ALTER TABLE ledger RENAME COLUMN url_key TO url;
+    ALTER TABLE ledger RENAME COLUMN url_held TO url;
     ALTER TABLE ledger RENAME COLUMN recorded_at TO recorded_after_id;
     INSERT OR IGNORE INTO pending_tasks (task) SELECT 'vacuum' WHERE EXISTS (SELECT 1 FROM ledger);
   `);

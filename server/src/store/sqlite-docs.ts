@@ -22,7 +22,8 @@ export const STATUS_CODE: Readonly<Record<string, number>> = {
  */
 export const DOC_COLUMNS = `d.id, e.name, a.name, d.version, d.status, d.deployed_at,
   d.recorded_after_id, d.commit_sha, d.committed_at, d.ref,
-  (SELECT u.url FROM urls u WHERE u.id = d.url), d.pipeline_url, d.actor, d.source, d.attributes,
+  CASE typeof(d.url) WHEN 'integer' THEN (SELECT u.url FROM urls u WHERE u.id = d.url)
+    ELSE d.url END, d.pipeline_url, d.actor, d.source, d.attributes,
   d.recorded_by, d.idem_key, d.rollback,
   (SELECT r.url FROM repositories r WHERE r.id = d.repository)`;
 

@@ -82,7 +82,7 @@ function prepareAll(db: Database.Database) {
     pairState: db
       .prepare(
         `SELECT p.id, p.latest_seq, l.deployed_at, l.id, p.current_seq, c.deployed_at, c.id,
-           c.version
+           c.version, l.url
          FROM pairs p JOIN ledger l ON l.seq = p.latest_seq
            LEFT JOIN ledger c ON c.seq = p.current_seq
          WHERE p.env = ? AND p.app = ?`,

@@ -62,6 +62,8 @@ interface PairState {
   currentAt: number;
   currentId: string;
   currentVersion: string | null;
+  /** The latest deployment's url as stored: a key into `urls`, the text, or null. */
+  latestUrl: number | string | null;
 }
 
 type PairTuple = [
@@ -73,6 +75,7 @@ type PairTuple = [
   number | null,
   Uint8Array | null,
   string | null,
+  number | string | null,
 ];
 
 /** (at1, id1) after (at2, id2) in the ledger's order. */
@@ -232,11 +235,11 @@ export class LedgerWriter {
     return written;
   }
 
-  /** The integer key of a name (or a repository's or deployment's URL), added on first use. */
+  /** The integer key of a name (or a repository's URL), added on first use. */
   private keyOf(
     cache: Map<string, number>,
     name: string,
-    table: 'env' | 'app' | 'repository' | 'url',
+    table: 'env' | 'app' | 'repository',
   ): number {
     let key = cache.get(name);
     if (key === undefined) {
@@ -245,7 +248,6 @@ export class LedgerWriter {
         env: [s.envId, s.addEnv] as const,
         app: [s.appId, s.addApp] as const,
         repository: [s.repositoryId, s.addRepository] as const,
-        url: [s.urlId, s.addUrl] as const,
       }[table];
       key = (find.get(name) as number | undefined) ?? Number(add.run(name).lastInsertRowid);
       cache.set(name, key);
@@ -256,7 +258,8 @@ export class LedgerWriter {
   private pairState(env: number, app: number): PairState | undefined {
     const row = this.s.pairState.get(env, app) as PairTuple | undefined;
     if (row === undefined) return undefined;
-    const [pair, latestSeq, latestAt, latestId, currentSeq, currentAt, currentId, version] = row;
+    const [pair, latestSeq, latestAt, latestId, currentSeq, currentAt, currentId, version, url] =
+      row;
     return {
       pair,
       latestSeq,
@@ -266,6 +269,7 @@ export class LedgerWriter {
       currentAt: currentAt ?? 0,
       currentId: currentId === null ? '' : decodeId(currentId),
       currentVersion: version,
+      latestUrl: url,
     };
   }
 
@@ -278,6 +282,23 @@ export class LedgerWriter {
     if (known === undefined || known.currentSeq === null) return null;
     if (isAfter(at, id, known.currentAt, known.currentId)) return known.currentSeq;
     return (this.s.previousSuccess.get(known.pair, at, at, encodeId(id)) as number) ?? null;
+  }
+
+  /**
+   * What a row holds for its url (migration 12): the URL's key in `urls`
+   * once a second deployment uses it (here: the pair's latest deployment
+   * has it too), the text itself until then. A URL used again and again
+   * (an app's address in an environment) is held once; one used once (a
+   * preview's address) stays in its row, and the dictionary, which
+   * retention does not prune, keeps none of them.
+   */
+  private urlOf(url: string | null, known: PairState | undefined): number | string | null {
+    if (url === null) return null;
+    const key = this.urlIds.get(url) ?? (this.s.urlId.get(url) as number | undefined);
+    if (key === undefined && known?.latestUrl !== url) return url;
+    const kept = key ?? Number(this.s.addUrl.run(url).lastInsertRowid);
+    this.urlIds.set(url, kept);
+    return kept;
   }
 
   /** The version of success `seq` of a pair: its current one's is known without a read. */
@@ -327,7 +348,7 @@ export class LedgerWriter {
         input.commit,
         input.committedAt,
         input.ref,
-        input.url === null ? null : this.keyOf(this.urlIds, input.url, 'url'),
+        this.urlOf(input.url, known),
         input.pipelineUrl,
         input.actor,
         input.source,
