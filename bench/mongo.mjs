@@ -21,6 +21,7 @@ import { MongoClient } from 'mongodb';
 import { ROOT, start, stop, SERVER_BIN } from './process.mjs';
 import { readLatencies } from './read-latency.mjs';
 import { summarize } from './mongo-plans.mjs';
+import { CI_BOT_SCOPE } from './seed.mjs';
 
 const MONGODB_URL = process.env.SVT_TEST_MONGODB_URL ?? '';
 if (MONGODB_URL === '') {
@@ -98,7 +99,7 @@ async function seed(db) {
     const success = x.status === 'success';
     docs.push(
       toDocument(deployment, pair.currentId ?? null, {
-        scope: 'ci-bot',
+        scope: CI_BOT_SCOPE,
         hash: sha256(`body-${i}`),
       }),
     );

@@ -20,12 +20,15 @@ export const EMPTY = {
 
 const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 
+/** The scope the server gives a token's idempotency keys: the token's SHA-256, as hex (routes/record.ts). */
+export const CI_BOT_SCOPE = sha256(`svt_${'c'.repeat(43)}`);
+
 /**
  * `total` deployments over ten years: 40% in env-0 (1,000 apps), the rest
  * in env-1..4 (200 apps each), 1 in 17 a failure, with CI metadata (commit,
  * ref, pipeline URL, actor, source, three attributes) and an idempotency key
  * shaped like the client's default (`github-` and 40 hex digits), claimed
- * by a token named `ci-bot`.
+ * by a token named `ci-bot` (its scope: the token's hash, as the server's).
  */
 export function seedHistory(path, total) {
   const t0 = Date.parse('2016-11-28T00:00:00Z');
@@ -55,7 +58,7 @@ export function seedHistory(path, total) {
     },
     (i) => {
       const key = `github-${sha256(`run-${i}`).slice(0, 40)}`;
-      return { scope: 'ci-bot', key, fingerprint: sha256(`body-${i}`) };
+      return { scope: CI_BOT_SCOPE, key, fingerprint: sha256(`body-${i}`) };
     },
   );
 }

@@ -79,6 +79,33 @@ describe('the ledger row (migration 12)', () => {
     ]);
   });
 
+  it("holds each claim's scope (a token's hash) once, its keys still apart and replayed", async () => {
+    const path = tempDbPath();
+    const store = new SqliteStore(path);
+    await store.open();
+    const [a, b] = ['a'.repeat(64), 'b'.repeat(64)];
+    const claims = [
+      { scope: a, key: 'k1', fingerprint: 'f1' },
+      { scope: b, key: 'k1', fingerprint: 'f2' },
+      { scope: a, key: 'k2', fingerprint: 'f3' },
+    ];
+    for (const [i, claim] of claims.entries()) {
+      expect((await store.record(d({ version: `1.0.${i}` }), claim)).replayed).toBe(false);
+    }
+    const again = await store.record(d({ version: '1.0.1' }), claims[1]);
+    await store.close();
+    expect([again.replayed, again.deployment.version]).toEqual([true, '1.0.1']);
+    expect(rows(path, 'SELECT id, scope FROM idem_scopes ORDER BY id')).toEqual([
+      [1, a],
+      [2, b],
+    ]);
+    expect(rows(path, 'SELECT idem_scope, idem_key FROM ledger ORDER BY seq')).toEqual([
+      [1, 'k1'],
+      [2, 'k1'],
+      [1, 'k2'],
+    ]);
+  });
+
   it('is made from rows of schema 11, odd ids and instants kept, replays as first answered', async () => {
     const path = tempDbPath();
     // A file at schema 11, every migration before this one run as released.
@@ -174,6 +201,13 @@ describe('the ledger row (migration 12)', () => {
     ]);
     // A, used twice, is held once; B, used once, stays in its row.
     expect(rows(path, 'SELECT id, url FROM urls')).toEqual([[1, URL_A]]);
+    expect(rows(path, 'SELECT id, scope FROM idem_scopes')).toEqual([[1, '']]);
+    expect(rows(path, 'SELECT idem_scope FROM ledger ORDER BY seq')).toEqual([
+      [null],
+      [1],
+      [null],
+      [null],
+    ]);
     expect(
       rows(
         path,

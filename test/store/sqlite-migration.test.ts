@@ -123,6 +123,7 @@ describe('migrating a 1.0.0 database to the compact ledger', () => {
       expect(tables).toEqual([
         'apps',
         'envs',
+        'idem_scopes', // the tokens that claimed idempotency keys, held once
         'ledger',
         'outbox', // webhook deliveries, written with their deployments
         'pair_versions',

@@ -243,6 +243,9 @@ export function compactLedger(db: Database.Database): void {
  * - `recorded_at` becomes `recorded_after_id`, recordedAt minus the
  *   instant its id was made (sqlite-ids.ts idTime): 0, which SQLite stores
  *   in no byte, for every deployment recorded here.
+ * - `idem_scope`, whose text is the SHA-256 of the token that claimed the
+ *   key (64 characters, in the row and again in the idempotency index),
+ *   becomes a key into `idem_scopes`: a handful of tokens write.
  * - `previous_seq` goes: an idempotent replay finds the same previous
  *   success again, the latest before it among the rows recorded before it.
  * Each ALTER rewrites the table once; the space the rows give back goes to
@@ -259,14 +262,27 @@ export function compactRows(db: Database.Database): void {
     );
     INSERT INTO urls (url)
       SELECT url FROM ledger WHERE url IS NOT NULL GROUP BY url HAVING COUNT(*) > 1;
+    CREATE TABLE idem_scopes (
+      id     INTEGER PRIMARY KEY,
+      scope  TEXT NOT NULL UNIQUE
+    );
+    INSERT INTO idem_scopes (scope)
+      SELECT DISTINCT idem_scope FROM ledger WHERE idem_scope IS NOT NULL;
     ALTER TABLE ledger ADD COLUMN url_held INTEGER;
+    ALTER TABLE ledger ADD COLUMN scope_key INTEGER REFERENCES idem_scopes (id);
     UPDATE ledger SET
       url_held = coalesce((SELECT u.id FROM urls u WHERE u.url = ledger.url), url),
+      scope_key = (SELECT s.id FROM idem_scopes s WHERE s.scope = ledger.idem_scope),
       recorded_at = recorded_at - svt_id_time(id);
+    DROP INDEX ledger_idempotency;
     ALTER TABLE ledger DROP COLUMN url;
     ALTER TABLE ledger DROP COLUMN previous_seq;
+    ALTER TABLE ledger DROP COLUMN idem_scope;
     ALTER TABLE ledger RENAME COLUMN url_held TO url;
+    ALTER TABLE ledger RENAME COLUMN scope_key TO idem_scope;
     ALTER TABLE ledger RENAME COLUMN recorded_at TO recorded_after_id;
+    CREATE UNIQUE INDEX ledger_idempotency ON ledger (idem_scope, idem_key)
+      WHERE idem_scope IS NOT NULL;
     INSERT OR IGNORE INTO pending_tasks (task) SELECT 'vacuum' WHERE EXISTS (SELECT 1 FROM ledger);
   `);
 }

@@ -21,7 +21,7 @@ function prepareAll(db: Database.Database) {
     byIdempotency: db
       .prepare(
         `SELECT seq, pair, deployed_at, id, idem_hash FROM ledger
-         WHERE idem_scope = ? AND idem_key = ?`,
+         WHERE idem_scope = (SELECT id FROM idem_scopes WHERE scope = ?) AND idem_key = ?`,
       )
       .raw(),
     docBySeq: db.prepare(`SELECT ${DOC_COLUMNS} FROM ledger d ${DOC_JOINS} WHERE d.seq = ?`).raw(),
@@ -51,6 +51,8 @@ function prepareAll(db: Database.Database) {
     repositoryId: db.prepare('SELECT id FROM repositories WHERE url = ?').pluck(),
     addRepository: db.prepare('INSERT INTO repositories (url) VALUES (?)'),
     urlId: db.prepare('SELECT id FROM urls WHERE url = ?').pluck(),
+    scopeId: db.prepare('SELECT id FROM idem_scopes WHERE scope = ?').pluck(),
+    addScope: db.prepare('INSERT INTO idem_scopes (scope) VALUES (?)'),
     addUrl: db.prepare('INSERT INTO urls (url) VALUES (?)'),
     pairOf: db.prepare('SELECT id FROM pairs WHERE env = ? AND app = ?').pluck(),
     // Rollback flags (sqlite-rollbacks.ts): each version's first success in

@@ -104,6 +104,7 @@ export class LedgerWriter {
   private readonly appIds = new Map<string, number>();
   private readonly repositoryIds = new Map<string, number>();
   private readonly urlIds = new Map<string, number>();
+  private readonly scopeIds = new Map<string, number>();
   /** Each pair's current deployment as JSON text: the next one's `previous`, without a read. */
   private readonly currentTexts = new CurrentTexts();
   /** The webhook outbox on this connection: deliveries go in with their deployment. */
@@ -166,6 +167,7 @@ export class LedgerWriter {
       this.appIds.clear();
       this.repositoryIds.clear();
       this.urlIds.clear();
+      this.scopeIds.clear();
       this.currentTexts.clear();
       throw err;
     }
@@ -235,11 +237,11 @@ export class LedgerWriter {
     return written;
   }
 
-  /** The integer key of a name (or a repository's URL), added on first use. */
+  /** The integer key of a name (a repository's URL, a claim's scope), added on first use. */
   private keyOf(
     cache: Map<string, number>,
     name: string,
-    table: 'env' | 'app' | 'repository',
+    table: 'env' | 'app' | 'repository' | 'scope',
   ): number {
     let key = cache.get(name);
     if (key === undefined) {
@@ -248,6 +250,7 @@ export class LedgerWriter {
         env: [s.envId, s.addEnv] as const,
         app: [s.appId, s.addApp] as const,
         repository: [s.repositoryId, s.addRepository] as const,
+        scope: [s.scopeId, s.addScope] as const,
       }[table];
       key = (find.get(name) as number | undefined) ?? Number(add.run(name).lastInsertRowid);
       cache.set(name, key);
@@ -355,7 +358,7 @@ export class LedgerWriter {
         attributes === null ? null : JSON.stringify(attributes),
         input.recordedBy,
         idempotencyKey,
-        claim?.scope ?? null,
+        claim === undefined ? null : this.keyOf(this.scopeIds, claim.scope, 'scope'),
         packHash(claim?.fingerprint ?? null),
         input.repository === null
           ? null
