@@ -13,6 +13,7 @@ import { backupFile, exportAll, importFile } from './data-commands.js';
 import { importLegacyDir, importLegacyMongo } from './legacy-import.js';
 import { packageVersion } from './version.js';
 import { createStore } from './store/index.js';
+import type { MigrationSummary } from './store/sqlite-connection.js';
 import type { Store } from './store/types.js';
 import {
   CommandError,
@@ -72,12 +73,7 @@ async function serve(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const newFile = sqlitePath(config);
   const created = newFile !== null && !existsSync(newFile);
-  const store = await createStore(config, (m) =>
-    logger.info(
-      { migration: m },
-      `SQLite schema migrated from version ${m.from} to ${m.to}: ${counted(m.deployments, 'deployment')} in ${Math.round(m.ms)} ms`,
-    ),
-  );
+  const store = await createStore(config, (m) => logger.info({ migration: m }, migrationText(m)));
   try {
     await store.open();
   } catch (err) {
@@ -157,16 +153,24 @@ async function adminCommand(
 }
 
 /** An admin command that works on the opened store (see adminCommand); the store is closed after it. */
+/**
+ * The log line of a migration. From a version to the same one is the
+ * VACUUM a migration left, done at this start because the last one was
+ * stopped before it (sqlite-connection.ts).
+ */
+function migrationText(m: MigrationSummary): string {
+  const what = `${counted(m.deployments, 'deployment')} in ${Math.round(m.ms)} ms`;
+  return m.from === m.to
+    ? `SQLite schema version ${m.to}: finished the VACUUM its migration left, ${what}`
+    : `SQLite schema migrated from version ${m.from} to ${m.to}: ${what}`;
+}
+
 function withStore(
   create: boolean | null,
   command: (store: Store, io: Output) => Promise<void>,
 ): Promise<void> {
   return adminCommand(create, async (config, io) => {
-    const store = await createStore(config, (m) =>
-      io.err(
-        `svt-server: SQLite schema migrated from version ${m.from} to ${m.to}: ${counted(m.deployments, 'deployment')} in ${Math.round(m.ms)} ms`,
-      ),
-    );
+    const store = await createStore(config, (m) => io.err(`svt-server: ${migrationText(m)}`));
     try {
       await store.open();
       await command(store, io);

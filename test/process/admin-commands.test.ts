@@ -8,6 +8,7 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../../server/src/store/sqlite-schema.js';
 import { BIN } from '../helpers/process.js';
 import { runNode } from '../helpers/run-node.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
@@ -208,4 +209,31 @@ describe('the database line', () => {
     );
     expect(run.stderr).not.toContain('s3cr');
   });
+});
+
+test('the VACUUM a migration left, stopped before it ended, is done at the next start and said so', async () => {
+  // Found by a breaker: a kill during it made the next start log "migrated from version 12 to 12".
+  const db = join(tempDir('svt-admin-vacuum-'), 'svt.db');
+  const created = await runNode(
+    BIN,
+    ['token', 'create', '--name', 'ci', '--scope', 'read', '--create-db'],
+    {
+      SVT_DB: db,
+    },
+  );
+  expect(created.code).toBe(0);
+  const file = new Database(db);
+  file.exec("INSERT INTO pending_tasks (task) VALUES ('vacuum')");
+  file.close();
+  const run = await runNode(BIN, ['token', 'list'], { SVT_DB: db });
+  expect(run.code).toBe(0);
+  expect(run.stderr).toMatch(
+    new RegExp(
+      `^svt-server: SQLite database .*\\nsvt-server: SQLite schema version ${MIGRATIONS.length}: ` +
+        'finished the VACUUM its migration left, 0 deployments in \\d+ ms\\n',
+    ),
+  );
+  const after = new Database(db, { readonly: true });
+  expect(after.prepare('SELECT task FROM pending_tasks').all()).toEqual([]);
+  after.close();
 });

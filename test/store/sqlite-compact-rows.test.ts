@@ -35,9 +35,9 @@ describe('the ledger row (migration 12)', () => {
     const path = tempDbPath();
     const store = new SqliteStore(path);
     await store.open();
-    // In order, in dev/api: A is held once its second deployment in a row
-    // uses it, then for every use, other apps' included; B, used once, and
-    // C's first use stay in their rows.
+    // In order: A is held once a third deployment of dev/api uses it, then
+    // for every use, other apps' included; B, used once, stays in its row;
+    // C's third use, between which come others, is held too.
     const writes: [string, string | null][] = [
       ['api', URL_A],
       ['api', URL_A],
@@ -46,6 +46,7 @@ describe('the ledger row (migration 12)', () => {
       ['api', null],
       ['api', URL_C],
       ['web', URL_A],
+      ['api', URL_C],
       ['api', URL_C],
     ];
     const written = [];
@@ -69,12 +70,13 @@ describe('the ledger row (migration 12)', () => {
       ),
     ).toEqual([
       [URL_A, 'text', 'integer', 0],
-      [1, 'integer', 'integer', 0],
+      [URL_A, 'text', 'integer', 0],
       [URL_B, 'text', 'integer', 0],
       [1, 'integer', 'integer', 0],
       [null, 'null', 'integer', 0],
       [URL_C, 'text', 'integer', 0],
       [1, 'integer', 'integer', 0],
+      [URL_C, 'text', 'integer', 0],
       [2, 'integer', 'integer', 0],
     ]);
   });
@@ -158,7 +160,7 @@ describe('the ledger row (migration 12)', () => {
       recorded[2],
       '1.3.0',
       2,
-      null,
+      URL_A,
       null,
       null,
       null,
@@ -181,7 +183,7 @@ describe('the ledger row (migration 12)', () => {
     await store.open();
     const { items } = await store.history({ limit: 10 });
     expect(items.map((x) => [x.id, x.recordedAt, x.url])).toEqual([
-      [ids[2], new Date(T0 + 2 * MINUTE).toISOString(), null],
+      [ids[2], new Date(T0 + 2 * MINUTE).toISOString(), URL_A],
       [ids[1], new Date(T0 + MINUTE + day).toISOString(), URL_B],
       [ids[3], new Date(T0 + 3 * MINUTE).toISOString(), URL_A],
       [ids[0], new Date(T0).toISOString(), URL_A],
@@ -199,7 +201,7 @@ describe('the ledger row (migration 12)', () => {
       ids[1],
       ids[0],
     ]);
-    // A, used twice, is held once; B, used once, stays in its row.
+    // A, used three times, is held once; B, used once, stays in its row.
     expect(rows(path, 'SELECT id, url FROM urls')).toEqual([[1, URL_A]]);
     expect(rows(path, 'SELECT id, scope FROM idem_scopes')).toEqual([[1, '']]);
     expect(rows(path, 'SELECT idem_scope FROM ledger ORDER BY seq')).toEqual([
@@ -216,7 +218,7 @@ describe('the ledger row (migration 12)', () => {
     ).toEqual([
       [1, 'integer', 0],
       [URL_B, 'integer', day],
-      [null, 'integer', T0 + 2 * MINUTE],
+      [1, 'integer', T0 + 2 * MINUTE],
       [1, 'integer', 0],
     ]);
     const columns = rows(path, "SELECT name, type FROM pragma_table_info('ledger')");

@@ -231,12 +231,12 @@ export function compactLedger(db: Database.Database): void {
 /**
  * Migration 12: three columns that repeated what the row or its neighbours
  * already say. Measured on the seed-shaped 260,000 (BENCHMARKS.md, size):
- * 235.5 bytes a deployment before, 172.8 after.
+ * 235.5 bytes a deployment before, 173.0 after.
  * - `url`, the text of the deployment's URL on every row (about 50 bytes),
- *   becomes a key into `urls` for a URL more than one deployment uses (an
- *   app's address in an environment); a URL used once (a preview's) stays
- *   in its row, so that the dictionary, which retention does not prune,
- *   never holds it. The column's INTEGER affinity stores a key as an
+ *   becomes a key into `urls` for a URL three or more deployments use (an
+ *   app's address in an environment); a URL used once or twice (a
+ *   preview's) stays in its rows, so that the dictionary, which retention
+ *   does not prune, never holds it. The column's INTEGER affinity stores a key as an
  *   integer and keeps a URL, which is never a number, as text; readers
  *   tell them apart by type (sqlite-docs.ts). The writer's rule:
  *   sqlite-writer.ts urlOf.
@@ -261,7 +261,7 @@ export function compactRows(db: Database.Database): void {
       url  TEXT NOT NULL UNIQUE
     );
     INSERT INTO urls (url)
-      SELECT url FROM ledger WHERE url IS NOT NULL GROUP BY url HAVING COUNT(*) > 1;
+      SELECT url FROM ledger WHERE url IS NOT NULL GROUP BY url HAVING COUNT(*) > 2;
     CREATE TABLE idem_scopes (
       id     INTEGER PRIMARY KEY,
       scope  TEXT NOT NULL UNIQUE

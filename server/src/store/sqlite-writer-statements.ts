@@ -5,6 +5,9 @@
 import type Database from 'better-sqlite3';
 import { DOC_COLUMNS, DOC_JOINS } from './sqlite-docs.js';
 
+/** How far back in a pair the writer looks for a URL used again (sqlite-writer.ts urlOf). */
+export const URL_WINDOW = 8;
+
 /** The writer's statements by name. */
 export type WriterStatements = ReturnType<typeof prepare>;
 
@@ -51,6 +54,14 @@ function prepareAll(db: Database.Database) {
     repositoryId: db.prepare('SELECT id FROM repositories WHERE url = ?').pluck(),
     addRepository: db.prepare('INSERT INTO repositories (url) VALUES (?)'),
     urlId: db.prepare('SELECT id FROM urls WHERE url = ?').pluck(),
+    // How many of a pair's latest URL_WINDOW deployments carry a URL as text
+    // (sqlite-writer.ts urlOf).
+    recentUses: db
+      .prepare(
+        `SELECT COUNT(*) FROM (SELECT url FROM ledger WHERE pair = ?
+           ORDER BY deployed_at DESC LIMIT ${URL_WINDOW}) WHERE url = ?`,
+      )
+      .pluck(),
     scopeId: db.prepare('SELECT id FROM idem_scopes WHERE scope = ?').pluck(),
     addScope: db.prepare('INSERT INTO idem_scopes (scope) VALUES (?)'),
     addUrl: db.prepare('INSERT INTO urls (url) VALUES (?)'),
@@ -84,7 +95,7 @@ function prepareAll(db: Database.Database) {
     pairState: db
       .prepare(
         `SELECT p.id, p.latest_seq, l.deployed_at, l.id, p.current_seq, c.deployed_at, c.id,
-           c.version, l.url
+           c.version
          FROM pairs p JOIN ledger l ON l.seq = p.latest_seq
            LEFT JOIN ledger c ON c.seq = p.current_seq
          WHERE p.env = ? AND p.app = ?`,

@@ -8,10 +8,10 @@
  * before it writes anything, so it fails alone; any other error aborts the
  * whole batch, none of which was acknowledged.
  *
- * Tables (sqlite-schema.ts, migrations 7 to 9): names live once in `envs` and
- * `apps`, each (env, app) once in `pairs` with its current and latest
- * deployment; `ledger` rows refer to their pair by integer; each new
- * deployment's webhook deliveries go into `outbox` (sqlite-outbox.ts).
+ * Tables (sqlite-compact.ts, migrations 7 to 12): names live once in `envs`
+ * and `apps`, each (env, app) once in `pairs` with its current and latest
+ * deployment; `ledger` rows refer to their pair, a URL used again and a
+ * claim's scope by integer; deliveries go into `outbox` (sqlite-outbox.ts).
  */
 import type Database from 'better-sqlite3';
 import { takesEffect } from '../clock.js';
@@ -62,8 +62,6 @@ interface PairState {
   currentAt: number;
   currentId: string;
   currentVersion: string | null;
-  /** The latest deployment's url as stored: a key into `urls`, the text, or null. */
-  latestUrl: number | string | null;
 }
 
 type PairTuple = [
@@ -75,7 +73,6 @@ type PairTuple = [
   number | null,
   Uint8Array | null,
   string | null,
-  number | string | null,
 ];
 
 /** (at1, id1) after (at2, id2) in the ledger's order. */
@@ -261,8 +258,7 @@ export class LedgerWriter {
   private pairState(env: number, app: number): PairState | undefined {
     const row = this.s.pairState.get(env, app) as PairTuple | undefined;
     if (row === undefined) return undefined;
-    const [pair, latestSeq, latestAt, latestId, currentSeq, currentAt, currentId, version, url] =
-      row;
+    const [pair, latestSeq, latestAt, latestId, currentSeq, currentAt, currentId, version] = row;
     return {
       pair,
       latestSeq,
@@ -272,7 +268,6 @@ export class LedgerWriter {
       currentAt: currentAt ?? 0,
       currentId: currentId === null ? '' : decodeId(currentId),
       currentVersion: version,
-      latestUrl: url,
     };
   }
 
@@ -288,18 +283,23 @@ export class LedgerWriter {
   }
 
   /**
-   * What a row holds for its url (migration 12): the URL's key in `urls`
-   * once a second deployment uses it (here: the pair's latest deployment
-   * has it too), the text itself until then. A URL used again and again
-   * (an app's address in an environment) is held once; one used once (a
-   * preview's address) stays in its row, and the dictionary, which
-   * retention does not prune, keeps none of them.
+   * A row's url (migration 12): its key in `urls` once a third deployment
+   * uses it (two of the pair's latest URL_WINDOW have it: blue/green and
+   * started-then-success too), its text until then. An app's address is
+   * held once; a preview's, used once or twice (started, success), stays in
+   * its rows, out of the dictionary, which retention does not prune.
    */
-  private urlOf(url: string | null, known: PairState | undefined): number | string | null {
+  private urlOf(url: string | null, pair: number | undefined): number | string | null {
     if (url === null) return null;
     const key = this.urlIds.get(url) ?? (this.s.urlId.get(url) as number | undefined);
-    if (key === undefined && known?.latestUrl !== url) return url;
+    if (
+      key === undefined &&
+      (pair === undefined || (this.s.recentUses.get(pair, url) as number) < 2)
+    ) {
+      return url;
+    }
     const kept = key ?? Number(this.s.addUrl.run(url).lastInsertRowid);
+    if (this.urlIds.size >= 10_000) this.urlIds.clear(); // a miss is one index read
     this.urlIds.set(url, kept);
     return kept;
   }
@@ -351,7 +351,7 @@ export class LedgerWriter {
         input.commit,
         input.committedAt,
         input.ref,
-        this.urlOf(input.url, known),
+        this.urlOf(input.url, known?.pair),
         input.pipelineUrl,
         input.actor,
         input.source,
