@@ -152,7 +152,6 @@ async function adminCommand(
   }
 }
 
-/** An admin command that works on the opened store (see adminCommand); the store is closed after it. */
 /**
  * The log line of a migration. From a version to the same one is the
  * VACUUM a migration left, done at this start because the last one was
@@ -165,6 +164,7 @@ function migrationText(m: MigrationSummary): string {
     : `SQLite schema migrated from version ${m.from} to ${m.to}: ${what}`;
 }
 
+/** An admin command that works on the opened store (see adminCommand); the store is closed after it. */
 function withStore(
   create: boolean | null,
   command: (store: Store, io: Output) => Promise<void>,

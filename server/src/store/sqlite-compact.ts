@@ -236,9 +236,9 @@ export function compactLedger(db: Database.Database): void {
  *   becomes a key into `urls` for a URL three or more deployments use (an
  *   app's address in an environment); a URL used once or twice (a
  *   preview's) stays in its rows, so that the dictionary, which retention
- *   does not prune, never holds it. The column's INTEGER affinity stores a key as an
- *   integer and keeps a URL, which is never a number, as text; readers
- *   tell them apart by type (sqlite-docs.ts). The writer's rule:
+ *   does not prune, never holds it. The column's INTEGER affinity stores a
+ *   key as an integer and keeps a URL, which is never a number, as text;
+ *   readers tell them apart by type (sqlite-docs.ts). The writer's rule:
  *   sqlite-writer.ts urlOf.
  * - `recorded_at` becomes `recorded_after_id`, recordedAt minus the
  *   instant its id was made (sqlite-ids.ts idTime): 0, which SQLite stores

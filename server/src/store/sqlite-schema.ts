@@ -187,7 +187,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ) AS firsts
   WHERE pair_versions.pair = firsts.pair AND pair_versions.version = firsts.version;
   `,
-  // URLs held once, recordedAt as its offset from the id's instant, no
-  // previous_seq (sqlite-compact.ts).
+  // URLs used again and claims' scopes held once, recordedAt as its offset
+  // from the id's instant, no previous_seq (sqlite-compact.ts).
   compactRows,
 ];

@@ -62,9 +62,9 @@ function prepareAll(db: Database.Database) {
            ORDER BY deployed_at DESC LIMIT ${URL_WINDOW}) WHERE url = ?`,
       )
       .pluck(),
+    addUrl: db.prepare('INSERT INTO urls (url) VALUES (?)'),
     scopeId: db.prepare('SELECT id FROM idem_scopes WHERE scope = ?').pluck(),
     addScope: db.prepare('INSERT INTO idem_scopes (scope) VALUES (?)'),
-    addUrl: db.prepare('INSERT INTO urls (url) VALUES (?)'),
     pairOf: db.prepare('SELECT id FROM pairs WHERE env = ? AND app = ?').pluck(),
     // Rollback flags (sqlite-rollbacks.ts): each version's first success in
     // a pair, and the rows an out-of-order success can reflag.
