@@ -1,6 +1,7 @@
 /**
- * Migration 12 (sqlite-compact.ts compactRows): URLs held once in `urls`,
- * recordedAt stored as its offset from the id's instant, no previous_seq.
+ * Migration 12 (sqlite-compact.ts compactRows): a URL three deployments use
+ * held once in `urls`, each claim's scope once in `idem_scopes`, recordedAt
+ * stored as its offset from the id's instant, no previous_seq.
  * What a row holds when written now, and what the migration makes of rows
  * written in the schema before it, the ids and instants that do not fit
  * the usual case included.
@@ -31,7 +32,7 @@ function rows(path: string, sql: string): unknown[] {
 }
 
 describe('the ledger row (migration 12)', () => {
-  it('holds a URL used again once, one used once in its row, and recordedAt in no byte', async () => {
+  it('holds a URL once from its third use on, one used less in its rows, recordedAt in no byte', async () => {
     const path = tempDbPath();
     const store = new SqliteStore(path);
     await store.open();
