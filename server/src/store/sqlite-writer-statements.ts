@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import { DOC_COLUMNS, DOC_JOINS } from './sqlite-docs.js';
 
 /** How far back in a pair the writer looks for a URL used again (sqlite-writer.ts urlOf). */
-export const URL_WINDOW = 8;
+const URL_WINDOW = 8;
 
 /** The writer's statements by name. */
 export type WriterStatements = ReturnType<typeof prepare>;
