@@ -2,9 +2,10 @@
  * An environment's state now, as the HTTP thread reads it on its own
  * connection (sqlite.ts): its current deployments and open attempts in one
  * read transaction, so that no commit of the writer thread lands between
- * the two, and cached while no connection has committed.
+ * the two, and kept until another connection commits (sqlite-commit-cache.ts).
  *
- * History pages are not read here, though one takes about 1 ms: bounded
+ * History pages are not read here, though one takes about 1 ms (their answers
+ * are kept on this thread the same way: SqliteStore.history): bounded
  * by its limit in index entries, a page is not bounded in time (ties at
  * one instant in an env and app are all read and sorted; 1,000 scopes
  * cost a statement each; documents may be large), and under concurrent
@@ -13,18 +14,15 @@
 import { jsonArray, parse } from './sqlite-read-jobs.js';
 import type { LedgerReads } from './sqlite-reads.js';
 import type { EnvironmentSnapshot } from './types.js';
+import { UntilCommit } from './sqlite-commit-cache.js';
 
 /** Bound on the memory the current-state cache may hold (bytes of JSON). */
 const CURRENT_CACHE_BYTES = 64 * 1024 * 1024;
 
 /** The HTTP thread's reads of environments' states now, over one connection. */
 export class CurrentState {
-  /** Each environment's state as served, valid while data_version stays the same. */
-  private cache: { version: number; bytes: number; envs: Map<string, EnvironmentSnapshot> } = {
-    version: -1,
-    bytes: 0,
-    envs: new Map(),
-  };
+  /** Each environment's state as served, until a commit (sqlite-commit-cache.ts). */
+  private readonly cache = new UntilCommit<EnvironmentSnapshot>(CURRENT_CACHE_BYTES);
   private readonly snapshotTxn: (env: string) => EnvironmentSnapshot | null;
 
   constructor(private readonly reads: LedgerReads) {
@@ -37,17 +35,19 @@ export class CurrentState {
     return this.snapshotTxn(env);
   }
 
+  /** Forgets every state: this connection committed a change (an import). */
+  clear(): void {
+    this.cache.clear();
+  }
+
   /**
-   * The state of `env` now, from the cache while no connection has
-   * committed. It changes only when some connection commits, which
-   * data_version tells this one, whichever connection (the writer thread,
-   * or another process such as an import) it was; inside a read
-   * transaction it is that snapshot's. The bound counts the JSON bytes.
+   * The state of `env` now, from the cache while no other connection has
+   * committed; inside the read transaction, data_version is that
+   * snapshot's, so what is read with it is of the same snapshot.
    */
   private cachedSnapshot(env: string): EnvironmentSnapshot | null {
     const version = this.reads.dataVersion();
-    if (version !== this.cache.version) this.cache = { version, bytes: 0, envs: new Map() };
-    const hit = this.cache.envs.get(env);
+    const hit = this.cache.get(version, env);
     if (hit !== undefined) return hit;
     const docs = this.reads.currentDocs(env, undefined);
     if (docs === null) return null;
@@ -55,10 +55,7 @@ export class CurrentState {
       currentJson: jsonArray(docs),
       attempts: this.reads.attemptsDocs(env).map(parse),
     };
-    if (this.cache.bytes + state.currentJson.length <= CURRENT_CACHE_BYTES) {
-      this.cache.envs.set(env, state);
-      this.cache.bytes += state.currentJson.length;
-    }
+    this.cache.set(version, env, state, state.currentJson.length);
     return state;
   }
 }

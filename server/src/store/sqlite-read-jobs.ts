@@ -85,6 +85,19 @@ export interface HistoryJson {
 export const jsonArray = (texts: readonly string[]): Buffer =>
   writeJsonArray(texts, Buffer.allocUnsafe(jsonArrayLength(texts)));
 
+/** A history query as a text that names its page: every field, in a fixed order. */
+export const historyKey = (q: HistoryQuery): string =>
+  JSON.stringify([
+    q.env,
+    q.app,
+    q.status,
+    q.since,
+    q.until,
+    q.after?.deployedAt,
+    q.after?.id,
+    q.limit,
+  ]);
+
 /**
  * A HistoryResult over a page's JSON text: `items` is parsed only when asked
  * for, and an answer that passes the deployments on uses `itemsJson` as it is.

@@ -3,7 +3,8 @@
  * connection:
  * - this thread's, for reads bounded by the number of apps (current state
  *   from the projection, the catalogue, tokens and sessions), answered at
- *   once;
+ *   once, states and history pages kept until the next commit
+ *   (sqlite-commit-cache.ts);
  * - the writer thread's, the only one that writes deployments
  *   (sqlite-writer-thread.ts): the writes of one event-loop turn travel as
  *   one message and are group-committed in one transaction there, and
@@ -41,6 +42,7 @@ import type {
 import { SqliteAuth } from './sqlite-auth.js';
 import { LedgerReads } from './sqlite-reads.js';
 import { CurrentState } from './sqlite-current.js';
+import { UntilCommit } from './sqlite-commit-cache.js';
 import { encodeId } from './sqlite-ids.js';
 import { READER_THREADS, ReaderPool } from './sqlite-reader-pool.js';
 import { HeldSnapshot, SharedAnswers } from './sqlite-shared-bytes.js';
@@ -50,12 +52,17 @@ import {
   environmentRows,
   parse,
   TextHistoryResult,
+  historyKey,
+  type HistoryJson,
   type JobOf,
   type ReadJob,
   type ReadResults,
 } from './sqlite-read-jobs.js';
 import { csvPages } from '../csv.js';
 import type { DoraWindow } from '../dora.js';
+
+/** Bound on the history pages kept between two commits (bytes of JSON, about 500 pages of 50). */
+const HISTORY_CACHE_BYTES = 16 * 1024 * 1024;
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
@@ -69,6 +76,8 @@ export class SqliteStore implements Store {
   private importer: LedgerWriter | null = null;
   private authTables: SqliteAuth | null = null;
   private now: CurrentState | null = null;
+  /** History pages as read since the last commit, by query (at most HISTORY_CACHE_BYTES of JSON). */
+  private readonly pages = new UntilCommit<HistoryJson>(HISTORY_CACHE_BYTES);
 
   /**
    * @param path the database file (a file: the writer thread opens it too)
@@ -224,8 +233,20 @@ export class SqliteStore implements Store {
     return this.currentState().snapshot(env);
   }
 
+  /**
+   * A page of history from a reader thread, or as read since the last
+   * commit: then neither the read nor the two thread crossings, whose
+   * wake-ups make most of a page's tail on a small machine (BENCHMARKS.md).
+   */
   async history(query: HistoryQuery): Promise<HistoryResult> {
-    return new TextHistoryResult(await this.read({ op: 'history', query }));
+    // Read before the page is: a page read while a commit lands is not kept.
+    const version = this.connection().dataVersion();
+    const key = historyKey(query);
+    const kept = this.pages.get(version, key);
+    if (kept !== undefined) return new TextHistoryResult(kept);
+    const page = await this.read({ op: 'history', query });
+    this.pages.set(version, key, page, page.itemsJson.length);
+    return new TextHistoryResult(page);
   }
 
   async deployment(id: string): Promise<Deployment | null> {
@@ -289,7 +310,13 @@ export class SqliteStore implements Store {
    * the two): an import is an admin's command, usually in its own process.
    */
   async importMany(items: readonly ImportItem[]): Promise<number> {
-    return this.ledgerWriter().importMany(items);
+    try {
+      return this.ledgerWriter().importMany(items);
+    } finally {
+      // This connection's own commit: data_version does not tell it (sqlite-commit-cache.ts).
+      this.pages.clear();
+      this.now?.clear();
+    }
   }
 
   /** A writer on this connection, for imports and pruning. */
