@@ -35,16 +35,25 @@ describe('UntilCommit', () => {
     expect(cache.get(8, 'b')).toBe('page b');
   });
 
-  it('keeps at most maxBytes, a key once, and nothing after clear()', () => {
+  it('keeps at most maxBytes, dropping the least recently asked for, a key once, nothing after clear()', () => {
     const cache = new UntilCommit<string>(25);
+    // Which keys are kept, without asking for them (which would reorder them).
+    const kept = () => [...(cache as unknown as { entries: Map<string, unknown> }).entries.keys()];
     cache.get(1, 'a');
     cache.set(1, 'a', 'a', 10);
-    cache.set(1, 'a', 'a again', 10); // not counted twice: 'b' still fits
+    cache.set(1, 'a', 'a again', 10); // not counted twice: 'b' fits beside it
     cache.set(1, 'b', 'b', 10);
-    cache.set(1, 'c', 'c', 10); // 30 > 25
-    expect(['a', 'b', 'c'].map((k) => cache.get(1, k))).toEqual(['a', 'b', undefined]);
+    expect(kept()).toEqual(['a', 'b']);
+    expect(cache.get(1, 'a')).toBe('a'); // asked for again: 'b' is now the least recent
+    cache.set(1, 'c', 'c', 10); // 30 > 25: 'b' makes room
+    expect(kept()).toEqual(['a', 'c']);
+    cache.set(1, 'd', 'd', 20); // 'a' and 'c' both go
+    expect(kept()).toEqual(['d']);
+    cache.set(1, 'big', 'big', 26); // larger than the bound alone: not kept, 'd' stays
+    expect(kept()).toEqual(['d']);
+    expect(cache.get(1, 'd')).toBe('d');
     cache.clear();
-    expect(cache.get(1, 'a')).toBeUndefined();
+    expect(cache.get(1, 'd')).toBeUndefined();
     cache.set(1, 'a', 'a', 10);
     expect(cache.get(1, 'a')).toBe('a');
   });
