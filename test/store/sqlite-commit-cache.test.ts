@@ -160,3 +160,40 @@ describe('SQLite history pages and states, kept until a commit', () => {
     }
   });
 });
+
+it('never answers a page without a write acknowledged before the page was asked for', async () => {
+  // A writer and three readers of the same page (so mostly answered from
+  // memory) for 2 s: every page must hold each write answered before it
+  // was asked for. Writes go forward in time, so the newest one a page
+  // holds is its first.
+  const store = new SqliteStore(tempDbPath());
+  await store.open();
+  let stop = false;
+  let acknowledged = -1;
+  let answers = 0;
+  const stale: string[] = [];
+  const write = async () => {
+    for (let i = 0; !stop; i++) {
+      await store.record(d({ version: `1.0.${i}`, deployedAt: T0 + i }));
+      acknowledged = i;
+    }
+  };
+  const read = async () => {
+    while (!stop) {
+      const mustHold = acknowledged;
+      const [newest] = (await store.history({ env: 'dev', limit: 20 })).items;
+      answers++;
+      const holds = newest === undefined ? -1 : Number(newest.version.split('.')[2]);
+      if (holds < mustHold) stale.push(`asked after 1.0.${mustHold}, got ${newest?.version}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  const running = [write(), read(), read(), read()];
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  stop = true;
+  await Promise.all(running);
+  await store.close();
+  expect(stale).toEqual([]);
+  expect(acknowledged).toBeGreaterThan(10);
+  expect(answers).toBeGreaterThan(acknowledged);
+});
