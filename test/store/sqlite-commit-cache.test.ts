@@ -6,7 +6,7 @@
  * another process) or the store's own connection (an import in process).
  */
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
-import { UntilCommit } from '../../server/src/store/sqlite-commit-cache.js';
+import { ENTRY_BYTES, UntilCommit } from '../../server/src/store/sqlite-commit-cache.js';
 import { SqliteStore } from '../../server/src/store/sqlite.js';
 import type { ImportItem, NewDeployment } from '../../server/src/store/types.js';
 import { MINUTE, T0, newDeployment as d } from '../helpers/deployments.js';
@@ -14,9 +14,12 @@ import { removeTempDirs, tempDbPath } from '../helpers/tmp.js';
 
 afterAll(removeTempDirs);
 
+/** What the tests read of UntilCommit's lru-cache: the keys, least recently asked for first. */
+type Kept = { rkeys(): Iterable<string>; size: number };
+
 describe('UntilCommit', () => {
   it('keeps answers under one data_version and drops them all when it moves', () => {
-    const cache = new UntilCommit<string>(100);
+    const cache = new UntilCommit<string>(10_000);
     expect(cache.get(7, 'a')).toBeUndefined();
     cache.set(7, 'a', 'page a', 10);
     cache.set(7, 'b', 'page b', 10);
@@ -26,7 +29,7 @@ describe('UntilCommit', () => {
   });
 
   it('does not keep an answer read under a version the cache has since left', () => {
-    const cache = new UntilCommit<string>(100);
+    const cache = new UntilCommit<string>(10_000);
     cache.get(7, 'a'); // a read starts at version 7...
     cache.get(8, 'b'); // ...another, after a commit, at 8
     cache.set(7, 'a', 'read across the commit', 10);
@@ -36,26 +39,43 @@ describe('UntilCommit', () => {
   });
 
   it('keeps at most maxBytes, dropping the least recently asked for, a key once, nothing after clear()', () => {
-    const cache = new UntilCommit<string>(25);
-    // Which keys are kept, without asking for them (which would reorder them).
-    const kept = () => [...(cache as unknown as { entries: Map<string, unknown> }).entries.keys()];
+    // An answer of 10 bytes under a one-letter key costs 10 + 2 + ENTRY_BYTES.
+    const cache = new UntilCommit<string>(2 * (12 + ENTRY_BYTES) + 5);
+    // Which keys are kept, least recently asked for first, without asking for them.
+    const kept = () => [...(cache as unknown as { entries: Kept }).entries.rkeys()];
     cache.get(1, 'a');
     cache.set(1, 'a', 'a', 10);
     cache.set(1, 'a', 'a again', 10); // not counted twice: 'b' fits beside it
     cache.set(1, 'b', 'b', 10);
     expect(kept()).toEqual(['a', 'b']);
     expect(cache.get(1, 'a')).toBe('a'); // asked for again: 'b' is now the least recent
-    cache.set(1, 'c', 'c', 10); // 30 > 25: 'b' makes room
+    cache.set(1, 'c', 'c', 10); // a third does not fit: 'b' makes room
     expect(kept()).toEqual(['a', 'c']);
-    cache.set(1, 'd', 'd', 20); // 'a' and 'c' both go
+    cache.set(1, 'd', 'd', 15 + ENTRY_BYTES); // 'a' and 'c' both go
     expect(kept()).toEqual(['d']);
-    cache.set(1, 'big', 'big', 26); // larger than the bound alone: not kept, 'd' stays
+    cache.set(1, 'e', 'e', 2 * ENTRY_BYTES + 20); // larger than the bound alone: not kept, 'd' stays
     expect(kept()).toEqual(['d']);
     expect(cache.get(1, 'd')).toBe('d');
     cache.clear();
     expect(cache.get(1, 'd')).toBeUndefined();
     cache.set(1, 'a', 'a', 10);
     expect(cache.get(1, 'a')).toBe('a');
+  });
+
+  it('counts what each answer costs besides its value: 200,000 empty pages stay within the bound', () => {
+    // A breaker's flood: history queries with an `until` 1 ms apart, each
+    // an empty page of 2 characters; counting the text alone let 16 MB of
+    // pages hold 8.4 million entries (1.85 GB).
+    const max = 16 * 1024 * 1024;
+    const cache = new UntilCommit<string>(max);
+    const entries = (cache as unknown as { entries: Kept }).entries;
+    cache.get(1, '');
+    for (let k = 0; k < 200_000; k++) {
+      const key = JSON.stringify(['cur', 'x', null, null, 86_400_000 + k, null, null, 1]);
+      cache.set(1, key, '[]', 4);
+    }
+    const keyBytes = 2 * JSON.stringify(['cur', 'x', null, null, 86_400_000, null, null, 1]).length;
+    expect(entries.size).toBe(Math.floor(max / (4 + keyBytes + ENTRY_BYTES)));
   });
 });
 

@@ -42,7 +42,7 @@ import type {
 import { SqliteAuth } from './sqlite-auth.js';
 import { LedgerReads } from './sqlite-reads.js';
 import { CurrentState } from './sqlite-current.js';
-import { UntilCommit } from './sqlite-commit-cache.js';
+import { textBytes, UntilCommit } from './sqlite-commit-cache.js';
 import { encodeId } from './sqlite-ids.js';
 import { READER_THREADS, ReaderPool } from './sqlite-reader-pool.js';
 import { HeldSnapshot, SharedAnswers } from './sqlite-shared-bytes.js';
@@ -61,7 +61,7 @@ import {
 import { csvPages } from '../csv.js';
 import type { DoraWindow } from '../dora.js';
 
-/** Bound on the history pages kept between two commits (bytes of JSON, about 500 pages of 50). */
+/** Bound on the history pages kept between two commits (bytes: about 250 pages of 50). */
 const HISTORY_CACHE_BYTES = 16 * 1024 * 1024;
 
 export class SqliteStore implements Store {
@@ -76,7 +76,7 @@ export class SqliteStore implements Store {
   private importer: LedgerWriter | null = null;
   private authTables: SqliteAuth | null = null;
   private now: CurrentState | null = null;
-  /** History pages as read since the last commit, by query (at most HISTORY_CACHE_BYTES of JSON). */
+  /** History pages as read since the last commit, by query (at most HISTORY_CACHE_BYTES). */
   private readonly pages = new UntilCommit<HistoryJson>(HISTORY_CACHE_BYTES);
 
   /**
@@ -245,7 +245,7 @@ export class SqliteStore implements Store {
     const kept = this.pages.get(version, key);
     if (kept !== undefined) return new TextHistoryResult(kept);
     const page = await this.read({ op: 'history', query });
-    this.pages.set(version, key, page, page.itemsJson.length);
+    this.pages.set(version, key, page, textBytes(page.itemsJson));
     return new TextHistoryResult(page);
   }
 
