@@ -172,7 +172,7 @@ async function reads() {
       // Repeated with no write between them: served from the cache of current state.
       'current, 1,000 apps (cached)': '/api/v1/environments/env-0',
       'current at a past instant, 1,000 apps': '/api/v1/environments/env-0?at=2026-05-28T00:00:00Z',
-      'one page of history (50)': '/api/v1/deployments?env=env-0&limit=50',
+      'one page of history (50), read again': '/api/v1/deployments?env=env-0&limit=50',
     };
     for (const [name, path] of Object.entries(paths)) {
       await readLatencies(url + path, 100); // warm-up
