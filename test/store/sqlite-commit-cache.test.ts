@@ -14,8 +14,13 @@ import { removeTempDirs, tempDbPath } from '../helpers/tmp.js';
 
 afterAll(removeTempDirs);
 
-/** What the tests read of UntilCommit's lru-cache: the keys, least recently asked for first. */
-type Kept = { rkeys(): Iterable<string>; size: number };
+/**
+ * UntilCommit's lru-cache, which the class keeps private: the tests read
+ * which keys it holds, least recently asked for first, without asking for
+ * them (a `get` would move each one last).
+ */
+const entriesOf = (cache: UntilCommit<string>) =>
+  (cache as unknown as { entries: { rkeys(): Iterable<string>; size: number } }).entries;
 
 describe('UntilCommit', () => {
   it('keeps answers under one data_version and drops them all when it moves', () => {
@@ -41,8 +46,7 @@ describe('UntilCommit', () => {
   it('keeps at most maxBytes, dropping the least recently asked for, a key once, nothing after clear()', () => {
     // An answer of 10 bytes under a one-letter key costs 10 + 2 + ENTRY_BYTES.
     const cache = new UntilCommit<string>(2 * (12 + ENTRY_BYTES) + 5);
-    // Which keys are kept, least recently asked for first, without asking for them.
-    const kept = () => [...(cache as unknown as { entries: Kept }).entries.rkeys()];
+    const kept = () => [...entriesOf(cache).rkeys()];
     cache.get(1, 'a');
     cache.set(1, 'a', 'a', 10);
     cache.set(1, 'a', 'a again', 10); // not counted twice: 'b' fits beside it
@@ -68,7 +72,7 @@ describe('UntilCommit', () => {
     // pages hold 8.4 million entries (1.85 GB).
     const max = 16 * 1024 * 1024;
     const cache = new UntilCommit<string>(max);
-    const entries = (cache as unknown as { entries: Kept }).entries;
+    const entries = entriesOf(cache);
     cache.get(1, '');
     for (let k = 0; k < 200_000; k++) {
       const key = JSON.stringify(['cur', 'x', null, null, 86_400_000 + k, null, null, 1]);
@@ -79,7 +83,10 @@ describe('UntilCommit', () => {
   });
 });
 
-/** The reader-thread jobs `store` starts from now on, counted. */
+/**
+ * The reader-thread jobs `store` starts from now on, counted: its pool is
+ * private, and a page answered from memory shows only in that it started none.
+ */
 function readerJobs(store: SqliteStore): { count: () => number } {
   const pool = (store as unknown as { readers: { run: (job: unknown) => Promise<unknown> } })
     .readers;
