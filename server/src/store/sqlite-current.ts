@@ -2,14 +2,16 @@
  * An environment's state now, as the HTTP thread reads it on its own
  * connection (sqlite.ts): its current deployments and open attempts in one
  * read transaction, so that no commit of the writer thread lands between
- * the two, and kept until another connection commits (sqlite-commit-cache.ts).
+ * the two, and kept until another connection commits
+ * (sqlite-commit-cache.ts).
  *
- * History pages are not read here, though one takes about 1 ms (their answers
- * are kept on this thread the same way: SqliteStore.history): bounded
+ * History pages are not read here, though one takes about 1 ms: bounded
  * by its limit in index entries, a page is not bounded in time (ties at
  * one instant in an env and app are all read and sorted; 1,000 scopes
  * cost a statement each; documents may be large), and under concurrent
  * clients the reader threads serve more pages while /healthz waits less.
+ * Only their answers are kept on this thread, the same way
+ * (SqliteStore.history).
  */
 import { jsonArray, parse } from './sqlite-read-jobs.js';
 import type { LedgerReads } from './sqlite-reads.js';
